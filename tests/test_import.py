@@ -1,0 +1,151 @@
+"""Importing the project's events CSV: resolution, idempotency, all-or-nothing, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker import schema as s
+from tracker._errors import InputError
+
+HEADER = "event_id,date,district,province,controller,status,confidence,source,source_url,reported_on,notes\n"
+
+
+def write(tmp_path, body: str, name: str = "events.csv", header: str = HEADER):
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+GOOD = (
+    "e1,2021-08-15,AF0912,,Taliban,controlled,reported,Reuters,https://example.org/a,2021-08-15,\n"
+    "e2,2021-08-20,Puli Hisar,Baghlan,Resistance,controlled,reported,Reuters,https://example.org/b,2021-08-20,\n"
+    "e3,2021-08-20,Banu,Baghlan,Resistance,controlled,unconfirmed,Twitter,,2021-08-21,town of Andarab\n"
+)
+
+
+def test_import_resolves_codes_variants_and_towns(fresh, tmp_path):
+    report = fresh.import_csv(write(tmp_path, GOOD))
+    assert (report.added, report.skipped) == (3, 0)
+    by_line = {line: (name, code) for line, name, code, _rule in report.variants}
+    assert by_line[3] == ("Puli Hisar", "AF0912")
+    assert by_line[4] == ("Banu", "AF0907")
+    events = fresh.events().set_index(s.EVENT_ID)
+    assert events.loc["e3", s.DISTRICT_CODE] == "AF0907"
+    assert events.loc["e3", s.CONFIDENCE] == "unconfirmed"
+    assert events.loc["e2", s.SOURCE_URL] == "https://example.org/b"
+    assert str(events.loc["e2", s.REPORTED_ON].date()) == "2021-08-20"
+
+
+def test_importing_twice_adds_nothing(fresh, tmp_path):
+    path = write(tmp_path, GOOD)
+    fresh.import_csv(path)
+    again = fresh.import_csv(path)
+    assert (again.added, again.skipped) == (0, 3)
+    assert len(fresh.events()) == 3
+
+
+def test_rows_without_event_id_get_a_stable_id(fresh, tmp_path):
+    path = write(tmp_path, "2021-08-06,Zaranj,Nimroz,Taliban\n2021-08-07,Sheberghan,,Taliban\n",
+                 header="date,district,province,controller\n")
+    assert fresh.import_csv(path).added == 2
+    assert fresh.import_csv(path).added == 0
+    assert len(fresh.events()) == 2
+
+
+def test_one_bad_row_leaves_the_database_unchanged(fresh, tmp_path):
+    fresh.import_csv(write(tmp_path, GOOD))
+    before = fresh.events()
+    bad = write(tmp_path, GOOD.replace("e1,", "e9,").replace("e2,", "e8,").replace("e3,", "e7,")
+                + "e10,2021-08-21,Nowhereistan,,Taliban,controlled,reported,,,,\n", name="bad.csv")
+    with pytest.raises(InputError) as err:
+        fresh.import_csv(bad)
+    msg = str(err.value)
+    assert "line 5" in msg and "Nowhereistan" in msg and "nothing imported" in msg
+    assert "\n" not in msg
+    after = fresh.events()
+    assert len(after) == len(before) == 3
+
+
+def test_every_bad_row_is_listed(fresh, tmp_path):
+    body = ("a,2021-02-31,AF0912,,Taliban,controlled,reported,,,,\n"
+            "b,2021-08-01,AF0912,,Taliban,captured,reported,,,,\n"
+            "c,2021-08-01,AF0912,,Taliban,controlled,sure,,,,\n"
+            "d,1850-01-01,AF0912,,Taliban,controlled,reported,,,,\n")
+    with pytest.raises(InputError) as err:
+        fresh.import_csv(write(tmp_path, body))
+    msg = str(err.value)
+    assert msg.startswith(f"{tmp_path / 'events.csv'}: 4 bad value(s)")
+    for fragment in ("line 2, date='2021-02-31'", "line 3, status='captured'",
+                     "line 4, confidence='sure'", "line 5, date='1850-01-01'"):
+        assert fragment in msg
+    assert fresh.events().empty
+
+
+def test_ambiguous_district_needs_a_province(fresh, tmp_path):
+    body = "x,2021-08-12,Arghandab,,Taliban,controlled,reported,,,,\n"
+    with pytest.raises(InputError, match=r"line 2, district='Arghandab'.*(Kandahar|Zabul)"):
+        fresh.import_csv(write(tmp_path, body))
+    ok = write(tmp_path, "x,2021-08-12,Arghandab,Zabul,Taliban,controlled,reported,,,,\n", "ok.csv")
+    fresh.import_csv(ok)
+    assert fresh.events()[s.DISTRICT_CODE].iloc[0].startswith("AF26")
+
+
+def test_same_id_different_content_is_refused(fresh, tmp_path):
+    fresh.import_csv(write(tmp_path, GOOD))
+    changed = write(tmp_path, GOOD.replace("Taliban,controlled", "Resistance,controlled"), "c.csv")
+    with pytest.raises(InputError, match="'e1' is already stored with different content.*supersedes"):
+        fresh.import_csv(changed)
+    assert fresh.events().set_index(s.EVENT_ID).loc["e1", s.CONTROLLER] == "Taliban"
+
+
+def test_contested_needs_two_actors_and_is_stored_canonically(fresh, tmp_path):
+    body = ("k1,2021-08-25,Deh Salah,Baghlan,Taliban; Resistance,contested,reported,,,,\n")
+    fresh.import_csv(write(tmp_path, body))
+    assert fresh.events()[s.CONTROLLER].iloc[0] == "Resistance;Taliban"
+    with pytest.raises(InputError, match="two or more actors"):
+        fresh.import_csv(write(tmp_path, "k2,2021-08-25,AF0908,,Taliban,contested,,,,,\n", "k.csv"))
+
+
+def test_month_precision_is_kept(fresh, tmp_path):
+    fresh.import_csv(write(tmp_path, "m1,2021-07,AF0801,,Resistance,controlled,reported,,,,\n"))
+    ev = fresh.events().iloc[0]
+    assert ev[s.DATE_PRECISION] == s.MONTH
+    assert str(ev[s.DATE].date()) == "2021-07-01"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"date;district;controller\n2021-08-01;AF0912;Taliban\n", "';' as delimiter"),
+        (b"day,district\n2021-08-01,AF0912\n", "missing required column(s) date, controller"),
+        ("date,district,controller\n2021-08-01,Pol-e-Khomri,Talibán\n".encode("latin-1"),
+         "not UTF-8"),
+    ],
+)
+def test_malformed_files_give_one_line_errors(fresh, tmp_path, content, expected):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        fresh.import_csv(path)
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value)
+    assert fresh.events().empty
+
+
+def test_bom_and_utf16_files_are_read(fresh, tmp_path):
+    text = "date,district,controller\n2021-08-06,AF3401,Taliban\n"
+    (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    (tmp_path / "u16.csv").write_bytes(text.replace("AF3401", "AF2801").encode("utf-16"))
+    assert fresh.import_csv(tmp_path / "bom.csv").added == 1
+    assert fresh.import_csv(tmp_path / "u16.csv").added == 1
+    assert sorted(fresh.events()[s.DISTRICT_CODE]) == ["AF2801", "AF3401"]
+
+
+def test_skip_bad_imports_good_rows_and_keeps_the_rest(fresh, tmp_path):
+    body = GOOD + "e4,2021-13-01,AF0912,,Taliban,controlled,reported,,,,kept as is\n"
+    path = write(tmp_path, body)
+    report = fresh.import_csv(path, skip_bad=True)
+    assert (report.added, report.rejected) == (3, 1)
+    rejects = (tmp_path / "events.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rejects) == 2 and "2021-13-01" in rejects[1] and "kept as is" in rejects[1]

@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m tracker``."""
+
+from tracker.cli import main
+
+main()

@@ -1,0 +1,262 @@
+"""The ``tracker`` command: each command opens the database, calls one API method and prints.
+
+Library errors become one line on stderr and exit code 1; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from tracker import schema as s
+from tracker._errors import TrackerError
+from tracker.api import Tracker, connect
+
+STATE_COLUMNS = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
+                 s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION, s.SOURCE,
+                 s.SOURCE_URL, s.EVENT_IDS, s.CLAIMS]
+
+
+def handle_errors(func):
+    """Turn tracker errors into a one-line message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if os.environ.get("TRACKER_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(f"error: unexpected {type(exc).__name__}: {first} "
+                       f"(set TRACKER_DEBUG=1 to see the traceback)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+db_option = click.option("--db", "db_url", envvar="TRACKER_DB", default=None,
+                         help="Database URL (default $TRACKER_DB or sqlite:///tracker.db).")
+
+
+def open_tracker(db_url: str | None) -> Tracker:
+    """The tracker for the --db option."""
+    return connect(db_url)
+
+
+def echo_table(df: pd.DataFrame, fmt: str) -> None:
+    """Print a table as aligned text, CSV or JSON records."""
+    df = df.copy()
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            df[col] = df[col].dt.strftime("%Y-%m-%d")
+    if fmt == "csv":
+        click.echo(df.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(df.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        with pd.option_context("display.max_colwidth", 40, "display.width", 250):
+            click.echo(df.fillna("").to_string(index=False) if len(df) else "(no rows)")
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                             default="table", show_default=True, help="Output format.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conflict-tracker")
+def main() -> None:
+    """Track who controls which district, day by day, from dated and sourced events."""
+
+
+def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``STANDARD=THEIRS`` pairs -> mapping, with a clear error for a malformed pair."""
+    mapping = {}
+    for pair in pairs:
+        standard, sep, theirs = pair.partition("=")
+        if not sep or not standard or not theirs:
+            msg = f"--column {pair!r} must look like STANDARD=THEIRS, e.g. district_code=ADM2_PCODE"
+            raise click.BadParameter(msg)
+        mapping[standard.strip()] = theirs.strip()
+    return mapping
+
+
+@main.command()
+@click.option("--districts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Your own district boundaries (GeoPackage, GeoJSON, shapefile...).")
+@click.option("--provinces", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Province boundaries (default: the districts dissolved by province code).")
+@click.option("--column", "columns", multiple=True, metavar="STANDARD=THEIRS",
+              help="Map a standard column (district_code, district_name, province_code, "
+                   "province_name) to your file's column; repeatable.")
+@click.option("--name", "country", default=None, help="Name of the data set, e.g. the country.")
+@db_option
+@handle_errors
+def init(districts, provinces, columns, country, db_url):
+    """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
+    from tracker.geodata import boundaries_from_files
+
+    t = open_tracker(db_url)
+    custom = None
+    if districts:
+        custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
+                                       name=country or Path(districts).stem)
+    written = t.init(custom)
+    n = len(t.districts())
+    click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-bad", is_flag=True, help="Import good rows; write bad rows to a rejects file.")
+@click.option("--rejects", type=click.Path(dir_okay=False), default=None,
+              help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv).")
+@db_option
+@handle_errors
+def import_(file, skip_bad, rejects, db_url):
+    """Import an events CSV (all or nothing unless --skip-bad)."""
+    report = open_tracker(db_url).import_csv(file, skip_bad=skip_bad, rejects=rejects)
+    click.echo(f"added {report.added} event(s), skipped {report.skipped} already present")
+    for line, name, code, rule in report.variants:
+        click.echo(f"  line {line}: {name!r} -> {code} ({rule})")
+    if report.rejected:
+        click.echo(f"rejected {report.rejected} row(s), written to {report.rejects_path}", err=True)
+
+
+@main.command()
+@click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
+@click.option("--known-on", default=None, help="Show what was known on this date (YYYY-MM-DD).")
+@format_option
+@db_option
+@handle_errors
+def status(day, known_on, fmt, db_url):
+    """Control of every district on a date."""
+    gdf = open_tracker(db_url).status(day, known_on=known_on)
+    echo_table(pd.DataFrame(gdf[STATE_COLUMNS]), fmt)
+
+
+@main.command()
+@click.argument("district")
+@click.option("--province", default=None, help="Province, to tell apart districts of one name.")
+@format_option
+@db_option
+@handle_errors
+def history(district, province, fmt, db_url):
+    """Every event of one district, oldest first (retracted and superseded marked)."""
+    df = open_tracker(db_url).history(district, province=province)
+    cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
+            s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.RETRACTED_AT, s.RETRACTION_REASON,
+            "superseded_by", s.NOTES]
+    echo_table(df[cols], fmt)
+
+
+@main.command()
+@click.option("--from", "d1", required=True, help="First date YYYY-MM-DD.")
+@click.option("--to", "d2", required=True, help="Second date YYYY-MM-DD.")
+@format_option
+@db_option
+@handle_errors
+def diff(d1, d2, fmt, db_url):
+    """Districts whose control changed between two dates."""
+    echo_table(open_tracker(db_url).diff(d1, d2), fmt)
+
+
+@main.command()
+@click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
+@format_option
+@db_option
+@handle_errors
+def provinces(day, fmt, db_url):
+    """Per province: districts and area held by each actor on a date."""
+    echo_table(open_tracker(db_url).provinces(day), fmt)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is retracted.")
+@db_option
+@handle_errors
+def retract(event_id, reason, db_url):
+    """Retract an event (it stays in history, marked)."""
+    open_tracker(db_url).retract(event_id, reason=reason)
+    click.echo(f"retracted {event_id}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--province", default=None, help="Province the place lies in.")
+@db_option
+@handle_errors
+def resolve(name, province, db_url):
+    """Show which district a name resolves to, and by which rule."""
+    m = open_tracker(db_url).resolve(name, province=province)
+    click.echo(f"{m.code}\t{m.name}\t{m.province_name}\t{m.rule}\t{m.matched}\t{m.score:.0f}")
+
+
+@main.group()
+def alias() -> None:
+    """Your own spellings of district names."""
+
+
+@alias.command("add")
+@click.argument("name")
+@click.argument("district")
+@click.option("--province", default=None, help="Province of DISTRICT.")
+@db_option
+@handle_errors
+def alias_add(name, district, province, db_url):
+    """Make NAME resolve to DISTRICT."""
+    code = open_tracker(db_url).add_alias(name, district, province=province)
+    click.echo(f"{name!r} -> {code}")
+
+
+def _write_map(t: Tracker, out: str, **options) -> Path:
+    from tracker import render
+
+    path = render.save_map(t.map(**options), out)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    return path
+
+
+@main.command("map")
+@click.option("--start", default=None, help="First slider date YYYY-MM-DD.")
+@click.option("--end", default=None, help="Last slider date YYYY-MM-DD.")
+@click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.DAY, show_default=True)
+@click.option("--offline/--online", default=True, show_default=True,
+              help="Inline every script and style (opens with no network).")
+@click.option("--tiles", is_flag=True, help="Add a switchable OpenStreetMap base layer.")
+@click.option("--diff", nargs=2, default=None, metavar="D1 D2",
+              help="Outline districts whose control changed between D1 and D2.")
+@click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
+@db_option
+@handle_errors
+def map_(start, end, step, offline, tiles, diff, out, db_url):
+    """Write the time-sliced HTML map."""
+    _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
+               tiles=tiles, diff=tuple(diff) if diff else None)
+
+
+@main.command()
+@click.option("--out", default="maps/afghanistan-2021.html", show_default=True)
+@db_option
+@handle_errors
+def demo(out, db_url):
+    """Load the shipped 2021 events and write their offline map."""
+    t = open_tracker(db_url)
+    path = t.demo(out)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) from {t.url}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""Reads and writes of the tracker's data through the models of :mod:`tracker.db`.
+
+Writes are bulk and transactional: an import either lands whole or changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, tuple_
+
+from tracker import schema as s
+from tracker._errors import DatabaseError, InputError, NotFoundError
+from tracker.db import (
+    Actor,
+    Alias,
+    ControlEvent,
+    District,
+    Province,
+    Retraction,
+    Source,
+    chunks,
+    content_hash,
+    read_settings,
+    utcnow,
+    write_settings,
+)
+from tracker.geodata import CRS, BoundarySet
+
+
+# --- boundaries ------------------------------------------------------------------------------
+def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "default") -> bool:
+    """Store a boundary set; a no-op when the same district codes are already loaded.
+
+    Returns True when boundaries were written. Replacing boundaries of a database that already holds
+    events for other district codes is refused.
+    """
+    new_codes = set(boundaries.districts[s.DISTRICT_CODE])
+    with engine.begin() as conn:
+        old_codes = set(conn.execute(select(District.code)).scalars())
+        if old_codes == new_codes:
+            return False
+        used = set(conn.execute(select(ControlEvent.district_code).distinct()).scalars())
+        if used - new_codes:
+            sample = ", ".join(sorted(used - new_codes)[:3])
+            msg = (f"cannot replace boundaries: events refer to district codes missing from the new "
+                   f"boundaries ({sample}); use a new database for another country")
+            raise InputError(msg)
+        conn.execute(District.__table__.delete())
+        conn.execute(Province.__table__.delete())
+        conn.execute(insert(Province), [
+            {"code": r.province_code, "name": r.province_name, "geometry": r.geometry}
+            for r in boundaries.provinces.itertuples()
+        ])
+        conn.execute(insert(District), [
+            {"code": r.district_code, "name": r.district_name, "province_code": r.province_code,
+             "geometry": r.geometry}
+            for r in boundaries.districts.itertuples()
+        ])
+        write_settings(conn, {"boundaries": origin, "boundaries_name": boundaries.name,
+                              "credit": boundaries.credit,
+                              "use_limitation": boundaries.use_limitation})
+    return True
+
+
+def read_districts(engine: Engine) -> gpd.GeoDataFrame:
+    """Districts with their province names and geometry, sorted by code."""
+    stmt = (select(District.code, District.name, District.province_code, Province.name,
+                   District.geometry)
+            .join(Province, District.province_code == Province.code).order_by(District.code))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+
+
+def read_provinces(engine: Engine) -> gpd.GeoDataFrame:
+    """Provinces with geometry, sorted by code."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Province.code, Province.name, Province.geometry)
+                            .order_by(Province.code)).all()
+    cols = [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+
+
+def settings(engine: Engine) -> dict[str, str]:
+    """The data set's settings (credit, use limitation, boundary origin...)."""
+    with engine.connect() as conn:
+        return read_settings(conn)
+
+
+# --- events ----------------------------------------------------------------------------------
+def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataFrame:
+    """Every stored event (with source and retraction), as a normalised event table."""
+    stmt = (
+        select(ControlEvent.event_id, ControlEvent.date, ControlEvent.date_precision,
+               ControlEvent.district_code, ControlEvent.controller, ControlEvent.status,
+               ControlEvent.confidence, Source.publisher, Source.url, Source.published_on,
+               ControlEvent.notes, ControlEvent.supersedes, ControlEvent.recorded_at,
+               Retraction.recorded_at, Retraction.reason, ControlEvent.origin)
+        .outerjoin(Source, ControlEvent.source_id == Source.id)
+        .outerjoin(Retraction, Retraction.event_id == ControlEvent.event_id)
+        .order_by(ControlEvent.date, ControlEvent.id)
+    )
+    if district_code is not None:
+        stmt = stmt.where(ControlEvent.district_code == district_code)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+            s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES,
+            s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
+    return s.normalize_events(pd.DataFrame(rows, columns=cols))
+
+
+def count_events(engine: Engine) -> int:
+    """Number of stored events."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(ControlEvent)).scalar_one()
+
+
+def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple[int, int]:
+    """Append events in one transaction; returns (added, skipped as already present).
+
+    An event id already stored with the same content is skipped; with different content the whole
+    import is refused (a correction is a new event that ``supersedes`` the old one).
+    """
+    events = events.copy()
+    events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
+    ids = events[s.EVENT_ID].tolist()
+    with engine.begin() as conn:
+        stored: dict[str, str] = {}
+        for part in chunks(ids, 900):
+            stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
+                                       .where(ControlEvent.event_id.in_(part))).all())
+        clash = [e for e, h in zip(ids, events["content_hash"], strict=True)
+                 if e in stored and stored[e] != h]
+        if clash:
+            msg = (f"event_id {clash[0]!r} is already stored with different content"
+                   f"{f' (and {len(clash) - 1} more)' if len(clash) > 1 else ''}; events are never "
+                   f"overwritten: give the correction a new event_id and set supersedes={clash[0]}")
+            raise InputError(msg)
+        new = events[~events[s.EVENT_ID].isin(stored)]
+        if new.empty:
+            return 0, len(events)
+        _check_supersedes(conn, new)
+        source_ids = _ensure_sources(conn, new)
+        _ensure_actors(conn, new[s.CONTROLLER])
+        now = utcnow()
+        rows = [
+            {"event_id": r[s.EVENT_ID], "date": r[s.DATE].date(),
+             "date_precision": r[s.DATE_PRECISION], "district_code": r[s.DISTRICT_CODE],
+             "controller": r[s.CONTROLLER], "status": r[s.STATUS], "confidence": r[s.CONFIDENCE],
+             "source_id": sid, "notes": r[s.NOTES], "supersedes": r[s.SUPERSEDES],
+             "origin": origin, "content_hash": r["content_hash"], "recorded_at": now}
+            for r, sid in zip(new.to_dict("records"), source_ids, strict=True)
+        ]
+        for part in chunks(rows):
+            conn.execute(insert(ControlEvent), part)
+    return len(new), len(events) - len(new)
+
+
+def _check_supersedes(conn, new: pd.DataFrame) -> None:
+    targets = {t for t in new[s.SUPERSEDES].dropna() if t}
+    if not targets:
+        return
+    known = set(new[s.EVENT_ID])
+    for part in chunks(sorted(targets - known), 900):
+        known.update(conn.execute(select(ControlEvent.event_id)
+                                  .where(ControlEvent.event_id.in_(part))).scalars())
+    missing = sorted(targets - known)
+    if missing:
+        msg = (f"supersedes names unknown event {missing[0]!r}; import the event it corrects first "
+               f"or fix the supersedes column")
+        raise InputError(msg)
+
+
+def _source_key(r: dict) -> tuple[str, str, object]:
+    published = r[s.REPORTED_ON]
+    published = None if pd.isna(published) else pd.Timestamp(published).date()
+    return (r[s.SOURCE] or "", r[s.SOURCE_URL] or "", published)
+
+
+def _ensure_sources(conn, events: pd.DataFrame) -> list[int | None]:
+    records = events.to_dict("records")
+    keys = [_source_key(r) for r in records]
+    wanted = {k for k in keys if k[0] or k[1]}
+    ids: dict[tuple, int] = {}
+    wanted_list = sorted(wanted, key=str)
+    for part in chunks(wanted_list, 300):
+        stmt = select(Source.publisher, Source.url, Source.published_on, Source.id).where(
+            tuple_(Source.publisher, Source.url).in_([(p, u) for p, u, _ in part]))
+        for pub, url, day, sid in conn.execute(stmt):
+            if (pub, url, day) in wanted:
+                ids[(pub, url, day)] = sid
+    missing = [k for k in wanted_list if k not in ids]
+    for part in chunks(missing):
+        conn.execute(insert(Source), [{"publisher": p, "url": u, "published_on": d}
+                                      for p, u, d in part])
+    if missing:
+        for part in chunks(wanted_list, 300):
+            stmt = select(Source.publisher, Source.url, Source.published_on, Source.id).where(
+                tuple_(Source.publisher, Source.url).in_([(p, u) for p, u, _ in part]))
+            for pub, url, day, sid in conn.execute(stmt):
+                ids.setdefault((pub, url, day), sid)
+    return [ids.get(k) for k in keys]
+
+
+def _ensure_actors(conn, controllers: Iterable[str]) -> None:
+    names = {a for c in set(controllers) for a in s.split_actors(c)}
+    known = set(conn.execute(select(Actor.name)).scalars())
+    fresh = sorted(names - known)
+    if fresh:
+        conn.execute(insert(Actor), [{"name": n} for n in fresh])
+
+
+def read_actors(engine: Engine) -> list[str]:
+    """Names of every actor seen in events."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(Actor.name).order_by(Actor.name)).scalars())
+
+
+def retract(engine: Engine, event_id: str, *, reason: str) -> None:
+    """Record a retraction of ``event_id`` (the event itself stays)."""
+    if not reason or not reason.strip():
+        msg = "a retraction needs a reason: add --reason TEXT"
+        raise InputError(msg)
+    with engine.begin() as conn:
+        if conn.execute(select(ControlEvent.id).where(ControlEvent.event_id == event_id)).first() is None:
+            msg = f"no event with id {event_id!r}; `tracker history DISTRICT` lists event ids"
+            raise NotFoundError(msg)
+        if conn.execute(select(Retraction.id).where(Retraction.event_id == event_id)).first():
+            msg = f"event {event_id!r} is already retracted; nothing to do"
+            raise InputError(msg)
+        conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
+                                               recorded_at=utcnow()))
+
+
+# --- aliases ---------------------------------------------------------------------------------
+def read_aliases(engine: Engine) -> pd.DataFrame:
+    """User aliases: columns ``name``, ``district_code``."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Alias.name, Alias.district_code).order_by(Alias.name)).all()
+    return pd.DataFrame(rows, columns=["name", s.DISTRICT_CODE])
+
+
+def add_alias(engine: Engine, name: str, district_code: str) -> None:
+    """Store a user alias for a district (replacing an alias of the same name)."""
+    name = name.strip()
+    if not name:
+        msg = "alias name is empty; give the spelling to add"
+        raise InputError(msg)
+    with engine.begin() as conn:
+        if conn.execute(select(District.code).where(District.code == district_code)).first() is None:
+            msg = f"unknown district code {district_code!r}"
+            raise NotFoundError(msg)
+        conn.execute(Alias.__table__.delete().where(Alias.name == name))
+        conn.execute(insert(Alias).values(name=name, district_code=district_code))
+
+
+def require_initialised(engine: Engine) -> None:
+    """Raise a clear error when the database has no boundaries yet."""
+    from tracker.db import is_initialised
+
+    try:
+        ok = is_initialised(engine)
+    except Exception as exc:  # noqa: BLE001 - driver errors differ per backend
+        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    if not ok:
+        msg = f"database {engine.url!r} is not initialised; run `tracker init` first"
+        raise DatabaseError(msg)
