@@ -219,20 +219,25 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
 
 
 def _check_duplicate_ids(parsed: ParsedEvents) -> None:
+    """Keep the first row of a repeated event_id; a repeat with other content is a problem."""
     ev = parsed.events
-    seen: dict[str, int] = {}
-    hashes = ev.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT]).astype(str).agg("|".join, axis=1)
+    repeated = ev[s.EVENT_ID].duplicated(keep=False)
+    if not repeated.any():
+        return
+    content = ev.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
+    first: dict[str, int] = {}
     keep = []
-    for pos, (eid, h) in enumerate(zip(ev[s.EVENT_ID], hashes, strict=True)):
-        if eid in seen:
-            first = seen[eid]
-            if hashes.iloc[first] != h:
-                parsed.problems.append(RowProblem(
-                    parsed.lines[pos], "event_id", eid,
-                    f"same event_id as line {parsed.lines[first]} with different content"))
+    for pos in range(len(ev)):
+        eid = ev[s.EVENT_ID].iat[pos]
+        if not repeated.iat[pos] or eid not in first:
+            first.setdefault(eid, pos)
+            keep.append(pos)
             continue
-        seen[eid] = pos
-        keep.append(pos)
+        same = content.iloc[pos].astype(object).equals(content.iloc[first[eid]].astype(object))
+        if not same:
+            parsed.problems.append(RowProblem(
+                parsed.lines[pos], "event_id", eid,
+                f"same event_id as line {parsed.lines[first[eid]]} with different content"))
     parsed.events = ev.iloc[keep].reset_index(drop=True)
     parsed.lines = [parsed.lines[p] for p in keep]
 
