@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tracker import db, ingest_csv, spatial, store, timeline
+from tracker import csvfile, db, ingest_acled, ingest_csv, spatial, store, timeline
 from tracker import schema as s
 from tracker._errors import InputError, NotFoundError
 from tracker.gazetteer import Gazetteer
@@ -54,6 +54,11 @@ class ImportReport:
     rejected: int = 0
     rejects_path: str | None = None
     variants: list[tuple[int, str, str, str]] = field(default_factory=list)
+    format: str = "events"
+    points_added: int = 0  # ACLED: point events (every row version, territorial or not)
+    retracted: int = 0  # ACLED: control events of rows ACLED reclassified as non-territorial
+    stale: int = 0  # ACLED: versions older than a stored one (point events only)
+    warnings: list[str] = field(default_factory=list)  # ACLED: admin names vs coordinates
 
 
 class Tracker:
@@ -107,12 +112,43 @@ class Tracker:
         report = ImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
             ingest_csv.raise_problems(path, parsed.problems)
-        if parsed.problems:
-            bad_lines = {p.line for p in parsed.problems}
-            report.rejected = len(bad_lines)
-            report.rejects_path = str(write_rejects(path, rows, bad_lines, rejects))
         report.added, report.skipped = store.insert_events(self.engine, parsed.events,
                                                            origin="csv")
+        if parsed.problems:
+            records = sorted({p.line - 2 for p in parsed.problems})
+            lines = csvfile.RecordLines.of_file(path, len(rows))
+            report.rejected = len(records)
+            report.rejects_path = str(csvfile.write_rejects(path, records, lines, rejects))
+        return report
+
+    def import_file(self, path: str | Path, *, format: str | None = None,
+                    skip_bad: bool = False, rejects: str | Path | None = None,
+                    progress=None) -> ImportReport:
+        """Import an events CSV or an ACLED export (``format`` detected from the header)."""
+        fmt = format or ingest_acled.detect_format(path)
+        if fmt == ingest_acled.ORIGIN:
+            return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
+        if fmt != "events":
+            msg = f"format={fmt!r} is not a known import format; use 'acled' or 'events'"
+            raise InputError(msg)
+        return self.import_csv(path, skip_bad=skip_bad, rejects=rejects)
+
+    def import_acled(self, path: str | Path, *, skip_bad: bool = False,
+                     rejects: str | Path | None = None, progress=None,
+                     today: date | None = None) -> ImportReport:
+        """Import an ACLED export in one transaction (see ``tracker.ingest_acled``)."""
+        from tracker import acled_store
+
+        store.require_initialised(self.engine)
+        done = acled_store.import_acled(self.engine, path, self.districts(), self.gazetteer,
+                                        skip_bad=skip_bad, today=today, progress=progress)
+        report = ImportReport(str(path), added=done.added, skipped=done.skipped,
+                              format=ingest_acled.ORIGIN, points_added=done.points_added,
+                              retracted=done.retracted, stale=done.stale, warnings=done.warnings)
+        if len(done.rejected_records):
+            report.rejected = len(done.rejected_records)
+            report.rejects_path = str(csvfile.write_rejects(path, done.rejected_records,
+                                                            done.lines, rejects))
         return report
 
     def retract(self, event_id: str, *, reason: str) -> None:
@@ -130,6 +166,49 @@ class Tracker:
         """How a name resolves to a district (a gazetteer Match); raises with candidates."""
         return self.gazetteer.resolve_district(name, province=province)
 
+    # --- news reports -> draft events -----------------------------------------------------------
+    def extract(self, text: str, *, date: str | date | None = None, source: str | None = None,
+                url: str | None = None) -> pd.DataFrame:
+        """Draft control events from a news report (plain text or HTML); see ``tracker.extract``.
+
+        ``date`` is the article date (default: a date line in the text). Returns one row per draft
+        with the events-CSV columns, ``district_code`` and the ``evidence_*`` columns.
+        """
+        from tracker import actors, extract
+
+        day = as_timestamp(date, name="date").date() if date is not None else None
+        table = actors.ActorTable.shipped(actors.read_actor_aliases(self.engine))
+        names = pd.DataFrame(self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
+                                               s.PROVINCE_NAME]])
+        return extract.extract_drafts(text, self.gazetteer, table, districts=names, date=day,
+                                      source=source, url=url)
+
+    def apply_drafts(self, drafts: pd.DataFrame) -> ImportReport:
+        """Import drafts of :meth:`extract` through the events-CSV checks (origin ``extract``).
+
+        Draft ids derive from their content, so applying the same drafts twice adds nothing.
+        """
+        from tracker import extract
+
+        store.require_initialised(self.engine)
+        parsed = ingest_csv.parse_events(extract.draft_rows(drafts), self.gazetteer)
+        ingest_csv.raise_problems("the extracted drafts", parsed.problems)
+        added, skipped = store.insert_events(self.engine, parsed.events, origin="extract")
+        return ImportReport("the extracted drafts", added=added, skipped=skipped)
+
+    def add_actor_alias(self, alias: str, actor: str) -> None:
+        """Make ``alias`` mean ``actor`` when reports are read by :meth:`extract`."""
+        from tracker import actors
+
+        store.require_initialised(self.engine)
+        actors.add_actor_alias(self.engine, alias, actor)
+
+    def actor_aliases(self) -> pd.DataFrame:
+        """Every actor alias :meth:`extract` knows (shipped and the user's): actor, alias."""
+        from tracker import actors
+
+        return actors.ActorTable.shipped(actors.read_actor_aliases(self.engine)).table()
+
     # --- reading ------------------------------------------------------------------------------
     def events(self) -> pd.DataFrame:
         """Every stored event, retracted and superseded ones included (marked)."""
@@ -138,23 +217,25 @@ class Tracker:
 
     def intervals(self, *, known_on: str | date | None = None) -> pd.DataFrame:
         """Every district's control history as intervals."""
+        store.require_initialised(self.engine)
         known = as_timestamp(known_on, name="known_on") if known_on is not None else None
-        return timeline.control_intervals(self.events(), known_on=known)
+        return store.control_intervals(self.engine, known_on=known)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = as_timestamp(date)
         districts = self.districts()
-        state = timeline.state_on(self.intervals(known_on=known_on), day,
-                                  districts=districts[s.DISTRICT_CODE].tolist())
+        known = as_timestamp(known_on, name="known_on") if known_on is not None else None
+        state = store.state_on(self.engine, day, known_on=known,
+                               districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
         """Districts whose controller or status differs between two dates, with the events."""
         start, end = as_timestamp(d1, name="from"), as_timestamp(d2, name="to")
         districts = self.districts()
-        changed = timeline.changes(self.intervals(), start, end,
-                                   districts=districts[s.DISTRICT_CODE].tolist())
+        changed = store.changes(self.engine, start, end,
+                                districts=districts[s.DISTRICT_CODE].tolist())
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
 
@@ -196,6 +277,59 @@ class Tracker:
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""))
+
+    def export(self, out: str | Path, *, fmt: str | None = None, date: str | date | None = None,
+               intervals: bool = False, events: bool = False, provinces: bool = False,
+               known_on: str | date | None = None, raw_csv: bool = False) -> list[Path]:
+        """Write tables for GIS and statistics tools; returns the files written.
+
+        Parameters
+        ----------
+        out
+            Output file (``.csv``, ``.geojson``, ``.gpkg``, ``.parquet``).
+        fmt
+            ``csv``, ``geojson``, ``gpkg`` or ``parquet`` (GeoParquet); default from ``out``.
+        date
+            Layer ``state``: every district on this day with geometry (with ``provinces``: layer
+            ``provinces``, the province roll-up of that day instead).
+        intervals, events
+            Layers ``intervals`` (control intervals) and ``events`` (every event, with source,
+            retraction and supersedes). Several layers need ``fmt="gpkg"``.
+        known_on
+            State and intervals as known at the end of this day.
+        raw_csv
+            Do not neutralise CSV cells that spreadsheets would run as formulas.
+        """
+        from tracker import export as ex
+
+        if provinces and date is None:
+            msg = "provinces=True needs a date: the roll-up is of one day (--provinces --date D)"
+            raise InputError(msg)
+        store.require_initialised(self.engine)
+        districts = self.districts()
+        names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
+        tables: dict[str, pd.DataFrame] = {}
+        what: dict[str, str] = {}
+        if date is not None and provinces:
+            tables["provinces"] = self.provinces(date)
+            what["provinces"] = f"districts and km2 held per province and actor on {date}"
+        elif date is not None:
+            state = self.status(date, known_on=known_on)
+            state.insert(0, s.DATE, as_timestamp(date))
+            tables["state"] = state
+            what["state"] = f"control of every district on {date}, with district polygons"
+        if intervals:
+            iv = self.intervals(known_on=known_on)
+            tables["intervals"] = names.merge(iv, on=s.DISTRICT_CODE, how="inner")
+            what["intervals"] = "control intervals per district (end exclusive, empty = ongoing)"
+        if events:
+            ev = self.events()
+            tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")
+            what["events"] = "every stored event with source, retraction and supersedes"
+        conf = store.settings(self.engine)
+        return ex.write_tables(tables, out, fmt=fmt, credit=conf.get("credit", ""),
+                               use_limitation=conf.get("use_limitation", ""), descriptions=what,
+                               raw_csv=raw_csv)
 
     def demo(self, out: str | Path) -> Path:
         """Initialise, import the shipped 2021 events and write the offline map to ``out``."""

@@ -122,14 +122,25 @@ def init(districts, provinces, columns, country, db_url):
 @click.option("--skip-bad", is_flag=True, help="Import good rows; write bad rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv).")
+@click.option("--format", "fmt", type=click.Choice(["acled", "events"]), default=None,
+              help="File format (default: detected from the header; ACLED names event_id_cnty).")
 @db_option
 @handle_errors
-def import_(file, skip_bad, rejects, db_url):
-    """Import an events CSV (all or nothing unless --skip-bad)."""
-    report = open_tracker(db_url).import_csv(file, skip_bad=skip_bad, rejects=rejects)
+def import_(file, skip_bad, rejects, fmt, db_url):
+    """Import an events CSV or an ACLED export (all or nothing unless --skip-bad)."""
+    from tracker.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        report = open_tracker(db_url).import_file(file, format=fmt, skip_bad=skip_bad,
+                                                  rejects=rejects, progress=progress)
     click.echo(f"added {report.added} event(s), skipped {report.skipped} already present")
+    if report.format == "acled":
+        click.echo(f"added {report.points_added} point event(s); retracted {report.retracted} "
+                   f"reclassified; {report.stale} older version(s) kept as history only")
     for line, name, code, rule in report.variants:
         click.echo(f"  line {line}: {name!r} -> {code} ({rule})")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.rejected:
         click.echo(f"rejected {report.rejected} row(s), written to {report.rejects_path}", err=True)
 
@@ -221,6 +232,64 @@ def alias_add(name, district, province, db_url):
     click.echo(f"{name!r} -> {code}")
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--date", "day", default=None,
+              help="Article date YYYY-MM-DD (default: a date line at the top of the text).")
+@click.option("--source", default=None, help="Publisher, for the source column.")
+@click.option("--url", default=None, help="Address of the report, for the source_url column.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), default="csv",
+              show_default=True, help="csv: an events CSV for `tracker import`; json and table "
+                                      "add the evidence columns.")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Also import the drafts now (reported/unconfirmed; twice adds nothing).")
+@db_option
+@handle_errors
+def extract(file, day, source, url, fmt, apply_, db_url):
+    """Draft control events from a news report (plain text or HTML), with their evidence."""
+    from tracker import extract as ex
+    from tracker.ingest_csv import read_text
+
+    text = click.get_text_stream("stdin").read() if file == "-" else read_text(file)
+    t = open_tracker(db_url)
+    drafts = t.extract(text, date=day, source=source, url=url)
+    if fmt == "csv":
+        click.echo(ex.to_events_csv(drafts), nl=False)
+    else:
+        echo_table(drafts.drop(columns=[s.NOTES]) if fmt == "table" else drafts, fmt)
+    if drafts.empty:
+        click.echo(f"no change of control found in {file}: no drafts", err=True)
+    if apply_ and not drafts.empty:
+        report = t.apply_drafts(drafts)
+        click.echo(f"added {report.added} event(s), skipped {report.skipped} already present",
+                   err=True)
+
+
+@main.group()
+def actor() -> None:
+    """Words reports use for each actor (read by `tracker extract`)."""
+
+
+@actor.command("add")
+@click.argument("alias")
+@click.argument("actor_name", metavar="ACTOR")
+@db_option
+@handle_errors
+def actor_add(alias, actor_name, db_url):
+    """Make ALIAS (e.g. 'the outfit') mean ACTOR (e.g. Taliban) in reports."""
+    open_tracker(db_url).add_actor_alias(alias, actor_name)
+    click.echo(f"{alias!r} -> {actor_name}")
+
+
+@actor.command("list")
+@format_option
+@db_option
+@handle_errors
+def actor_list(fmt, db_url):
+    """Every actor alias: the shipped ones and yours."""
+    echo_table(open_tracker(db_url).actor_aliases(), fmt)
+
+
 def _write_map(t: Tracker, out: str, **options) -> Path:
     from tracker import render
 
@@ -256,6 +325,64 @@ def demo(out, db_url):
     t = open_tracker(db_url)
     path = t.demo(out)
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) from {t.url}")
+
+
+@main.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="Output file; a PATH.credits.txt with the credit is written next to it.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "gpkg", "parquet"]),
+              default=None, help="File format (default: from the --out suffix); parquet is "
+                                 "GeoParquet.")
+@click.option("--date", "day", default=None,
+              help="Every district's state on this date YYYY-MM-DD, with geometry.")
+@click.option("--intervals", is_flag=True, help="The control intervals of every district.")
+@click.option("--events", is_flag=True, help="Every event with its source and history.")
+@click.option("--provinces", is_flag=True, help="With --date: the province roll-up instead.")
+@click.option("--known-on", default=None, help="State and intervals as known on this date.")
+@click.option("--raw-csv", is_flag=True,
+              help="Keep CSV cells starting with = + - @ as they are (by default they get a "
+                   "leading ' so spreadsheets do not run them as formulas).")
+@db_option
+@handle_errors
+def export_(out, fmt, day, intervals, events, provinces, known_on, raw_csv, db_url):
+    """Export state, intervals or events as CSV, GeoJSON, GeoPackage or GeoParquet."""
+    written = open_tracker(db_url).export(out, fmt=fmt, date=day, intervals=intervals,
+                                          events=events, provinces=provinces,
+                                          known_on=known_on, raw_csv=raw_csv)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.group("db")
+def db_group() -> None:
+    """The database schema: versions and upgrades (Alembic)."""
+
+
+@db_group.command("upgrade")
+@db_option
+@handle_errors
+def db_upgrade(db_url):
+    """Bring the database schema to the newest version; data are kept."""
+    from tracker import migrate
+
+    t = open_tracker(db_url)
+    before, after = migrate.upgrade(t.engine)
+    if before == after:
+        click.echo(f"{t.url} is up to date (revision {after})")
+    else:
+        click.echo(f"upgraded {t.url} from revision {before or 'empty'} to {after}")
+
+
+@db_group.command("current")
+@db_option
+@handle_errors
+def db_current(db_url):
+    """Show the schema revision of the database and the newest one."""
+    from tracker import migrate
+
+    t = open_tracker(db_url)
+    current = migrate.current_revision(t.engine)
+    click.echo(f"{t.url}: revision {current or 'none'} (newest {migrate.head_revision()})")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ PostGIS ``geometry`` on PostgreSQL and as WKB bytes on SQLite, behind one column
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 import pandas as pd
@@ -16,10 +17,14 @@ from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
 from geoalchemy2.shape import to_shape
 from sqlalchemy import (
+    BigInteger,
+    Connection,
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -28,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +52,8 @@ class GeometryColumn(TypeDecorator):
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
+        if dialect is None:  # GeoAlchemy2's DDL hooks probe the type without a dialect
+            return LargeBinary()
         if dialect.name == "postgresql":
             return dialect.type_descriptor(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True))
         return dialect.type_descriptor(LargeBinary())
@@ -104,6 +112,7 @@ class ControlEvent(Base):
     """One reported change of control; rows are never updated or deleted."""
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_district_date", "district_code", "date"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), unique=True)
     date: Mapped[date] = mapped_column(Date, index=True)
@@ -114,7 +123,7 @@ class ControlEvent(Base):
     confidence: Mapped[str] = mapped_column(String(20))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
-    supersedes: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    supersedes: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     origin: Mapped[str] = mapped_column(String(40), default="csv")
     content_hash: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
@@ -139,6 +148,48 @@ class Alias(Base):
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
 
 
+class ActorAlias(Base):
+    """A user's own word for an actor (``the outfit`` -> ``Taliban``), read by ``tracker extract``.
+
+    Created by migration 0003.
+    """
+
+    __tablename__ = "actor_aliases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(300), unique=True)
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class PointEvent(Base):
+    """One version of an ACLED event (battle, explosion, capture...) as a point; never updated.
+
+    ACLED updates events under the same id with a newer ``timestamp``: each version is a row.
+    """
+
+    __tablename__ = "point_events"
+    __table_args__ = (Index("uq_point_version", "acled_id", "timestamp", unique=True),
+                      Index("ix_point_events_date", "date"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    acled_id: Mapped[str] = mapped_column(String(100))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    date: Mapped[date] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(10))
+    event_type: Mapped[str] = mapped_column(String(100))
+    sub_event_type: Mapped[str] = mapped_column(String(100))
+    actor1: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    actor2: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    fatalities: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    geo_precision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    origin: Mapped[str] = mapped_column(String(40), default="acled")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Setting(Base):
     """Key-value facts about the data set (boundary credit, status scale...)."""
 
@@ -153,14 +204,19 @@ def utcnow() -> datetime:
 
 
 def open_engine(url: str = DEFAULT_URL) -> Engine:
-    """Create an engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine for ``url``.
+
+    SQLite gets WAL, a busy timeout, foreign keys and explicit ``BEGIN`` statements (so that
+    :func:`write_transaction` can take the write lock up front with ``BEGIN IMMEDIATE``).
+    """
     try:
         engine = create_engine(url, future=True)
-    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for bad URLs
+    except Exception as exc:
         msg = f"cannot use database URL {url!r}: {exc}; use e.g. sqlite:///tracker.db"
         raise DatabaseError(msg) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -171,14 +227,43 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
+    # let SQLAlchemy (not the sqlite3 module) emit BEGIN: see _sqlite_begin
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_IMMEDIATE = "tracker_sqlite_immediate"
+# One application-wide key for PostgreSQL advisory locks taken by writers ("trkr" in ASCII).
+WRITE_LOCK_KEY = 0x74726B72
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes: all of it commits, or nothing does.
+
+    Writers are serialised so that concurrent imports never fail half-way on each other's rows:
+    SQLite takes the write lock at ``BEGIN IMMEDIATE`` (waiting up to the busy timeout, never
+    failing later on a stale snapshot); PostgreSQL takes a transaction-scoped advisory lock,
+    released at commit, rollback, or when the server notices the client died.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(**{_IMMEDIATE: True})
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            yield conn
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
-    Base.metadata.create_all(engine)
+    """Create or upgrade the schema to the newest migration (Alembic ``upgrade head``)."""
+    from tracker import migrate
+
+    migrate.upgrade(engine)
 
 
 def is_initialised(engine: Engine) -> bool:

@@ -242,12 +242,17 @@ def _check_duplicate_ids(parsed: ParsedEvents) -> None:
     parsed.lines = [parsed.lines[p] for p in keep]
 
 
-def raise_problems(path: str | Path, problems: list[RowProblem], *, limit: int = 20) -> None:
-    """Raise one InputError listing the bad rows (the first line says how many)."""
+def raise_problems(path: str | Path, problems: list[RowProblem], *, limit: int = 20,
+                   total: int | None = None) -> None:
+    """Raise one InputError listing the bad rows (the first line says how many).
+
+    ``total`` is the number of problems when ``problems`` holds only the first ones.
+    """
     if not problems:
         return
+    total = max(total or 0, len(problems))
     shown = "; ".join(str(p) for p in problems[:limit])
-    more = f"; ... and {len(problems) - limit} more" if len(problems) > limit else ""
-    msg = (f"{path}: {len(problems)} bad value(s), nothing imported: {shown}{more}; "
+    more = f"; ... and {total - min(limit, len(problems))} more" if total > limit else ""
+    msg = (f"{path}: {total} bad value(s), nothing imported: {shown}{more}; "
            f"fix them, or use --skip-bad to import the good rows")
     raise InputError(msg)

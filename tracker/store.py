@@ -10,8 +10,10 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import schema as s
+from tracker import timeline
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.db import (
     Actor,
@@ -26,6 +28,7 @@ from tracker.db import (
     read_settings,
     utcnow,
     write_settings,
+    write_transaction,
 )
 from tracker.geodata import CRS, BoundarySet
 
@@ -38,15 +41,15 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
     events for other district codes is refused.
     """
     new_codes = set(boundaries.districts[s.DISTRICT_CODE])
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         old_codes = set(conn.execute(select(District.code)).scalars())
         if old_codes == new_codes:
             return False
         used = set(conn.execute(select(ControlEvent.district_code).distinct()).scalars())
         if used - new_codes:
             sample = ", ".join(sorted(used - new_codes)[:3])
-            msg = (f"cannot replace boundaries: events refer to district codes missing from the new "
-                   f"boundaries ({sample}); use a new database for another country")
+            msg = (f"cannot replace boundaries: events refer to district codes missing from the "
+                   f"new boundaries ({sample}); use a new database for another country")
             raise InputError(msg)
         conn.execute(District.__table__.delete())
         conn.execute(Province.__table__.delete())
@@ -129,7 +132,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     events = events.copy()
     events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
     ids = events[s.EVENT_ID].tolist()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         stored: dict[str, str] = {}
         for part in chunks(ids, 900):
             stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
@@ -157,8 +160,20 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
             for r, sid in zip(new.to_dict("records"), source_ids, strict=True)
         ]
         for part in chunks(rows):
-            conn.execute(insert(ControlEvent), part)
+            conn.execute(_insert_ignoring(conn, ControlEvent, ["event_id"]), part)
     return len(new), len(events) - len(new)
+
+
+def _insert_ignoring(conn, model, keys: list[str]):
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for the connection's backend.
+
+    Writers are serialised by :func:`tracker.db.write_transaction`, so conflicts do not happen in
+    normal use; this keeps a racing writer from failing an import on a row that already landed.
+    """
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
+    if dialect is None:
+        return insert(model)
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:
@@ -196,8 +211,8 @@ def _ensure_sources(conn, events: pd.DataFrame) -> list[int | None]:
                 ids[(pub, url, day)] = sid
     missing = [k for k in wanted_list if k not in ids]
     for part in chunks(missing):
-        conn.execute(insert(Source), [{"publisher": p, "url": u, "published_on": d}
-                                      for p, u, d in part])
+        conn.execute(_insert_ignoring(conn, Source, ["publisher", "url", "published_on"]),
+                     [{"publisher": p, "url": u, "published_on": d} for p, u, d in part])
     if missing:
         for part in chunks(wanted_list, 300):
             stmt = select(Source.publisher, Source.url, Source.published_on, Source.id).where(
@@ -212,7 +227,7 @@ def _ensure_actors(conn, controllers: Iterable[str]) -> None:
     known = set(conn.execute(select(Actor.name)).scalars())
     fresh = sorted(names - known)
     if fresh:
-        conn.execute(insert(Actor), [{"name": n} for n in fresh])
+        conn.execute(_insert_ignoring(conn, Actor, ["name"]), [{"name": n} for n in fresh])
 
 
 def read_actors(engine: Engine) -> list[str]:
@@ -226,8 +241,9 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
     if not reason or not reason.strip():
         msg = "a retraction needs a reason: add --reason TEXT"
         raise InputError(msg)
-    with engine.begin() as conn:
-        if conn.execute(select(ControlEvent.id).where(ControlEvent.event_id == event_id)).first() is None:
+    with write_transaction(engine) as conn:
+        found = select(ControlEvent.id).where(ControlEvent.event_id == event_id)
+        if conn.execute(found).first() is None:
             msg = f"no event with id {event_id!r}; `tracker history DISTRICT` lists event ids"
             raise NotFoundError(msg)
         if conn.execute(select(Retraction.id).where(Retraction.event_id == event_id)).first():
@@ -235,6 +251,63 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
             raise InputError(msg)
         conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
                                                recorded_at=utcnow()))
+
+
+# --- the control timeline: SQL in PostgreSQL, the pure core on SQLite ---------------------------
+def _in_database(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every district's control intervals (see :func:`tracker.timeline.control_intervals`).
+
+    On PostgreSQL the database selects the events that count (retractions, supersedes chains,
+    ``known_on``); the pure core groups them. On SQLite the pure core does all of it.
+    """
+    if _in_database(engine):
+        from tracker import pgsql
+
+        return timeline.control_intervals(pgsql.effective_events(engine, known_on=known_on))
+    return timeline.control_intervals(read_events(engine), known_on=known_on)
+
+
+def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
+             districts: list[str] | None = None) -> pd.DataFrame:
+    """The state of each district on ``day`` (see :func:`tracker.timeline.state_on`).
+
+    On PostgreSQL only the events of each district's current holding leave the database
+    (:func:`tracker.pgsql.current_runs`); the answer is the pure core's on those events.
+    """
+    if _in_database(engine):
+        from tracker import pgsql
+
+        if districts is None:  # as the pure core: every district with an interval
+            districts = pgsql.districts_with_events(engine, known_on=known_on)
+        run = pgsql.current_runs(engine, day, known_on=known_on, districts=districts)
+        return timeline.state_on(timeline.control_intervals(run), day, districts=districts)
+    return timeline.state_on(control_intervals(engine, known_on=known_on), day,
+                             districts=districts)
+
+
+def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
+            districts: list[str] | None = None) -> pd.DataFrame:
+    """Districts whose control differs between two days (see :func:`tracker.timeline.changes`).
+
+    On PostgreSQL the states on both days come from :func:`state_on`; only the changed districts'
+    events are read to name the events responsible.
+    """
+    if not _in_database(engine) or d2 < d1:
+        return timeline.changes(control_intervals(engine), d1, d2, districts=districts)
+    from tracker import pgsql
+
+    old = state_on(engine, d1, districts=districts)
+    new = state_on(engine, d2, districts=districts)
+    both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
+    differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
+               | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
+    codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
+    events = pgsql.effective_events(engine, districts=codes)
+    return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
 
 
 # --- aliases ---------------------------------------------------------------------------------
@@ -251,8 +324,9 @@ def add_alias(engine: Engine, name: str, district_code: str) -> None:
     if not name:
         msg = "alias name is empty; give the spelling to add"
         raise InputError(msg)
-    with engine.begin() as conn:
-        if conn.execute(select(District.code).where(District.code == district_code)).first() is None:
+    with write_transaction(engine) as conn:
+        found = select(District.code).where(District.code == district_code)
+        if conn.execute(found).first() is None:
             msg = f"unknown district code {district_code!r}"
             raise NotFoundError(msg)
         conn.execute(Alias.__table__.delete().where(Alias.name == name))
@@ -265,7 +339,7 @@ def require_initialised(engine: Engine) -> None:
 
     try:
         ok = is_initialised(engine)
-    except Exception as exc:  # noqa: BLE001 - driver errors differ per backend
+    except Exception as exc:
         msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
         raise DatabaseError(msg) from exc
     if not ok:

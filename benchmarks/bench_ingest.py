@@ -1,0 +1,196 @@
+"""Benchmark of the ACLED import (a script: prints its figures).
+
+Generates an ACLED-format export (current layout, ``20 August 2021`` dates) of N rows (default
+1,000,000) over the real Afghan districts: every point lies inside its district, ``admin1``/``admin2``
+name it, about 5% are territorial sub-events (control events), the rest point events. Then, in the
+same run and on the same file:
+
+* floor: ``pandas.read_csv`` + geopandas ``sjoin`` to the districts + ``DataFrame.to_sql`` into a
+  fresh SQLite file (no validation, no history);
+* ours: ``Tracker.import_file`` into a fresh, initialised SQLite database (parse, validate dates and
+  values, locate, check admin names, plan versions, store control and point events in one
+  transaction).
+
+Prints rows/s, the ratio ours/floor (target <= 1.5), and peak memory (target < 2 GB).
+
+Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows N] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+import tracker
+from tracker import schema as s
+from tracker.geodata import default_boundaries
+from tracker.ingest_acled import CURRENT_COLUMNS
+
+TERRITORIAL = [("Battles", "Government regains territory"),
+               ("Battles", "Non-state actor overtakes territory"),
+               ("Strategic developments", "Non-violent transfer of territory")]
+OTHER = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
+         ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+         ("Violence against civilians", "Attack"), ("Protests", "Peaceful protest"),
+         ("Strategic developments", "Arrests")]
+ACTORS = np.array(["Taliban", "Military Forces of Afghanistan (2004-2021)",
+                   "Police Forces of Afghanistan (2004-2021)", "Islamic State (Afghanistan)",
+                   "NRF: National Resistance Front", "Civilians (Afghanistan)"], dtype=object)
+SOURCES = np.array(["Pajhwok Afghan News", "Khaama Press", "Tolo News", "Ariana News; Xinhua",
+                    "Afghanistan Times", "Bakhtar News Agency"], dtype=object)
+
+
+def random_points(districts: gpd.GeoDataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` points spread over all districts, each strictly inside its district."""
+    per = np.full(len(districts), n // len(districts))
+    per[: n - per.sum()] += 1
+    frames = []
+    for (code, prov, name, geom), k in zip(
+            districts[[s.DISTRICT_CODE, s.PROVINCE_NAME, s.DISTRICT_NAME, "geometry"]]
+            .itertuples(index=False), per, strict=True):
+        x0, y0, x1, y1 = geom.bounds
+        xs, ys = np.empty(0), np.empty(0)
+        inner = geom.buffer(-0.002) if geom.buffer(-0.002).area > 0 else geom
+        while len(xs) < k:
+            cx = rng.uniform(x0, x1, 4 * k + 16)
+            cy = rng.uniform(y0, y1, 4 * k + 16)
+            inside = shapely.contains_xy(inner, cx, cy)
+            xs, ys = np.concatenate([xs, cx[inside]]), np.concatenate([ys, cy[inside]])
+        frames.append(pd.DataFrame({"longitude": xs[:k].round(4), "latitude": ys[:k].round(4),
+                                    "admin1": prov, "admin2": name, "code": code}))
+    out = pd.concat(frames, ignore_index=True)
+    return out.iloc[rng.permutation(len(out))].reset_index(drop=True)
+
+
+def generate(path: Path, n: int, *, seed: int = 11) -> pd.DataFrame:
+    """Write an ACLED-format export of ``n`` rows to ``path``; returns the expected districts."""
+    rng = np.random.default_rng(seed)
+    districts = default_boundaries().districts
+    pts = random_points(districts, n, rng)
+    # Points on the 4-decimal grid may fall just outside after rounding: re-check, keep the truth.
+    kinds = np.array(TERRITORIAL + OTHER, dtype=object)
+    territorial = rng.random(n) < 0.05
+    pick = np.where(territorial, rng.integers(0, 3, n), rng.integers(3, len(kinds), n))
+    day = pd.Timestamp("2017-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, n), unit="D")
+    stamp = (day - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s") + rng.integers(
+        86_400, 30 * 86_400, n)
+    a1 = ACTORS[rng.integers(0, len(ACTORS), n)]
+    a2 = np.where(rng.random(n) < 0.5, ACTORS[rng.integers(0, len(ACTORS), n)], "")
+    fat = rng.poisson(1.5, n)
+    precision = rng.choice([1, 1, 1, 1, 2, 3], n)
+    kind = pd.Series(kinds[pick].tolist())
+    frame = pd.DataFrame({
+        "event_id_cnty": "AFG" + pd.Series(np.arange(1, n + 1)).astype(str),
+        "event_date": day.strftime("%d %B %Y"),
+        "year": day.year,
+        "time_precision": precision,
+        "disorder_type": "Political violence",
+        "event_type": kind.str[0],
+        "sub_event_type": kind.str[1],
+        "actor1": a1, "assoc_actor_1": "", "inter1": 2, "actor2": a2, "assoc_actor_2": "",
+        "inter2": 1, "interaction": 12, "civilian_targeting": "",
+        "iso": 4, "region": "Caucasus and Central Asia", "country": "Afghanistan",
+        "admin1": pts["admin1"], "admin2": pts["admin2"], "admin3": "",
+        "location": pts["admin2"], "latitude": pts["latitude"], "longitude": pts["longitude"],
+        "geo_precision": rng.choice([1, 2, 3], n),
+        "source": SOURCES[rng.integers(0, len(SOURCES), n)], "source_scale": "National",
+        "notes": "On " + day.strftime("%d %B %Y") + ", fighting was reported in "
+                 + pts["admin2"] + " district (" + pts["admin1"] + "). " + fat.astype(str)
+                 + " fatalities.",
+        "fatalities": fat, "tags": "", "timestamp": stamp,
+    })[list(CURRENT_COLUMNS)]
+    frame.to_csv(path, index=False)
+    return pts
+
+
+def floor(path: Path, db: Path, districts: gpd.GeoDataFrame) -> float:
+    """read_csv + sjoin + to_sql into a fresh SQLite file; seconds."""
+    t0 = time.perf_counter()
+    df = pd.read_csv(path)
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]),
+                           crs=districts.crs)
+    joined = gpd.sjoin(gdf, districts[[s.DISTRICT_CODE, "geometry"]], how="left",
+                       predicate="intersects")
+    with sqlite3.connect(db) as con:
+        pd.DataFrame(joined.drop(columns="geometry")).to_sql("acled", con, index=False,
+                                                             chunksize=100_000)
+    return time.perf_counter() - t0
+
+
+def ours(path: Path, db: Path) -> tuple[float, object]:
+    """Full import through the API into a fresh, initialised database; seconds and report."""
+    t = tracker.connect(f"sqlite:///{db}")
+    t.init()
+    t0 = time.perf_counter()
+    report = t.import_file(path)
+    return time.perf_counter() - t0, report
+
+
+def run_stage(stage: str, path: Path, db: Path) -> None:
+    """One measured stage in this (fresh) process; prints a JSON line."""
+    db.unlink(missing_ok=True)
+    if stage == "floor":
+        seconds, extra = floor(path, db, default_boundaries().districts), {}
+    else:
+        seconds, report = ours(path, db)
+        extra = {"added": report.added, "points": report.points_added,
+                 "warnings": len(report.warnings), "rejected": report.rejected}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, **extra}))
+
+
+def measure(stage: str, path: Path, db: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--stage", stage, "--file", str(path),
+                          "--db", str(db)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="Folder to keep the files in (an acled.csv there is reused).")
+    parser.add_argument("--stage", choices=["floor", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        run_stage(args.stage, args.file, args.db)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"acled-{args.rows}.csv"
+        if not path.exists():
+            t0 = time.perf_counter()
+            generate(path, args.rows)
+            print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s")
+        print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows)")
+        base = measure("floor", path, folder / "floor.db")
+        mine = measure("ours", path, folder / "ours.db")
+        print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s, "
+              f"peak {base['peak_mb']:,.0f} MB")
+        print(f"ours  (tracker import):            {mine['seconds']:.2f} s, "
+              f"peak {mine['peak_mb']:,.0f} MB; control events {mine['added']:,}, "
+              f"point events {mine['points']:,}, warnings {mine['warnings']}, "
+              f"rejected {mine['rejected']}")
+        print(f"rows/s: {args.rows / mine['seconds']:,.0f} (target >= 100,000)")
+        print(f"ratio ours/floor: {mine['seconds'] / base['seconds']:.2f} (target <= 1.5)")
+        print(f"peak memory of the import process: {mine['peak_mb']:,.0f} MB "
+              f"(target < 2,048 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""State of every district on one date with 1,000,000 stored events: PostgreSQL next to SQLite.
+
+PostgreSQL computes the state in the database (:mod:`tracker.pgsql`: index probes per district,
+only the current holdings' events leave the server); SQLite reads every event and runs the pure
+core. Both through the same call, ``tracker.store.state_on``.
+
+Usage::
+
+    TRACKER_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:PORT/postgres \\
+        .venv/bin/python benchmarks/bench_store.py [--events 1000000]
+
+The URL names any database on the server; the benchmark creates its own database next to it and
+drops it at the end. ``scripts/run-tests`` shows how to start a throwaway server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+import tracker
+from tracker import schema as s
+from tracker import store
+from tracker.db import ControlEvent, chunks
+
+DAY = pd.Timestamp("2021-08-15")
+
+
+def synthetic(n: int, codes: list[str], seed: int = 1) -> pd.DataFrame:
+    """``n`` events on the given districts over three years (2019-2021)."""
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 1096, n), unit="D")
+    return pd.DataFrame({
+        "event_id": [f"b{i:07d}" for i in range(n)],
+        "date": days.date,
+        "date_precision": "day",
+        "district_code": np.asarray(codes, dtype=object)[rng.integers(0, len(codes), n)],
+        "controller": rng.choice(["Taliban", "Afghan government", "Resistance"], n,
+                                 p=[0.5, 0.4, 0.1]),
+        "status": rng.choice([s.CONTROLLED, s.CONTESTED], n, p=[0.85, 0.15]),
+        "confidence": rng.choice(s.CONFIDENCES, n, p=[0.2, 0.6, 0.2]),
+        "origin": "bench",
+        "content_hash": "-",
+        "recorded_at": pd.Timestamp("2022-01-01").to_pydatetime(),
+    })
+
+
+def load_postgres(t: tracker.Tracker, events: pd.DataFrame) -> float:
+    cols = list(events.columns)
+    start = time.perf_counter()
+    raw = t.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        with cur.copy(f"COPY events ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in events.itertuples(index=False, name=None):
+                copy.write_row(row)
+        cur.execute("ANALYZE events")
+        raw.commit()
+    finally:
+        raw.close()
+    return time.perf_counter() - start
+
+
+def load_sqlite(t: tracker.Tracker, events: pd.DataFrame) -> float:
+    start = time.perf_counter()
+    rows = events.to_dict("records")
+    with t.engine.begin() as conn:
+        for part in chunks(rows, 20000):
+            conn.execute(insert(ControlEvent), part)
+    return time.perf_counter() - start
+
+
+def time_state(t: tracker.Tracker, codes: list[str], repeat: int) -> tuple[float, float, str]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        state = store.state_on(t.engine, DAY, districts=codes)
+        times.append(time.perf_counter() - start)
+    summary = state[s.STATUS].value_counts().to_dict()
+    return statistics.median(times), min(times), str(summary)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    url = os.environ.get("TRACKER_BENCH_PG_URL") or os.environ.get("TRACKER_TEST_PG_URL")
+    if not url:
+        print("set TRACKER_TEST_PG_URL (or TRACKER_BENCH_PG_URL) to a PostgreSQL server with "
+              "PostGIS; scripts/run-tests shows how to start one", file=sys.stderr)
+        return 2
+    admin = create_engine(make_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    pg_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            pg = tracker.connect(pg_url)
+            lite = tracker.connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
+            pg.init()
+            lite.init()
+            codes = pg.districts()[s.DISTRICT_CODE].tolist()
+            events = synthetic(args.events, codes)
+            print(f"{args.events:,} events on {len(codes)} districts, state on {DAY.date()}")
+            print(f"load   PostgreSQL (COPY)        {load_postgres(pg, events):7.1f} s")
+            print(f"load   SQLite (executemany)     {load_sqlite(lite, events):7.1f} s")
+            med, best, summary = time_state(pg, codes, args.repeat)
+            print(f"state  PostgreSQL (in database) {med * 1000:7.0f} ms median, "
+                  f"{best * 1000:.0f} ms best of {args.repeat}  (target < 200 ms)")
+            med_l, best_l, summary_l = time_state(lite, codes, max(2, args.repeat // 3))
+            print(f"state  SQLite (pure core)       {med_l * 1000:7.0f} ms median, "
+                  f"{best_l * 1000:.0f} ms best")
+            print(f"same answer on both: {summary == summary_l}  {summary}")
+            pg.engine.dispose()
+            lite.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

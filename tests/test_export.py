@@ -1,0 +1,105 @@
+"""`tracker export`: formats, layers, CRS, date types, credit, CSV-injection neutralisation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from tracker import schema as s
+from tracker._errors import InputError
+from tracker.cli import main
+
+EVENTS = ("event_id,date,district,controller,status,confidence,source,source_url,reported_on,"
+          "notes\n"
+          "x1,2021-08-15,AF0101,Taliban,controlled,reported,AP,https://example.org/1,2021-08-15,"
+          "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\n"
+          "x2,2021-08-16,AF0102,Taliban,controlled,reported,@Reuters,,2021-08-16,-2 dead\n"
+          "x3,2021-08-17,AF0102,Resistance,controlled,unconfirmed,+Twitter,,2021-08-18,fine note\n")
+
+
+@pytest.fixture
+def filled(fresh, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(EVENTS, encoding="utf-8")
+    assert fresh.import_csv(path).added == 3
+    return fresh
+
+
+def test_geopackage_holds_state_intervals_and_events_layers(filled, tmp_path):
+    out = tmp_path / "out" / "control.gpkg"
+    written = filled.export(out, date="2021-08-20", intervals=True, events=True)
+    assert written == [out, out.with_name("control.gpkg.credits.txt")]
+    layers = dict(pyogrio.list_layers(out))
+    assert set(layers) == {"state", "intervals", "events"}
+    info = pyogrio.read_info(out, layer="state")
+    assert info["crs"] == "EPSG:4326"
+    assert info["features"] == 399
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert types[s.SINCE] == "OFTDate" and types[s.DATE] == "OFTDate"
+    assert "AGCHO" in info["layer_metadata"]["credit"]
+    assert "humanitarian" in info["dataset_metadata"]["use_limitation"]
+    iv = pyogrio.read_info(out, layer="intervals")
+    assert dict(zip(iv["fields"], iv["ogr_types"], strict=True))[s.START] == "OFTDate"
+    state = gpd.read_file(out, layer="state").set_index(s.DISTRICT_CODE)
+    assert state.loc["AF0102", s.CONTROLLER] == "Resistance"
+    assert state.loc["AF0101", s.SINCE] == pd.Timestamp("2021-08-15")
+    events = gpd.read_file(out, layer="events")
+    assert sorted(events[s.EVENT_ID]) == ["x1", "x2", "x3"]
+    sidecar = written[1].read_text(encoding="utf-8")
+    assert "AGCHO" in sidecar and "humanitarian" in sidecar
+
+
+def test_geoparquet_has_crs_dates_and_credit(filled, tmp_path):
+    out = tmp_path / "state.parquet"
+    filled.export(out, date="2021-08-20")
+    table = pq.read_table(out)
+    assert str(table.schema.field(s.SINCE).type) == "date32[day]"
+    assert b"AGCHO" in table.schema.metadata[b"tracker:credit"]
+    assert b"geo" in table.schema.metadata
+    gdf = gpd.read_parquet(out)
+    assert gdf.crs.to_epsg() == 4326 and len(gdf) == 399
+
+
+def test_geojson_state_carries_the_credit(filled, tmp_path):
+    out = tmp_path / "state.geojson"
+    filled.export(out, date="2021-08-20")
+    info = pyogrio.read_info(out)
+    assert info["crs"] == "EPSG:4326" and info["features"] == 399
+    assert "AGCHO" in out.read_text(encoding="utf-8")[:3000]
+
+
+def test_csv_neutralises_formulas_unless_raw(filled, tmp_path):
+    out = tmp_path / "events.csv"
+    result = CliRunner().invoke(main, ["export", "--events", "--out", str(out), "--db", filled.url])
+    assert result.exit_code == 0, result.output
+    events = pd.read_csv(out, dtype=str, keep_default_na=False).set_index(s.EVENT_ID)
+    assert events.loc["x1", s.NOTES] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert events.loc["x2", s.SOURCE] == "'@Reuters"
+    assert events.loc["x2", s.NOTES] == "'-2 dead"
+    assert events.loc["x3", s.SOURCE] == "'+Twitter"
+    assert events.loc["x3", s.NOTES] == "fine note"
+    assert events.loc["x1", s.DATE] == "2021-08-15"
+    raw = tmp_path / "raw.csv"
+    result = CliRunner().invoke(main, ["export", "--events", "--raw-csv", "--out", str(raw),
+                                       "--db", filled.url])
+    assert result.exit_code == 0, result.output
+    events = pd.read_csv(raw, dtype=str, keep_default_na=False).set_index(s.EVENT_ID)
+    assert events.loc["x1", s.NOTES].startswith("=HYPERLINK")
+    assert (tmp_path / "raw.csv.credits.txt").exists()
+
+
+def test_province_rollup_and_clear_errors(filled, tmp_path):
+    out = tmp_path / "prov.csv"
+    filled.export(out, date="2021-08-20", provinces=True)
+    rollup = pd.read_csv(out, dtype={s.PROVINCE_CODE: str})
+    assert "Taliban" in set(rollup[s.CONTROLLER])
+    with pytest.raises(InputError, match="gpkg"):
+        filled.export(tmp_path / "two.csv", date="2021-08-20", intervals=True)
+    with pytest.raises(InputError, match="needs a date"):
+        filled.export(tmp_path / "p.csv", provinces=True)
+    with pytest.raises(InputError, match="suffix"):
+        filled.export(tmp_path / "x.txt", intervals=True)

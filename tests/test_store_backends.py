@@ -1,0 +1,132 @@
+"""The store's timeline (SQL on PostgreSQL, the pure core on SQLite) equals the pure core.
+
+Random event sets with same-day disagreements, runs of identical reports, supersedes chains,
+retractions and late reports are stored, then ``store.state_on`` / ``control_intervals`` /
+``changes`` are compared with :mod:`tracker.timeline` applied to every stored event.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import insert, update
+
+from tracker import schema as s
+from tracker import store, timeline
+from tracker.db import ControlEvent, Retraction
+
+DISTRICTS = ["AF0101", "AF0102", "AF0103", "AF0201", "AF0907", "AF0912"]
+ACTORS = ["Taliban", "Afghan government", "Resistance"]
+T0 = pd.Timestamp("2021-06-01")
+
+
+def random_events(seed: int) -> tuple[pd.DataFrame, dict[str, pd.Timestamp]]:
+    """About 150 events on 6 districts over 40 days, and retractions with their times."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(150):
+        rows.append({
+            s.EVENT_ID: f"r{seed}-{i:03d}",
+            s.DATE: T0 + pd.Timedelta(days=int(rng.integers(0, 40))),
+            s.DATE_PRECISION: rng.choice(s.PRECISIONS, p=[0.8, 0.1, 0.1]),
+            s.DISTRICT_CODE: rng.choice(DISTRICTS),
+            s.CONTROLLER: rng.choice(ACTORS, p=[0.6, 0.3, 0.1]),
+            s.STATUS: rng.choice([s.CONTROLLED, s.CONTESTED], p=[0.8, 0.2]),
+            s.CONFIDENCE: rng.choice(s.CONFIDENCES),
+            s.SOURCE: rng.choice(["AP", "Reuters", "Twitter", None]),
+            s.SOURCE_URL: None,
+            s.REPORTED_ON: (T0 + pd.Timedelta(days=int(rng.integers(0, 50)))
+                            if rng.random() < 0.7 else None),
+            s.NOTES: None,
+            s.SUPERSEDES: None,
+        })
+    # a long run of identical reports: the walk back must go past its rounds limit
+    for k in range(12):
+        rows.append({**rows[0], s.EVENT_ID: f"r{seed}-run{k:02d}", s.DISTRICT_CODE: "AF0103",
+                     s.DATE: T0 + pd.Timedelta(days=45 + k), s.CONTROLLER: "Taliban",
+                     s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED, s.DATE_PRECISION: s.DAY,
+                     s.REPORTED_ON: None})
+    # corrections, some of corrections (chains)
+    for i in rng.choice(len(rows), 25, replace=False):
+        target = rows[int(rng.integers(0, len(rows)))][s.EVENT_ID]
+        if target != rows[i][s.EVENT_ID]:
+            rows[i][s.SUPERSEDES] = target
+    events = s.normalize_events(pd.DataFrame(rows))
+    retracted = {str(e): T0 + pd.Timedelta(days=int(rng.integers(0, 50)), hours=13)
+                 for e in rng.choice(events[s.EVENT_ID], 15, replace=False)}
+    return events, retracted
+
+
+def _acyclic(events: pd.DataFrame) -> pd.DataFrame:
+    """Drop supersedes links that would close a loop (the store's import refuses those)."""
+    parent = dict(zip(events[s.EVENT_ID], events[s.SUPERSEDES], strict=True))
+    keep = []
+    for eid in events[s.EVENT_ID]:
+        seen, at, ok = {eid}, parent.get(eid), True
+        while at is not None:
+            if at in seen:
+                ok = False
+                break
+            seen.add(at)
+            at = parent.get(at)
+        keep.append(ok)
+        if not ok:
+            parent[eid] = None
+    return events.assign(**{s.SUPERSEDES: [parent[e] for e in events[s.EVENT_ID]]})
+
+
+def fill(engine, seed: int) -> None:
+    events, retracted = random_events(seed)
+    events = _acyclic(events)
+    store.insert_events(engine, events, origin="test")
+    with engine.begin() as conn:
+        # events without a report date become known on the day they were recorded
+        conn.execute(update(ControlEvent).values(recorded_at=(T0 + pd.Timedelta(days=20))
+                                                 .to_pydatetime()))
+        conn.execute(insert(Retraction), [
+            {"event_id": e, "reason": "test", "recorded_at": t.to_pydatetime()}
+            for e, t in retracted.items()])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_state_intervals_and_changes_equal_the_pure_core(fresh, seed):
+    fill(fresh.engine, seed)
+    every = store.read_events(fresh.engine)
+    assert every[s.RETRACTED_AT].notna().sum() == 15
+    assert every[s.SUPERSEDES].notna().sum() > 10
+    codes = fresh.districts()[s.DISTRICT_CODE].tolist()
+    for known in (None, T0 + pd.Timedelta(days=10), T0 + pd.Timedelta(days=30)):
+        expected_iv = timeline.control_intervals(every, known_on=known)
+        got_iv = store.control_intervals(fresh.engine, known_on=known)
+        pd.testing.assert_frame_equal(got_iv, expected_iv)
+        for day in (T0 + pd.Timedelta(days=12), T0 + pd.Timedelta(days=39),
+                    T0 + pd.Timedelta(days=50)):
+            want = timeline.state_on(expected_iv, day, districts=codes)
+            got = store.state_on(fresh.engine, day, known_on=known, districts=codes)
+            pd.testing.assert_frame_equal(got, want)
+        # without a district list: every district with an interval, as the pure core
+        want = timeline.state_on(expected_iv, T0 + pd.Timedelta(days=20))
+        got = store.state_on(fresh.engine, T0 + pd.Timedelta(days=20), known_on=known)
+        pd.testing.assert_frame_equal(got, want)
+    iv = timeline.control_intervals(every)
+    d1, d2 = T0 + pd.Timedelta(days=5), T0 + pd.Timedelta(days=60)
+    want = timeline.changes(iv, d1, d2, districts=codes)
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(store.changes(fresh.engine, d1, d2, districts=codes), want)
+
+
+def test_a_long_holding_is_found_whole_around_the_day(fresh):
+    # twelve identical daily reports from 2021-07-01, one disagreeing day before, one after
+    rows = [{s.EVENT_ID: f"run{k:02d}", s.DATE: pd.Timestamp("2021-07-01") + pd.Timedelta(days=k),
+             s.DISTRICT_CODE: "AF0103", s.CONTROLLER: "Taliban", s.STATUS: s.CONTROLLED,
+             s.CONFIDENCE: s.REPORTED} for k in range(12)]
+    rows += [{s.EVENT_ID: "before", s.DATE: pd.Timestamp("2021-06-20"), s.DISTRICT_CODE: "AF0103",
+              s.CONTROLLER: "Afghan government", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED},
+             {s.EVENT_ID: "after", s.DATE: pd.Timestamp("2021-07-20"), s.DISTRICT_CODE: "AF0103",
+              s.CONTROLLER: "Resistance", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED}]
+    store.insert_events(fresh.engine, s.normalize_events(pd.DataFrame(rows)), origin="test")
+    state = store.state_on(fresh.engine, pd.Timestamp("2021-07-04"), districts=["AF0103"])
+    assert state.loc[0, s.SINCE] == pd.Timestamp("2021-07-01")
+    assert state.loc[0, s.EVENT_IDS] == ";".join(f"run{k:02d}" for k in range(12))
+    assert state.loc[0, s.CONTROLLER] == "Taliban"

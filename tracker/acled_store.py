@@ -1,0 +1,351 @@
+"""Bulk reads and writes of ACLED imports: point-event versions, control events, retractions.
+
+Every function takes a :class:`sqlalchemy.Connection` inside a transaction opened by the caller
+(:func:`tracker.db.write_transaction`), so an import lands whole or not at all. Inserts are bulk:
+one ``executemany`` per chunk of plain tuples, no ORM objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from tracker import schema as s
+from tracker import store
+from tracker.csvfile import RecordLines
+from tracker.db import (
+    ControlEvent,
+    PointEvent,
+    Retraction,
+    Source,
+    chunks,
+    utcnow,
+    write_transaction,
+)
+from tracker.ingest_acled import (
+    ACLED_ID,
+    FATALITIES,
+    GEO_PRECISION,
+    LATITUDE,
+    LONGITUDE,
+    ORIGIN,
+    POINT_COLUMNS,
+    RECORD,
+    TIMESTAMP,
+    ParsedAcled,
+    VersionPlan,
+    plan_versions,
+    read_acled,
+)
+from tracker.ingest_csv import RowProblem, raise_problems
+
+CHUNK = 50_000
+# The fields behind tracker.db.content_hash, in its order.
+HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
+             s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
+Progress = Callable[[str, int, int], None]
+# point_events columns, in POINT_COLUMNS order (the model's attribute names match them)
+_POINT_ATTRS = [*POINT_COLUMNS, "origin", "recorded_at"]
+
+
+def count_points(conn: Connection) -> int:
+    """Number of stored point-event versions."""
+    return conn.execute(select(func.count()).select_from(PointEvent)).scalar_one()
+
+
+def read_points(conn: Connection) -> pd.DataFrame:
+    """Every stored point-event version (POINT_COLUMNS), dates as day timestamps."""
+    cols = [getattr(PointEvent, c) for c in POINT_COLUMNS]
+    return _typed_points(pd.DataFrame(conn.execute(select(*cols)).all(), columns=POINT_COLUMNS))
+
+
+def _typed_points(frame: pd.DataFrame) -> pd.DataFrame:
+    frame[s.DATE] = pd.to_datetime(frame[s.DATE]).astype("datetime64[ns]")
+    for col in (TIMESTAMP, FATALITIES, GEO_PRECISION, LATITUDE, LONGITUDE):
+        frame[col] = pd.to_numeric(frame[col]).astype("float64")
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].where(frame[col].notna(), "")
+    return frame
+
+
+def _nullable_text(values: np.ndarray) -> list:
+    arr = np.asarray(values, dtype=object)
+    return np.where(arr == "", None, arr).tolist()
+
+
+def _nullable_int(values: np.ndarray) -> list:
+    arr = np.asarray(values, dtype="float64")
+    out = arr.astype(object)
+    out[np.isnan(arr)] = None
+    mask = ~np.isnan(arr)
+    out[mask] = arr[mask].astype("int64").tolist()
+    return out.tolist()
+
+
+def _nullable_float(values: np.ndarray) -> list:
+    arr = np.asarray(values, dtype="float64")
+    out = arr.astype(object)
+    out[np.isnan(arr)] = None
+    return out.tolist()
+
+
+def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple]) -> None:
+    """``executemany`` of plain tuples (SQLite: straight to the driver; else SQLAlchemy Core)."""
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def _days(values, *, sqlite: bool) -> list:
+    """Dates for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates."""
+    days = pd.DatetimeIndex(values)
+    if sqlite:
+        out = days.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        out[days.isna()] = None
+        return out.tolist()
+    return [None if pd.isna(d) else d.date() for d in days]
+
+
+def insert_points(conn: Connection, points: pd.DataFrame, *,
+                  progress: Progress | None = None) -> int:
+    """Append point-event versions (POINT_COLUMNS); returns the number written.
+
+    A bulk import larger than the table drops its indexes and rebuilds them after the inserts
+    (one sort instead of a million random index updates), inside the same transaction.
+    """
+    n = len(points)
+    if not n:
+        return 0
+    sqlite = conn.dialect.name == "sqlite"
+    table = PointEvent.__table__
+    rebuild = n >= 50_000 and n > count_points(conn)
+    if rebuild:
+        for index in table.indexes:
+            index.drop(conn)
+    if sqlite:
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    now = utcnow()
+    for start in range(0, n, CHUNK):
+        _bulk_insert(conn, table, _POINT_ATTRS,
+                     _point_rows(points.iloc[start: start + CHUNK], now, sqlite=sqlite))
+        if progress:
+            progress("storing", min(start + CHUNK, n), n)
+    if rebuild:
+        if progress:
+            progress("indexing", 0, 1)
+        for index in table.indexes:
+            index.create(conn)
+    return n
+
+
+def _point_rows(points: pd.DataFrame, now, *, sqlite: bool) -> list[tuple]:
+    """Driver-ready tuples (``_POINT_ATTRS`` order) of a chunk of point events."""
+    n = len(points)
+    columns = {ACLED_ID: points[ACLED_ID].to_numpy(dtype=object).tolist(),
+               TIMESTAMP: points[TIMESTAMP].to_numpy(dtype="int64").tolist(),
+               s.DATE: _days(points[s.DATE], sqlite=sqlite)}
+    for col in POINT_COLUMNS:
+        if col in columns:
+            continue
+        values = points[col].to_numpy()
+        if col in (FATALITIES, GEO_PRECISION):
+            columns[col] = _nullable_int(values)
+        elif col in (LATITUDE, LONGITUDE):
+            columns[col] = _nullable_float(values)
+        else:
+            columns[col] = _nullable_text(values)
+    columns["origin"] = [ORIGIN] * n
+    columns["recorded_at"] = [str(now) if sqlite else now] * n
+    return list(zip(*(columns[c] for c in _POINT_ATTRS), strict=True))
+
+
+def content_hashes(events: pd.DataFrame) -> list[str]:
+    """:func:`tracker.db.content_hash` of every event row, computed column-wise."""
+    parts = []
+    for key in HASH_KEYS:
+        col = events[key]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            text = col.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            text = col.astype(object).where(col.notna(), "").astype(str)
+        parts.append(f"{key}=" + text)
+    joined = parts[0].str.cat(parts[1:], sep="\x1f")
+    return [hashlib.sha256(x.encode("utf-8")).hexdigest() for x in joined]
+
+
+def _source_ids(conn: Connection, events: pd.DataFrame) -> np.ndarray:
+    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing."""
+    sqlite = conn.dialect.name == "sqlite"
+    pub = events[s.SOURCE].astype(object).where(events[s.SOURCE].notna(), "").astype(str)
+    url = events[s.SOURCE_URL].astype(object).where(events[s.SOURCE_URL].notna(), "").astype(str)
+    day = pd.to_datetime(events[s.REPORTED_ON]).dt.strftime("%Y-%m-%d").fillna("")
+    keys = pd.DataFrame({"publisher": pub.to_numpy(), "url": url.to_numpy(),
+                         "day": day.to_numpy()})
+    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "")].drop_duplicates()
+
+    def stored() -> pd.DataFrame:
+        rows = []
+        for part in chunks(sorted(set(wanted["publisher"])), 500):
+            rows.extend(conn.execute(select(Source.publisher, Source.url, Source.published_on,
+                                            Source.id).where(Source.publisher.in_(part))).all())
+        out = pd.DataFrame(rows, columns=["publisher", "url", "day", "id"])
+        out["day"] = pd.to_datetime(out["day"]).dt.strftime("%Y-%m-%d").fillna("")
+        return out
+
+    have = stored()
+    missing = wanted.merge(have, on=["publisher", "url", "day"], how="left")
+    missing = missing[missing["id"].isna()]
+    if len(missing):
+        days = _days(pd.to_datetime(missing["day"].replace("", None)), sqlite=sqlite)
+        _bulk_insert(conn, Source.__table__, ["publisher", "url", "published_on"],
+                     list(zip(missing["publisher"], missing["url"], days, strict=True)))
+        have = stored()
+    ids = keys.merge(have, on=["publisher", "url", "day"], how="left")["id"]
+    return ids.astype(object).where(ids.notna(), None).to_numpy()
+
+
+def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str = ORIGIN) -> int:
+    """Append control events (schema event columns); ids are new by construction."""
+    if events.empty:
+        return 0
+    sqlite = conn.dialect.name == "sqlite"
+    events = events.reset_index(drop=True)
+    source_ids = [None if i is None else int(i) for i in _source_ids(conn, events)]
+    store._ensure_actors(conn, events[s.CONTROLLER])
+    now = utcnow()
+    n = len(events)
+    columns = {
+        "event_id": events[s.EVENT_ID].tolist(), "date": _days(events[s.DATE], sqlite=sqlite),
+        "date_precision": events[s.DATE_PRECISION].tolist(),
+        "district_code": events[s.DISTRICT_CODE].tolist(),
+        "controller": events[s.CONTROLLER].tolist(), "status": events[s.STATUS].tolist(),
+        "confidence": events[s.CONFIDENCE].tolist(), "source_id": source_ids,
+        "notes": _nullable_text(events[s.NOTES].fillna("").to_numpy(dtype=object)),
+        "supersedes": events[s.SUPERSEDES].astype(object).where(
+            events[s.SUPERSEDES].notna(), None).tolist(),
+        "origin": [origin] * n, "content_hash": content_hashes(events),
+        "recorded_at": [str(now) if sqlite else now] * n,
+    }
+    names = list(columns)
+    rows = list(zip(*(columns[c] for c in names), strict=True))
+    for part in chunks(rows, CHUNK):
+        _bulk_insert(conn, ControlEvent.__table__, names, part)
+    return n
+
+
+def insert_retractions(conn: Connection, retract: list[tuple[str, str]]) -> int:
+    """Retract control events (skipping those already retracted); returns how many."""
+    if not retract:
+        return 0
+    ids = [e for e, _ in retract]
+    done: set[str] = set()
+    for part in chunks(ids, 900):
+        done.update(conn.execute(select(Retraction.event_id)
+                                 .where(Retraction.event_id.in_(part))).scalars())
+    now = utcnow()
+    rows = [{"event_id": e, "reason": why, "recorded_at": now} for e, why in retract
+            if e not in done]
+    if rows:
+        conn.execute(insert(Retraction), rows)
+    return len(rows)
+
+
+def write_plan(conn: Connection, plan: VersionPlan, *,
+               progress: Progress | None = None) -> tuple[int, int, int]:
+    """Write what :func:`tracker.ingest_acled.plan_versions` decided.
+
+    Returns (control events added, point events added, control events retracted).
+    """
+    control = insert_control_events(conn, plan.control)
+    retracted = insert_retractions(conn, plan.retract)
+    points = insert_points(conn, plan.points, progress=progress)
+    return control, points, retracted
+
+
+# --- one import, start to end ----------------------------------------------------------------
+@dataclass
+class AcledImport:
+    """What an ACLED import did (or would have done, when it was refused)."""
+
+    added: int = 0  # control events
+    points_added: int = 0
+    skipped: int = 0  # versions already stored, identical
+    duplicates: int = 0  # identical rows repeated within the file
+    retracted: int = 0  # control events of versions ACLED reclassified as non-territorial
+    stale: int = 0  # versions older than a stored one (kept as point events only)
+    layout: str = ""
+    problems: list[RowProblem] = field(default_factory=list)  # the first ones, for messages
+    n_problems: int = 0
+    rejected_records: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    lines: RecordLines | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[RowProblem]:
+    head = frame.head(limit)
+    lines = parsed.line_of(head[RECORD].to_numpy())
+    return [RowProblem(int(line), col, str(value), why) for line, col, value, why in
+            zip(lines, head["column"], head["value"], head["why"], strict=True)]
+
+
+def _stored_versions(conn: Connection, ids: np.ndarray) -> pd.DataFrame:
+    if not count_points(conn):
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    unique = pd.unique(ids)
+    if len(unique) > 50_000:
+        return read_points(conn)
+    cols = [getattr(PointEvent, c) for c in POINT_COLUMNS]
+    rows = []
+    for part in chunks(list(unique), 900):
+        rows.extend(conn.execute(select(*cols).where(PointEvent.acled_id.in_(part))).all())
+    return _typed_points(pd.DataFrame(rows, columns=POINT_COLUMNS))
+
+
+def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gazetteer, *,
+                 skip_bad: bool = False, today: date | None = None,
+                 progress: Progress | None = None, limit: int = 20) -> AcledImport:
+    """Read, validate, plan and store one ACLED export in a single transaction.
+
+    Raises :class:`~tracker._errors.InputError` listing the bad rows (nothing written) unless
+    ``skip_bad``; then the good rows are written and ``rejected_records`` names the others.
+    """
+    parsed = read_acled(path, districts, gazetteer, today=today, progress=progress)
+    result = AcledImport(duplicates=parsed.duplicates, layout=parsed.layout,
+                         warnings=parsed.warnings)
+    if len(parsed.problems) and not skip_bad:
+        raise_problems(path, _row_problems(parsed.problems, parsed, limit),
+                       total=len(parsed.problems))
+    with write_transaction(engine) as conn:
+        if progress:
+            progress("planning", 0, 1)
+        stored = _stored_versions(conn, parsed.points[ACLED_ID].to_numpy())
+        plan = plan_versions(parsed.points, stored)
+        problems = pd.concat([parsed.problems, plan.problems], ignore_index=True)
+        if len(problems) and parsed.lines is None:
+            parsed.lines = RecordLines.of_file(path, parsed.n_records)
+        if len(plan.problems) and not skip_bad:
+            raise_problems(path, _row_problems(plan.problems, parsed, limit),
+                           total=len(plan.problems))
+        result.added, result.points_added, result.retracted = write_plan(conn, plan,
+                                                                         progress=progress)
+    result.skipped, result.stale = plan.skipped, plan.stale
+    result.n_problems = len(problems)
+    if len(problems):
+        result.problems = _row_problems(problems.sort_values(RECORD, kind="stable"), parsed,
+                                        limit)
+    result.rejected_records = np.unique(problems[RECORD].to_numpy(dtype=int))
+    result.lines = parsed.lines
+    return result

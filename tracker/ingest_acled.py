@@ -1,0 +1,690 @@
+"""ACLED CSV exports -> validated point events and control events, vectorised end to end.
+
+Both column layouts are read: the current one (``event_id_cnty, event_date, year, time_precision,
+disorder_type, ... tags, timestamp``) and the pre-2023 one (with ``data_id``, ``event_id_no_cnty``,
+``iso3``; without ``disorder_type``, ``civilian_targeting``, ``tags``). Column names are matched
+case-insensitively.
+
+Meaning of ACLED's columns (ACLED codebook):
+
+* ``time_precision``: 1 = the day is known, 2 = only the week, 3 = only the month. Stored as
+  ``day``/``week``/``month``; the date becomes the first day of that week (Monday) or month.
+* ``event_date``: ``2021-08-20`` (API), ``20 August 2021`` (export tool), also ``20-August-2021``,
+  ``20 Aug 2021`` and ``20/08/2021``.
+* Territorial sub-event types are changes of control, and in each of them ``actor1`` is the side
+  that takes the territory: ``Government regains territory`` (the government side),
+  ``Non-state actor overtakes territory`` (the non-state actor), ``Non-violent transfer of
+  territory`` (the side the territory is handed to). They become control events (status
+  ``controlled``, confidence ``reported``, controller = ACLED's ``actor1`` name as is).
+* Every row, territorial or not, is also kept as a point event (type, actors, fatalities,
+  coordinates, precisions) so maps can show it over the control layer.
+* ``timestamp``: epoch seconds of ACLED's last change to the row. ACLED updates rows in place under
+  the same ``event_id_cnty``; the tracker keeps every version: a point event per
+  (``event_id_cnty``, ``timestamp``), and control event ``acled:<event_id_cnty>@<timestamp>`` that
+  ``supersedes`` the control event of the previous version (see :func:`plan_versions`).
+
+The district of a row is the district its coordinates fall in (:mod:`tracker.locate`); ``admin1``/
+``admin2`` are only a check (disagreements are warnings, the point wins). A row without coordinates
+is placed by its ``admin2``/``admin1`` names through the gazetteer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from tracker import csvfile
+from tracker import schema as s
+from tracker._errors import InputError
+from tracker.locate import locate_points
+
+# --- ACLED's columns ---------------------------------------------------------------------------
+EVENT_ID_CNTY = "event_id_cnty"
+EVENT_DATE = "event_date"
+TIME_PRECISION = "time_precision"
+EVENT_TYPE = "event_type"
+SUB_EVENT_TYPE = "sub_event_type"
+ACTOR1 = "actor1"
+ACTOR2 = "actor2"
+ADMIN1 = "admin1"
+ADMIN2 = "admin2"
+LOCATION = "location"
+LATITUDE = "latitude"
+LONGITUDE = "longitude"
+GEO_PRECISION = "geo_precision"
+ACLED_SOURCE = "source"
+ACLED_NOTES = "notes"
+FATALITIES = "fatalities"
+TIMESTAMP = "timestamp"
+
+CURRENT_COLUMNS = (
+    EVENT_ID_CNTY, EVENT_DATE, "year", TIME_PRECISION, "disorder_type", EVENT_TYPE,
+    SUB_EVENT_TYPE, ACTOR1, "assoc_actor_1", "inter1", ACTOR2, "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", ADMIN1, ADMIN2, "admin3",
+    LOCATION, LATITUDE, LONGITUDE, GEO_PRECISION, ACLED_SOURCE, "source_scale", ACLED_NOTES,
+    FATALITIES, "tags", TIMESTAMP,
+)
+LEGACY_COLUMNS = (
+    "data_id", "iso", EVENT_ID_CNTY, "event_id_no_cnty", EVENT_DATE, "year", TIME_PRECISION,
+    EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, "assoc_actor_1", "inter1", ACTOR2, "assoc_actor_2",
+    "inter2", "interaction", "region", "country", ADMIN1, ADMIN2, "admin3", LOCATION, LATITUDE,
+    LONGITUDE, GEO_PRECISION, ACLED_SOURCE, "source_scale", ACLED_NOTES, FATALITIES, TIMESTAMP,
+    "iso3",
+)
+CURRENT, LEGACY = "current", "pre-2023"
+REQUIRED = (EVENT_ID_CNTY, EVENT_DATE, TIME_PRECISION, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1,
+            LATITUDE, LONGITUDE, TIMESTAMP)
+OPTIONAL = (ACTOR2, ADMIN1, ADMIN2, LOCATION, GEO_PRECISION, ACLED_SOURCE, ACLED_NOTES,
+            FATALITIES)
+TEXT = (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2, ADMIN1, ADMIN2,
+        LOCATION, ACLED_SOURCE, ACLED_NOTES)
+FLOATS = (LATITUDE, LONGITUDE)
+INTS = (TIME_PRECISION, GEO_PRECISION, FATALITIES, TIMESTAMP)
+# Longest accepted value per column (the store's column sizes); other columns: MAX_TEXT.
+MAX_LENGTH = {EVENT_ID_CNTY: 100, ACTOR1: 300, ACTOR2: 300, ACLED_SOURCE: 300,
+              EVENT_TYPE: 100, SUB_EVENT_TYPE: 100, ADMIN1: 200, ADMIN2: 200, LOCATION: 300}
+MAX_TEXT = 10_000
+
+TERRITORIAL = ("Government regains territory", "Non-state actor overtakes territory",
+               "Non-violent transfer of territory")
+PRECISION_CODES = {1: s.DAY, 2: s.WEEK, 3: s.MONTH}
+GEO_PRECISIONS = (1, 2, 3)
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y",
+                "%d-%m-%Y")
+EARLIEST = pd.Timestamp("1900-01-01")
+ORIGIN = "acled"
+ARROW_STR = pd.StringDtype("pyarrow")
+ID_PREFIX = "acled:"
+
+# --- point-event table columns (the store's ``point_events``) ---------------------------------
+ACLED_ID = "acled_id"
+POINT_COLUMNS = [ACLED_ID, TIMESTAMP, s.DATE, s.DATE_PRECISION, EVENT_TYPE, SUB_EVENT_TYPE,
+                 ACTOR1, ACTOR2, FATALITIES, LATITUDE, LONGITUDE, s.DISTRICT_CODE, GEO_PRECISION,
+                 LOCATION, s.SOURCE, s.NOTES]
+RECORD = "record"  # position of the row among the file's data records (0 = first)
+TERRITORIAL_FLAG = "territorial"
+
+Progress = Callable[[str, int, int], None]
+
+
+def control_event_id(acled_id: object, timestamp: object) -> str:
+    """Event id of the control event of one ACLED row version: ``acled:AFG123@1630454400``."""
+    return f"{ID_PREFIX}{acled_id}@{int(timestamp)}"
+
+
+@dataclass
+class ParsedAcled:
+    """Result of reading and validating an ACLED export."""
+
+    points: pd.DataFrame  # good rows: POINT_COLUMNS + RECORD + TERRITORIAL_FLAG
+    n_records: int
+    layout: str
+    lines: csvfile.RecordLines | None = None
+    problems: pd.DataFrame = field(default_factory=lambda: _no_problems())
+    warnings: list[str] = field(default_factory=list)
+    duplicates: int = 0  # identical repeated rows dropped
+
+    def line_of(self, records: np.ndarray) -> np.ndarray:
+        """Physical line numbers of records."""
+        return self.lines.start[np.asarray(records, dtype=int)]
+
+
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame({RECORD: pd.Series(dtype="int64"), "column": pd.Series(dtype=object),
+                         "value": pd.Series(dtype=object), "why": pd.Series(dtype=object)})
+
+
+class _Problems:
+    """Collects bad values column by column (vectorised: one frame per check)."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, column: str, values, why: str | np.ndarray) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = np.flatnonzero(mask)
+        if isinstance(values, pd.Series):
+            vals = values.iloc[rows].to_numpy(dtype=object)
+        elif np.isscalar(values):
+            vals = values
+        else:
+            vals = np.asarray(values, dtype=object)[rows]
+        whys = why[rows] if isinstance(why, np.ndarray) else why
+        self.parts.append(pd.DataFrame({RECORD: rows, "column": column,
+                                        "value": pd.Series(vals, dtype=object).astype(str),
+                                        "why": whys}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return _no_problems()
+        return pd.concat(self.parts, ignore_index=True).sort_values(RECORD, kind="stable")
+
+
+# --- reading -----------------------------------------------------------------------------------
+def is_acled_header(header: str) -> bool:
+    """Whether a header line is ACLED's (names ``event_id_cnty``)."""
+    return EVENT_ID_CNTY in header.casefold()
+
+
+def detect_format(path: str | Path) -> str:
+    """``"acled"`` when the header names ``event_id_cnty``, else ``"events"``."""
+    return ORIGIN if is_acled_header(csvfile.first_line(path)) else "events"
+
+
+def _header(path: Path, encoding: str) -> list[str]:
+    line = csvfile.first_line(path)
+    if not line.strip():
+        msg = (f"{path}: the file is empty; an ACLED export needs a header line naming "
+               f"{', '.join(REQUIRED)}")
+        raise InputError(msg)
+    names = [h.strip().casefold() for h in next(iter(pacsv_header(line)))]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        msg = (f"{path}: missing required ACLED column(s) {', '.join(missing)}"
+               f"{csvfile.delimiter_hint(line)}; export the file from ACLED with all columns "
+               f"(it must name {', '.join(REQUIRED)})")
+        raise InputError(msg)
+    return names
+
+
+def pacsv_header(line: str) -> list[list[str]]:
+    """The fields of one CSV line."""
+    import csv
+
+    return list(csv.reader([line]))
+
+
+def layout_of(names: list[str]) -> str:
+    """``current`` or ``pre-2023`` from the header names."""
+    return LEGACY if "event_id_no_cnty" in names or "data_id" in names else CURRENT
+
+
+def _read_fast(path: Path, encoding: str, names: list[str]) -> pd.DataFrame | None:
+    """All needed columns with their final dtypes via pyarrow; None when anything is irregular."""
+    wanted = [c for c in (*REQUIRED, *OPTIONAL) if c in names]
+    types = {c: pa.float64() for c in FLOATS} | {c: pa.int64() for c in INTS} | {
+        c: pa.string() for c in TEXT}
+    original = {n.casefold(): n for n in _raw_names(path, encoding)}
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=encoding.replace("-sig", ""),
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[original[c] for c in wanted],
+                column_types={original[c]: types[c] for c in wanted},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, KeyError):
+        return None
+    table = table.rename_columns([c.casefold() for c in table.column_names])
+    for i, name in enumerate(table.column_names):
+        if name in TEXT:
+            table = table.set_column(i, name, pc.utf8_trim_whitespace(table.column(i)))
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return frame
+
+
+def _raw_names(path: Path, encoding: str) -> list[str]:
+    return [h.strip() for h in pacsv_header(csvfile.first_line(path))[0]]
+
+
+def _read_slow(path: Path, encoding: str, names: list[str],
+               problems: _Problems) -> tuple[pd.DataFrame, csvfile.RecordLines]:
+    """Every needed column as text with :mod:`csv`; rows of the wrong length become problems."""
+    import csv
+    import io
+
+    text = csvfile.decode(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    width = len(header)
+    keep = [names.index(c) for c in (*REQUIRED, *OPTIONAL) if c in names]
+    cols: list[list[str]] = [[] for _ in keep]
+    starts, ends, short = [], [], []
+    before = reader.line_num
+    for row in reader:
+        if not row:
+            before = reader.line_num
+            continue
+        starts.append(before + 1)
+        ends.append(reader.line_num)
+        before = reader.line_num
+        if len(row) != width:
+            short.append(len(starts) - 1)
+            row = (row + [""] * width)[:width]
+        for out, i in zip(cols, keep, strict=True):
+            out.append(row[i].strip())
+    frame = pd.DataFrame({names[i]: pd.Series(c, dtype=object) for i, c in zip(keep, cols,
+                                                                                 strict=True)})
+    if short:
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[short] = True
+        problems.add(mask, "(row)", np.full(len(frame), ""),
+                     f"the row does not have the header's {width} fields; quote values with "
+                     f"commas or line breaks")
+    return frame, csvfile.RecordLines(np.array(starts, dtype=int), np.array(ends, dtype=int))
+
+
+# --- validation helpers ------------------------------------------------------------------------
+def _text(col: pd.Series | None, n: int) -> pd.Series:
+    """Text as an Arrow-backed string Series ('' for missing; already stripped by the readers)."""
+    if col is None:
+        return pd.Series(np.full(n, "", dtype=object), dtype=ARROW_STR)
+    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
+        col = col.astype(object).where(col.notna(), "").astype(str).astype(ARROW_STR)
+    return col.fillna("").reset_index(drop=True)
+
+
+def _empty(col: pd.Series) -> np.ndarray:
+    return (col == "").to_numpy(dtype=bool)
+
+
+def _blank(col: pd.Series | None, n: int) -> np.ndarray:
+    """Empty cells of a column (none in a column read as numbers)."""
+    if col is None:
+        return np.ones(n, dtype=bool)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.isna().to_numpy(dtype=bool)
+    return _empty(_text(col, n))
+
+
+def _pairs(lat: np.ndarray, lon: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``lat,lon`` text where ``mask`` (for messages), else ''."""
+    out = np.full(len(lat), "", dtype=object)
+    rows = np.flatnonzero(mask)
+    out[rows] = [f"{a},{b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
+    return out
+
+
+def _numbers(col: pd.Series | None, n: int, *, integer: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(values as float64 with NaN for empty/bad, mask of bad non-empty values)."""
+    if col is None:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.to_numpy(dtype="float64", na_value=np.nan), np.zeros(n, dtype=bool)
+    raw = _text(col, n)
+    codes, uniques = pd.factorize(raw)
+    parsed = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object), dtype=object),
+                           errors="coerce").to_numpy(dtype="float64")
+    values = parsed[codes]
+    bad = np.isnan(values) & ~_empty(raw)
+    if integer:
+        frac = ~np.isnan(values) & (values != np.round(values))
+        bad |= frac
+        values = np.where(frac, np.nan, values)
+    return values, bad
+
+
+def parse_event_dates(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[ns] dates with NaT for bad ones, why-text per bad value or '').
+
+    Every distinct value is parsed once, trying :data:`DATE_FORMATS` in order.
+    """
+    codes, uniques = pd.factorize(values)
+    uniq = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        todo = parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
+    why = np.where(parsed.isna(), _date_why(uniq), "")
+    return parsed.to_numpy()[codes], why[codes]
+
+
+def _date_why(uniq: pd.Series) -> np.ndarray:
+    shaped = uniq.str.fullmatch(r"\d{1,4}[-/ ]\d{1,2}[-/ ]\d{1,4}|\d{1,2}[- ][A-Za-z]+[- ]\d{4}")
+    return np.where(shaped, "not a valid calendar date (no such day or month)",
+                    "not a date: use 2021-08-20 or 20 August 2021")
+
+
+def _snap(dates: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """First day of the week (Monday) or month for week/month precision."""
+    idx = pd.DatetimeIndex(dates)
+    monday = idx - pd.to_timedelta(idx.dayofweek, unit="D")
+    first = idx.to_period("M").to_timestamp() if len(idx) else idx
+    out = np.where(precision == s.WEEK, monday.to_numpy(), dates)
+    return np.where(precision == s.MONTH, np.asarray(first, dtype="datetime64[ns]"), out)
+
+
+# --- parsing -----------------------------------------------------------------------------------
+def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
+               today: date | None = None, progress: Progress | None = None) -> ParsedAcled:
+    """Read, validate and locate an ACLED export; collects every bad value (never raises per row).
+
+    Parameters
+    ----------
+    path
+        ACLED CSV export (UTF-8, with or without BOM, or UTF-16 with BOM).
+    districts
+        District boundaries (GeoDataFrame with ``district_code`` and ``province_code``).
+    gazetteer
+        :class:`tracker.gazetteer.Gazetteer` of the same boundaries (admin-name checks).
+    today
+        Latest accepted date (default: today).
+    progress
+        Called as ``progress(stage, done, total)``.
+    """
+    path = Path(path)
+    tick = progress or (lambda *_: None)
+    encoding = csvfile.sniff_encoding(path)
+    names = _header(path, encoding)
+    problems = _Problems()
+    tick("reading", 0, 1)
+    frame = _read_fast(path, encoding, names)
+    lines = None
+    if frame is None:
+        frame, lines = _read_slow(path, encoding, names, problems)
+    n = len(frame)
+    tick("validating", 0, 1)
+    parsed = _validate(frame, n, districts, gazetteer, problems, today=today or date.today())
+    result = ParsedAcled(parsed, n, layout_of(names), lines)
+    tick("locating", 0, 1)
+    result.warnings = _admin_warnings(parsed, frame, gazetteer, districts, result, path)
+    result.points, result.duplicates = _dedupe(parsed, problems)
+    result.problems = problems.frame()
+    if (len(result.problems) or result.warnings) and result.lines is None:
+        result.lines = csvfile.RecordLines.of_file(path, n, encoding=encoding)
+    return result
+
+
+def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
+              problems: _Problems, *, today: date) -> pd.DataFrame:
+    get = frame.get
+    text = {c: _text(get(c), n) for c in TEXT}
+    for col, values in text.items():
+        limit = MAX_LENGTH.get(col, MAX_TEXT)
+        lengths = values.str.len().to_numpy(dtype="int64")
+        problems.add(lengths > limit, col, values,
+                     f"longer than {limit} characters; shorten it")
+    for col in (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE):
+        problems.add(_empty(text[col]), col, text[col], "required value is empty")
+    problems.add(text[EVENT_ID_CNTY].str.contains("@", regex=False).to_numpy(dtype=bool),
+                 EVENT_ID_CNTY,
+                 text[EVENT_ID_CNTY], "must not contain '@'")
+    nums = {}
+    for col in (*FLOATS, *INTS):
+        values, bad = _numbers(get(col), n, integer=col in INTS)
+        problems.add(bad, col, _text(get(col), n) if bad.any() else values,
+                     "not a number" if col in FLOATS else "not a whole number")
+        nums[col] = values
+    prec_code = nums[TIME_PRECISION]
+    ok_prec = np.isin(prec_code, list(PRECISION_CODES))
+    problems.add(~ok_prec & ~np.isnan(prec_code), TIME_PRECISION, prec_code,
+                 "must be 1 (day), 2 (week) or 3 (month)")
+    problems.add(np.isnan(prec_code) & _blank(get(TIME_PRECISION), n), TIME_PRECISION,
+                 text[EVENT_ID_CNTY], "required value is empty")
+    precision = np.full(n, s.DAY, dtype=object)
+    for code, name in PRECISION_CODES.items():
+        precision[prec_code == code] = name
+    geo = nums[GEO_PRECISION]
+    problems.add(~np.isnan(geo) & ~np.isin(geo, GEO_PRECISIONS), GEO_PRECISION, geo,
+                 "must be 1, 2 or 3")
+    fat = nums[FATALITIES]
+    problems.add(fat < 0, FATALITIES, fat, "must not be negative")
+    stamp = nums[TIMESTAMP]
+    problems.add(np.isnan(stamp) & _blank(get(TIMESTAMP), n), TIMESTAMP,
+                 text[EVENT_ID_CNTY], "required value is empty (ACLED's epoch-seconds timestamp)")
+    dates, why = parse_event_dates(text[EVENT_DATE])
+    problems.add((why != "") & ~_empty(text[EVENT_DATE]), EVENT_DATE, text[EVENT_DATE], why)
+    latest = np.datetime64(pd.Timestamp(today), "ns")
+    early, late = dates < np.datetime64(EARLIEST, "ns"), dates > latest
+    problems.add(early | late, EVENT_DATE, text[EVENT_DATE],
+                 f"date out of range: must lie between {EARLIEST.date()} and today ({today})")
+    dates = _snap(dates, precision)
+    lat, lon = nums[LATITUDE], nums[LONGITUDE]
+    off = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    problems.add(off, LATITUDE, _pairs(lat, lon, off),
+                 "not a coordinate: latitude within +-90, longitude within +-180")
+    code = locate_points(lon, lat, districts)
+    has_point = ~(np.isnan(lat) | np.isnan(lon))
+    outside = has_point & pd.isna(code)
+    problems.add(outside, LATITUDE, _pairs(lat, lon, outside),
+                 "coordinates (latitude,longitude) outside every district of the boundaries: "
+                 "not in this country; fix them or drop the row")
+    no_point = ~has_point
+    if no_point.any():
+        code = _place_by_names(code, no_point, text, gazetteer, problems)
+    territorial = text[SUB_EVENT_TYPE].isin(TERRITORIAL).to_numpy(dtype=bool)
+    problems.add(territorial & _empty(text[ACTOR1]), ACTOR1, text[ACTOR1],
+                 "empty: a territorial event needs actor1, the side taking control")
+    reported = pd.to_datetime(pd.Series(stamp), unit="s", errors="coerce")
+    problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | reported.isna()).to_numpy(),
+                 TIMESTAMP, stamp, "not an epoch-seconds timestamp")
+    return pd.DataFrame({
+        ACLED_ID: text[EVENT_ID_CNTY], TIMESTAMP: stamp, s.DATE: dates,
+        s.DATE_PRECISION: precision, EVENT_TYPE: text[EVENT_TYPE],
+        SUB_EVENT_TYPE: text[SUB_EVENT_TYPE], ACTOR1: text[ACTOR1], ACTOR2: text[ACTOR2],
+        FATALITIES: fat, LATITUDE: lat, LONGITUDE: lon, s.DISTRICT_CODE: code,
+        GEO_PRECISION: geo, LOCATION: text[LOCATION], s.SOURCE: text[ACLED_SOURCE],
+        s.NOTES: text[ACLED_NOTES], RECORD: np.arange(n), TERRITORIAL_FLAG: territorial,
+        ADMIN1: text[ADMIN1], ADMIN2: text[ADMIN2],
+    })
+
+
+def _place_by_names(code: np.ndarray, no_point: np.ndarray, text: dict[str, np.ndarray],
+                    gazetteer, problems: _Problems) -> np.ndarray:
+    """District of rows without coordinates, from admin2 (within admin1)."""
+    rows = np.flatnonzero(no_point)
+    names = text[ADMIN2].iloc[rows].to_numpy(dtype=object)
+    provinces = text[ADMIN1].iloc[rows].to_numpy(dtype=object)
+    empty = names == ""
+    resolved = gazetteer.resolve_table(pd.Series(names, dtype=object),
+                                       pd.Series(np.where(provinces == "", None, provinces),
+                                                 dtype=object))
+    error = resolved["error"].to_numpy(dtype=object)
+    mask = np.zeros(len(code), dtype=bool)
+    bad_name = ~empty & pd.notna(error)
+    mask[rows[bad_name]] = True
+    whys = np.full(len(code), "", dtype=object)
+    whys[rows[bad_name]] = ["no coordinates, and admin2 does not resolve: " + str(e)
+                            for e in error[bad_name]]
+    problems.add(mask, ADMIN2, text[ADMIN2], whys)
+    mask = np.zeros(len(code), dtype=bool)
+    mask[rows[empty]] = True
+    problems.add(mask, LATITUDE, text[ADMIN2],
+                 "latitude/longitude are empty and so is admin2: the row cannot be placed")
+    out = code.copy()
+    good = ~empty & pd.isna(error)
+    out[rows[good]] = resolved[s.DISTRICT_CODE].to_numpy(dtype=object)[good]
+    return out
+
+
+def _admin_warnings(points: pd.DataFrame, frame: pd.DataFrame, gazetteer,
+                    districts: pd.DataFrame, parsed: ParsedAcled, path: Path,
+                    *, limit: int = 50) -> list[str]:
+    """One warning per (admin2, admin1, point district) that disagrees with the point."""
+    placed = pd.notna(points[s.DISTRICT_CODE].to_numpy()) & ~np.isnan(points[LATITUDE].to_numpy())
+    have = placed & (points[ADMIN2].to_numpy() != "")
+    if not have.any():
+        return []
+    sub = points.loc[have, [ADMIN2, ADMIN1, s.DISTRICT_CODE, RECORD]]
+    keys = sub[[ADMIN2, ADMIN1, s.DISTRICT_CODE]]
+    groups = keys.groupby([ADMIN2, ADMIN1, s.DISTRICT_CODE], sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(sub))).groupby(groups).first().to_numpy()
+    uniq = keys.iloc[first].reset_index(drop=True)
+    prov = uniq[ADMIN1].where(uniq[ADMIN1] != "", None)
+    resolved = gazetteer.resolve_table(uniq[ADMIN2].astype(object), prov.astype(object))
+    names = districts.set_index(s.DISTRICT_CODE)[s.DISTRICT_NAME]
+    disagree = (resolved[s.DISTRICT_CODE].to_numpy(dtype=object)
+                != uniq[s.DISTRICT_CODE].to_numpy(dtype=object))
+    bad_groups = np.flatnonzero(disagree)
+    if not len(bad_groups):
+        return []
+    if parsed.lines is None:
+        parsed.lines = csvfile.RecordLines.of_file(path, parsed.n_records)
+    records = sub[RECORD].to_numpy()
+    out = []
+    for g in bad_groups[:limit]:
+        rec = records[groups == g]
+        lines = parsed.line_of(rec[:3])
+        where = ", ".join(str(x) for x in lines) + (f" (+{len(rec) - 3} more)"
+                                                    if len(rec) > 3 else "")
+        point = uniq.at[g, s.DISTRICT_CODE]
+        err = resolved["error"].iloc[g]
+        said = (f"admin2 {uniq.at[g, ADMIN2]!r} ({uniq.at[g, ADMIN1] or 'no admin1'}) "
+                + (f"does not resolve ({err})" if err
+                   else f"is {names.get(resolved[s.DISTRICT_CODE].iloc[g], '?')} "
+                        f"({resolved[s.DISTRICT_CODE].iloc[g]})"))
+        out.append(f"line {where}: the coordinates lie in {names.get(point, point)} ({point}) "
+                   f"but {said}; kept the coordinates' district")
+    if len(bad_groups) > limit:
+        out.append(f"... and {len(bad_groups) - limit} more admin-name disagreements")
+    return out
+
+
+def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, int]:
+    """Drop bad rows and identical repeats; flag same (id, timestamp) with other content."""
+    bad = problems.frame()[RECORD].unique() if problems.parts else np.array([], dtype=int)
+    good = points[~points[RECORD].isin(bad)]
+    key = [ACLED_ID, TIMESTAMP]
+    repeated = good.duplicated(key, keep=False)
+    if not repeated.any():
+        return good[[*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]].reset_index(drop=True), 0
+    same = good.duplicated(POINT_COLUMNS, keep="first")
+    rest = good[~same]
+    clash = rest.duplicated(key, keep="first")
+    if clash.any():
+        first = rest[~clash].set_index(key)[RECORD]
+        firsts = first.reindex(pd.MultiIndex.from_frame(rest.loc[clash, key])).to_numpy()
+        mask = np.zeros(len(points), dtype=bool)
+        mask[rest.loc[clash, RECORD].to_numpy()] = True
+        whys = np.full(len(points), "", dtype=object)
+        whys[rest.loc[clash, RECORD].to_numpy()] = [
+            f"same event_id_cnty and timestamp as record {int(f) + 1} with different content; "
+            f"ACLED gives every change a new timestamp: keep one of the two rows"
+            for f in firsts]
+        problems.add(mask, EVENT_ID_CNTY, points[ACLED_ID].to_numpy(), whys)
+    kept = rest[~clash]
+    return kept[[*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]].reset_index(drop=True), int(same.sum())
+
+
+# --- versions ----------------------------------------------------------------------------------
+@dataclass
+class VersionPlan:
+    """What an import writes, given what is stored."""
+
+    points: pd.DataFrame  # new point-event versions to insert
+    control: pd.DataFrame  # control events (schema event columns) to insert
+    retract: list[tuple[str, str]]  # (control event id, reason)
+    skipped: int = 0  # rows already stored, identical
+    stale: int = 0  # versions older than a stored one: kept as point events only
+    problems: pd.DataFrame = field(default_factory=_no_problems)
+
+
+def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
+    """Decide which versions are new, which control events they make and which they replace.
+
+    ``stored`` holds the point events already in the database (POINT_COLUMNS). A row whose
+    (``acled_id``, ``timestamp``) is stored with the same content is skipped; with other content
+    it is a problem. New versions newer than every stored version of their event are *fresh*:
+    a fresh territorial version becomes control event ``acled:<id>@<timestamp>`` superseding the
+    control event of the version before it (when that one was territorial); a fresh
+    non-territorial version retracts the control event of a territorial version before it
+    (ACLED reclassified the event). Versions older than a stored one are *stale*: kept as point
+    events only. Hence the control state depends only on the newest version of each event, in
+    whatever order exports are imported.
+    """
+    key = [ACLED_ID, TIMESTAMP]
+    skipped = 0
+    clash = _no_problems()
+    if len(stored):
+        both = points.merge(stored, on=key, how="left", suffixes=("", "_stored"),
+                            indicator=True)
+        hit = (both["_merge"] == "both").to_numpy()
+        if hit.any():
+            same = np.ones(len(both), dtype=bool)
+            for col in POINT_COLUMNS:
+                if col in key:
+                    continue
+                a = _canonical(both[col])
+                b = _canonical(both[f"{col}_stored"])
+                same &= (a == b)
+            skipped = int((hit & same).sum())
+            differ = hit & ~same
+            if differ.any():
+                clash = pd.DataFrame({
+                    RECORD: both.loc[differ, RECORD].to_numpy(), "column": EVENT_ID_CNTY,
+                    "value": both.loc[differ, ACLED_ID].astype(str).to_numpy(),
+                    "why": "already stored with this timestamp and different content; "
+                           "ACLED gives every change a new timestamp: check the export"})
+            points = points[~hit].reset_index(drop=True)
+    if len(stored):
+        latest = stored.sort_values(key).drop_duplicates(ACLED_ID, keep="last")
+        latest = latest.assign(**{TERRITORIAL_FLAG: latest[SUB_EVENT_TYPE].isin(TERRITORIAL)})
+        latest = latest[[ACLED_ID, TIMESTAMP, TERRITORIAL_FLAG]].set_index(ACLED_ID)
+        prev_ts = latest[TIMESTAMP].reindex(points[ACLED_ID]).to_numpy(dtype="float64")
+        prev_terr = latest[TERRITORIAL_FLAG].reindex(points[ACLED_ID]).fillna(False).to_numpy(
+            dtype=bool)
+    else:
+        prev_ts = np.full(len(points), np.nan)
+        prev_terr = np.zeros(len(points), dtype=bool)
+    stale = points[TIMESTAMP].to_numpy() < np.where(np.isnan(prev_ts), -np.inf, prev_ts)
+    fresh = points[~stale].assign(_prev_ts=prev_ts[~stale], _prev_terr=prev_terr[~stale])
+    fresh = fresh.sort_values(key, kind="stable")
+    ids = fresh[ACLED_ID].to_numpy(dtype=object)
+    ts = fresh[TIMESTAMP].to_numpy()
+    terr = fresh[TERRITORIAL_FLAG].to_numpy(dtype=bool)
+    p_ts, p_terr = fresh["_prev_ts"].to_numpy(), fresh["_prev_terr"].to_numpy(dtype=bool)
+    if len(fresh) > 1:
+        same_id = np.zeros(len(fresh), dtype=bool)
+        same_id[1:] = ids[1:] == ids[:-1]
+        p_ts = np.where(same_id, np.r_[np.nan, ts[:-1]], p_ts)
+        p_terr = np.where(same_id, np.r_[False, terr[:-1]], p_terr)
+    has_prev = p_terr & ~np.isnan(p_ts.astype("float64"))
+    prev_ids = np.array([control_event_id(i, t) for i, t in
+                         zip(ids[has_prev], p_ts[has_prev], strict=True)], dtype=object)
+    supersedes = np.full(len(fresh), None, dtype=object)
+    supersedes[has_prev] = prev_ids
+    reclassified = has_prev & ~terr
+    retract = [(pid, f"ACLED updated event {i} (timestamp {int(t)}) to sub-event type "
+                     f"{sub!r}: no longer a change of control")
+               for pid, i, t, sub in zip(supersedes[reclassified], ids[reclassified],
+                                         ts[reclassified],
+                                         fresh[SUB_EVENT_TYPE].to_numpy()[reclassified],
+                                         strict=True)]
+    control = _control_events(fresh[terr], supersedes[terr])
+    return VersionPlan(points, control, retract, skipped, int(stale.sum()), clash)
+
+
+def _canonical(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.astype("float64").fillna(-1e300).to_numpy()
+    return col.astype(object).where(col.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _control_events(rows: pd.DataFrame, supersedes: np.ndarray) -> pd.DataFrame:
+    """Control events (schema columns) of territorial row versions."""
+    ts = rows[TIMESTAMP].to_numpy()
+    reported = pd.to_datetime(pd.Series(ts, dtype="float64"), unit="s").dt.normalize()
+    ids = [control_event_id(i, t) for i, t in zip(rows[ACLED_ID], ts, strict=True)]
+    events = pd.DataFrame({
+        s.EVENT_ID: ids, s.DATE: rows[s.DATE].to_numpy(),
+        s.DATE_PRECISION: rows[s.DATE_PRECISION].to_numpy(),
+        s.DISTRICT_CODE: rows[s.DISTRICT_CODE].to_numpy(),
+        s.CONTROLLER: rows[ACTOR1].to_numpy(), s.STATUS: s.CONTROLLED,
+        s.CONFIDENCE: s.REPORTED,
+        s.SOURCE: pd.Series(rows[s.SOURCE].to_numpy(dtype=object)).replace("", None).to_numpy(),
+        s.SOURCE_URL: None, s.REPORTED_ON: reported.to_numpy(),
+        s.NOTES: pd.Series(rows[s.NOTES].to_numpy(dtype=object)).replace("", None).to_numpy(),
+        s.SUPERSEDES: supersedes,
+    })
+    events[RECORD] = rows[RECORD].to_numpy()
+    return s.normalize_events(events) if len(events) else s.empty_events().assign(
+        **{RECORD: pd.Series(dtype="int64")})
