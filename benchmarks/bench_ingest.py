@@ -1,9 +1,9 @@
 """Benchmark of the ACLED import (a script: prints its figures).
 
 Generates an ACLED-format export (current layout, ``20 August 2021`` dates) of N rows (default
-1,000,000) over the real Afghan districts: every point lies inside its district, ``admin1``/``admin2``
-name it, about 5% are territorial sub-events (control events), the rest point events. Then, in the
-same run and on the same file:
+1,000,000) over the real Afghan districts: every point lies inside its district,
+``admin1``/``admin2`` name it, about 5% are territorial sub-events (control events), the rest
+point events. Then, in the same run and on the same file, each in a fresh process:
 
 * floor: ``pandas.read_csv`` + geopandas ``sjoin`` to the districts + ``DataFrame.to_sql`` into a
   fresh SQLite file (no validation, no history);
@@ -11,7 +11,8 @@ same run and on the same file:
   values, locate, check admin names, plan versions, store control and point events in one
   transaction).
 
-Prints rows/s, the ratio ours/floor (target <= 1.5), and peak memory (target < 2 GB).
+Prints rows/s, the ratio ours/floor (target <= 1.5), and the peak memory of the import process
+(``resource.getrusage``; target < 2 GB).
 
 Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows N] [--keep DIR]``.
 """

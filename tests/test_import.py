@@ -93,7 +93,7 @@ def test_ambiguous_district_needs_a_province(fresh, tmp_path):
 def test_same_id_different_content_is_refused(fresh, tmp_path):
     fresh.import_csv(write(tmp_path, GOOD))
     changed = write(tmp_path, GOOD.replace("Taliban,controlled", "Resistance,controlled"), "c.csv")
-    with pytest.raises(InputError, match="'e1' is already stored with different content.*supersedes"):
+    with pytest.raises(InputError, match=r"'e1' is already stored with different content.*supersedes"):
         fresh.import_csv(changed)
     assert fresh.events().set_index(s.EVENT_ID).loc["e1", s.CONTROLLER] == "Taliban"
 
@@ -149,3 +149,24 @@ def test_skip_bad_imports_good_rows_and_keeps_the_rest(fresh, tmp_path):
     assert (report.added, report.rejected) == (3, 1)
     rejects = (tmp_path / "events.rejects.csv").read_text(encoding="utf-8").splitlines()
     assert len(rejects) == 2 and "2021-13-01" in rejects[1] and "kept as is" in rejects[1]
+
+
+def test_skip_bad_writes_rejected_lines_byte_for_byte(fresh, tmp_path):
+    # odd spacing, quoting and CRLF endings must survive as they are in the rejects file
+    body = ('e1,2021-08-15,AF0912,,Taliban,controlled,reported,Reuters,,2021-08-15,\r\n'
+            'e2,2021-02-31,AF0912,, "Taliban" ,controlled,reported,,,,"a, b"\r\n'
+            'e3,2021-08-16,AF0912,,Taliban,captured,reported,,,,caf\u00e9\r\n')
+    path = tmp_path / "crlf.csv"
+    path.write_bytes((HEADER.replace("\n", "\r\n") + body).encode("utf-8"))
+    report = fresh.import_file(path, skip_bad=True, rejects=tmp_path / "out.csv")
+    assert (report.format, report.added, report.rejected) == ("events", 1, 2)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert (tmp_path / "out.csv").read_bytes() == lines[0] + lines[2] + lines[3]
+
+
+def test_events_format_is_detected_and_forced(fresh, tmp_path):
+    path = write(tmp_path, GOOD)
+    assert fresh.import_file(path).format == "events"
+    with pytest.raises(InputError, match="missing required ACLED column"):
+        fresh.import_file(path, format="acled")
+    assert len(fresh.events()) == 3

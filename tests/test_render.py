@@ -15,6 +15,7 @@ from tracker import render
 from tracker import schema as s
 from tracker._errors import InputError
 from tracker.geodata import default_boundaries
+from tracker.topology import topology
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -161,7 +162,7 @@ def _decode(arc: str) -> list[tuple[int, int]]:
 
 def test_topology_rebuilds_every_ring_and_stores_shared_borders_once(bounds):
     layers = [bounds.districts.geometry.values, bounds.provinces.geometry.values]
-    arcs, objects = render.topology(layers)
+    arcs, objects = topology(layers)
     decoded = [_decode(a) for a in arcs]
     n_ring_points = 0
     for geoms, layer in zip(layers, objects, strict=True):

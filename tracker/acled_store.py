@@ -41,6 +41,7 @@ from tracker.ingest_acled import (
     TIMESTAMP,
     ParsedAcled,
     VersionPlan,
+    control_event_id,
     plan_versions,
     read_acled,
 )
@@ -246,18 +247,30 @@ def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str
     return n
 
 
-def insert_retractions(conn: Connection, retract: list[tuple[str, str]]) -> int:
-    """Retract control events (skipping those already retracted); returns how many."""
+def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) -> int:
+    """Retract every control event of ACLED event ``id`` older than ``timestamp``.
+
+    ``retract`` holds (ACLED id, timestamp, reason); control events already retracted are left
+    alone. Returns how many retractions were written.
+    """
     if not retract:
         return 0
-    ids = [e for e, _ in retract]
+    rows = []
     done: set[str] = set()
-    for part in chunks(ids, 900):
-        done.update(conn.execute(select(Retraction.event_id)
-                                 .where(Retraction.event_id.in_(part))).scalars())
     now = utcnow()
-    rows = [{"event_id": e, "reason": why, "recorded_at": now} for e, why in retract
-            if e not in done]
+    for acled_id, stamp, why in retract:
+        prefix = control_event_id(acled_id, 0)[:-1]  # "acled:<id>@"
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = conn.execute(
+            select(ControlEvent.event_id)
+            .outerjoin(Retraction, Retraction.event_id == ControlEvent.event_id)
+            .where(ControlEvent.event_id.like(escaped + "%", escape="\\"),
+                   Retraction.id.is_(None))).scalars()
+        for e in found:
+            tail = e[len(prefix):]
+            if tail.isdigit() and int(tail) < stamp and e not in done:
+                done.add(e)
+                rows.append({"event_id": e, "reason": why, "recorded_at": now})
     if rows:
         conn.execute(insert(Retraction), rows)
     return len(rows)

@@ -242,7 +242,8 @@ class Tracker:
     def provinces(self, date: str | date) -> pd.DataFrame:
         """Per province (and the whole country): districts and km2 held by each actor."""
         state = self.status(date)
-        return spatial.province_rollup(state, self.districts(), provinces_gdf=self.provinces_layer())
+        return spatial.province_rollup(state, self.districts(),
+                                       provinces_gdf=self.provinces_layer())
 
     def history(self, district: str, *, province: str | None = None) -> pd.DataFrame:
         """Every event of one district, oldest first, with retraction/supersession marks."""
@@ -339,19 +340,3 @@ class Tracker:
         self.import_csv(SHIPPED_EVENTS)
         return render.save_map(self.map(title="Afghanistan 2021: who controls each district"),
                                out)
-
-
-def write_rejects(path: str | Path, rows: list[dict[str, str]], bad_lines: set[int],
-                  rejects: str | Path | None, *, first_line: int = 2) -> Path:
-    """Write the rejected rows, unchanged, to ``rejects`` (default: next to the input)."""
-    import csv
-
-    src = Path(path)
-    out = Path(rejects) if rejects else src.with_name(src.stem + ".rejects.csv")
-    bad = [r for i, r in enumerate(rows) if first_line + i in bad_lines]
-    fields = [k for k in rows[0] if k != "__extra__"] if rows else []
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(bad)
-    return out

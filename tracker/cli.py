@@ -119,7 +119,8 @@ def init(districts, provinces, columns, country, db_url):
 
 @main.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--skip-bad", is_flag=True, help="Import good rows; write bad rows to a rejects file.")
+@click.option("--skip-bad", is_flag=True,
+              help="Import good rows; write bad rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv).")
 @click.option("--format", "fmt", type=click.Choice(["acled", "events"]), default=None,

@@ -1,4 +1,4 @@
-"""CSV files as bytes on disk: their encoding, where each record starts, and rejected rows kept as is.
+"""CSV files on disk: their encoding, where each record starts, rejected rows kept as they are.
 
 Readers (pandas, pyarrow, :mod:`csv`) number records, not lines: a quoted value may span lines
 and blank lines are skipped. :class:`RecordLines` maps record numbers (0 = first data record)

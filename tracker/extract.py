@@ -71,7 +71,8 @@ from tracker.extract_text import (
     parse_date_text,
     sentences,
 )
-from tracker.gazetteer import PLACE, PROVINCE, Mention
+from tracker.mentions import Mention
+from tracker.names import PLACE, PROVINCE
 
 if TYPE_CHECKING:
     from tracker.actors import ActorTable

@@ -6,7 +6,6 @@ A boundary data set is a districts layer and a provinces layer with the standard
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import tomllib
 
 from tracker import schema as s
 from tracker._errors import InputError
@@ -91,7 +91,8 @@ def read_boundaries(
         raise InputError(msg)
     path = Path(path)
     if not path.exists():
-        msg = f"boundary file {path} does not exist; give the path of a GeoPackage, GeoJSON or shapefile"
+        msg = (f"boundary file {path} does not exist; "
+               "give the path of a GeoPackage, GeoJSON or shapefile")
         raise InputError(msg)
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")

@@ -330,18 +330,19 @@ def _numbers(col: pd.Series | None, n: int, *, integer: bool) -> tuple[np.ndarra
 
 
 def parse_event_dates(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(datetime64[ns] dates with NaT for bad ones, why-text per bad value or '').
+    """(datetime64[s] dates with NaT for bad ones, why-text per bad value or '').
 
     Every distinct value is parsed once, trying :data:`DATE_FORMATS` in order.
     """
     codes, uniques = pd.factorize(values)
     uniq = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
-    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[s]")
     for fmt in DATE_FORMATS:
         todo = parsed.isna()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
+        parsed[todo] = pd.to_datetime(uniq[todo], format=fmt, errors="coerce").astype(
+            "datetime64[s]")
     why = np.where(parsed.isna(), _date_why(uniq), "")
     return parsed.to_numpy()[codes], why[codes]
 
@@ -355,7 +356,7 @@ def _date_why(uniq: pd.Series) -> np.ndarray:
 def _snap(dates: np.ndarray, precision: np.ndarray) -> np.ndarray:
     """First day of the week (Monday) or month for week/month precision."""
     idx = pd.DatetimeIndex(dates)
-    monday = idx - pd.to_timedelta(idx.dayofweek, unit="D")
+    monday = idx - pd.to_timedelta(idx.day_of_week, unit="D")
     first = idx.to_period("M").to_timestamp() if len(idx) else idx
     out = np.where(precision == s.WEEK, monday.to_numpy(), dates)
     return np.where(precision == s.MONTH, np.asarray(first, dtype="datetime64[ns]"), out)
@@ -441,11 +442,12 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
                  text[EVENT_ID_CNTY], "required value is empty (ACLED's epoch-seconds timestamp)")
     dates, why = parse_event_dates(text[EVENT_DATE])
     problems.add((why != "") & ~_empty(text[EVENT_DATE]), EVENT_DATE, text[EVENT_DATE], why)
-    latest = np.datetime64(pd.Timestamp(today), "ns")
-    early, late = dates < np.datetime64(EARLIEST, "ns"), dates > latest
+    latest = np.datetime64(pd.Timestamp(today), "s")
+    early, late = dates < np.datetime64(EARLIEST, "s"), dates > latest
     problems.add(early | late, EVENT_DATE, text[EVENT_DATE],
                  f"date out of range: must lie between {EARLIEST.date()} and today ({today})")
-    dates = _snap(dates, precision)
+    dates[early | late] = np.datetime64("NaT")
+    dates = _snap(dates.astype("datetime64[ns]"), precision)
     lat, lon = nums[LATITUDE], nums[LONGITUDE]
     off = (np.abs(lat) > 90) | (np.abs(lon) > 180)
     problems.add(off, LATITUDE, _pairs(lat, lon, off),
@@ -580,7 +582,7 @@ class VersionPlan:
 
     points: pd.DataFrame  # new point-event versions to insert
     control: pd.DataFrame  # control events (schema event columns) to insert
-    retract: list[tuple[str, str]]  # (control event id, reason)
+    retract: list[tuple[str, int, str]]  # (acled id, timestamp, reason): its earlier controls
     skipped: int = 0  # rows already stored, identical
     stale: int = 0  # versions older than a stored one: kept as point events only
     problems: pd.DataFrame = field(default_factory=_no_problems)
@@ -594,10 +596,11 @@ def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
     it is a problem. New versions newer than every stored version of their event are *fresh*:
     a fresh territorial version becomes control event ``acled:<id>@<timestamp>`` superseding the
     control event of the version before it (when that one was territorial); a fresh
-    non-territorial version retracts the control event of a territorial version before it
-    (ACLED reclassified the event). Versions older than a stored one are *stale*: kept as point
-    events only. Hence the control state depends only on the newest version of each event, in
-    whatever order exports are imported.
+    non-territorial version following a territorial one (ACLED reclassified the event) retracts
+    every earlier control event of that ACLED event (all of them: retracting only the last one
+    would let the one it corrected count again). Versions older than a stored one are *stale*:
+    kept as point events only. Hence the control state depends only on the newest version of
+    each event, in whatever order exports are imported.
     """
     key = [ACLED_ID, TIMESTAMP]
     skipped = 0
@@ -651,12 +654,11 @@ def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
     supersedes = np.full(len(fresh), None, dtype=object)
     supersedes[has_prev] = prev_ids
     reclassified = has_prev & ~terr
-    retract = [(pid, f"ACLED updated event {i} (timestamp {int(t)}) to sub-event type "
-                     f"{sub!r}: no longer a change of control")
-               for pid, i, t, sub in zip(supersedes[reclassified], ids[reclassified],
-                                         ts[reclassified],
-                                         fresh[SUB_EVENT_TYPE].to_numpy()[reclassified],
-                                         strict=True)]
+    retract = [(i, int(t), f"ACLED updated event {i} (timestamp {int(t)}) to sub-event type "
+                           f"{sub!r}: no longer a change of control")
+               for i, t, sub in zip(ids[reclassified], ts[reclassified],
+                                    fresh[SUB_EVENT_TYPE].to_numpy()[reclassified],
+                                    strict=True)]
     control = _control_events(fresh[terr], supersedes[terr])
     return VersionPlan(points, control, retract, skipped, int(stale.sum()), clash)
 

@@ -1,8 +1,9 @@
 """The project's own events CSV -> a validated event table with district codes.
 
-Columns (header required): ``date``, ``district``, ``controller``; optional ``province``, ``status``,
-``confidence``, ``source``, ``source_url``, ``reported_on``, ``notes``, ``event_id``, ``supersedes``,
-``date_precision``. Every problem of every row is collected; a file with any bad row is refused whole.
+Columns (header required): ``date``, ``district``, ``controller``; optional ``province``,
+``status``, ``confidence``, ``source``, ``source_url``, ``reported_on``, ``notes``, ``event_id``,
+``supersedes``, ``date_precision``. Every problem of every row is collected; a file with any bad
+row is refused whole. ACLED exports are read by :mod:`tracker.ingest_acled`.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class ParsedEvents:
 
     events: pd.DataFrame
     lines: list[int]
-    variants: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, name, code, rule
+    # line, name, code, rule
+    variants: list[tuple[int, str, str, str]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
 
@@ -76,7 +78,8 @@ def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED) -> list
     """Rows of a CSV file as dicts, with header checks (empty file, delimiter, required columns)."""
     text = read_text(path)
     if not text.strip():
-        msg = f"{path}: the file is empty; an events CSV needs a header line with {', '.join(required)}"
+        msg = (f"{path}: the file is empty; an events CSV needs a header line with "
+               f"{', '.join(required)}")
         raise InputError(msg)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]

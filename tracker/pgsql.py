@@ -29,29 +29,31 @@ from sqlalchemy.dialects.postgresql import ARRAY, DATE, TEXT
 from tracker import schema as s
 from tracker import timeline
 
-MAX_ROUNDS = 6  # walk-back rounds before fetching a district's earlier events in one go
+MAX_ROUNDS = 4  # walk rounds before fetching a district's remaining events in one go
+ROWS_PER_ROUND = 8  # nearest counting events per district and round (their dates come whole)
 
 _COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
             s.CONFIDENCE, s.SOURCE, s.SOURCE_URL]
 _SELECT = """SELECT e.event_id, e.date, e.date_precision, e.district_code, e.controller,
        e.status, e.confidence, so.publisher, so.url"""
 _FROM = """FROM events e
-  LEFT JOIN retractions r ON r.event_id = e.event_id
   LEFT JOIN sources so ON so.id = e.source_id"""
 
 
 def _live(known_on: pd.Timestamp | None) -> str:
-    """SQL condition: the event ``e`` (joined with ``r`` and ``so``) is live."""
+    """SQL condition: the event ``e`` is live (anti-joins, so the planner keeps index order)."""
     if known_on is None:
-        return "r.id IS NULL"
-    return ("(r.id IS NULL OR r.recorded_at >= :known_next) "
-            "AND COALESCE(so.published_on, CAST(e.recorded_at AS date)) <= :known_on")
+        return "NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.event_id)"
+    return ("NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.event_id "
+            "AND r.recorded_at < :known_next) "
+            "AND COALESCE((SELECT k.published_on FROM sources k WHERE k.id = e.source_id), "
+            "CAST(e.recorded_at AS date)) <= :known_on")
 
 
 def _corrected_cte(known_on: pd.Timestamp | None) -> str:
     """``corrected(id)``: every event a live event corrects, directly or along a chain."""
     return f"""corrected(id) AS (
-    SELECT e.supersedes {_FROM}
+    SELECT e.supersedes FROM events e
     WHERE e.supersedes IS NOT NULL AND {_live(known_on)}
   UNION
     SELECT p.supersedes FROM events p JOIN corrected c ON p.event_id = c.id
@@ -73,7 +75,7 @@ def _params(known_on: pd.Timestamp | None) -> dict[str, object]:
 
 def _frame(rows: Sequence) -> pd.DataFrame:
     """An event table of the selected columns (the pure core needs no others)."""
-    out = pd.DataFrame(list(rows), columns=_COLUMNS, dtype=object)
+    out = pd.DataFrame([tuple(r) for r in rows], columns=_COLUMNS, dtype=object)
     out[s.DATE] = pd.to_datetime(out[s.DATE]).astype("datetime64[ns]")
     return out
 
@@ -124,23 +126,25 @@ def _run(engine_or_conn: Engine | Connection, stmt, params: dict) -> list:
 
 
 def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
-                      known_on: pd.Timestamp | None, *, backward: bool) -> pd.DataFrame:
-    """Per district, the counting events of its nearest counting date before (``backward``) or
-    after its bound (strictly)."""
+                      known_on: pd.Timestamp | None, *, backward: bool,
+                      limit: int = 1) -> pd.DataFrame:
+    """Per district, the counting events of its nearest counting dates before (``backward``) or
+    after its bound (strictly): the dates of its ``limit`` nearest counting events, each date
+    with all its counting events. An index scan stops after ``limit`` rows per district."""
     op, order = ("<", "DESC") if backward else (">", "ASC")
     sql = f"""WITH RECURSIVE {_corrected_cte(known_on)},
 pick AS (
   SELECT b.code, x.date
   FROM unnest(:codes, :bounds) AS b(code, bound)
   CROSS JOIN LATERAL (
-    SELECT e.date {_FROM}
+    SELECT e.date FROM events e
     WHERE e.district_code = b.code AND e.date {op} b.bound AND {_counts(known_on)}
-    ORDER BY e.date {order} LIMIT 1
+    ORDER BY e.date {order} LIMIT {int(limit)}
   ) x
-)
+),
+picked AS (SELECT DISTINCT code, date FROM pick)
 {_SELECT}
-FROM pick JOIN events e ON e.district_code = pick.code AND e.date = pick.date
-  LEFT JOIN retractions r ON r.event_id = e.event_id
+FROM picked JOIN events e ON e.district_code = picked.code AND e.date = picked.date
   LEFT JOIN sources so ON so.id = e.source_id
 WHERE {_counts(known_on)}"""
     stmt = text(sql).bindparams(bindparam("codes", type_=ARRAY(TEXT)),
@@ -153,7 +157,7 @@ def districts_with_events(engine: Engine, *, known_on: pd.Timestamp | None = Non
     """Sorted codes of the districts that have at least one counting event."""
     sql = f"""WITH RECURSIVE {_corrected_cte(known_on)}
 SELECT d.code FROM districts d
-WHERE EXISTS (SELECT 1 {_FROM} WHERE e.district_code = d.code AND {_counts(known_on)})"""
+WHERE EXISTS (SELECT 1 FROM events e WHERE e.district_code = d.code AND {_counts(known_on)})"""
     with engine.connect() as conn:
         codes = conn.execute(text(sql), _params(known_on)).scalars()
         return sorted(str(c) for c in codes)
@@ -170,6 +174,7 @@ def current_runs(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | 
     pure core on every event.
     """
     with engine.connect() as conn:
+        conn.exec_driver_sql("SET jit = off")  # compiling costs more than these short queries
         codes = (list(districts) if districts is not None
                  else districts_with_events(engine, known_on=known_on))
         after_day = (day + pd.Timedelta(days=1)).date()
@@ -187,12 +192,12 @@ def _walk(conn: Connection, run: pd.DataFrame, known_on: pd.Timestamp | None, *,
         if not open_:
             return run
         bounds = _edges(run, open_, first=backward)
-        step = _neighbour_groups(conn, bounds, known_on, backward=backward)
+        step = _neighbour_groups(conn, bounds, known_on, backward=backward,
+                                 limit=ROWS_PER_ROUND)
         if step.empty:
             return run
-        merged = _merging(run, step)
-        run = pd.concat([run, step[step[s.DISTRICT_CODE].isin(merged)]], ignore_index=True)
-        open_ = merged
+        kept, open_ = _merging(run, step, bounds, backward=backward)
+        run = pd.concat([run, kept], ignore_index=True)
     if not open_:
         return run
     bounds = _edges(run, open_, first=backward)
@@ -201,10 +206,6 @@ def _walk(conn: Connection, run: pd.DataFrame, known_on: pd.Timestamp | None, *,
     edge = rest[s.DISTRICT_CODE].map(bounds)
     rest = rest[(rest_day < edge) if backward else (rest_day > edge)]
     return pd.concat([run, rest], ignore_index=True)
-
-
-def _intervals_per_district(events: pd.DataFrame) -> pd.Series:
-    return timeline.control_intervals(events).groupby(s.DISTRICT_CODE).size()
 
 
 def _extendable(run: pd.DataFrame) -> set[str]:
@@ -222,10 +223,24 @@ def _edges(run: pd.DataFrame, codes: set[str], *, first: bool) -> dict[str, dt.d
     return {str(k): pd.Timestamp(v).date() for k, v in edges.items()}
 
 
-def _merging(run: pd.DataFrame, step: pd.DataFrame) -> set[str]:
-    """Districts of ``step`` whose new date merges into the holding (asked of the pure core)."""
+def _merging(run: pd.DataFrame, step: pd.DataFrame, edges: dict[str, dt.date], *,
+             backward: bool) -> tuple[pd.DataFrame, set[str]]:
+    """The events of ``step`` that merge into each district's holding, and the districts whose
+    holding may reach further (every fetched date merged). Asked of the pure core."""
     codes = set(step[s.DISTRICT_CODE])
-    mine = run[run[s.DISTRICT_CODE].isin(codes)]
-    before = _intervals_per_district(mine)
-    after = _intervals_per_district(pd.concat([mine, step], ignore_index=True))
-    return {str(k) for k in codes if after.get(k) == before.get(k)}
+    trial = pd.concat([run[run[s.DISTRICT_CODE].isin(codes)], step], ignore_index=True)
+    iv = timeline.control_intervals(trial)
+    edge = pd.to_datetime(iv[s.DISTRICT_CODE].map(edges))
+    holding = iv[(iv[s.START] <= edge) & (iv[s.END].isna() | (iv[s.END] > edge))]
+    holding = holding.set_index(s.DISTRICT_CODE)
+    code = step[s.DISTRICT_CODE]
+    if backward:
+        start = code.map(holding[s.START])
+        kept = step[step[s.DATE] >= start]
+        first = step.groupby(s.DISTRICT_CODE)[s.DATE].min()
+        reach = {str(k) for k, v in first.items() if holding[s.START].get(k) == v}
+    else:
+        end = code.map(holding[s.END])
+        kept = step[end.isna() | (step[s.DATE] < end)]
+        reach = {str(k) for k in codes if pd.isna(holding[s.END].get(k))}
+    return kept, reach

@@ -1,7 +1,7 @@
 """Column names, value sets and validation of the tracker's tables.
 
-Every module speaks of events, intervals and states through these constants, so a column is renamed in
-one place. The event table is the one the pure core (``timeline``, ``spatial``) consumes.
+Every module speaks of events, intervals and states through these constants, so a column is
+renamed in one place. The event table is the one the pure core (``timeline``, ``spatial``) consumes.
 """
 
 from __future__ import annotations

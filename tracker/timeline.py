@@ -7,7 +7,7 @@ Pure functions of pandas tables (no database, files or maps). The rules are writ
   followed along chains); ``known_on`` replays what the tracker knew at the end of a past day;
 * per district, the events of one date form a group whose state holds until the next group's
   date; disagreeing reports of one day are settled by a single confirmed claim, else the day is
-  ``disputed``;
+  ``disputed`` (grouping and settling: :mod:`tracker.claims`);
 * consecutive groups with the same controller, status and confidence (and no disagreement) are
   merged into one interval, so ``since`` is the day the current holding began.
 """
@@ -22,17 +22,13 @@ import pandas as pd
 
 from tracker import schema as s
 from tracker._errors import InputError
+from tracker.claims import CONFIDENCE_BY_RANK, settle_days
 
 DateLike = str | dt.date | pd.Timestamp | np.datetime64
 
 _ONE_DAY = pd.Timedelta(days=1)
 _EPOCH = pd.Timestamp("1970-01-01")
 _PRECISION_RANK = {p: i for i, p in enumerate(s.PRECISIONS)}  # finest first
-_RANK_CONFIDENCE = np.array(sorted(s.CONFIDENCE_RANK, key=s.CONFIDENCE_RANK.__getitem__),
-                            dtype=object)
-_CONFIRMED_RANK = s.CONFIDENCE_RANK[s.CONFIRMED]
-_NO_SOURCE = "no source"
-_CLAIM_SEP = " | "
 _STATE_COLUMNS = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION,
                   s.SOURCE, s.SOURCE_URL, s.EVENT_IDS, s.CLAIMS]
 _NEEDED = (s.EVENT_ID, s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE)
@@ -201,100 +197,6 @@ def _ranks(values: pd.Series, table: dict[str, int], column: str,
     return ranks
 
 
-def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes that sort like the values' text, and the unique values in that order."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    uniq = np.asarray(uniques, dtype=object)
-    order = np.argsort(np.array([str(u) for u in uniq], dtype=str), kind="stable")
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    return position[codes], uniq[order]
-
-
-def _starts(keys: np.ndarray) -> np.ndarray:
-    """Positions where a run of equal sorted ``keys`` begins."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-
-
-def _claims_text(rows: np.ndarray, new_claim: np.ndarray, controller: np.ndarray,
-                 status: np.ndarray, rank: np.ndarray, source: np.ndarray,
-                 claim_group: np.ndarray, claim_rank: np.ndarray) -> np.ndarray:
-    """Claims of each multi-claim group in words, strongest claim first.
-
-    ``rows`` are the sorted rows of those groups (claims contiguous, reports of a claim by
-    confidence then source); ``claim_group``/``claim_rank`` describe their claims in order.
-    Gives e.g. ``Taliban (reported: AP, Reuters) | Resistance (unconfirmed: Twitter)``.
-    """
-    first = new_claim[rows]
-    r_rank, r_src = rank[rows], source[rows]
-    new_block = first.copy()
-    new_block[1:] |= r_rank[1:] != r_rank[:-1]
-    new_src = new_block.copy()
-    new_src[1:] |= r_src[1:] != r_src[:-1]
-    keep = np.flatnonzero(new_src)
-    k_first, k_block, k_rows = first[keep], new_block[keep], rows[keep]
-    ctrl, stat = controller[k_rows], status[k_rows]
-    label = np.where(stat == s.CONTROLLED, ctrl, _obj(ctrl + " " + stat))
-    prefix = np.where(k_first, _obj(label + " ("), _obj(np.where(k_block, "; ", ", ")))
-    conf = np.where(k_block, _obj(_RANK_CONFIDENCE[r_rank[keep]] + ": "), "")
-    claim_txt = np.add.reduceat(_obj(prefix + conf + r_src[keep]), np.flatnonzero(k_first)) + ")"
-    order = np.lexsort((np.arange(len(claim_group)), -claim_rank, claim_group))
-    texts = np.add.reduceat(_CLAIM_SEP + claim_txt[order], _starts(claim_group[order]))
-    return _obj([t[len(_CLAIM_SEP):] for t in texts])
-
-
-def _resolve_groups(controller: np.ndarray, status: np.ndarray, rank: np.ndarray,
-                    prec: np.ndarray, source: np.ndarray, new_group: np.ndarray,
-                    new_claim: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Resolve each (district, date) group of sorted rows to one state, without a Python loop.
-
-    Rows are sorted by group, then controller, status, confidence (strongest first), source.
-    Returns per group: controller, status, confidence rank, precision rank, the row giving the
-    source, claims text (None when the reports agree).
-    """
-    gstart, cstart = np.flatnonzero(new_group), np.flatnonzero(new_claim)
-    n_groups = len(gstart)
-    group_of_row = np.cumsum(new_group) - 1
-    claim_group = group_of_row[cstart]
-    claim_rank = rank[cstart]  # a claim's first row is its strongest report
-    multi = np.bincount(claim_group, minlength=n_groups) > 1
-    g_ctrl, g_status = controller[gstart].copy(), status[gstart].copy()
-    g_rank, g_src = rank[gstart].copy(), gstart.copy()
-    g_prec = np.minimum.reduceat(prec, gstart)
-    g_claims = np.full(n_groups, None, dtype=object)
-    if not multi.any():
-        return g_ctrl, g_status, g_rank, g_prec, g_src, g_claims
-    confirmed = claim_rank == _CONFIRMED_RANK
-    n_confirmed = np.bincount(claim_group[confirmed], minlength=n_groups)
-    # settled: exactly one claim backed by a confirmed report wins
-    settled = multi & (n_confirmed == 1)
-    win = np.flatnonzero(confirmed & settled[claim_group])
-    wg = claim_group[win]
-    g_ctrl[wg], g_status[wg] = controller[cstart[win]], status[cstart[win]]
-    g_rank[wg], g_src[wg] = _CONFIRMED_RANK, cstart[win]
-    g_prec[wg] = np.minimum.reduceat(prec, cstart)[win]
-    # disputed: every claimed actor, the strongest confidence, the strongest claim's source
-    disputed = multi & ~settled
-    dg = np.flatnonzero(disputed)
-    if dg.size:
-        g_max = np.maximum.reduceat(rank, gstart)
-        g_status[dg], g_rank[dg] = s.DISPUTED, g_max[dg]
-        strong = np.flatnonzero((claim_rank == g_max[claim_group]) & disputed[claim_group])
-        first_strong = _starts(claim_group[strong])
-        g_src[claim_group[strong[first_strong]]] = cstart[strong[first_strong]]
-        dclaims = np.flatnonzero(disputed[claim_group])
-        actors = np.add.reduceat(_obj(controller[cstart[dclaims]] + s.ACTOR_SEP),
-                                 _starts(claim_group[dclaims]))
-        g_ctrl[dg] = _obj([s.join_actors(s.split_actors(a)) for a in actors])
-    rows = np.flatnonzero(multi[group_of_row])
-    mclaims = np.flatnonzero(multi[claim_group])
-    g_claims[multi] = _claims_text(rows, new_claim, controller, status, rank, source,
-                                   claim_group[mclaims], claim_rank[mclaims])
-    return g_ctrl, g_status, g_rank, g_prec, g_src, g_claims
-
-
 def _joined_ids(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """The ids of each segment of ``ids`` beginning at ``starts``, joined by ``;``."""
     size = np.diff(np.append(starts, len(ids)))
@@ -306,41 +208,6 @@ def _joined_ids(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
         joined = np.add.reduceat(_obj(s.ID_SEP + ids[rows]), sub_starts)
         out[several] = _obj([j[1:] for j in joined])
     return out
-
-
-def _composite_key(keys: list[np.ndarray]) -> np.ndarray | None:
-    """One int64 sorting like ``np.lexsort(keys)`` (non-negative keys), or None if too wide."""
-    combined, shift = np.zeros(len(keys[0]), dtype=np.int64), 0
-    for k in keys:
-        width = int(k.max()).bit_length() if len(k) else 0
-        if shift + width > 62:
-            return None
-        combined |= k.astype(np.int64) << shift
-        shift += width
-    return combined
-
-
-def _sort_rows(keys: list[np.ndarray], ids: np.ndarray) -> np.ndarray:
-    """Row order by ``keys`` (non-negative; last is primary), ties broken by event id text."""
-    combined = _composite_key(keys)
-    if combined is None:
-        order = np.lexsort(keys)
-        tied = np.ones(len(order), dtype=bool)
-        for k in keys:
-            ks = k[order]
-            tied[1:] &= ks[1:] == ks[:-1]
-        tied[0] = False
-    else:
-        order = np.argsort(combined, kind="stable")
-        ks = combined[order]
-        tied = np.concatenate(([False], ks[1:] == ks[:-1]))
-    if not tied.any():
-        return order
-    involved = tied.copy()
-    involved[:-1] |= tied[1:]
-    id_key = np.zeros(len(order), dtype=np.int64)
-    id_key[involved] = _sorted_codes(ids[order[involved]])[0]
-    return order[np.lexsort((id_key, np.cumsum(~tied)))]
 
 
 def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None) -> pd.DataFrame:
@@ -391,27 +258,15 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
                  else np.full(n, s.DAY, dtype=object))
     prec = _ranks(np.where(pd.isna(precision), s.DAY, precision), _PRECISION_RANK,
                   s.DATE_PRECISION, s.PRECISIONS)
-    days = _day_numbers(eff[s.DATE])
-    dist_c, dist_u = _sorted_codes(eff[s.DISTRICT_CODE].to_numpy())
-    ctrl_c, ctrl_u = _sorted_codes(eff[s.CONTROLLER].to_numpy())
-    stat_c, stat_u = _sorted_codes(eff[s.STATUS].to_numpy())
     raw_src = (eff[s.SOURCE].to_numpy(dtype=object) if s.SOURCE in eff
                else np.full(n, None, dtype=object))
-    src_label = np.where(pd.isna(raw_src), _NO_SOURCE, raw_src).astype(object)
-    src_c, _ = _sorted_codes(src_label)
     ids = _id_text(eff[s.EVENT_ID].to_numpy(dtype=object))
-    order = _sort_rows([src_c, _CONFIRMED_RANK - rank, stat_c, ctrl_c, days - days.min(), dist_c],
-                       ids)
-    dist_c, days, ctrl_c, stat_c = dist_c[order], days[order], ctrl_c[order], stat_c[order]
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = (dist_c[1:] != dist_c[:-1]) | (days[1:] != days[:-1])
-    new_claim = new_group.copy()
-    new_claim[1:] |= (ctrl_c[1:] != ctrl_c[:-1]) | (stat_c[1:] != stat_c[:-1])
-    gstart = np.flatnonzero(new_group)
-    g_ctrl, g_status, g_rank, g_prec, g_src, g_claims = _resolve_groups(
-        ctrl_u[ctrl_c], stat_u[stat_c], rank[order], prec[order], src_label[order], new_group,
-        new_claim)
-    g_dist = dist_c[gstart]
+    groups = settle_days(eff[s.DISTRICT_CODE].to_numpy(), _day_numbers(eff[s.DATE]),
+                         eff[s.CONTROLLER].to_numpy(), eff[s.STATUS].to_numpy(), rank, prec,
+                         raw_src, ids)
+    order, gstart = groups.order, groups.start
+    g_dist, g_ctrl, g_status, g_rank, g_claims = (
+        groups.district, groups.controller, groups.status, groups.rank, groups.claims)
     # merge runs of equal consecutive groups of a district whose reports agreed
     plain = np.equal(g_claims, None)
     same = ((g_dist[1:] == g_dist[:-1]) & (g_ctrl[1:] == g_ctrl[:-1])
@@ -424,7 +279,7 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
     ends = np.full(len(rstart), np.datetime64("NaT"), dtype="datetime64[ns]")
     same_next = np.flatnonzero(r_dist[1:] == r_dist[:-1])
     ends[same_next] = dates[same_next + 1]
-    src_rows = order[g_src[rstart]]
+    src_rows = groups.source_row[rstart]
 
     def _col(name: str) -> np.ndarray:
         if name not in eff:
@@ -432,13 +287,13 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
         return eff[name].to_numpy(dtype=object)[src_rows]
 
     columns = {
-        s.DISTRICT_CODE: dist_u[r_dist],
+        s.DISTRICT_CODE: groups.districts[r_dist],
         s.CONTROLLER: g_ctrl[rstart],
         s.STATUS: g_status[rstart],
-        s.CONFIDENCE: _RANK_CONFIDENCE[g_rank[rstart]],
+        s.CONFIDENCE: CONFIDENCE_BY_RANK[g_rank[rstart]],
         s.START: dates,
         s.END: ends,
-        s.DATE_PRECISION: np.asarray(s.PRECISIONS, dtype=object)[g_prec[rstart]],
+        s.DATE_PRECISION: np.asarray(s.PRECISIONS, dtype=object)[groups.precision[rstart]],
         s.EVENT_IDS: r_ids,
         s.CLAIMS: g_claims[rstart],
         s.SOURCE: _col(s.SOURCE),
