@@ -170,3 +170,18 @@ def test_events_format_is_detected_and_forced(fresh, tmp_path):
     with pytest.raises(InputError, match="missing required ACLED column"):
         fresh.import_file(path, format="acled")
     assert len(fresh.events()) == 3
+
+
+def test_five_level_scale_is_chosen_per_data_set(fresh, tmp_path):
+    path = tmp_path / "influence.csv"
+    path.write_text("date,district,controller,status\n2019-03-01,AF0912,Taliban,influenced\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="status='influenced': must be one of controlled, contested"):
+        fresh.import_csv(path)
+    fresh.init(scale="five-level")
+    assert fresh.status_scale == "five-level"
+    assert fresh.import_csv(path).added == 1
+    state = fresh.status("2019-03-02").set_index(s.DISTRICT_CODE).loc["AF0912"]
+    assert (state[s.CONTROLLER], state[s.STATUS]) == ("Taliban", "influenced")
+    with pytest.raises(InputError, match="stored events use status influenced"):
+        fresh.set_status_scale("control")

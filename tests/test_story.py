@@ -67,3 +67,26 @@ def test_andarab_changes_hands_twice(story):
     i = collapsed.index("Resistance")
     assert collapsed[i - 1 : i + 2][0] == "Taliban"
     assert any("Taliban" in c for c in collapsed[i + 1 :])
+
+
+def test_same_day_claims_about_andarab_are_disputed(story):
+    """23 August: the Taliban claimed Banu/Andarab back, Saleh's side denied it the same day."""
+    state = story.status("2021-08-23").set_index(s.DISTRICT_CODE).loc["AF0907"]
+    assert state[s.STATUS] == s.DISPUTED
+    assert set(state[s.CONTROLLER].split(";")) == {"Taliban", "Resistance"}
+    assert "Taliban" in state[s.CLAIMS] and "Resistance" in state[s.CLAIMS]
+    assert "Republic World" in state[s.CLAIMS] and "OpIndia" in state[s.CLAIMS]
+
+
+def test_what_we_believed_then_and_what_we_know_now(story):
+    """Bazarak on 6 September: disputed as known on the 7th; confirmed Taliban once the NRF conceded."""
+    then = story.status("2021-09-06", known_on="2021-09-07").set_index(s.DISTRICT_CODE)
+    now = story.status("2021-09-06").set_index(s.DISTRICT_CODE)
+    assert then.loc["AF0801", s.STATUS] == s.DISPUTED
+    assert now.loc["AF0801", s.CONTROLLER] == "Taliban"
+    assert now.loc["AF0801", s.CONFIDENCE] == s.CONFIRMED
+    # the country-wide statement behind most districts was published on 6 September:
+    # on 21 August nobody had reported who held Kandahar's rural districts yet
+    early = story.status("2021-08-21", known_on="2021-08-21")
+    late = story.status("2021-08-21")
+    assert (early[s.STATUS] == s.UNKNOWN).sum() > (late[s.STATUS] == s.UNKNOWN).sum()

@@ -418,3 +418,4 @@ def test_states_outside_given_intervals_are_unknown():
     grid = tl.states_on_dates(iv, days, districts=["D1"])
     assert list(grid[s.CONTROLLER]) == [s.UNKNOWN, "Taliban", "Taliban", s.UNKNOWN]
     assert [tl.state_on(iv, d)[s.CONTROLLER].iloc[0] for d in days] == list(grid[s.CONTROLLER])
+

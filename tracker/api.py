@@ -72,13 +72,38 @@ class Tracker:
         return f"Tracker({self.url!r})"
 
     # --- setup --------------------------------------------------------------------------------
-    def init(self, boundaries: BoundarySet | None = None) -> bool:
-        """Create the schema and load boundaries (the shipped Afghan set by default); idempotent."""
+    def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None) -> bool:
+        """Create the schema and load boundaries (the shipped Afghan set by default); idempotent.
+
+        ``scale`` chooses the data set's status levels: ``control`` (controlled / contested, the
+        default) or ``five-level`` (controlled / influenced / contested per side).
+        """
         db.create_schema(self.engine)
         written = store.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
+        if scale is not None:
+            self.set_status_scale(scale)
         self.__dict__.pop("gazetteer", None)
         return written
+
+    @property
+    def status_scale(self) -> str:
+        """The data set's status scale (see :data:`tracker.schema.STATUS_SCALES`)."""
+        return store.settings(self.engine).get("status_scale", s.DEFAULT_SCALE)
+
+    def set_status_scale(self, scale: str) -> None:
+        """Choose the status levels events may use; refuses to drop a level events use."""
+        if scale not in s.STATUS_SCALES:
+            msg = f"scale={scale!r} is not one of {', '.join(s.STATUS_SCALES)}"
+            raise InputError(msg)
+        used = set(self.events()[s.STATUS])
+        dropped = sorted(used - set(s.STATUS_SCALES[scale]))
+        if dropped:
+            msg = (f"cannot switch to the {scale!r} scale: stored events use status "
+                   f"{', '.join(dropped)}; keep the current scale or use a new database")
+            raise InputError(msg)
+        with self.engine.begin() as conn:
+            db.write_settings(conn, {"status_scale": scale})
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
@@ -108,7 +133,7 @@ class Tracker:
         """Import an events CSV in one transaction (see the README for its columns)."""
         store.require_initialised(self.engine)
         rows = ingest_csv.read_rows(path)
-        parsed = ingest_csv.parse_events(rows, self.gazetteer)
+        parsed = ingest_csv.parse_events(rows, self.gazetteer, scale=self.status_scale)
         report = ImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
             ingest_csv.raise_problems(path, parsed.problems)
@@ -191,7 +216,8 @@ class Tracker:
         from tracker import extract
 
         store.require_initialised(self.engine)
-        parsed = ingest_csv.parse_events(extract.draft_rows(drafts), self.gazetteer)
+        parsed = ingest_csv.parse_events(extract.draft_rows(drafts), self.gazetteer,
+                                         scale=self.status_scale)
         ingest_csv.raise_problems("the extracted drafts", parsed.problems)
         added, skipped = store.insert_events(self.engine, parsed.events, origin="extract")
         return ImportReport("the extracted drafts", added=added, skipped=skipped)

@@ -101,9 +101,12 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Map a standard column (district_code, district_name, province_code, "
                    "province_name) to your file's column; repeatable.")
 @click.option("--name", "country", default=None, help="Name of the data set, e.g. the country.")
+@click.option("--scale", type=click.Choice(list(s.STATUS_SCALES)), default=None,
+              help="Status levels of the data set: control (controlled/contested, default) or "
+                   "five-level (controlled/influenced/contested per side).")
 @db_option
 @handle_errors
-def init(districts, provinces, columns, country, db_url):
+def init(districts, provinces, columns, country, scale, db_url):
     """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
     from tracker.geodata import boundaries_from_files
 
@@ -112,9 +115,10 @@ def init(districts, provinces, columns, country, db_url):
     if districts:
         custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
                                        name=country or Path(districts).stem)
-    written = t.init(custom)
+    written = t.init(custom, scale=scale)
     n = len(t.districts())
-    click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url}")
+    click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "
+               f"(status scale: {t.status_scale})")
 
 
 @main.command("import")
