@@ -32,18 +32,6 @@ def connect(url: str | None = None) -> Tracker:
     return Tracker(url or os.environ.get(ENV_DB) or db.DEFAULT_URL)
 
 
-def as_timestamp(value: str | date | pd.Timestamp, *, name: str = "date") -> pd.Timestamp:
-    """A day timestamp from a date, or a clear error naming the argument."""
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        ts = pd.NaT
-    if pd.isna(ts):
-        msg = f"{name}={value!r} is not a date; use YYYY-MM-DD"
-        raise InputError(msg)
-    return ts.normalize()
-
-
 @dataclass
 class ImportReport:
     """What an import did."""
@@ -201,7 +189,7 @@ class Tracker:
         """
         from tracker import actors, extract
 
-        day = as_timestamp(date, name="date").date() if date is not None else None
+        day = s.as_day(date, name="date").date() if date is not None else None
         table = actors.ActorTable.shipped(actors.read_actor_aliases(self.engine))
         names = pd.DataFrame(self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
                                                s.PROVINCE_NAME]])
@@ -244,21 +232,21 @@ class Tracker:
     def intervals(self, *, known_on: str | date | None = None) -> pd.DataFrame:
         """Every district's control history as intervals."""
         store.require_initialised(self.engine)
-        known = as_timestamp(known_on, name="known_on") if known_on is not None else None
+        known = s.as_day(known_on, name="known_on") if known_on is not None else None
         return store.control_intervals(self.engine, known_on=known)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
-        day = as_timestamp(date)
+        day = s.as_day(date)
         districts = self.districts()
-        known = as_timestamp(known_on, name="known_on") if known_on is not None else None
+        known = s.as_day(known_on, name="known_on") if known_on is not None else None
         state = store.state_on(self.engine, day, known_on=known,
                                districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
         """Districts whose controller or status differs between two dates, with the events."""
-        start, end = as_timestamp(d1, name="from"), as_timestamp(d2, name="to")
+        start, end = s.as_day(d1, name="from"), s.as_day(d2, name="to")
         districts = self.districts()
         changed = store.changes(self.engine, start, end,
                                 districts=districts[s.DISTRICT_CODE].tolist())
@@ -297,10 +285,10 @@ class Tracker:
             raise NotFoundError(msg)
         return render.build_map(
             self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
-            start=as_timestamp(start, name="start") if start else None,
-            end=as_timestamp(end, name="end") if end else None,
+            start=s.as_day(start, name="start") if start else None,
+            end=s.as_day(end, name="end") if end else None,
             step=step, offline=offline, tiles=tiles,
-            diff=(as_timestamp(diff[0], name="diff from"), as_timestamp(diff[1], name="diff to"))
+            diff=(s.as_day(diff[0], name="diff from"), s.as_day(diff[1], name="diff to"))
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""))
@@ -342,7 +330,7 @@ class Tracker:
             what["provinces"] = f"districts and km2 held per province and actor on {date}"
         elif date is not None:
             state = self.status(date, known_on=known_on)
-            state.insert(0, s.DATE, as_timestamp(date))
+            state.insert(0, s.DATE, s.as_day(date))
             tables["state"] = state
             what["state"] = f"control of every district on {date}, with district polygons"
         if intervals:

@@ -153,7 +153,7 @@ def build_map(
     t0, t1 = _time_span(intervals, start, end, step)
     diff_days = None
     if diff is not None:
-        diff_days = [_day(_timestamp(diff[0], "diff[0]")), _day(_timestamp(diff[1], "diff[1]"))]
+        diff_days = [_day(s.as_day(d, name=f"diff[{i}]")) for i, d in enumerate(diff)]
     payload = _payload(districts, provinces, intervals, events, actor_colors)
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
@@ -245,18 +245,6 @@ def _standard_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values([s.DISTRICT_CODE, s.START], kind="stable").reset_index(drop=True)
 
 
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        msg = f"{name}={value!r} is not a date; give YYYY-MM-DD"
-        raise InputError(msg) from exc
-    if pd.isna(ts):
-        msg = f"{name}={value!r} is not a date; give YYYY-MM-DD"
-        raise InputError(msg)
-    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
-
-
 def _day(ts: pd.Timestamp) -> int:
     return int((ts - EPOCH) // pd.Timedelta("1D"))
 
@@ -279,8 +267,8 @@ def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
         start_ts = {s.DAY: first, s.WEEK: first - pd.Timedelta(days=first.weekday()),
                     s.MONTH: first.replace(day=1)}[step]
     else:
-        start_ts = _timestamp(start, "start")
-    end_ts = changes.max() + pad[step] if end is None else _timestamp(end, "end")
+        start_ts = s.as_day(start, name="start")
+    end_ts = changes.max() + pad[step] if end is None else s.as_day(end, name="end")
     if end_ts < start_ts:
         msg = f"end={end_ts.date()} is before start={start_ts.date()}; swap them"
         raise InputError(msg)

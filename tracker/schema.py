@@ -6,7 +6,11 @@ renamed in one place. The event table is the one the pure core (``timeline``, ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
+
+from tracker._errors import InputError
 
 # --- event columns ---------------------------------------------------------------------------
 EVENT_ID = "event_id"
@@ -140,3 +144,27 @@ def validate_events(events: pd.DataFrame, *, scale: str = DEFAULT_SCALE) -> list
     dup = events[EVENT_ID][events[EVENT_ID].duplicated()]
     problems.extend(f"event_id {e!r} appears more than once" for e in dup.unique())
     return problems
+
+
+def as_day(value: object, *, name: str = "date") -> pd.Timestamp:
+    """``value`` (text, date or timestamp) as a naive midnight timestamp, or an InputError
+    naming the argument."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        msg = f"{name}={value!r} is not a date; use YYYY-MM-DD"
+        raise InputError(msg)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
+
+
+def require_columns(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise an InputError naming the columns ``table`` lacks."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        msg = (f"{what} lacks column(s) {', '.join(missing)}; it has "
+               f"{', '.join(map(str, table.columns))}")
+        raise InputError(msg)

@@ -27,14 +27,6 @@ _STATUS_ORDER = {st: i for i, st in enumerate((s.CONTROLLED, s.INFLUENCED, s.CON
                                                 s.UNKNOWN))}
 
 
-def _need(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        msg = (f"{what} lacks column(s) {', '.join(missing)}; it has "
-               f"{', '.join(map(str, table.columns))}")
-        raise InputError(msg)
-
-
 def district_areas_km2(districts_gdf: gpd.GeoDataFrame) -> pd.Series:
     """Area of each district in km², measured in an equal-area projection.
 
@@ -48,7 +40,7 @@ def district_areas_km2(districts_gdf: gpd.GeoDataFrame) -> pd.Series:
     pandas.Series
         Named ``area_km2``, indexed by ``district_code``.
     """
-    _need(districts_gdf, (s.DISTRICT_CODE,), "districts layer")
+    s.require_columns(districts_gdf, (s.DISTRICT_CODE,), "districts layer")
     if districts_gdf.crs is None:
         msg = "districts layer has no CRS; set one with gdf.set_crs('EPSG:4326') before measuring"
         raise InputError(msg)
@@ -58,7 +50,7 @@ def district_areas_km2(districts_gdf: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _one_row_per_district(state: pd.DataFrame) -> pd.DataFrame:
-    _need(state, (s.DISTRICT_CODE, s.CONTROLLER, s.STATUS), "state table")
+    s.require_columns(state, (s.DISTRICT_CODE, s.CONTROLLER, s.STATUS), "state table")
     codes = state[s.DISTRICT_CODE].astype(str)
     if codes.duplicated().any():
         dup = codes[codes.duplicated()].iloc[0]
@@ -108,7 +100,7 @@ def province_rollup(state: pd.DataFrame, districts_gdf: gpd.GeoDataFrame, *,
         by province code (``ALL`` last), then controlled, influenced, contested, disputed, unknown,
         then actor name.
     """
-    _need(districts_gdf, (s.DISTRICT_CODE, s.PROVINCE_CODE), "districts layer")
+    s.require_columns(districts_gdf, (s.DISTRICT_CODE, s.PROVINCE_CODE), "districts layer")
     areas = district_areas_km2(districts_gdf)
     base = pd.DataFrame({s.DISTRICT_CODE: areas.index.to_numpy(),
                          s.PROVINCE_CODE: districts_gdf[s.PROVINCE_CODE].astype(str).to_numpy(),
@@ -119,7 +111,7 @@ def province_rollup(state: pd.DataFrame, districts_gdf: gpd.GeoDataFrame, *,
         names = pd.Series(firsts[s.PROVINCE_NAME].to_numpy(),
                           index=firsts[s.PROVINCE_CODE].astype(str))
     if provinces_gdf is not None:
-        _need(provinces_gdf, (s.PROVINCE_CODE, s.PROVINCE_NAME), "provinces layer")
+        s.require_columns(provinces_gdf, (s.PROVINCE_CODE, s.PROVINCE_NAME), "provinces layer")
         names = pd.Series(provinces_gdf[s.PROVINCE_NAME].to_numpy(),
                           index=provinces_gdf[s.PROVINCE_CODE].astype(str))
     df = base.merge(_one_row_per_district(state), how="left", on=s.DISTRICT_CODE)
@@ -165,8 +157,8 @@ def attach_geometry(state: pd.DataFrame, districts_gdf: gpd.GeoDataFrame) -> gpd
         the layer's CRS. Districts missing from the state are ``unknown``; state rows of
         districts not in the layer are dropped (they cannot be drawn).
     """
-    _need(districts_gdf, (s.DISTRICT_CODE,), "districts layer")
-    _need(state, (s.DISTRICT_CODE,), "state table")
+    s.require_columns(districts_gdf, (s.DISTRICT_CODE,), "districts layer")
+    s.require_columns(state, (s.DISTRICT_CODE,), "state table")
     layer_cols = [c for c in (s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME)
                   if c in districts_gdf.columns]
     geo_name = districts_gdf.geometry.name

@@ -35,32 +35,9 @@ _NEEDED = (s.EVENT_ID, s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFID
 
 
 # --- small helpers -------------------------------------------------------------------------------
-def _day(value: DateLike, name: str) -> pd.Timestamp:
-    """``value`` as a midnight timestamp, or an InputError naming the argument."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        msg = f"{name}={value!r} is not a date; give a date such as '2021-08-15'"
-        raise InputError(msg) from exc
-    if pd.isna(ts):
-        msg = f"{name} is missing; give a date such as '2021-08-15'"
-        raise InputError(msg)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.normalize()
-
-
 def _day_numbers(dates: pd.Series | pd.Index) -> np.ndarray:
     """Whole days since 1970-01-01 as int64 (independent of the datetime unit)."""
     return np.asarray((pd.to_datetime(dates) - _EPOCH) // _ONE_DAY, dtype=np.int64)
-
-
-def _check_columns(table: pd.DataFrame, needed: Iterable[str], what: str) -> None:
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        msg = (f"{what} lacks column(s) {', '.join(missing)}; "
-               f"build it with tracker.schema.normalize_events or the tracker's own functions")
-        raise InputError(msg)
 
 
 def known_dates(events: pd.DataFrame) -> pd.Series:
@@ -150,7 +127,7 @@ def effective_events(events: pd.DataFrame, *, known_on: DateLike | None = None) 
     InputError
         Duplicate event ids, or supersedes links forming a loop.
     """
-    _check_columns(events, (s.EVENT_ID,), "event table")
+    s.require_columns(events, (s.EVENT_ID,), "event table")
     parent = _supersede_parents(events)
     ids = events[s.EVENT_ID].to_numpy(dtype=object)
     _check_acyclic(parent, ids)
@@ -160,11 +137,11 @@ def effective_events(events: pd.DataFrame, *, known_on: DateLike | None = None) 
         if known_on is None:
             live &= retracted.isna().to_numpy()
         else:
-            late = retracted >= _day(known_on, "known_on") + _ONE_DAY
+            late = retracted >= s.as_day(known_on, name="known_on") + _ONE_DAY
             live &= (retracted.isna() | late).to_numpy()
     if known_on is not None:
         known = known_dates(events)
-        live &= (known.isna() | (known <= _day(known_on, "known_on"))).to_numpy()
+        live &= (known.isna() | (known <= s.as_day(known_on, name="known_on"))).to_numpy()
     corrected = np.zeros(len(events), dtype=bool)
     frontier = np.unique(parent[live & (parent >= 0)])
     while frontier.size:
@@ -243,7 +220,7 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
         Missing columns, an unknown confidence or date precision, an event without a date, or bad
         supersedes links.
     """
-    _check_columns(events, _NEEDED, "event table")
+    s.require_columns(events, _NEEDED, "event table")
     eff = effective_events(events, known_on=known_on)
     if eff.empty:
         return _empty_intervals()
@@ -358,8 +335,8 @@ def state_on(intervals: pd.DataFrame, date: DateLike, *,
     InputError
         A bad date, a district listed twice, or intervals of a district that overlap.
     """
-    _check_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
-    d = _day(date, "date")
+    s.require_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
+    d = s.as_day(date, name="date")
     codes = _district_index(intervals, districts)
     start, end = intervals[s.START], intervals[s.END]
     current = intervals.loc[((start <= d) & (end.isna() | (end > d))).to_numpy()]
@@ -394,9 +371,9 @@ def states_on_dates(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
         ordered by date then district. Computed with one binary search per row on the intervals
         sorted by (district, start), no Python loop.
     """
-    _check_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
+    s.require_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
     codes = _district_index(intervals, districts)
-    when = pd.DatetimeIndex([_day(d, "dates") for d in dates])
+    when = pd.DatetimeIndex([s.as_day(d, name="dates") for d in dates])
     n_k = len(codes)
     k_all = codes.get_indexer(_id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
     iv = intervals.loc[k_all >= 0]
@@ -445,7 +422,7 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
         district starting in (d1, d2], i.e. the events responsible (an interval also lists later
         reports that repeated its state). Sorted by district_code.
     """
-    a, b = _day(d1, "d1"), _day(d2, "d2")
+    a, b = s.as_day(d1, name="d1"), s.as_day(d2, name="d2")
     if b < a:
         msg = f"d2={b.date()} is before d1={a.date()}; give the earlier day first"
         raise InputError(msg)
@@ -489,7 +466,7 @@ def step_dates(start: DateLike, end: DateLike, step: str) -> pd.DatetimeIndex:
     if step not in s.TIME_STEPS:
         msg = f"step={step!r} is not one of {', '.join(s.TIME_STEPS)}"
         raise InputError(msg)
-    a, b = _day(start, "start"), _day(end, "end")
+    a, b = s.as_day(start, name="start"), s.as_day(end, name="end")
     if b < a:
         msg = f"end={b.date()} is before start={a.date()}; give the earlier day first"
         raise InputError(msg)
