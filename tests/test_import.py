@@ -185,3 +185,16 @@ def test_five_level_scale_is_chosen_per_data_set(fresh, tmp_path):
     assert (state[s.CONTROLLER], state[s.STATUS]) == ("Taliban", "influenced")
     with pytest.raises(InputError, match="stored events use status influenced"):
         fresh.set_status_scale("control")
+
+
+def test_report_date_without_a_source_is_kept(fresh, tmp_path):
+    """known-on needs the publication date even when the row names no publisher or URL."""
+    path = tmp_path / "dated.csv"
+    path.write_text("event_id,date,district,controller,reported_on\n"
+                    "r1,2021-08-06,AF3401,Taliban,2021-08-07\n", encoding="utf-8")
+    fresh.import_csv(path)
+    assert str(fresh.events()[s.REPORTED_ON].iloc[0].date()) == "2021-08-07"
+    before = fresh.status("2021-08-08", known_on="2021-08-06").set_index(s.DISTRICT_CODE)
+    after = fresh.status("2021-08-08", known_on="2021-08-07").set_index(s.DISTRICT_CODE)
+    assert before.loc["AF3401", s.STATUS] == s.UNKNOWN
+    assert after.loc["AF3401", s.CONTROLLER] == "Taliban"

@@ -1,8 +1,10 @@
-"""The store's timeline (SQL on PostgreSQL, the pure core on SQLite) equals the pure core.
+"""The store's timeline (narrowed in SQL on both SQLite and PostgreSQL) equals the pure core.
 
 Random event sets with same-day disagreements, runs of identical reports, supersedes chains,
 retractions and late reports are stored, then ``store.state_on`` / ``control_intervals`` /
-``changes`` are compared with :mod:`tracker.timeline` applied to every stored event.
+``changes`` and the SQL selection of counting events (:mod:`tracker.queries`) are compared with
+:mod:`tracker.timeline` applied to every stored event. ``store.read_events`` is checked against
+the events as given to the import.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, update
 
+from tracker import queries, store, timeline
 from tracker import schema as s
-from tracker import store, timeline
+from tracker._errors import InputError
 from tracker.db import ControlEvent, Retraction
 
 DISTRICTS = ["AF0101", "AF0102", "AF0103", "AF0201", "AF0907", "AF0912"]
@@ -78,7 +81,7 @@ def _acyclic(events: pd.DataFrame) -> pd.DataFrame:
 
 def fill(engine, seed: int) -> None:
     events, retracted = random_events(seed)
-    events = _acyclic(events)
+    events = s.normalize_events(_acyclic(events))
     store.insert_events(engine, events, origin="test")
     with engine.begin() as conn:
         # events without a report date become known on the day they were recorded
@@ -130,3 +133,58 @@ def test_a_long_holding_is_found_whole_around_the_day(fresh):
     assert state.loc[0, s.SINCE] == pd.Timestamp("2021-07-01")
     assert state.loc[0, s.EVENT_IDS] == ";".join(f"run{k:02d}" for k in range(12))
     assert state.loc[0, s.CONTROLLER] == "Taliban"
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_sql_selects_the_events_the_pure_core_counts(fresh, seed):
+    fill(fresh.engine, seed)
+    every = store.read_events(fresh.engine)
+    for known in (None, T0 + pd.Timedelta(days=8), T0 + pd.Timedelta(days=25)):
+        want = timeline.effective_events(every, known_on=known)
+        got = queries.effective_events(fresh.engine, known_on=known)
+        assert sorted(got[s.EVENT_ID]) == sorted(want[s.EVENT_ID])
+        assert len(got) < len(every)
+        by_id = want.set_index(s.EVENT_ID)
+        for col in (s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE):
+            assert got.set_index(s.EVENT_ID)[col].reindex(by_id.index).equals(by_id[col]), col
+        within = queries.effective_events(fresh.engine, known_on=known,
+                                          districts=["AF0101", "AF0907"],
+                                          before=(T0 + pd.Timedelta(days=20)).date())
+        expected = want[want[s.DISTRICT_CODE].isin(["AF0101", "AF0907"])
+                        & (want[s.DATE] < T0 + pd.Timedelta(days=20))]
+        assert sorted(within[s.EVENT_ID]) == sorted(expected[s.EVENT_ID])
+
+
+def test_read_events_gives_back_what_was_imported_in_date_order(fresh):
+    events, retracted = random_events(7)
+    events = s.normalize_events(_acyclic(events))  # as fill() stores them
+    fill(fresh.engine, 7)
+    got = store.read_events(fresh.engine)
+    assert len(got) == len(events)
+    assert got[s.DATE].is_monotonic_increasing
+    pd.testing.assert_frame_equal(got, s.normalize_events(got))  # canonical dtypes already
+    mine = got.set_index(s.EVENT_ID)
+    given = events.set_index(s.EVENT_ID).loc[mine.index]
+    for col in (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+                s.CONFIDENCE, s.SOURCE, s.SUPERSEDES):
+        pd.testing.assert_series_equal(mine[col], given[col], check_names=False, obj=col)
+    # a report date is stored with its source (an event without a source keeps none)
+    sourced = given[s.SOURCE].notna()
+    pd.testing.assert_series_equal(mine.loc[sourced, s.REPORTED_ON],
+                                   given.loc[sourced, s.REPORTED_ON], check_names=False)
+    assert sourced.sum() > 50 and mine.loc[sourced, s.REPORTED_ON].notna().sum() > 30
+    assert (mine[s.RECORDED_AT] == T0 + pd.Timedelta(days=20)).all()
+    assert (mine[s.ORIGIN] == "test").all()
+    want_retracted = pd.Series(retracted).sort_index()
+    got_retracted = mine[s.RETRACTED_AT].dropna().sort_index()
+    assert got_retracted.index.tolist() == want_retracted.index.tolist()
+    assert (got_retracted.to_numpy() == want_retracted.to_numpy()).all()
+    assert set(mine[s.RETRACTION_REASON].dropna()) == {"test"}
+    one = store.read_events(fresh.engine, district_code="AF0907")
+    assert sorted(one[s.EVENT_ID]) == sorted(events.loc[events[s.DISTRICT_CODE] == "AF0907",
+                                                        s.EVENT_ID])
+
+
+def test_changes_with_days_in_the_wrong_order_is_refused(fresh):
+    with pytest.raises(InputError, match="before d1"):
+        store.changes(fresh.engine, T0 + pd.Timedelta(days=5), T0)

@@ -1,8 +1,10 @@
 """Timeline queries computed in the database (SQLite or PostgreSQL), finished by the pure core.
 
-One code path for both backends, written with SQLAlchemy Core; only the PostgreSQL ``jit``
-setting is dialect-specific. The split, so that the database and :mod:`tracker.timeline` give
-the same answers:
+One code path for both backends, written with SQLAlchemy Core. Dialect-specific, each for a
+measured reason: the table of per-district bounds (an array parameter on PostgreSQL, a JSON one on
+SQLite: see :func:`_bounds`), a ``LATERAL`` probe on PostgreSQL (whose planner would otherwise
+scan every event) and PostgreSQL's ``jit`` setting. The split, so that the database and
+:mod:`tracker.timeline` give the same answers:
 
 * **In SQL** (this module): which events count. Retractions and ``known_on`` (what was known at
   the end of a day: ``reported_on``, else the day the event was recorded) filter the live events;
@@ -23,8 +25,10 @@ events in one query. Each round is one query of at most two index probes per dis
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     CTE,
@@ -33,14 +37,15 @@ from sqlalchemy import (
     Engine,
     String,
     and_,
-    column,
+    bindparam,
     exists,
     func,
     literal,
     select,
+    true,
     type_coerce,
-    values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, DATE, TEXT
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker import schema as s
@@ -79,9 +84,12 @@ def _live(e, known_on: pd.Timestamp | None) -> ColumnElement[bool]:
 
 def _corrected(known_on: pd.Timestamp | None) -> CTE:
     """``corrected(id)``: every event a live event corrects, directly or along a chain."""
-    c = _EVENTS.alias("c")
+    c, i = _EVENTS.alias("c"), _EVENTS.alias("i")
+    # the corrections are found through the supersedes index (id IN ...: SQLite's planner,
+    # not knowing that most supersedes are NULL, would otherwise scan every event)
+    corrections = select(i.c.id).where(i.c.supersedes.is_not(None))
     start = (select(c.c.supersedes.label("id"))
-             .where(c.c.supersedes.is_not(None), _live(c, known_on))
+             .where(c.c.id.in_(corrections), _live(c, known_on))
              .cte("corrected", recursive=True))
     p = _EVENTS.alias("p")
     step = (select(p.c.supersedes).join(start, p.c.event_id == start.c.id)
@@ -99,20 +107,36 @@ def _event_select(e):
     so = _SOURCES.alias("so")
     # dates as the driver gives them (PostgreSQL: date, SQLite: ISO text), parsed in one go
     cols = [e.c.event_id, type_coerce(e.c.date, String), e.c.date_precision, e.c.district_code,
-            e.c.controller, e.c.status, e.c.confidence, so.c.publisher, so.c.url]
+            e.c.controller, e.c.status, e.c.confidence,
+            func.nullif(so.c.publisher, ""), func.nullif(so.c.url, "")]  # as read_events: None
     return select(*cols), so
 
 
 def _frame(rows: Sequence[tuple]) -> pd.DataFrame:
     """An event table of the selected columns (the pure core needs no others)."""
     out = pd.DataFrame(list(rows), columns=_COLUMNS, dtype=object)
-    out[s.DATE] = pd.to_datetime(out[s.DATE]).astype("datetime64[ns]")
+    out[s.DATE] = parse_times(out[s.DATE].to_numpy())
     return out
 
 
-def _fetch(conn: Connection, stmt) -> list[tuple]:
-    """All rows of ``stmt`` as plain tuples."""
-    return conn.execute(stmt).tuples().all()
+def fetch_rows(conn: Connection, stmt) -> list[tuple]:
+    """All rows of ``stmt`` as the DBAPI cursor gives them: plain tuples, no per-row processing
+    by SQLAlchemy (select dates through ``type_coerce(col, String)`` and parse them with
+    :func:`parse_times`)."""
+    result = conn.execute(stmt)
+    try:
+        return result.cursor.fetchall() if result.returns_rows else []
+    finally:
+        result.close()
+
+
+def parse_times(values: np.ndarray) -> np.ndarray:
+    """Dates or timestamps (ISO text from SQLite, date/datetime objects from PostgreSQL, None)
+    as ``datetime64[ns]``, parsed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format="ISO8601")
+    times = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return times[codes]
 
 
 def effective_events(engine_or_conn: Engine | Connection, *,
@@ -148,9 +172,27 @@ def effective_events(engine_or_conn: Engine | Connection, *,
     if before is not None:
         stmt = stmt.where(e.c.date < before)
     if isinstance(engine_or_conn, Connection):
-        return _frame(_fetch(engine_or_conn, stmt))
+        return _frame(fetch_rows(engine_or_conn, stmt))
     with engine_or_conn.connect() as conn:
-        return _frame(_fetch(conn, stmt))
+        return _frame(fetch_rows(conn, stmt))
+
+
+def _bounds(conn: Connection, bounds: dict[str, dt.date]) -> CTE:
+    """``b(code, bound)``: one row per district, from one bound parameter.
+
+    The one dialect-specific query part: a table of parameters. SQLAlchemy's portable ``VALUES``
+    cannot be cached, and compiling these queries anew costs more than running them; a single
+    array (PostgreSQL) or JSON (SQLite) parameter keeps every statement in the compiled cache.
+    """
+    if conn.dialect.name == "postgresql":
+        pairs = func.unnest(bindparam("codes", list(bounds), type_=ARRAY(TEXT)),
+                            bindparam("bounds", list(bounds.values()), type_=ARRAY(DATE)))
+        table = pairs.table_valued("code", "bound", name="p").render_derived()
+        return select(table.c.code, table.c.bound).cte("b")
+    text_ = json.dumps([[code, day.isoformat()] for code, day in bounds.items()])
+    rows = func.json_each(bindparam("bounds", text_, type_=String)).table_valued("value")
+    return select(func.json_extract(rows.c.value, "$[0]").label("code"),
+                  func.json_extract(rows.c.value, "$[1]").label("bound")).cte("b")
 
 
 def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
@@ -165,9 +207,10 @@ def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
     the bound); a range probe of the same index then returns the counting events between bound
     and edge.
     """
+    if not bounds:
+        return _frame([])
     corrected = _corrected(known_on)
-    b = (values(column("code", String), column("bound", Date), name="b")
-         .data(list(bounds.items())).cte("b"))
+    b = _bounds(conn, bounds)
     x = _EVENTS.alias("x")
     beyond = x.c.date < b.c.bound if backward else x.c.date > b.c.bound
     edge = (select(x.c.date)
@@ -180,11 +223,19 @@ def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
     e = _EVENTS.alias("e")
     between = ((e.c.date < cut.c.bound) & (e.c.date >= cut.c.edge) if backward
                else (e.c.date > cut.c.bound) & (e.c.date <= cut.c.edge))
-    stmt, so = _event_select(e)
-    stmt = (stmt.select_from(cut.join(e, (e.c.district_code == cut.c.code) & between)
-                             .outerjoin(so, so.c.id == e.c.source_id))
-            .where(_counts(e, corrected, known_on)))
-    return _frame(_fetch(conn, stmt))
+    near = (e.c.district_code == cut.c.code) & between
+    if conn.dialect.name == "postgresql":
+        # PostgreSQL cannot estimate the bound..edge ranges and would scan every event; LATERAL
+        # makes it probe the index once per district (SQLite probes it so on a plain join), and
+        # OFFSET 0 keeps the planner from flattening the subquery into a plain join again
+        found = select(e).where(near).offset(0).lateral("n")
+        joined = cut.join(found, true())
+    else:
+        found, joined = e, cut.join(e, near)
+    stmt, so = _event_select(found)
+    stmt = (stmt.select_from(joined.outerjoin(so, so.c.id == found.c.source_id))
+            .where(_counts(found, corrected, known_on)))
+    return _frame(fetch_rows(conn, stmt))
 
 
 def districts_with_events(engine: Engine, *, known_on: pd.Timestamp | None = None) -> list[str]:
@@ -274,9 +325,11 @@ def _merging(run: pd.DataFrame, step: pd.DataFrame, edges: dict[str, dt.date], *
         start = code.map(holding[s.START])
         kept = step[step[s.DATE] >= start]
         first = step.groupby(s.DISTRICT_CODE)[s.DATE].min()
-        reach = {str(k) for k, v in first.items() if holding[s.START].get(k) == v}
+        merged = (holding[s.START].reindex(first.index) == first).to_numpy()
+        reach = {str(k) for k in first.index[merged]}
     else:
         end = code.map(holding[s.END])
         kept = step[end.isna() | (step[s.DATE] < end)]
-        reach = {str(k) for k in codes if pd.isna(holding[s.END].get(k))}
+        ends = holding[s.END].reindex(sorted(codes))
+        reach = {str(k) for k in ends.index[ends.isna().to_numpy()]}
     return kept, reach

@@ -109,8 +109,9 @@ def normalize_events(events: pd.DataFrame) -> pd.DataFrame:
     for col in (EVENT_ID, DISTRICT_CODE, CONTROLLER, STATUS, CONFIDENCE, DATE_PRECISION):
         out[col] = out[col].astype(object)
     text = (SOURCE, SOURCE_URL, NOTES, SUPERSEDES, RETRACTION_REASON)
-    for col in text:
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    for col in text:  # missing text is None, whether it came as NaN or as an empty string
+        values = out[col].astype(object)
+        out[col] = values.where(values.notna() & (values != ""), None)
     return out[[*EVENT_COLUMNS, *[c for c in out.columns if c not in EVENT_COLUMNS]]]
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, tuple_
+from sqlalchemy import Engine, String, func, insert, select, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker import queries, timeline
 from tracker import schema as s
-from tracker import timeline
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.db import (
     Actor,
@@ -95,26 +96,48 @@ def settings(engine: Engine) -> dict[str, str]:
 
 
 # --- events ----------------------------------------------------------------------------------
+_READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+                 s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES,
+                 s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
+
+
 def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataFrame:
-    """Every stored event (with source and retraction), as a normalised event table."""
+    """Every stored event (with source and retraction), as a normalised event table.
+
+    Sorted by date, then by the order of storage. One SELECT; its rows are fetched as the driver
+    gives them (dates as ISO text on SQLite, as date objects on PostgreSQL, no per-row SQLAlchemy
+    processing) and the dates are parsed once per distinct value.
+    """
+    def raw(col):  # no result processing: the driver's value, parsed below in one go
+        return type_coerce(col, String)
+
+    e, so, r = ControlEvent, Source, Retraction
     stmt = (
-        select(ControlEvent.event_id, ControlEvent.date, ControlEvent.date_precision,
-               ControlEvent.district_code, ControlEvent.controller, ControlEvent.status,
-               ControlEvent.confidence, Source.publisher, Source.url, Source.published_on,
-               ControlEvent.notes, ControlEvent.supersedes, ControlEvent.recorded_at,
-               Retraction.recorded_at, Retraction.reason, ControlEvent.origin)
-        .outerjoin(Source, ControlEvent.source_id == Source.id)
-        .outerjoin(Retraction, Retraction.event_id == ControlEvent.event_id)
-        .order_by(ControlEvent.date, ControlEvent.id)
+        select(e.id, e.event_id, raw(e.date), e.date_precision, e.district_code, e.controller,
+               e.status, e.confidence, so.publisher, so.url, raw(so.published_on), e.notes,
+               e.supersedes, raw(e.recorded_at), raw(r.recorded_at), r.reason, e.origin)
+        .outerjoin(so, e.source_id == so.id)
+        .outerjoin(r, r.event_id == e.event_id)
     )
     if district_code is not None:
-        stmt = stmt.where(ControlEvent.district_code == district_code)
+        stmt = stmt.where(e.district_code == district_code)
     with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
-            s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES,
-            s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
-    return s.normalize_events(pd.DataFrame(rows, columns=cols))
+        rows = queries.fetch_rows(conn, stmt)
+    block = np.empty((len(rows), 1 + len(_READ_COLUMNS)), dtype=object)
+    if rows:
+        block[:] = rows
+    del rows
+    # times parsed in storage order (the driver's objects lie in memory in that order), then
+    # every column put in order of date, then storage
+    times = {col: queries.parse_times(block[:, 1 + _READ_COLUMNS.index(col)])
+             for col in (s.DATE, s.REPORTED_ON, s.RECORDED_AT, s.RETRACTED_AT)}
+    order = np.lexsort((block[:, 0].astype(np.int64), times[s.DATE]))
+    table = pd.DataFrame(block[order, 1:], columns=_READ_COLUMNS, dtype=object, copy=False)
+    for col, values in times.items():
+        table[col] = values[order]
+    origin, names = pd.factorize(table[s.ORIGIN].to_numpy())  # pandas' str dtype, as inferred
+    table[s.ORIGIN] = pd.Series(pd.array(names, dtype="str").take(origin), index=table.index)
+    return s.normalize_events(table)
 
 
 def count_events(engine: Engine) -> int:
@@ -129,7 +152,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     An event id already stored with the same content is skipped; with different content the whole
     import is refused (a correction is a new event that ``supersedes`` the old one).
     """
-    events = events.copy()
+    events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
     events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
     ids = events[s.EVENT_ID].tolist()
     with write_transaction(engine) as conn:
@@ -200,7 +223,7 @@ def _source_key(r: dict) -> tuple[str, str, object]:
 def _ensure_sources(conn, events: pd.DataFrame) -> list[int | None]:
     records = events.to_dict("records")
     keys = [_source_key(r) for r in records]
-    wanted = {k for k in keys if k[0] or k[1]}
+    wanted = {k for k in keys if k[0] or k[1] or k[2] is not None}
     ids: dict[tuple, int] = {}
     wanted_list = sorted(wanted, key=str)
     for part in chunks(wanted_list, 300):
@@ -253,60 +276,45 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
                                                recorded_at=utcnow()))
 
 
-# --- the control timeline: SQL in PostgreSQL, the pure core on SQLite ---------------------------
-def _in_database(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
+# --- the control timeline: narrowed in SQL (tracker.queries), settled by the pure core ---------
 def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every district's control intervals (see :func:`tracker.timeline.control_intervals`).
 
-    On PostgreSQL the database selects the events that count (retractions, supersedes chains,
-    ``known_on``); the pure core groups them. On SQLite the pure core does all of it.
+    The database selects the events that count (retractions, supersedes chains, ``known_on``);
+    the pure core groups them.
     """
-    if _in_database(engine):
-        from tracker import pgsql
-
-        return timeline.control_intervals(pgsql.effective_events(engine, known_on=known_on))
-    return timeline.control_intervals(read_events(engine), known_on=known_on)
+    return timeline.control_intervals(queries.effective_events(engine, known_on=known_on))
 
 
 def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
              districts: list[str] | None = None) -> pd.DataFrame:
     """The state of each district on ``day`` (see :func:`tracker.timeline.state_on`).
 
-    On PostgreSQL only the events of each district's current holding leave the database
-    (:func:`tracker.pgsql.current_runs`); the answer is the pure core's on those events.
+    Only the events of each district's current holding leave the database
+    (:func:`tracker.queries.current_runs`); the answer is the pure core's on those events.
     """
-    if _in_database(engine):
-        from tracker import pgsql
-
-        if districts is None:  # as the pure core: every district with an interval
-            districts = pgsql.districts_with_events(engine, known_on=known_on)
-        run = pgsql.current_runs(engine, day, known_on=known_on, districts=districts)
-        return timeline.state_on(timeline.control_intervals(run), day, districts=districts)
-    return timeline.state_on(control_intervals(engine, known_on=known_on), day,
-                             districts=districts)
+    if districts is None:  # as the pure core: every district with an interval
+        districts = queries.districts_with_events(engine, known_on=known_on)
+    run = queries.current_runs(engine, day, known_on=known_on, districts=districts)
+    return timeline.state_on(timeline.control_intervals(run), day, districts=districts)
 
 
 def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
             districts: list[str] | None = None) -> pd.DataFrame:
     """Districts whose control differs between two days (see :func:`tracker.timeline.changes`).
 
-    On PostgreSQL the states on both days come from :func:`state_on`; only the changed districts'
-    events are read to name the events responsible.
+    The states on both days come from :func:`state_on`; only the changed districts' events are
+    read to name the events responsible.
     """
-    if not _in_database(engine) or d2 < d1:
-        return timeline.changes(control_intervals(engine), d1, d2, districts=districts)
-    from tracker import pgsql
-
+    if d2 < d1:  # the pure core's error, without reading any event
+        return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
     old = state_on(engine, d1, districts=districts)
     new = state_on(engine, d2, districts=districts)
     both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
     differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
                | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
     codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
-    events = pgsql.effective_events(engine, districts=codes)
+    events = queries.effective_events(engine, districts=codes)
     return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
 
 
