@@ -11,8 +11,9 @@ point events. Then, in the same run and on the same file, each in a fresh proces
   values, locate, check admin names, plan versions, store control and point events in one
   transaction).
 
-Prints rows/s, the ratio ours/floor (target <= 1.5), and the peak memory of the import process
-(``resource.getrusage``; target < 2 GB).
+Prints rows/s, the ratio ours/floor (target <= 1.5), the peak memory of the import process
+(``resource.getrusage``; target < 2 GB), the CPU seconds of each stage next to its wall-clock
+seconds, and the load average before and after (other jobs on the machine slow both stages).
 
 Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows N] [--keep DIR]``.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -116,9 +118,15 @@ def generate(path: Path, n: int, *, seed: int = 11) -> pd.DataFrame:
     return pts
 
 
-def floor(path: Path, db: Path, districts: gpd.GeoDataFrame) -> float:
-    """read_csv + sjoin + to_sql into a fresh SQLite file; seconds."""
-    t0 = time.perf_counter()
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor(path: Path, db: Path, districts: gpd.GeoDataFrame) -> tuple[float, float]:
+    """read_csv + sjoin + to_sql into a fresh SQLite file; wall-clock and CPU seconds."""
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     df = pd.read_csv(path)
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]),
                            crs=districts.crs)
@@ -127,29 +135,33 @@ def floor(path: Path, db: Path, districts: gpd.GeoDataFrame) -> float:
     with sqlite3.connect(db) as con:
         pd.DataFrame(joined.drop(columns="geometry")).to_sql("acled", con, index=False,
                                                              chunksize=100_000)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, _cpu_seconds() - cpu0
 
 
-def ours(path: Path, db: Path) -> tuple[float, object]:
-    """Full import through the API into a fresh, initialised database; seconds and report."""
+def ours(path: Path, db: Path) -> tuple[float, float, object]:
+    """Full import through the API into a fresh, initialised database.
+
+    Returns wall-clock seconds, CPU seconds and the import report.
+    """
     t = tracker.connect(f"sqlite:///{db}")
     t.init()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     report = t.import_file(path)
-    return time.perf_counter() - t0, report
+    return time.perf_counter() - t0, _cpu_seconds() - cpu0, report
 
 
 def run_stage(stage: str, path: Path, db: Path) -> None:
     """One measured stage in this (fresh) process; prints a JSON line."""
     db.unlink(missing_ok=True)
     if stage == "floor":
-        seconds, extra = floor(path, db, default_boundaries().districts), {}
+        seconds, cpu = floor(path, db, default_boundaries().districts)
+        extra = {}
     else:
-        seconds, report = ours(path, db)
+        seconds, cpu, report = ours(path, db)
         extra = {"added": report.added, "points": report.points_added,
                  "warnings": len(report.warnings), "rejected": report.rejected}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak, **extra}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, **extra}))
 
 
 def measure(stage: str, path: Path, db: Path) -> dict:
@@ -179,11 +191,14 @@ def main() -> None:
             generate(path, args.rows)
             print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s")
         print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows)")
+        load_before = os.getloadavg()
         base = measure("floor", path, folder / "floor.db")
         mine = measure("ours", path, folder / "ours.db")
-        print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s, "
-              f"peak {base['peak_mb']:,.0f} MB")
-        print(f"ours  (tracker import):            {mine['seconds']:.2f} s, "
+        load_after = os.getloadavg()
+        print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s "
+              f"(CPU {base['cpu']:.2f} s), peak {base['peak_mb']:,.0f} MB")
+        print(f"ours  (tracker import):            {mine['seconds']:.2f} s "
+              f"(CPU {mine['cpu']:.2f} s), "
               f"peak {mine['peak_mb']:,.0f} MB; control events {mine['added']:,}, "
               f"point events {mine['points']:,}, warnings {mine['warnings']}, "
               f"rejected {mine['rejected']}")
@@ -191,6 +206,9 @@ def main() -> None:
         print(f"ratio ours/floor: {mine['seconds'] / base['seconds']:.2f} (target <= 1.5)")
         print(f"peak memory of the import process: {mine['peak_mb']:,.0f} MB "
               f"(target < 2,048 MB)")
+        print(f"load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}"
+              f"; after: {', '.join(f'{x:.2f}' for x in load_after)} "
+              f"on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

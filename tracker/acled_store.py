@@ -1,20 +1,23 @@
 """Bulk reads and writes of ACLED imports: point-event versions, control events, retractions.
 
 Every function takes a :class:`sqlalchemy.Connection` inside a transaction opened by the caller
-(:func:`tracker.db.write_transaction`), so an import lands whole or not at all. Inserts are bulk:
-one ``executemany`` per chunk of plain tuples, no ORM objects.
+(:func:`tracker.db.write_transaction`), so an import lands whole or not at all. Inserts are bulk
+and go to the driver on that same connection: values are built column by column (each distinct
+text or day converted once), then streamed as plain tuples to SQLite's ``executemany`` or
+PostgreSQL's ``COPY``; no ORM objects.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from tracker import schema as s
@@ -41,19 +44,22 @@ from tracker.ingest_acled import (
     TIMESTAMP,
     ParsedAcled,
     VersionPlan,
+    arrow_text,
     control_event_id,
     plan_versions,
     read_acled,
 )
 from tracker.ingest_csv import RowProblem, raise_problems
 
-CHUNK = 50_000
+CHUNK = 100_000
 # The fields behind tracker.db.content_hash, in its order.
 HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
              s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
 Progress = Callable[[str, int, int], None]
 # point_events columns, in POINT_COLUMNS order (the model's attribute names match them)
 _POINT_ATTRS = [*POINT_COLUMNS, "origin", "recorded_at"]
+# text columns whose values are mostly distinct (not worth dictionary-encoding)
+_UNIQUE_TEXT = (ACLED_ID, s.NOTES)
 
 
 def count_points(conn: Connection) -> int:
@@ -84,17 +90,42 @@ def _nullable_text(values: np.ndarray) -> list:
 
 def _nullable_int(values: np.ndarray) -> list:
     arr = np.asarray(values, dtype="float64")
-    out = arr.astype(object)
-    out[np.isnan(arr)] = None
-    mask = ~np.isnan(arr)
-    out[mask] = arr[mask].astype("int64").tolist()
-    return out.tolist()
+    missing = np.isnan(arr)
+    if not missing.any():
+        return arr.astype("int64").tolist()
+    out = np.empty(len(arr), dtype=object)
+    out[~missing] = arr[~missing].astype("int64").tolist()
+    return out.tolist()  # None where missing
 
 
 def _nullable_float(values: np.ndarray) -> list:
     arr = np.asarray(values, dtype="float64")
+    missing = np.isnan(arr)
+    if not missing.any():
+        return arr.tolist()
     out = arr.astype(object)
-    out[np.isnan(arr)] = None
+    out[missing] = None
+    return out.tolist()
+
+
+def _text_values(col: pd.Series, *, repeated: bool) -> list:
+    """Python values of a text column for the driver, ``''`` and missing as ``None``.
+
+    ``repeated`` columns (few distinct values: types, actors, sources...) are dictionary-encoded
+    so each distinct value becomes one Python string shared by its rows.
+    """
+    arr = arrow_text(col)
+    if repeated:
+        encoded = arr.dictionary_encode()
+        lookup = np.asarray([*encoded.dictionary.to_pylist(), None], dtype=object)
+        lookup[:-1][lookup[:-1] == ""] = None
+        codes = encoded.indices.fill_null(len(lookup) - 1).to_numpy(zero_copy_only=False)
+        return lookup[codes].tolist()
+    out = arr.to_numpy(zero_copy_only=False)
+    empty = pc.fill_null(pc.equal(arr, ""), True).to_numpy(zero_copy_only=False)
+    if empty.any():
+        out = out.copy()
+        out[empty] = None
     return out.tolist()
 
 
@@ -110,14 +141,37 @@ def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple])
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
+def _stream_rows(conn: Connection, table, columns: list[str], rows: Iterator[tuple]) -> None:
+    """Write an iterator of tuples through the driver: SQLite ``executemany``, PostgreSQL ``COPY``.
+
+    Both run on the connection's own DBAPI connection, inside its open transaction.
+    """
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                               f"VALUES ({', '.join('?' * len(columns))})", rows)
+        finally:
+            cursor.close()
+    elif conn.dialect.driver == "psycopg":
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
 def _days(values, *, sqlite: bool) -> list:
-    """Dates for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates."""
-    days = pd.DatetimeIndex(values)
-    if sqlite:
-        out = days.strftime("%Y-%m-%d").to_numpy(dtype=object)
-        out[days.isna()] = None
-        return out.tolist()
-    return [None if pd.isna(d) else d.date() for d in days]
+    """Dates for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates.
+
+    Each distinct day is formatted once.
+    """
+    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
+    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
+    table = np.asarray([*lookup, None], dtype=object)
+    return table[codes].tolist()
 
 
 def insert_points(conn: Connection, points: pd.DataFrame, *,
@@ -125,7 +179,8 @@ def insert_points(conn: Connection, points: pd.DataFrame, *,
     """Append point-event versions (POINT_COLUMNS); returns the number written.
 
     A bulk import larger than the table drops its indexes and rebuilds them after the inserts
-    (one sort instead of a million random index updates), inside the same transaction.
+    (one sort instead of a million random index updates), inside the same transaction. Rows go
+    to the driver as streamed tuples (SQLite ``executemany``, PostgreSQL ``COPY``).
     """
     n = len(points)
     if not n:
@@ -140,8 +195,9 @@ def insert_points(conn: Connection, points: pd.DataFrame, *,
         conn.exec_driver_sql("PRAGMA cache_size = -262144")
     now = utcnow()
     for start in range(0, n, CHUNK):
-        _bulk_insert(conn, table, _POINT_ATTRS,
-                     _point_rows(points.iloc[start: start + CHUNK], now, sqlite=sqlite))
+        part = points.iloc[start: start + CHUNK]
+        _stream_rows(conn, table, _POINT_ATTRS,
+                     zip(*_point_columns(part, now, sqlite=sqlite), strict=True))
         if progress:
             progress("storing", min(start + CHUNK, n), n)
     if rebuild:
@@ -152,69 +208,71 @@ def insert_points(conn: Connection, points: pd.DataFrame, *,
     return n
 
 
-def _point_rows(points: pd.DataFrame, now, *, sqlite: bool) -> list[tuple]:
-    """Driver-ready tuples (``_POINT_ATTRS`` order) of a chunk of point events."""
+def _point_columns(points: pd.DataFrame, now, *, sqlite: bool) -> list[list]:
+    """Driver-ready values (``_POINT_ATTRS`` order) of a chunk of point events, column by column."""
     n = len(points)
-    columns = {ACLED_ID: points[ACLED_ID].to_numpy(dtype=object).tolist(),
+    columns = {ACLED_ID: _text_values(points[ACLED_ID], repeated=False),
                TIMESTAMP: points[TIMESTAMP].to_numpy(dtype="int64").tolist(),
                s.DATE: _days(points[s.DATE], sqlite=sqlite)}
     for col in POINT_COLUMNS:
         if col in columns:
             continue
-        values = points[col].to_numpy()
         if col in (FATALITIES, GEO_PRECISION):
-            columns[col] = _nullable_int(values)
+            columns[col] = _nullable_int(points[col].to_numpy(dtype="float64"))
         elif col in (LATITUDE, LONGITUDE):
-            columns[col] = _nullable_float(values)
+            columns[col] = _nullable_float(points[col].to_numpy(dtype="float64"))
         else:
-            columns[col] = _nullable_text(values)
+            columns[col] = _text_values(points[col], repeated=col not in _UNIQUE_TEXT)
     columns["origin"] = [ORIGIN] * n
     columns["recorded_at"] = [str(now) if sqlite else now] * n
-    return list(zip(*(columns[c] for c in _POINT_ATTRS), strict=True))
+    return [columns[c] for c in _POINT_ATTRS]
+
+
+def _plain_text(col: pd.Series) -> np.ndarray:
+    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
+    codes, uniques = pd.factorize(col)
+    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
+        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
+    else:
+        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
+    return np.asarray([*texts, ""], dtype=object)[codes]
 
 
 def content_hashes(events: pd.DataFrame) -> list[str]:
     """:func:`tracker.db.content_hash` of every event row, computed column-wise."""
-    parts = []
-    for key in HASH_KEYS:
-        col = events[key]
-        if pd.api.types.is_datetime64_any_dtype(col.dtype):
-            text = col.dt.strftime("%Y-%m-%d").fillna("")
-        else:
-            text = col.astype(object).where(col.notna(), "").astype(str)
-        parts.append(f"{key}=" + text)
-    joined = parts[0].str.cat(parts[1:], sep="\x1f")
-    return [hashlib.sha256(x.encode("utf-8")).hexdigest() for x in joined]
+    parts = [f"{key}=" + _plain_text(events[key]) for key in HASH_KEYS]
+    return [hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()
+            for row in zip(*parts, strict=True)]
 
 
 def _source_ids(conn: Connection, events: pd.DataFrame) -> np.ndarray:
     """Id in ``sources`` of every event's (publisher, url, published_on), created when missing."""
     sqlite = conn.dialect.name == "sqlite"
-    pub = events[s.SOURCE].astype(object).where(events[s.SOURCE].notna(), "").astype(str)
-    url = events[s.SOURCE_URL].astype(object).where(events[s.SOURCE_URL].notna(), "").astype(str)
-    day = pd.to_datetime(events[s.REPORTED_ON]).dt.strftime("%Y-%m-%d").fillna("")
-    keys = pd.DataFrame({"publisher": pub.to_numpy(), "url": url.to_numpy(),
-                         "day": day.to_numpy()})
+    on = ["publisher", "url", "day"]
+    keys = pd.DataFrame({"publisher": _plain_text(events[s.SOURCE]),
+                         "url": _plain_text(events[s.SOURCE_URL]),
+                         "day": _plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
     wanted = keys[(keys["publisher"] != "") | (keys["url"] != "")].drop_duplicates()
 
     def stored() -> pd.DataFrame:
-        rows = []
-        for part in chunks(sorted(set(wanted["publisher"])), 500):
-            rows.extend(conn.execute(select(Source.publisher, Source.url, Source.published_on,
-                                            Source.id).where(Source.publisher.in_(part))).all())
-        out = pd.DataFrame(rows, columns=["publisher", "url", "day", "id"])
-        out["day"] = pd.to_datetime(out["day"]).dt.strftime("%Y-%m-%d").fillna("")
+        rows: list[tuple] = []
+        for part in chunks(sorted(wanted["publisher"].unique()), 500):
+            rows.extend(tuple(r) for r in conn.execute(
+                select(Source.publisher, Source.url, Source.published_on, Source.id)
+                .where(Source.publisher.in_(part))))
+        out = pd.DataFrame(rows, columns=[*on, "id"])
+        out["day"] = _plain_text(pd.to_datetime(out["day"]))
         return out
 
     have = stored()
-    missing = wanted.merge(have, on=["publisher", "url", "day"], how="left")
+    missing = wanted.merge(have, on=on, how="left")
     missing = missing[missing["id"].isna()]
     if len(missing):
         days = _days(pd.to_datetime(missing["day"].replace("", None)), sqlite=sqlite)
         _bulk_insert(conn, Source.__table__, ["publisher", "url", "published_on"],
                      list(zip(missing["publisher"], missing["url"], days, strict=True)))
         have = stored()
-    ids = keys.merge(have, on=["publisher", "url", "day"], how="left")["id"]
+    ids = keys.merge(have, on=on, how="left")["id"]
     return ids.astype(object).where(ids.notna(), None).to_numpy()
 
 
@@ -234,16 +292,14 @@ def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str
         "district_code": events[s.DISTRICT_CODE].tolist(),
         "controller": events[s.CONTROLLER].tolist(), "status": events[s.STATUS].tolist(),
         "confidence": events[s.CONFIDENCE].tolist(), "source_id": source_ids,
-        "notes": _nullable_text(events[s.NOTES].fillna("").to_numpy(dtype=object)),
-        "supersedes": events[s.SUPERSEDES].astype(object).where(
-            events[s.SUPERSEDES].notna(), None).tolist(),
+        "notes": _nullable_text(_plain_text(events[s.NOTES])),
+        "supersedes": _nullable_text(_plain_text(events[s.SUPERSEDES])),
         "origin": [origin] * n, "content_hash": content_hashes(events),
         "recorded_at": [str(now) if sqlite else now] * n,
     }
     names = list(columns)
-    rows = list(zip(*(columns[c] for c in names), strict=True))
-    for part in chunks(rows, CHUNK):
-        _bulk_insert(conn, ControlEvent.__table__, names, part)
+    _stream_rows(conn, ControlEvent.__table__, names,
+                 zip(*(columns[c] for c in names), strict=True))
     return n
 
 

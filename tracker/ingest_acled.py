@@ -219,13 +219,14 @@ def _read_fast(path: Path, encoding: str, names: list[str]) -> pd.DataFrame | No
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding.replace("-sig", ""),
-                                           block_size=1 << 24),
+                                           block_size=1 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=[original[c] for c in wanted],
                 column_types={original[c]: types[c] for c in wanted},
+                # empty numbers become nulls (text stays ''); anything else irregular -> None
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
-                null_values=[],
+                null_values=[""],
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, KeyError):
@@ -289,6 +290,14 @@ def _text(col: pd.Series | None, n: int) -> pd.Series:
     return col.fillna("").reset_index(drop=True)
 
 
+def _longer_than(col: pd.Series, limit: int) -> np.ndarray:
+    """Values with more than ``limit`` characters (counted only when the bytes could be)."""
+    nbytes = pc.binary_length(pa.array(col.array))
+    if (pc.max(nbytes).as_py() or 0) <= limit:  # a character takes at least one byte
+        return np.zeros(len(col), dtype=bool)
+    return (col.str.len() > limit).to_numpy(dtype=bool)
+
+
 def _empty(col: pd.Series) -> np.ndarray:
     return (col == "").to_numpy(dtype=bool)
 
@@ -304,6 +313,8 @@ def _blank(col: pd.Series | None, n: int) -> np.ndarray:
 
 def _pairs(lat: np.ndarray, lon: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``lat,lon`` text where ``mask`` (for messages), else ''."""
+    if not mask.any():
+        return np.empty(0, dtype=object)  # not looked at: nothing to report
     out = np.full(len(lat), "", dtype=object)
     rows = np.flatnonzero(mask)
     out[rows] = [f"{a},{b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
@@ -343,8 +354,8 @@ def parse_event_dates(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.nd
             break
         parsed[todo] = pd.to_datetime(uniq[todo], format=fmt, errors="coerce").astype(
             "datetime64[s]")
-    why = np.where(parsed.isna(), _date_why(uniq), "")
-    return parsed.to_numpy()[codes], why[codes]
+    why = np.where(parsed.isna(), _date_why(uniq), "").astype(object)
+    return parsed.to_numpy()[codes], np.append(why, "")[codes]
 
 
 def _date_why(uniq: pd.Series) -> np.ndarray:
@@ -354,12 +365,18 @@ def _date_why(uniq: pd.Series) -> np.ndarray:
 
 
 def _snap(dates: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """First day of the week (Monday) or month for week/month precision."""
-    idx = pd.DatetimeIndex(dates)
-    monday = idx - pd.to_timedelta(idx.day_of_week, unit="D")
-    first = idx.to_period("M").to_timestamp() if len(idx) else idx
-    out = np.where(precision == s.WEEK, monday.to_numpy(), dates)
-    return np.where(precision == s.MONTH, np.asarray(first, dtype="datetime64[ns]"), out)
+    """First day of the week (Monday) or month for week/month precision.
+
+    Computed once per distinct date.
+    """
+    codes, uniques = pd.factorize(dates)
+    idx = pd.DatetimeIndex(uniques).astype("datetime64[ns]")
+    monday = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).to_numpy()
+    first = (idx.to_period("M").to_timestamp() if len(idx) else idx).to_numpy()
+    nat = np.array([np.datetime64("NaT", "ns")])
+    monday, first = np.concatenate([monday, nat]), np.concatenate([first, nat])
+    out = np.where(precision == s.WEEK, monday[codes], dates)
+    return np.where(precision == s.MONTH, first[codes].astype("datetime64[ns]"), out)
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -409,8 +426,7 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     text = {c: _text(get(c), n) for c in TEXT}
     for col, values in text.items():
         limit = MAX_LENGTH.get(col, MAX_TEXT)
-        lengths = values.str.len().to_numpy(dtype="int64")
-        problems.add(lengths > limit, col, values,
+        problems.add(_longer_than(values, limit), col, values,
                      f"longer than {limit} characters; shorten it")
     for col in (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE):
         problems.add(_empty(text[col]), col, text[col], "required value is empty")
@@ -429,9 +445,12 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
                  "must be 1 (day), 2 (week) or 3 (month)")
     problems.add(np.isnan(prec_code) & _blank(get(TIME_PRECISION), n), TIME_PRECISION,
                  text[EVENT_ID_CNTY], "required value is empty")
-    precision = np.full(n, s.DAY, dtype=object)
+    pick = np.zeros(n, dtype=np.int64)  # names[0] is day: also for empty or bad codes
+    names = [s.DAY]
     for code, name in PRECISION_CODES.items():
-        precision[prec_code == code] = name
+        names.append(name)
+        pick[prec_code == code] = len(names) - 1
+    precision = np.asarray(names, dtype=object)[pick]
     geo = nums[GEO_PRECISION]
     problems.add(~np.isnan(geo) & ~np.isin(geo, GEO_PRECISIONS), GEO_PRECISION, geo,
                  "must be 1, 2 or 3")
@@ -511,14 +530,14 @@ def _admin_warnings(points: pd.DataFrame, frame: pd.DataFrame, gazetteer,
                     *, limit: int = 50) -> list[str]:
     """One warning per (admin2, admin1, point district) that disagrees with the point."""
     placed = pd.notna(points[s.DISTRICT_CODE].to_numpy()) & ~np.isnan(points[LATITUDE].to_numpy())
-    have = placed & (points[ADMIN2].to_numpy() != "")
+    have = placed & ~_empty(points[ADMIN2])
     if not have.any():
         return []
     sub = points.loc[have, [ADMIN2, ADMIN1, s.DISTRICT_CODE, RECORD]]
-    keys = sub[[ADMIN2, ADMIN1, s.DISTRICT_CODE]]
-    groups = keys.groupby([ADMIN2, ADMIN1, s.DISTRICT_CODE], sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(sub))).groupby(groups).first().to_numpy()
-    uniq = keys.iloc[first].reset_index(drop=True)
+    groups = _group_numbers([sub[ADMIN2], sub[ADMIN1], sub[s.DISTRICT_CODE]])
+    _, first = np.unique(groups, return_index=True)
+    uniq = sub[[ADMIN2, ADMIN1, s.DISTRICT_CODE]].iloc[first].reset_index(drop=True)
+    uniq = uniq.astype(object)
     prov = uniq[ADMIN1].where(uniq[ADMIN1] != "", None)
     resolved = gazetteer.resolve_table(uniq[ADMIN2].astype(object), prov.astype(object))
     names = districts.set_index(s.DISTRICT_CODE)[s.DISTRICT_NAME]
@@ -549,14 +568,26 @@ def _admin_warnings(points: pd.DataFrame, frame: pd.DataFrame, gazetteer,
     return out
 
 
+def _group_numbers(columns: list[pd.Series]) -> np.ndarray:
+    """Number of every row's combination of values, in order of first appearance."""
+    groups = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(col)
+        groups = pd.factorize(groups * (len(uniques) + 1) + codes + 1)[0]
+    return groups
+
+
 def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, int]:
     """Drop bad rows and identical repeats; flag same (id, timestamp) with other content."""
-    bad = problems.frame()[RECORD].unique() if problems.parts else np.array([], dtype=int)
-    good = points[~points[RECORD].isin(bad)]
+    columns = [*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]
+    if problems.parts:
+        bad = problems.frame()[RECORD].unique()
+        good = points[~points[RECORD].isin(bad)]
+    else:
+        good = points
     key = [ACLED_ID, TIMESTAMP]
-    repeated = good.duplicated(key, keep=False)
-    if not repeated.any():
-        return good[[*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]].reset_index(drop=True), 0
+    if not _same_key_as_next(good[ACLED_ID], good[TIMESTAMP].to_numpy()).any():
+        return good[columns].reset_index(drop=True), 0
     same = good.duplicated(POINT_COLUMNS, keep="first")
     rest = good[~same]
     clash = rest.duplicated(key, keep="first")
@@ -637,30 +668,64 @@ def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
         prev_ts = np.full(len(points), np.nan)
         prev_terr = np.zeros(len(points), dtype=bool)
     stale = points[TIMESTAMP].to_numpy() < np.where(np.isnan(prev_ts), -np.inf, prev_ts)
-    fresh = points[~stale].assign(_prev_ts=prev_ts[~stale], _prev_terr=prev_terr[~stale])
-    fresh = fresh.sort_values(key, kind="stable")
-    ids = fresh[ACLED_ID].to_numpy(dtype=object)
-    ts = fresh[TIMESTAMP].to_numpy()
-    terr = fresh[TERRITORIAL_FLAG].to_numpy(dtype=bool)
-    p_ts, p_terr = fresh["_prev_ts"].to_numpy(), fresh["_prev_terr"].to_numpy(dtype=bool)
+    fresh = points[~stale] if stale.any() else points
+    # versions in (id, timestamp) order: each follows the previous version of its event
+    order = _key_order(fresh[ACLED_ID], fresh[TIMESTAMP].to_numpy())
+    ids = arrow_text(fresh[ACLED_ID]).take(order)
+    ts = fresh[TIMESTAMP].to_numpy()[order]
+    terr = fresh[TERRITORIAL_FLAG].to_numpy(dtype=bool)[order]
+    p_ts, p_terr = prev_ts[~stale][order], prev_terr[~stale][order]
     if len(fresh) > 1:
-        same_id = np.zeros(len(fresh), dtype=bool)
-        same_id[1:] = ids[1:] == ids[:-1]
+        same_id = np.r_[False, _equal_to_previous(ids)]
         p_ts = np.where(same_id, np.r_[np.nan, ts[:-1]], p_ts)
         p_terr = np.where(same_id, np.r_[False, terr[:-1]], p_terr)
     has_prev = p_terr & ~np.isnan(p_ts.astype("float64"))
+    prev_of = ids.filter(pa.array(has_prev)).to_pylist()
     prev_ids = np.array([control_event_id(i, t) for i, t in
-                         zip(ids[has_prev], p_ts[has_prev], strict=True)], dtype=object)
+                         zip(prev_of, p_ts[has_prev], strict=True)], dtype=object)
     supersedes = np.full(len(fresh), None, dtype=object)
     supersedes[has_prev] = prev_ids
     reclassified = has_prev & ~terr
+    subs = fresh[SUB_EVENT_TYPE].iloc[order[reclassified]].to_numpy(dtype=object)
+    retracted = ids.filter(pa.array(reclassified)).to_pylist()
     retract = [(i, int(t), f"ACLED updated event {i} (timestamp {int(t)}) to sub-event type "
                            f"{sub!r}: no longer a change of control")
-               for i, t, sub in zip(ids[reclassified], ts[reclassified],
-                                    fresh[SUB_EVENT_TYPE].to_numpy()[reclassified],
-                                    strict=True)]
-    control = _control_events(fresh[terr], supersedes[terr])
+               for i, t, sub in zip(retracted, ts[reclassified], subs, strict=True)]
+    control = _control_events(fresh.iloc[order[terr]], supersedes[terr])
     return VersionPlan(points, control, retract, skipped, int(stale.sum()), clash)
+
+
+def arrow_text(col: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array (missing values as nulls), without copying
+    when it is Arrow-backed already."""
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        arr = pa.array(col.array)
+    else:
+        arr = pa.array(np.asarray(col, dtype=object), type=pa.string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _key_order(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
+    """Row positions in (id, timestamp) order, stable (ties keep file order)."""
+    table = pa.table({"id": arrow_text(ids), "ts": np.asarray(stamps, dtype="float64")})
+    return pc.sort_indices(table, sort_keys=[("id", "ascending"),
+                                             ("ts", "ascending")]).to_numpy()
+
+
+def _equal_to_previous(values: pa.Array) -> np.ndarray:
+    """``values[i] == values[i - 1]`` for i >= 1 (length n - 1)."""
+    n = len(values)
+    if n < 2:
+        return np.zeros(0, dtype=bool)
+    same = pc.equal(values.slice(1), values.slice(0, n - 1))
+    return pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+
+
+def _same_key_as_next(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
+    """In (id, timestamp) order: whether each row has the same key as the row after it."""
+    order = _key_order(ids, stamps)
+    sorted_ts = np.asarray(stamps, dtype="float64")[order]
+    return _equal_to_previous(arrow_text(ids).take(order)) & (sorted_ts[1:] == sorted_ts[:-1])
 
 
 def _canonical(col: pd.Series) -> np.ndarray:

@@ -34,14 +34,33 @@ def locate_points(lon: np.ndarray | pd.Series, lat: np.ndarray | pd.Series,
     numpy.ndarray
         Object array of district codes, ``None`` where no district covers the point.
     """
+    found = locate_indices(lon, lat, districts)
+    codes = np.append(districts[code_column].to_numpy(dtype=object), None)
+    return codes[found]  # -1 (no district) picks the trailing None
+
+
+def locate_indices(lon: np.ndarray | pd.Series, lat: np.ndarray | pd.Series,
+                   districts: pd.DataFrame) -> np.ndarray:
+    """Position (row number in ``districts``) of the district of every point, -1 for none.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitudes and latitudes (degrees, WGS 84), equal length; NaN for unknown.
+    districts
+        GeoDataFrame of districts (geometry in EPSG:4326).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 positions; -1 where no district covers the point or a coordinate is missing.
+    """
     x = np.asarray(lon, dtype="float64")
     y = np.asarray(lat, dtype="float64")
     found = np.full(len(x), -1, dtype=np.int64)
     known = np.flatnonzero(~(np.isnan(x) | np.isnan(y)))
-    codes = districts[code_column].to_numpy(dtype=object)
-    out = np.full(len(x), None, dtype=object)
     if not len(known) or not len(districts):
-        return out
+        return found
     # Points sorted by longitude: each polygon's bounding box is a slice, then a prepared
     # point-in-polygon test on that slice only (15x faster than an STRtree query of points).
     order = known[np.argsort(x[known], kind="stable")]
@@ -72,6 +91,4 @@ def locate_points(lon: np.ndarray | pd.Series, lat: np.ndarray | pd.Series,
             first = np.ones(len(point_idx), dtype=bool)
             first[1:] = point_idx[1:] != point_idx[:-1]
             found[edge[point_idx[first]]] = poly_idx[first]
-    hit = found >= 0
-    out[hit] = codes[found[hit]]
-    return out
+    return found
