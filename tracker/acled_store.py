@@ -252,7 +252,8 @@ def _source_ids(conn: Connection, events: pd.DataFrame) -> np.ndarray:
     keys = pd.DataFrame({"publisher": _plain_text(events[s.SOURCE]),
                          "url": _plain_text(events[s.SOURCE_URL]),
                          "day": _plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
-    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "")].drop_duplicates()
+    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
+    wanted = wanted.drop_duplicates()
 
     def stored() -> pd.DataFrame:
         rows: list[tuple] = []

@@ -25,7 +25,9 @@ events in one query. Each round is one query of at most two index probes per dis
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -34,7 +36,9 @@ from sqlalchemy import (
     CTE,
     Connection,
     Date,
+    DateTime,
     Engine,
+    Select,
     String,
     and_,
     bindparam,
@@ -53,8 +57,10 @@ from tracker import timeline
 from tracker.db import ControlEvent, District, Retraction, Source
 
 MAX_ROUNDS = 4  # walk rounds before fetching a district's remaining events in one go
-ROWS_PER_ROUND = 8  # nearest counting events per district and round (their dates come whole)
+FIRST_ROWS = 4  # nearest counting events per district and direction first fetched around the day
+ROWS_PER_ROUND = 8  # then per district, direction and round (their dates come whole)
 
+_TRACE = None
 _EVENTS = ControlEvent.__table__
 _RETRACTIONS = Retraction.__table__
 _SOURCES = Source.__table__
@@ -64,32 +70,46 @@ _COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER,
 
 
 # --- which events count ----------------------------------------------------------------------
-def _live(e, known_on: pd.Timestamp | None) -> ColumnElement[bool]:
+# ``known_on`` enters every statement as two bound parameters (:func:`_known_params`), so that a
+# statement is built once per shape (:func:`_neighbour_stmt`) and compiled once by SQLAlchemy
+_KNOWN_NEXT = "known_next"
+_KNOWN_DAY = "known_day"
+
+
+def _known_params(known_on: pd.Timestamp | None) -> dict[str, object]:
+    """The bound parameters of :func:`_live` for ``known_on`` (none for everything recorded)."""
+    if known_on is None:
+        return {}
+    day = pd.Timestamp(known_on).normalize()
+    return {_KNOWN_NEXT: (day + pd.Timedelta(days=1)).to_pydatetime(), _KNOWN_DAY: day.date()}
+
+
+def _live(e, known: bool) -> ColumnElement[bool]:
     """The event ``e`` is live: not retracted (by the end of ``known_on``) and known by then.
 
-    Written as anti-joins (``NOT EXISTS``), so that both planners keep the index order of ``e``.
+    ``known``: filter by ``known_on``, given as the parameters of :func:`_known_params`. Written as
+    anti-joins (``NOT EXISTS``), so that both planners keep the index order of ``e``.
     """
     r = _RETRACTIONS.alias("r")
     retracted = select(literal(1)).where(r.c.event_id == e.c.event_id)
-    if known_on is None:
+    if not known:
         return ~retracted.exists()
-    known_next = (known_on.normalize() + pd.Timedelta(days=1)).to_pydatetime()
-    retracted = retracted.where(r.c.recorded_at < known_next)
+    retracted = retracted.where(r.c.recorded_at < bindparam(_KNOWN_NEXT, type_=DateTime()))
     k = _SOURCES.alias("k")
     published = select(k.c.published_on).where(k.c.id == e.c.source_id).scalar_subquery()
     # date(...) is a function on SQLite ('YYYY-MM-DD' text) and a cast on PostgreSQL
-    known = func.coalesce(published, func.date(e.c.recorded_at), type_=Date)
-    return and_(~retracted.exists(), known <= known_on.date())
+    known_day = func.coalesce(published, func.date(e.c.recorded_at), type_=Date)
+    return and_(~retracted.exists(), known_day <= bindparam(_KNOWN_DAY, type_=Date()))
 
 
-def _corrected(known_on: pd.Timestamp | None) -> CTE:
+def _corrected(known: bool) -> CTE:
     """``corrected(id)``: every event a live event corrects, directly or along a chain."""
     c, i = _EVENTS.alias("c"), _EVENTS.alias("i")
     # the corrections are found through the supersedes index (id IN ...: SQLite's planner,
     # not knowing that most supersedes are NULL, would otherwise scan every event)
     corrections = select(i.c.id).where(i.c.supersedes.is_not(None))
     start = (select(c.c.supersedes.label("id"))
-             .where(c.c.id.in_(corrections), _live(c, known_on))
+             .where(c.c.id.in_(corrections), _live(c, known))
              .cte("corrected", recursive=True))
     p = _EVENTS.alias("p")
     step = (select(p.c.supersedes).join(start, p.c.event_id == start.c.id)
@@ -97,9 +117,9 @@ def _corrected(known_on: pd.Timestamp | None) -> CTE:
     return start.union(step)
 
 
-def _counts(e, corrected: CTE, known_on: pd.Timestamp | None) -> ColumnElement[bool]:
+def _counts(e, corrected: CTE, known: bool) -> ColumnElement[bool]:
     """The event ``e`` counts: live and not corrected by a live event."""
-    return and_(_live(e, known_on), ~exists().where(corrected.c.id == e.c.event_id))
+    return and_(_live(e, known), ~exists().where(corrected.c.id == e.c.event_id))
 
 
 def _event_select(e):
@@ -119,11 +139,11 @@ def _frame(rows: Sequence[tuple]) -> pd.DataFrame:
     return out
 
 
-def fetch_rows(conn: Connection, stmt) -> list[tuple]:
-    """All rows of ``stmt`` as the DBAPI cursor gives them: plain tuples, no per-row processing
-    by SQLAlchemy (select dates through ``type_coerce(col, String)`` and parse them with
-    :func:`parse_times`)."""
-    result = conn.execute(stmt)
+def fetch_rows(conn: Connection, stmt, params: dict[str, object] | None = None) -> list[tuple]:
+    """All rows of ``stmt`` (with bound ``params``) as the DBAPI cursor gives them: plain tuples,
+    no per-row processing by SQLAlchemy (select dates through ``type_coerce(col, String)`` and
+    parse them with :func:`parse_times`)."""
+    result = conn.execute(stmt, params or {})
     try:
         return result.cursor.fetchall() if result.returns_rows else []
     finally:
@@ -162,59 +182,59 @@ def effective_events(engine_or_conn: Engine | Connection, *,
         Columns event_id, date, date_precision, district_code, controller, status, confidence,
         source, source_url (these events count: no retraction or supersedes columns needed).
     """
-    corrected = _corrected(known_on)
+    params = _known_params(known_on)
+    known = known_on is not None
+    corrected = _corrected(known)
     e = _EVENTS.alias("e")
     stmt, so = _event_select(e)
     stmt = (stmt.select_from(e.outerjoin(so, so.c.id == e.c.source_id))
-            .where(_counts(e, corrected, known_on)))
+            .where(_counts(e, corrected, known)))
     if districts is not None:
-        stmt = stmt.where(e.c.district_code.in_(list(districts)))
+        stmt = stmt.where(e.c.district_code.in_(bindparam("codes", expanding=True)))
+        params["codes"] = list(districts)
     if before is not None:
-        stmt = stmt.where(e.c.date < before)
+        stmt = stmt.where(e.c.date < bindparam("before", type_=Date()))
+        params["before"] = before
     if isinstance(engine_or_conn, Connection):
-        return _frame(fetch_rows(engine_or_conn, stmt))
+        return _frame(fetch_rows(engine_or_conn, stmt, params))
     with engine_or_conn.connect() as conn:
-        return _frame(fetch_rows(conn, stmt))
+        return _frame(fetch_rows(conn, stmt, params))
 
 
-def _bounds(conn: Connection, bounds: dict[str, dt.date]) -> CTE:
-    """``b(code, bound)``: one row per district, from one bound parameter.
+def _bounds(dialect: str) -> CTE:
+    """``b(code, bound)``: one row per district, from bound parameters (:func:`_bound_params`).
 
     The one dialect-specific query part: a table of parameters. SQLAlchemy's portable ``VALUES``
     cannot be cached, and compiling these queries anew costs more than running them; a single
     array (PostgreSQL) or JSON (SQLite) parameter keeps every statement in the compiled cache.
     """
-    if conn.dialect.name == "postgresql":
-        pairs = func.unnest(bindparam("codes", list(bounds), type_=ARRAY(TEXT)),
-                            bindparam("bounds", list(bounds.values()), type_=ARRAY(DATE)))
+    if dialect == "postgresql":
+        pairs = func.unnest(bindparam("codes", type_=ARRAY(TEXT)),
+                            bindparam("bounds", type_=ARRAY(DATE)))
         table = pairs.table_valued("code", "bound", name="p").render_derived()
         return select(table.c.code, table.c.bound).cte("b")
-    text_ = json.dumps([[code, day.isoformat()] for code, day in bounds.items()])
-    rows = func.json_each(bindparam("bounds", text_, type_=String)).table_valued("value")
+    rows = func.json_each(bindparam("bounds", type_=String())).table_valued("value")
     return select(func.json_extract(rows.c.value, "$[0]").label("code"),
                   func.json_extract(rows.c.value, "$[1]").label("bound")).cte("b")
 
 
-def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
-                      known_on: pd.Timestamp | None, *, backward: bool,
-                      limit: int = 1) -> pd.DataFrame:
-    """Per district, the counting events of its nearest counting dates before (``backward``) or
-    after its bound (strictly): the dates of its ``limit`` nearest counting events, each date
-    with all its counting events.
+def _bound_params(dialect: str, bounds: dict[str, dt.date]) -> dict[str, object]:
+    """The parameters of :func:`_bounds` for these per-district bounds."""
+    if dialect == "postgresql":
+        return {"codes": list(bounds), "bounds": list(bounds.values())}
+    return {"bounds": json.dumps([[code, day.isoformat()] for code, day in bounds.items()])}
 
-    Per district a scalar subquery walks the ``(district_code, date)`` index from the bound and
-    stops at the ``limit``-th counting event (its date is the far edge; none: every date beyond
-    the bound); a range probe of the same index then returns the counting events between bound
-    and edge.
-    """
-    if not bounds:
-        return _frame([])
-    corrected = _corrected(known_on)
-    b = _bounds(conn, bounds)
+
+@functools.lru_cache(maxsize=64)
+def _neighbour_stmt(dialect: str, known: bool, backward: bool, limit: int) -> Select:
+    """The statement of :func:`_neighbour_groups`, built once per shape (its values are bound
+    parameters: building it costs more than running it)."""
+    corrected = _corrected(known)
+    b = _bounds(dialect)
     x = _EVENTS.alias("x")
     beyond = x.c.date < b.c.bound if backward else x.c.date > b.c.bound
     edge = (select(x.c.date)
-            .where(x.c.district_code == b.c.code, beyond, _counts(x, corrected, known_on))
+            .where(x.c.district_code == b.c.code, beyond, _counts(x, corrected, known))
             .order_by(x.c.date.desc() if backward else x.c.date.asc())
             .limit(1).offset(limit - 1).scalar_subquery())
     far = _FIRST_DAY if backward else _LAST_DAY
@@ -224,7 +244,7 @@ def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
     between = ((e.c.date < cut.c.bound) & (e.c.date >= cut.c.edge) if backward
                else (e.c.date > cut.c.bound) & (e.c.date <= cut.c.edge))
     near = (e.c.district_code == cut.c.code) & between
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         # PostgreSQL cannot estimate the bound..edge ranges and would scan every event; LATERAL
         # makes it probe the index once per district (SQLite probes it so on a plain join), and
         # OFFSET 0 keeps the planner from flattening the subquery into a plain join again
@@ -233,20 +253,64 @@ def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
     else:
         found, joined = e, cut.join(e, near)
     stmt, so = _event_select(found)
-    stmt = (stmt.select_from(joined.outerjoin(so, so.c.id == found.c.source_id))
-            .where(_counts(found, corrected, known_on)))
-    return _frame(fetch_rows(conn, stmt))
+    return (stmt.select_from(joined.outerjoin(so, so.c.id == found.c.source_id))
+            .where(_counts(found, corrected, known)))
+
+
+def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
+                      known_on: pd.Timestamp | None, *, backward: bool,
+                      limit: int = 1) -> pd.DataFrame:
+    """Per district, the counting events of its nearest counting dates before (``backward``) or
+    after its bound (strictly): the dates of its ``limit`` nearest counting events, each date
+    with all its counting events. A district with fewer than ``limit`` such events gets them all.
+
+    Per district a scalar subquery walks the ``(district_code, date)`` index from the bound and
+    stops at the ``limit``-th counting event (its date is the far edge; none: every date beyond
+    the bound); a range probe of the same index then returns the counting events between bound
+    and edge.
+    """
+    if not bounds:
+        return _frame([])
+    dialect = conn.dialect.name
+    stmt = _neighbour_stmt(dialect, known_on is not None, backward, limit)
+    params = {**_known_params(known_on), **_bound_params(dialect, bounds)}
+    return _frame(fetch_rows(conn, stmt, params))
 
 
 def districts_with_events(engine: Engine, *, known_on: pd.Timestamp | None = None) -> list[str]:
     """Sorted codes of the districts that have at least one counting event."""
-    corrected = _corrected(known_on)
+    known = known_on is not None
+    corrected = _corrected(known)
     d = District.__table__.alias("d")
     e = _EVENTS.alias("e")
-    anyone = exists().where(e.c.district_code == d.c.code, _counts(e, corrected, known_on))
+    anyone = exists().where(e.c.district_code == d.c.code, _counts(e, corrected, known))
     with engine.connect() as conn:
-        codes = conn.execute(select(d.c.code).where(anyone)).scalars()
+        codes = conn.execute(select(d.c.code).where(anyone), _known_params(known_on)).scalars()
         return sorted(str(c) for c in codes)
+
+
+# --- the state on a date: each district's holding, found by walking from the day --------------
+def holding_intervals(engine: Engine, day: pd.Timestamp, *,
+                      known_on: pd.Timestamp | None = None,
+                      districts: Iterable[str] | None = None) -> pd.DataFrame:
+    """Intervals of the pure core around ``day``, exact for each district's holding on ``day``.
+
+    The counting dates around ``day`` are fetched a few at a time per direction (whole dates,
+    contiguous: no counting date is skipped between the first and the last one fetched) until,
+    per district, the interval containing ``day`` ends before the last date fetched (or reaches
+    the district's last counting date) and starts after the first date fetched (or at the
+    district's first counting date, or on a disputed day, which never merges). Intervals are
+    recomputed only for the districts whose window grew.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :func:`tracker.timeline.control_intervals`. The interval containing ``day`` of
+        each district (if any) equals the pure core's on every event, so that
+        :func:`tracker.timeline.state_on` on this table gives the pure core's state; the other
+        intervals may be cut short by the window.
+    """
+    return _walk_around(engine, day, known_on=known_on, districts=districts)[1]
 
 
 def current_runs(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
@@ -259,77 +323,104 @@ def current_runs(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | 
     :func:`tracker.timeline.state_on` gives the same state (``since``, ``event_ids``...) as the
     pure core on every event.
     """
+    window, iv = _walk_around(engine, day, known_on=known_on, districts=districts)
+    start, end = _holding(iv, day)
+    code = window[s.DISTRICT_CODE].astype(str)
+    first = pd.to_datetime(code.map(start))
+    last = pd.to_datetime(code.map(end))
+    inside = (window[s.DATE] >= first) & (last.isna() | (window[s.DATE] < last))
+    return window[inside.to_numpy() & code.isin(start.index).to_numpy()].reset_index(drop=True)
+
+
+def _holding(iv: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
+    """Start and end of each district's interval containing ``day``, indexed by district code."""
+    when = pd.Timestamp(day).normalize()
+    held = iv[(iv[s.START] <= when) & (iv[s.END].isna() | (iv[s.END] > when))]
+    codes = held[s.DISTRICT_CODE].astype(str).to_numpy()
+    return (pd.Series(held[s.START].to_numpy(), index=codes),
+            pd.Series(held[s.END].to_numpy(), index=codes))
+
+
+def _walk_around(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None,
+                 districts: Iterable[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counting events fetched around ``day`` (the window) and their intervals."""
     codes = (list(districts) if districts is not None
              else districts_with_events(engine, known_on=known_on))
+    day = pd.Timestamp(day)
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET jit = off")  # compiling costs more than these short queries
-        after_day = (day + pd.Timedelta(days=1)).date()
-        run = _neighbour_groups(conn, dict.fromkeys(codes, after_day), known_on, backward=True)
-        run = _walk(conn, run, known_on, backward=True)
-        run = _walk(conn, run, known_on, backward=False)
-    return run.reset_index(drop=True)
+        back = _neighbour_groups(conn, dict.fromkeys(codes, (day + pd.Timedelta(days=1)).date()),
+                                 known_on, backward=True, limit=FIRST_ROWS)
+        ahead = _neighbour_groups(conn, dict.fromkeys(codes, day.date()), known_on,
+                                  backward=False, limit=FIRST_ROWS)
+        window = pd.concat([back, ahead], ignore_index=True)
+        iv = timeline.control_intervals(window)
+        done_back = _complete(back, codes, FIRST_ROWS)
+        done_ahead = _complete(ahead, codes, FIRST_ROWS)
+        for round_ in range(MAX_ROUNDS + 1):
+            need_back, need_ahead = _open_ends(iv, day, done_back, done_ahead)
+            if _TRACE is not None:
+                _TRACE.append((round_, len(need_back), len(need_ahead), len(window)))
+            if not need_back and not need_ahead:
+                break
+            if round_ == MAX_ROUNDS:  # the remaining districts' events in one go
+                redo = sorted(need_back | need_ahead)
+                rest = effective_events(conn, known_on=known_on, districts=redo)
+                window = pd.concat([window[~window[s.DISTRICT_CODE].isin(redo)], rest],
+                                   ignore_index=True)
+            else:
+                steps = []
+                for codes_, backward, done in ((need_back, True, done_back),
+                                               (need_ahead, False, done_ahead)):
+                    if not codes_:
+                        continue
+                    bounds = _edges(window, codes_, first=backward)
+                    step = _neighbour_groups(conn, bounds, known_on, backward=backward,
+                                             limit=ROWS_PER_ROUND)
+                    done |= _complete(step, codes_, ROWS_PER_ROUND)  # done_back/_ahead
+                    steps.append(step)
+                window = pd.concat([window, *steps], ignore_index=True)
+                redo = sorted(need_back | need_ahead)
+            mine = window[s.DISTRICT_CODE].isin(redo)
+            iv = pd.concat([iv[~iv[s.DISTRICT_CODE].isin(redo)],
+                            timeline.control_intervals(window[mine])], ignore_index=True)
+            if round_ == MAX_ROUNDS:
+                break
+    return window, iv
 
 
-def _walk(conn: Connection, run: pd.DataFrame, known_on: pd.Timestamp | None, *,
-          backward: bool) -> pd.DataFrame:
-    """Add to ``run`` the neighbouring dates that merge into each district's holding."""
-    open_ = _extendable(run)
-    for _ in range(MAX_ROUNDS):
-        if not open_:
-            return run
-        bounds = _edges(run, open_, first=backward)
-        step = _neighbour_groups(conn, bounds, known_on, backward=backward,
-                                 limit=ROWS_PER_ROUND)
-        if step.empty:
-            return run
-        kept, open_ = _merging(run, step, bounds, backward=backward)
-        run = pd.concat([run, kept], ignore_index=True)
-    if not open_:
-        return run
-    bounds = _edges(run, open_, first=backward)
-    rest = effective_events(conn, known_on=known_on, districts=sorted(open_))
-    rest_day = rest[s.DATE].dt.date
-    edge = rest[s.DISTRICT_CODE].map(bounds)
-    rest = rest[(rest_day < edge) if backward else (rest_day > edge)]
-    return pd.concat([run, rest], ignore_index=True)
+def _complete(step: pd.DataFrame, asked: Iterable[str], limit: int) -> set[str]:
+    """Districts (of ``asked``) that got every counting date beyond their bound in ``step``
+    (fewer events than asked for: the far edge was the end of their events)."""
+    sizes = Counter(step[s.DISTRICT_CODE].to_numpy(dtype=object).tolist())
+    return {str(c) for c in asked if sizes[c] < limit}
 
 
-def _extendable(run: pd.DataFrame) -> set[str]:
-    """Districts whose holding is undisputed, so that it may merge with neighbouring dates."""
-    if run.empty:
-        return set()
-    iv = timeline.control_intervals(run)
-    last = iv[iv[s.END].isna()]
-    return set(last.loc[last[s.CLAIMS].isna(), s.DISTRICT_CODE].astype(str))
+def _open_ends(iv: pd.DataFrame, day: pd.Timestamp, done_back: set[str],
+               done_ahead: set[str]) -> tuple[set[str], set[str]]:
+    """Districts whose holding on ``day`` may reach before / after the dates fetched: it is
+    undisputed, it is the first (last) interval of the district's window and the district has
+    counting dates beyond.
+
+    ``iv`` holds the rows of each district together, sorted by start (as the pure core gives
+    them), so that the first interval of a district starts on its first date fetched.
+    """
+    when = day.normalize()
+    code = iv[s.DISTRICT_CODE].to_numpy(dtype=object)
+    start = iv[s.START].to_numpy()
+    end = iv[s.END].to_numpy()
+    first = np.ones(len(iv), dtype=bool)
+    first[1:] = code[1:] != code[:-1]
+    last_end = np.isnat(end)
+    held = (start <= when.to_datetime64()) & (last_end | (end > when.to_datetime64()))
+    held &= pd.isna(iv[s.CLAIMS].to_numpy(dtype=object))
+    back = {str(c) for c in code[held & first] if c not in done_back}
+    ahead = {str(c) for c in code[held & last_end] if c not in done_ahead}
+    return back, ahead
 
 
 def _edges(run: pd.DataFrame, codes: set[str], *, first: bool) -> dict[str, dt.date]:
     mine = run[run[s.DISTRICT_CODE].isin(codes)].groupby(s.DISTRICT_CODE)[s.DATE]
     edges = mine.min() if first else mine.max()
     return {str(k): pd.Timestamp(v).date() for k, v in edges.items()}
-
-
-def _merging(run: pd.DataFrame, step: pd.DataFrame, edges: dict[str, dt.date], *,
-             backward: bool) -> tuple[pd.DataFrame, set[str]]:
-    """The events of ``step`` that merge into each district's holding, and the districts whose
-    holding may reach further (every fetched date merged). Asked of the pure core."""
-    codes = set(step[s.DISTRICT_CODE])
-    trial = pd.concat([run[run[s.DISTRICT_CODE].isin(codes)], step], ignore_index=True)
-    iv = timeline.control_intervals(trial)
-    edge = pd.to_datetime(iv[s.DISTRICT_CODE].map(edges))
-    holding = iv[(iv[s.START] <= edge) & (iv[s.END].isna() | (iv[s.END] > edge))]
-    holding = holding.set_index(s.DISTRICT_CODE)
-    code = step[s.DISTRICT_CODE]
-    if backward:
-        start = code.map(holding[s.START])
-        kept = step[step[s.DATE] >= start]
-        first = step.groupby(s.DISTRICT_CODE)[s.DATE].min()
-        merged = (holding[s.START].reindex(first.index) == first).to_numpy()
-        reach = {str(k) for k in first.index[merged]}
-    else:
-        end = code.map(holding[s.END])
-        kept = step[end.isna() | (step[s.DATE] < end)]
-        ends = holding[s.END].reindex(sorted(codes))
-        reach = {str(k) for k in ends.index[ends.isna().to_numpy()]}
-    return kept, reach

@@ -290,13 +290,14 @@ def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None
              districts: list[str] | None = None) -> pd.DataFrame:
     """The state of each district on ``day`` (see :func:`tracker.timeline.state_on`).
 
-    Only the events of each district's current holding leave the database
-    (:func:`tracker.queries.current_runs`); the answer is the pure core's on those events.
+    Only the events of a few dates around ``day`` per district leave the database, as many as
+    make each district's current holding whole (:func:`tracker.queries.holding_intervals`); the
+    answer is the pure core's on those events.
     """
     if districts is None:  # as the pure core: every district with an interval
         districts = queries.districts_with_events(engine, known_on=known_on)
-    run = queries.current_runs(engine, day, known_on=known_on, districts=districts)
-    return timeline.state_on(timeline.control_intervals(run), day, districts=districts)
+    iv = queries.holding_intervals(engine, day, known_on=known_on, districts=districts)
+    return timeline.state_on(iv, day, districts=districts)
 
 
 def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
