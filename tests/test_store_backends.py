@@ -135,25 +135,29 @@ def test_a_long_holding_is_found_whole_around_the_day(fresh):
     assert state.loc[0, s.CONTROLLER] == "Taliban"
 
 
-@pytest.mark.parametrize("offset", [2, 37])
+# identical daily reports: more than the walk around a day fetches in all its rounds
+LONG = queries.FIRST_BACK + queries.FIRST_AHEAD + queries.MAX_ROUNDS * queries.ROWS_PER_ROUND + 4
+
+
+@pytest.mark.parametrize("offset", [2, LONG - 3])
 def test_a_holding_longer_than_every_walk_round_is_found_whole(fresh, offset):
-    # forty identical daily reports (two on some days) between two other holdings: more than the
-    # walk fetches in its rounds, whichever side of the day most of them lie
+    # a long run of identical reports (two on some days) between two other holdings, the day
+    # near its start or near its end: the walk must fetch the rest in one go on either side
     start = pd.Timestamp("2021-03-01")
     rows = [{s.EVENT_ID: f"long{k:02d}", s.DATE: start + pd.Timedelta(days=k),
              s.DISTRICT_CODE: "AF0102", s.CONTROLLER: "Taliban", s.STATUS: s.CONTROLLED,
-             s.CONFIDENCE: s.CONFIRMED} for k in range(40)]
-    rows += [{**rows[k], s.EVENT_ID: f"twice{k:02d}"} for k in range(0, 40, 3)]
+             s.CONFIDENCE: s.CONFIRMED} for k in range(LONG)]
+    rows += [{**rows[k], s.EVENT_ID: f"twice{k:02d}"} for k in range(0, LONG, 3)]
     rows += [{**rows[0], s.EVENT_ID: "gov", s.DATE: start - pd.Timedelta(days=3),
               s.CONTROLLER: "Afghan government"},
-             {**rows[0], s.EVENT_ID: "res", s.DATE: start + pd.Timedelta(days=45),
+             {**rows[0], s.EVENT_ID: "res", s.DATE: start + pd.Timedelta(days=LONG + 5),
               s.CONTROLLER: "Resistance"}]
     events = s.normalize_events(pd.DataFrame(rows))
     store.insert_events(fresh.engine, events, origin="test")
     day = start + pd.Timedelta(days=offset)
     got = store.state_on(fresh.engine, day, districts=["AF0102", "AF0101"])
     assert got.loc[0, s.SINCE] == start
-    assert len(got.loc[0, s.EVENT_IDS].split(";")) == 40 + 14
+    assert len(got.loc[0, s.EVENT_IDS].split(";")) == LONG + len(range(0, LONG, 3))
     assert got.loc[1, s.STATUS] == s.UNKNOWN
     want = timeline.state_on(timeline.control_intervals(store.read_events(fresh.engine)), day,
                              districts=["AF0102", "AF0101"])

@@ -10,16 +10,20 @@ scan every event) and PostgreSQL's ``jit`` setting. The split, so that the datab
   the end of a day: ``reported_on``, else the day the event was recorded) filter the live events;
   a recursive CTE follows ``supersedes`` chains from the live corrections up to every event they
   correct. For the state on a date, SQL also narrows the events per district: a scalar subquery
-  per district walks the ``(district_code, date)`` index from the day backwards to the district's
-  nearest counting date(s), and only the events of those dates come back (a range probe of the
-  same index).
+  per district walks the ``(district_code, date)`` index from the day backwards (forwards) to the
+  district's nearest counting date(s), and only the events of those dates come back (a range
+  probe of the same index).
 * **In Python** (:mod:`tracker.timeline`): settling the reports of one day (agreeing, disputed, one
   confirmed claim), merging equal consecutive days into one interval, ``since`` and the claims.
 
-To give ``since`` (the day the current holding began) the state query walks back a few counting
-dates at a time, only for districts whose current holding merged with every date fetched so far,
-asking the pure core whether they merge; after a few rounds it fetches the remaining districts'
-events in one query. Each round is one query of at most two index probes per district.
+To give ``since`` (the day the current holding began) and the holding's events, the state query
+fetches, in one query, each district's few counting dates on or before the day and after it, and
+asks the pure core for their intervals; only for the districts whose holding reaches the first
+(last) date fetched does it walk further, a few dates a round, recomputing the intervals of those
+districts only; after a few rounds it fetches the remaining districts' events in one go. Each
+round is one query of at most two index probes per district and direction. Statements are built
+once per shape with every value a bound parameter (``known_on`` included), so that neither
+building nor compiling them costs anything after the first call.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import (
     CTE,
+    CompoundSelect,
     Connection,
     Date,
     DateTime,
@@ -48,6 +53,7 @@ from sqlalchemy import (
     select,
     true,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, DATE, TEXT
 from sqlalchemy.sql.elements import ColumnElement
@@ -57,10 +63,10 @@ from tracker import timeline
 from tracker.db import ControlEvent, District, Retraction, Source
 
 MAX_ROUNDS = 4  # walk rounds before fetching a district's remaining events in one go
-FIRST_ROWS = 4  # nearest counting events per district and direction first fetched around the day
+FIRST_BACK = 4  # nearest counting events per district first fetched on or before the day
+FIRST_AHEAD = 2  # and after it (the holding usually ends on the next date)
 ROWS_PER_ROUND = 8  # then per district, direction and round (their dates come whole)
 
-_TRACE = None
 _EVENTS = ControlEvent.__table__
 _RETRACTIONS = Retraction.__table__
 _SOURCES = Source.__table__
@@ -225,24 +231,29 @@ def _bound_params(dialect: str, bounds: dict[str, dt.date]) -> dict[str, object]
     return {"bounds": json.dumps([[code, day.isoformat()] for code, day in bounds.items()])}
 
 
-@functools.lru_cache(maxsize=64)
-def _neighbour_stmt(dialect: str, known: bool, backward: bool, limit: int) -> Select:
-    """The statement of :func:`_neighbour_groups`, built once per shape (its values are bound
-    parameters: building it costs more than running it)."""
-    corrected = _corrected(known)
-    b = _bounds(dialect)
+def _near(dialect: str, b: CTE, corrected: CTE, known: bool, *, backward: bool, limit: int,
+          name: str, inclusive: bool = False) -> Select:
+    """The counting events of each district's nearest dates before (``backward``) or after its
+    bound in ``b`` (strictly, or from the bound on when ``inclusive``): see
+    :func:`_neighbour_groups`."""
     x = _EVENTS.alias("x")
-    beyond = x.c.date < b.c.bound if backward else x.c.date > b.c.bound
+    if backward:
+        beyond = x.c.date < b.c.bound
+    else:
+        beyond = x.c.date >= b.c.bound if inclusive else x.c.date > b.c.bound
     edge = (select(x.c.date)
             .where(x.c.district_code == b.c.code, beyond, _counts(x, corrected, known))
             .order_by(x.c.date.desc() if backward else x.c.date.asc())
             .limit(1).offset(limit - 1).scalar_subquery())
     far = _FIRST_DAY if backward else _LAST_DAY
     cut = (select(b.c.code, b.c.bound, func.coalesce(edge, far, type_=Date).label("edge"))
-           .cte("cut").prefix_with("MATERIALIZED"))
+           .cte(name).prefix_with("MATERIALIZED"))
     e = _EVENTS.alias("e")
-    between = ((e.c.date < cut.c.bound) & (e.c.date >= cut.c.edge) if backward
-               else (e.c.date > cut.c.bound) & (e.c.date <= cut.c.edge))
+    if backward:
+        between = (e.c.date < cut.c.bound) & (e.c.date >= cut.c.edge)
+    else:
+        after = e.c.date >= cut.c.bound if inclusive else e.c.date > cut.c.bound
+        between = after & (e.c.date <= cut.c.edge)
     near = (e.c.district_code == cut.c.code) & between
     if dialect == "postgresql":
         # PostgreSQL cannot estimate the bound..edge ranges and would scan every event; LATERAL
@@ -255,6 +266,24 @@ def _neighbour_stmt(dialect: str, known: bool, backward: bool, limit: int) -> Se
     stmt, so = _event_select(found)
     return (stmt.select_from(joined.outerjoin(so, so.c.id == found.c.source_id))
             .where(_counts(found, corrected, known)))
+
+
+@functools.lru_cache(maxsize=64)
+def _neighbour_stmt(dialect: str, known: bool, backward: bool, limit: int) -> Select:
+    """The statement of :func:`_neighbour_groups`, built once per shape (its values are bound
+    parameters: building it costs more than running it)."""
+    return _near(dialect, _bounds(dialect), _corrected(known), known, backward=backward,
+                 limit=limit, name="cut")
+
+
+@functools.lru_cache(maxsize=64)
+def _around_stmt(dialect: str, known: bool, back: int, ahead: int) -> CompoundSelect:
+    """:func:`_neighbour_groups` both ways in one statement: before each bound and from it on."""
+    b, corrected = _bounds(dialect), _corrected(known)
+    return union_all(
+        _near(dialect, b, corrected, known, backward=True, limit=back, name="back"),
+        _near(dialect, b, corrected, known, backward=False, limit=ahead, name="ahead",
+              inclusive=True))
 
 
 def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
@@ -277,15 +306,20 @@ def _neighbour_groups(conn: Connection, bounds: dict[str, dt.date],
     return _frame(fetch_rows(conn, stmt, params))
 
 
-def districts_with_events(engine: Engine, *, known_on: pd.Timestamp | None = None) -> list[str]:
-    """Sorted codes of the districts that have at least one counting event."""
-    known = known_on is not None
+@functools.lru_cache(maxsize=4)
+def _districts_stmt(known: bool) -> Select:
     corrected = _corrected(known)
     d = District.__table__.alias("d")
     e = _EVENTS.alias("e")
     anyone = exists().where(e.c.district_code == d.c.code, _counts(e, corrected, known))
+    return select(d.c.code).where(anyone)
+
+
+def districts_with_events(engine: Engine, *, known_on: pd.Timestamp | None = None) -> list[str]:
+    """Sorted codes of the districts that have at least one counting event."""
+    stmt = _districts_stmt(known_on is not None)
     with engine.connect() as conn:
-        codes = conn.execute(select(d.c.code).where(anyone), _known_params(known_on)).scalars()
+        codes = conn.execute(stmt, _known_params(known_on)).scalars()
         return sorted(str(c) for c in codes)
 
 
@@ -350,44 +384,48 @@ def _walk_around(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | 
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SET jit = off")  # compiling costs more than these short queries
-        back = _neighbour_groups(conn, dict.fromkeys(codes, (day + pd.Timedelta(days=1)).date()),
-                                 known_on, backward=True, limit=FIRST_ROWS)
-        ahead = _neighbour_groups(conn, dict.fromkeys(codes, day.date()), known_on,
-                                  backward=False, limit=FIRST_ROWS)
-        window = pd.concat([back, ahead], ignore_index=True)
+        window = _around(conn, codes, day, known_on)
         iv = timeline.control_intervals(window)
-        done_back = _complete(back, codes, FIRST_ROWS)
-        done_ahead = _complete(ahead, codes, FIRST_ROWS)
+        before = (window[s.DATE] <= day.normalize()).to_numpy()
+        done_back = _complete(window[before], codes, FIRST_BACK)
+        done_ahead = _complete(window[~before], codes, FIRST_AHEAD)
         for round_ in range(MAX_ROUNDS + 1):
             need_back, need_ahead = _open_ends(iv, day, done_back, done_ahead)
-            if _TRACE is not None:
-                _TRACE.append((round_, len(need_back), len(need_ahead), len(window)))
-            if not need_back and not need_ahead:
+            redo = sorted(need_back | need_ahead)
+            if not redo:
                 break
-            if round_ == MAX_ROUNDS:  # the remaining districts' events in one go
-                redo = sorted(need_back | need_ahead)
+            if round_ < MAX_ROUNDS:  # the next few dates of the districts still open
+                steps = []
+                for open_, backward, done in ((need_back, True, done_back),
+                                              (need_ahead, False, done_ahead)):
+                    if open_:
+                        step = _neighbour_groups(conn, _edges(window, open_, first=backward),
+                                                 known_on, backward=backward,
+                                                 limit=ROWS_PER_ROUND)
+                        done |= _complete(step, open_, ROWS_PER_ROUND)  # updates the set
+                        steps.append(step)
+                window = pd.concat([window, *steps], ignore_index=True)
+            else:  # the remaining districts' events in one go
                 rest = effective_events(conn, known_on=known_on, districts=redo)
                 window = pd.concat([window[~window[s.DISTRICT_CODE].isin(redo)], rest],
                                    ignore_index=True)
-            else:
-                steps = []
-                for codes_, backward, done in ((need_back, True, done_back),
-                                               (need_ahead, False, done_ahead)):
-                    if not codes_:
-                        continue
-                    bounds = _edges(window, codes_, first=backward)
-                    step = _neighbour_groups(conn, bounds, known_on, backward=backward,
-                                             limit=ROWS_PER_ROUND)
-                    done |= _complete(step, codes_, ROWS_PER_ROUND)  # done_back/_ahead
-                    steps.append(step)
-                window = pd.concat([window, *steps], ignore_index=True)
-                redo = sorted(need_back | need_ahead)
-            mine = window[s.DISTRICT_CODE].isin(redo)
-            iv = pd.concat([iv[~iv[s.DISTRICT_CODE].isin(redo)],
-                            timeline.control_intervals(window[mine])], ignore_index=True)
-            if round_ == MAX_ROUNDS:
-                break
+            # the intervals of the other districts stay as they are
+            grown = timeline.control_intervals(window[window[s.DISTRICT_CODE].isin(redo)])
+            iv = pd.concat([iv[~iv[s.DISTRICT_CODE].isin(redo)], grown], ignore_index=True)
     return window, iv
+
+
+def _around(conn: Connection, codes: list[str], day: pd.Timestamp,
+            known_on: pd.Timestamp | None) -> pd.DataFrame:
+    """The counting events of each district's ``FIRST_BACK`` nearest counting events on or
+    before ``day`` and ``FIRST_AHEAD`` after it (their dates whole), in one query."""
+    if not codes:
+        return _frame([])
+    dialect = conn.dialect.name
+    bound = (day.normalize() + pd.Timedelta(days=1)).date()
+    params = {**_known_params(known_on), **_bound_params(dialect, dict.fromkeys(codes, bound))}
+    stmt = _around_stmt(dialect, known_on is not None, FIRST_BACK, FIRST_AHEAD)
+    return _frame(fetch_rows(conn, stmt, params))
 
 
 def _complete(step: pd.DataFrame, asked: Iterable[str], limit: int) -> set[str]:
@@ -420,7 +458,12 @@ def _open_ends(iv: pd.DataFrame, day: pd.Timestamp, done_back: set[str],
     return back, ahead
 
 
-def _edges(run: pd.DataFrame, codes: set[str], *, first: bool) -> dict[str, dt.date]:
-    mine = run[run[s.DISTRICT_CODE].isin(codes)].groupby(s.DISTRICT_CODE)[s.DATE]
-    edges = mine.min() if first else mine.max()
+def _edges(window: pd.DataFrame, codes: set[str], *, first: bool) -> dict[str, dt.date]:
+    """The first (last) date fetched of each of ``codes``, from the window's events."""
+    mine = window[s.DISTRICT_CODE].isin(codes).to_numpy()
+    pick = min if first else max
+    edges: dict[str, np.datetime64] = {}
+    for code, day in zip(window[s.DISTRICT_CODE].to_numpy()[mine].tolist(),
+                         window[s.DATE].to_numpy()[mine], strict=True):
+        edges[code] = pick(edges.get(code, day), day)
     return {str(k): pd.Timestamp(v).date() for k, v in edges.items()}
