@@ -5,6 +5,11 @@ this map (offline, everything inlined); folium TimeSliderChoropleth with every d
 folium's Timeline plugin with one feature per interval; the districts' GeoJSON alone. Then page load
 and one slider step in headless Chromium (network blocked).
 
+Page load is DOMContentLoaded end from navigation start (the page's script runs before it, and
+Chromium paints the first frame before firing it). Its breakdown comes from a copy of the page
+with two marks around Leaflet's script, and from the ``trk:*`` measures the page's own script
+records around each phase of its start.
+
 Run: ``.venv/bin/python benchmarks/bench_map_size.py`` (needs /usr/bin/chromium for the timings).
 """
 
@@ -108,6 +113,71 @@ def folium_timeline(districts, intervals, end: pd.Timestamp) -> str:
     return m.get_root().render()
 
 
+def instrumented_copy(path: Path) -> Path:
+    """The page with ``performance.mark`` calls just before and after Leaflet's inlined script."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    text = path.read_text(encoding="utf-8")
+    leaflet = (Path(xleaflet.BASE_DIR) / "leaflet.js").read_text(encoding="utf-8")[:200]
+    at = text.index(leaflet)
+    start = text.rindex("<script>", 0, at)
+    end = text.index("</script>", at) + len("</script>")
+    mark = "<script>performance.mark('{}')</script>"
+    out = path.with_name(path.stem + ".instrumented.html")
+    out.write_text(text[:start] + mark.format("bench:leaflet-start") + text[start:end]
+                   + mark.format("bench:leaflet-end") + text[end:], encoding="utf-8")
+    return out
+
+
+PHASES_JS = """() => {
+    const nav = performance.getEntriesByType('navigation')[0], out = {};
+    for (const m of performance.getEntriesByType('mark')) out['@' + m.name] = m.startTime;
+    for (const m of performance.getEntriesByType('measure')) out[m.name] = m.duration;
+    out['@dcl-end'] = nav.domContentLoadedEventEnd;
+    return out;
+}"""
+
+
+def open_map(browser, path: Path):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                  else r.abort())
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("window.trackerMap !== undefined")
+    return context, page
+
+
+def load_breakdown(path: Path, runs: int = 5) -> list[tuple[str, float]]:
+    """Median ms of each part of the page load (an instrumented copy, ``runs`` loads)."""
+    from playwright.sync_api import sync_playwright
+
+    copy = instrumented_copy(path)
+    seen: list[dict[str, float]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for _ in range(runs):
+            context, page = open_map(browser, copy)
+            seen.append(page.evaluate(PHASES_JS))
+            context.close()
+        browser.close()
+
+    def med(f) -> float:
+        return statistics.median(f(x) for x in seen)
+
+    phases = [k for k in seen[0] if k.startswith("trk:")]
+    rows = [("navigation, HTML up to Leaflet", med(lambda x: x["@bench:leaflet-start"])),
+            ("Leaflet script evaluation",
+             med(lambda x: x["@bench:leaflet-end"] - x["@bench:leaflet-start"])),
+            ("our script, data element, folium's L.map()",
+             med(lambda x: x["@trk:start"] - x["@bench:leaflet-end"]))]
+    rows += [(f"  {k}", med(lambda x, k=k: x[k])) for k in phases]
+    last = "@" + phases[-1]
+    rows += [("first frame (style, layout, paint), DCL", med(lambda x: x["@dcl-end"] - x[last])),
+             ("DOMContentLoaded end", med(lambda x: x["@dcl-end"]))]
+    return rows
+
+
 def browser_timings(path: Path, runs: int = 5) -> tuple[list[float], list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
@@ -115,12 +185,7 @@ def browser_timings(path: Path, runs: int = 5) -> tuple[list[float], list[float]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(runs):
-            context = browser.new_context(viewport={"width": 1280, "height": 860})
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-                          else r.abort())
-            page = context.new_page()
-            page.goto(path.as_uri())
-            page.wait_for_function("window.trackerMap !== undefined")
+            context, page = open_map(browser, path)
             loads.append(page.evaluate(
                 "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
             step = page.evaluate("""() => {
@@ -198,6 +263,9 @@ def main() -> int:
     print(f"slider step (setDate + style/layout), median: {step:.1f} ms (target < 30): "
           f"{'OK' if step < 30 else 'MISSED'}")
     print(f"slider step to painted frame, median: {frame:.1f} ms")
+    print("page load breakdown, ms (median of 5 loads of a copy with marks around Leaflet):")
+    for name, ms in load_breakdown(ours):
+        print(f"  {name:<50}{ms:>8.1f}")
     return 0
 
 

@@ -278,3 +278,79 @@ def test_week_and_month_positions_follow_pandas(page):
             end: Date.UTC(...b.split('-').map((x, i) => +x - (i === 1))) / 864e5, step})
             .map(d => new Date(d * 864e5).toISOString().slice(0, 10))""", [a, b, step])
         assert got == [d.strftime("%Y-%m-%d") for d in timeline.step_dates(a, b, step)], (a, step)
+
+
+def point_inside(page, index: int) -> tuple[float, float]:
+    """A viewport point where district ``index``'s own path is the element under the mouse."""
+    xy = page.evaluate("""(k) => {
+        const p = document.querySelectorAll('path.trk-district')[k], r = p.getBoundingClientRect();
+        for (let fy = 0.5; fy < 1; fy += 0.05) for (const s of [1, -1]) for (let fx = 0.05; fx < 1; fx += 0.05) {
+            const x = r.left + r.width * fx, y = r.top + r.height * (s > 0 ? fy : 1 - fy);
+            if (document.elementFromPoint(x, y) === p) return [x, y];
+        }
+        return null;
+    }""", index)
+    assert xy is not None, f"district #{index} has no visible point"
+    return xy[0], xy[1]
+
+
+WHOLE_VIEW = "trackerMap.map.fitBounds([[29.3, 60.5], [38.5, 75]], {animate: false})"
+
+
+def test_hover_and_click_reach_the_district_under_the_mouse(page, story, boundaries):
+    intervals, codes, _ = story
+    page.evaluate("trackerMap.setDate('2021-07-01')")
+    st = timeline.state_on(intervals, "2021-07-01", districts=codes).set_index(s.DISTRICT_CODE)
+    names = dict(zip(boundaries.districts[s.DISTRICT_CODE], boundaries.districts[s.DISTRICT_NAME],
+                     strict=True))
+    held = st[st[s.STATUS].isin([s.CONTROLLED, s.INFLUENCED])].index
+    for k in sorted({codes.index(held[0]), codes.index(held[-1]), 120, 250}):
+        # no popup (they fade out) and the whole country in view (a popup pans the map)
+        page.evaluate("() => { trackerMap.map.closePopup(); }")
+        page.wait_for_selector(".leaflet-popup", state="detached")
+        page.evaluate(WHOLE_VIEW)
+        x, y = point_inside(page, k)
+        page.mouse.move(x, y)
+        tip = page.locator(".trk-tip")
+        assert tip.count() == 1
+        assert tip.locator(".trk-tip-name").inner_text() == names[codes[k]]
+        if codes[k] in held:
+            assert tip.locator(".trk-tip-ctrl").inner_text().startswith(st.loc[codes[k], s.CONTROLLER])
+        page.mouse.click(x, y)
+        assert page.locator(".trk-pop-name").inner_text() == names[codes[k]]
+        assert codes[k] in page.locator(".trk-pop-sub").inner_text()
+    page.evaluate("() => { trackerMap.map.closePopup(); }")
+    page.locator(".trk-title").hover()  # off the districts: the tooltip goes (after fading)
+    page.wait_for_selector(".trk-tip", state="detached", timeout=2_000)
+
+
+def test_zoomed_in_districts_are_clipped_to_the_view_and_redrawn_whole_after(page):
+    def paths():
+        return page.evaluate("""() => {
+            const svg = document.querySelector('.leaflet-trkDistricts-pane svg');
+            const [x, y, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+            return Array.from(document.querySelectorAll('path.trk-district')).map(p => {
+                const d = p.getAttribute('d'); if (d === 'M0 0') return null;
+                const b = p.getBBox();
+                return [b.x - x, b.y - y, b.x + b.width - x - w, b.y + b.height - y - h];
+            });
+        }""")
+
+    page.evaluate(WHOLE_VIEW)
+    assert all(b is not None for b in paths())
+    page.evaluate("trackerMap.map.setView([34.53, 69.17], 10, {animate: false})")
+    zoomed = paths()
+    drawn = [b for b in zoomed if b is not None]
+    assert 5 <= len(drawn) < len(zoomed) // 2  # the districts around Kabul, not the country
+    # clipped to the renderer's box (the viewBox), within the stroke width
+    assert all(b[0] >= -2 and b[1] >= -2 and b[2] <= 2 and b[3] <= 2 for b in drawn)
+    page.evaluate("trackerMap.map.panBy([300, 200], {animate: false})")
+    assert paths() != zoomed
+    page.evaluate(WHOLE_VIEW)
+    assert all(b is not None for b in paths())
+
+
+def test_page_marks_the_phases_of_its_start(page):
+    names = page.evaluate("performance.getEntriesByType('measure').map(m => m.name)")
+    for phase in ("parse", "decode", "districts", "controls", "draw-districts", "first-style"):
+        assert f"trk:{phase}" in names
