@@ -319,3 +319,13 @@ def test_cli_extract_apply_twice_and_actor_add(fresh, tmp_path):
     table = runner.invoke(main, ["extract", str(report), "--db", url, "--format", "json"])
     assert '"evidence_actor"' in table.output and "Red Unit" in table.output
     assert fresh.history("Jalrez")[s.DATE].dt.strftime("%Y-%m-%d").tolist() == ["2021-08-15"]
+
+
+def test_header_line_right_above_the_text_is_not_part_of_the_first_sentence(kit):
+    """'Date:' directly followed by the report (no blank line): the date is the article date."""
+    text = ("Date: 2021-08-21\nResistance fighters reportedly recaptured Pol-e-Hasar in Baghlan "
+            "province from the Taliban on Friday.\n")
+    df = drafts(kit, text, day=None)
+    assert triples(df) == {("AF0912", "Resistance", "unconfirmed")}
+    assert str(df["date"].iloc[0]) == "2021-08-20"  # Friday before Saturday 21 August
+    assert not df["evidence_sentence"].iloc[0].startswith("Date")

@@ -70,6 +70,7 @@ from tracker.extract_text import (
     looks_like_html,
     parse_date_text,
     sentences,
+    without_header,
 )
 from tracker.mentions import Mention
 from tracker.names import PLACE, PROVINCE
@@ -453,6 +454,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
         raise InputError(msg)
     source = source or header.get("source")
     url = url or header.get("url")
+    text = without_header(text)
     table = actors.table()
     ctx = _Context(text, gazetteer, _find_actors(text, actors), gazetteer.mentions(text),
                    districts, compile_rules(actors.pattern),

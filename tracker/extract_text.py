@@ -145,6 +145,20 @@ def parse_date_text(value: str) -> date | None:
         return None
 
 
+def _header_line(line: str, *, date_seen: bool) -> tuple[str, str] | None:
+    """(key, value) when ``line`` is a header line: ``Key: value`` or a line holding only a date."""
+    head = _HEADER.match(line)
+    if head:
+        key = head[1].lower()
+        key = ("date" if key in {"date", "published", "updated", "dateline"} else
+               "source" if key in {"source", "publisher"} else "url")
+        return key, head[2]
+    if not date_seen and len(line.strip()) <= 60 and _FULL_DATE.search(line) and \
+            len(_FULL_DATE.sub("", line).strip(" ,.-|()")) <= 20:
+        return "date", line.strip()
+    return None
+
+
 def header_fields(text: str) -> dict[str, str]:
     """``date``, ``source`` and ``url`` from header lines at the top of a report, where present.
 
@@ -154,16 +168,27 @@ def header_fields(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     lines = [line for line in text.splitlines() if line.strip()][:HEADER_LINES]
     for line in lines:
-        head = _HEADER.match(line)
-        if head:
-            key = head[1].lower()
-            key = ("date" if key in {"date", "published", "updated", "dateline"} else
-                   "source" if key in {"source", "publisher"} else "url")
-            out.setdefault(key, head[2])
-        elif "date" not in out and len(line.strip()) <= 60 and _FULL_DATE.search(line) and \
-                len(_FULL_DATE.sub("", line).strip(" ,.-|()")) <= 20:
-            out["date"] = line.strip()
+        field = _header_line(line, date_seen="date" in out)
+        if field:
+            out.setdefault(*field)
     return out
+
+
+def without_header(text: str) -> str:
+    """``text`` with its header lines blanked, so no header joins the first sentence."""
+    lines = text.split("\n")
+    seen, date_seen = 0, False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            break
+        field = _header_line(line, date_seen=date_seen)
+        if field:
+            date_seen = date_seen or field[0] == "date"
+            lines[i] = ""
+    return "\n".join(lines)
 
 
 def _month_number(word: str) -> int:
