@@ -114,3 +114,32 @@ def test_installed_wheel_finds_its_data(tmp_path):
     assert out[0].startswith(str(target))
     assert out[1].startswith(str(target))
     assert out[2] == "399"
+
+
+def test_boundaries_grow_under_stored_events_and_aliases(tmp_path):
+    """New boundaries keeping every used code replace the old; dropping a used one is refused."""
+    t = tracker.connect(f"sqlite:///{tmp_path / 'grow.db'}")
+    t.init(boundaries_from_files(_toy_country(tmp_path), columns=COLUMNS, name="Toyland"))
+    csv = tmp_path / "events.csv"
+    csv.write_text("date,district,controller\n2024-03-01,XY0201,Blue army\n", encoding="utf-8")
+    assert t.import_csv(csv).added == 1
+    t.add_alias("Lowland", "XY0102")
+    grown = gpd.GeoDataFrame(
+        {"ADM2_PCODE": ["XY0101", "XY0102", "XY0201", "XY0301"],
+         "ADM2_EN": ["North Hill", "South Hill", "Riverbank", "Lakeside"],
+         "ADM1_PCODE": ["XY01", "XY01", "XY02", "XY03"],
+         "ADM1_EN": ["Hills", "Hills", "River", "Lake"]},
+        geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 2), box(2, 0, 3, 2)],
+        crs="EPSG:4326")
+    grown.to_file(tmp_path / "grown.gpkg", layer="adm2")
+    assert t.init(boundaries_from_files(tmp_path / "grown.gpkg", columns=COLUMNS, name="Toy 2"))
+    names = t.districts().set_index(s.DISTRICT_CODE)[s.DISTRICT_NAME]
+    assert names.to_dict() == {"XY0101": "North Hill", "XY0102": "South Hill",
+                               "XY0201": "Riverbank", "XY0301": "Lakeside"}
+    assert t.status("2024-03-02").set_index(s.DISTRICT_CODE).loc["XY0201", s.CONTROLLER] == (
+        "Blue army")
+    shrunk = grown[grown["ADM2_PCODE"] != "XY0102"]
+    shrunk.to_file(tmp_path / "shrunk.gpkg", layer="adm2")
+    with pytest.raises(InputError, match=r"XY0102.*new database"):
+        t.init(boundaries_from_files(tmp_path / "shrunk.gpkg", columns=COLUMNS, name="Toy 3"))
+    assert len(t.districts()) == 4

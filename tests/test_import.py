@@ -198,3 +198,32 @@ def test_report_date_without_a_source_is_kept(fresh, tmp_path):
     after = fresh.status("2021-08-08", known_on="2021-08-07").set_index(s.DISTRICT_CODE)
     assert before.loc["AF3401", s.STATUS] == s.UNKNOWN
     assert after.loc["AF3401", s.CONTROLLER] == "Taliban"
+
+
+def test_values_longer_than_their_store_column_are_refused(fresh, tmp_path):
+    """The store's column sizes (controller 400, actor 200, event_id 200, source 300) are
+    limits of the file too: PostgreSQL would otherwise fail the import with a driver error."""
+    body = (f"e1,2021-08-15,AF0912,,{'T' * 201},controlled,reported,,,,\n"
+            f"{'x' * 201},2021-08-15,AF0912,,Taliban,controlled,reported,,,,\n"
+            f"e3,2021-08-15,AF0912,,Taliban,controlled,reported,{'R' * 301},,,\n")
+    with pytest.raises(InputError) as err:
+        fresh.import_csv(write(tmp_path, body))
+    msg = str(err.value)
+    assert "3 bad value(s)" in msg
+    assert "line 2, controller=" in msg and "line 3, event_id=" in msg and "line 4, source=" in msg
+    assert fresh.events().empty
+
+
+def test_line_numbers_count_physical_lines(fresh, tmp_path):
+    """A quoted note spanning lines and a blank line do not shift the line named in errors."""
+    path = tmp_path / "multi.csv"
+    path.write_text('date,district,controller,notes\n'
+                    '2021-08-06,AF3401,Taliban,"first line\nsecond line"\n'
+                    '\n'
+                    '2021-08-07,Atlantis,Taliban,\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 5, district='Atlantis'"):
+        fresh.import_csv(path)
+    report = fresh.import_csv(path, skip_bad=True)
+    assert (report.added, report.rejected) == (1, 1)
+    rejected = (tmp_path / "multi.rejects.csv").read_text(encoding="utf-8")
+    assert "Atlantis" in rejected and "second line" not in rejected

@@ -212,6 +212,8 @@ BAD_ROWS = [
     (dict(timestamp=""), "timestamp"),
     (dict(notes="x" * 10_001), "notes='xxxx"),
     (dict(actor1="T" * 301), "longer than 300 characters"),
+    # the taker of a territory is also stored as an actor, whose name holds 200 characters
+    (dict(actor1="T" * 201), "actor1='TTTT"),
     (dict(actor1=""), "a territorial event needs actor1"),
     (dict(latitude="", longitude="", admin2="Nowhereistan"), "unknown district 'Nowhereistan'"),
     (dict(latitude="", longitude="", admin1="", admin2="Arghandab"), "add the province"),

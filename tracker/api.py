@@ -121,15 +121,17 @@ class Tracker:
         """Import an events CSV in one transaction (see the README for its columns)."""
         store.require_initialised(self.engine)
         rows = ingest_csv.read_rows(path)
-        parsed = ingest_csv.parse_events(rows, self.gazetteer, scale=self.status_scale)
+        lines = csvfile.RecordLines.of_file(path, len(rows))
+        parsed = ingest_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
+                                         lines=lines.start)
         report = ImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
             ingest_csv.raise_problems(path, parsed.problems)
         report.added, report.skipped = store.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
-            records = sorted({p.line - 2 for p in parsed.problems})
-            lines = csvfile.RecordLines.of_file(path, len(rows))
+            record_of = {int(line): i for i, line in enumerate(lines.start)}
+            records = sorted({record_of[p.line] for p in parsed.problems})
             report.rejected = len(records)
             report.rejects_path = str(csvfile.write_rejects(path, records, lines, rejects))
         return report
@@ -166,6 +168,7 @@ class Tracker:
 
     def retract(self, event_id: str, *, reason: str) -> None:
         """Retract an event: it stays in history, marked, and no longer counts."""
+        store.require_initialised(self.engine)
         store.retract(self.engine, event_id, reason=reason)
 
     def add_alias(self, name: str, district: str, *, province: str | None = None) -> str:
@@ -247,15 +250,21 @@ class Tracker:
     def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
         """Districts whose controller or status differs between two dates, with the events."""
         start, end = s.as_day(d1, name="from"), s.as_day(d2, name="to")
+        if end < start:
+            msg = f"to={end.date()} is before from={start.date()}; give the earlier day first"
+            raise InputError(msg)
         districts = self.districts()
         changed = store.changes(self.engine, start, end,
                                 districts=districts[s.DISTRICT_CODE].tolist())
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
 
-    def provinces(self, date: str | date) -> pd.DataFrame:
-        """Per province (and the whole country): districts and km2 held by each actor."""
-        state = self.status(date)
+    def provinces(self, date: str | date, *, known_on: str | date | None = None) -> pd.DataFrame:
+        """Per province (and the whole country): districts and km2 held by each actor.
+
+        ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
+        """
+        state = self.status(date, known_on=known_on)
         return spatial.province_rollup(state, self.districts(),
                                        provinces_gdf=self.provinces_layer())
 
@@ -278,6 +287,7 @@ class Tracker:
         """A time-sliced folium map of control (one self-contained page when ``offline``)."""
         from tracker import render
 
+        store.require_initialised(self.engine)
         conf = store.settings(self.engine)
         events = self.events()
         if events.empty:
@@ -326,7 +336,7 @@ class Tracker:
         tables: dict[str, pd.DataFrame] = {}
         what: dict[str, str] = {}
         if date is not None and provinces:
-            tables["provinces"] = self.provinces(date)
+            tables["provinces"] = self.provinces(date, known_on=known_on)
             what["provinces"] = f"districts and km2 held per province and actor on {date}"
         elif date is not None:
             state = self.status(date, known_on=known_on)

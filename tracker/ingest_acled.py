@@ -92,6 +92,7 @@ INTS = (TIME_PRECISION, GEO_PRECISION, FATALITIES, TIMESTAMP)
 MAX_LENGTH = {EVENT_ID_CNTY: 100, ACTOR1: 300, ACTOR2: 300, ACLED_SOURCE: 300,
               EVENT_TYPE: 100, SUB_EVENT_TYPE: 100, ADMIN1: 200, ADMIN2: 200, LOCATION: 300}
 MAX_TEXT = 10_000
+MAX_CONTROLLER = 200  # actor1 of a territorial row is also stored as an actor (tracker.db.Actor)
 
 TERRITORIAL = ("Government regains territory", "Non-state actor overtakes territory",
                "Non-violent transfer of territory")
@@ -483,6 +484,9 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     territorial = text[SUB_EVENT_TYPE].isin(TERRITORIAL).to_numpy(dtype=bool)
     problems.add(territorial & _empty(text[ACTOR1]), ACTOR1, text[ACTOR1],
                  "empty: a territorial event needs actor1, the side taking control")
+    long_taker = territorial & ~_longer_than(text[ACTOR1], MAX_LENGTH[ACTOR1])
+    problems.add(long_taker & _longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
+                 f"longer than {MAX_CONTROLLER} characters for the side taking control; shorten it")
     reported = pd.to_datetime(pd.Series(stamp), unit="s", errors="coerce")
     problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | reported.isna()).to_numpy(),
                  TIMESTAMP, stamp, "not an epoch-seconds timestamp")

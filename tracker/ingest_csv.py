@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,9 @@ REQUIRED = ("date", "district", "controller")
 OPTIONAL = ("province", "status", "confidence", "source", "source_url", "reported_on", "notes",
             "event_id", "supersedes", "date_precision")
 MAX_FIELD = 10_000
+# Longest value per column where the store's column is shorter (tracker.db); others: MAX_FIELD.
+MAX_LENGTH = {"event_id": 200, "supersedes": 200, "controller": 400, "source": 300}
+MAX_ACTOR = 200  # each actor named in ``controller`` (tracker.db.Actor.name)
 EARLIEST = date(1900, 1, 1)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -140,24 +144,29 @@ def stable_event_id(row: dict[str, object]) -> str:
 
 
 def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAULT_SCALE,
-                 today: date | None = None, first_line: int = 2) -> ParsedEvents:
-    """Validate rows of the events format and resolve their districts; collects every problem."""
+                 today: date | None = None,
+                 lines: Sequence[int] | None = None) -> ParsedEvents:
+    """Validate rows of the events format and resolve their districts; collects every problem.
+
+    ``lines`` gives the file line each row starts on (default: one line per row after the header).
+    """
     today = today or date.today()
     allowed_status = s.STATUS_SCALES[scale]
     problems: list[RowProblem] = []
     names = pd.Series([r.get("district", "") for r in rows], dtype=object)
     provinces = pd.Series([r.get("province", "") or None for r in rows], dtype=object)
     resolved = gazetteer.resolve_table(names, provinces) if rows else pd.DataFrame()
-    out, lines, variants = [], [], []
+    out, event_lines, variants = [], [], []
     for i, row in enumerate(rows):
-        line = first_line + i
+        line = int(lines[i]) if lines is not None else i + 2
         bad = len(problems)
         if row.get("__extra__"):
             problems.append(RowProblem(line, "(row)", row["__extra__"],
                                        "more fields than header columns; quote values with commas"))
         for col, value in row.items():
-            if len(value) > MAX_FIELD:
-                problems.append(RowProblem(line, col, value, f"longer than {MAX_FIELD} characters"))
+            limit = MAX_LENGTH.get(col, MAX_FIELD)
+            if len(value) > limit:
+                problems.append(RowProblem(line, col, value, f"longer than {limit} characters"))
         for col in REQUIRED:
             if not row.get(col):
                 problems.append(RowProblem(line, col, "", "required value is empty"))
@@ -188,6 +197,10 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
             problems.append(RowProblem(line, "confidence", confidence,
                                        f"must be one of {', '.join(s.CONFIDENCES)}"))
         actors = s.split_actors(row.get("controller", ""))
+        if len(row.get("controller", "")) <= MAX_LENGTH["controller"] and any(
+                len(a) > MAX_ACTOR for a in actors):
+            problems.append(RowProblem(line, "controller", row["controller"],
+                                       f"an actor name is longer than {MAX_ACTOR} characters"))
         if status == s.CONTESTED and len(actors) < 2 and row.get("controller"):
             problems.append(RowProblem(line, "controller", row["controller"],
                                        "a contested district names two or more actors, "
@@ -214,9 +227,9 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
         event[s.EVENT_ID] = row.get("event_id") or stable_event_id(
             {**event, "date": day.isoformat()})
         out.append(event)
-        lines.append(line)
+        event_lines.append(line)
     events = s.normalize_events(pd.DataFrame(out)) if out else s.empty_events()
-    parsed = ParsedEvents(events, lines, variants, problems)
+    parsed = ParsedEvents(events, event_lines, variants, problems)
     _check_duplicate_ids(parsed)
     return parsed
 

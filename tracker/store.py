@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, func, insert, select, tuple_, type_coerce
+from sqlalchemy import Engine, String, bindparam, func, insert, select, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import queries, timeline
@@ -21,6 +21,7 @@ from tracker.db import (
     Alias,
     ControlEvent,
     District,
+    PointEvent,
     Province,
     Retraction,
     Source,
@@ -46,27 +47,49 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         old_codes = set(conn.execute(select(District.code)).scalars())
         if old_codes == new_codes:
             return False
-        used = set(conn.execute(select(ControlEvent.district_code).distinct()).scalars())
+        used: set[str] = set()
+        for model in (ControlEvent, PointEvent, Alias):  # every table that names a district
+            used.update(conn.execute(select(model.district_code).distinct()).scalars())
         if used - new_codes:
             sample = ", ".join(sorted(used - new_codes)[:3])
-            msg = (f"cannot replace boundaries: events refer to district codes missing from the "
-                   f"new boundaries ({sample}); use a new database for another country")
+            msg = (f"cannot replace boundaries: events or aliases refer to district codes missing "
+                   f"from the new boundaries ({sample}); use a new database for another country")
             raise InputError(msg)
-        conn.execute(District.__table__.delete())
-        conn.execute(Province.__table__.delete())
-        conn.execute(insert(Province), [
+        # rows still referenced are updated in place (a DELETE would break the foreign keys)
+        old_provinces = set(conn.execute(select(Province.code)).scalars())
+        new_provinces = set(boundaries.provinces[s.PROVINCE_CODE])
+        _upsert(conn, Province, old_provinces, [
             {"code": r.province_code, "name": r.province_name, "geometry": r.geometry}
             for r in boundaries.provinces.itertuples()
         ])
-        conn.execute(insert(District), [
+        _upsert(conn, District, old_codes, [
             {"code": r.district_code, "name": r.district_name, "province_code": r.province_code,
              "geometry": r.geometry}
             for r in boundaries.districts.itertuples()
         ])
+        if old_codes - new_codes:
+            conn.execute(District.__table__.delete()
+                         .where(District.code.in_(sorted(old_codes - new_codes))))
+        if old_provinces - new_provinces:
+            conn.execute(Province.__table__.delete()
+                         .where(Province.code.in_(sorted(old_provinces - new_provinces))))
         write_settings(conn, {"boundaries": origin, "boundaries_name": boundaries.name,
                               "credit": boundaries.credit,
                               "use_limitation": boundaries.use_limitation})
     return True
+
+
+def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
+    """Update the rows whose ``code`` is in ``stored``, insert the others."""
+    table = model.__table__
+    fresh = [r for r in rows if r["code"] not in stored]
+    known = [{**r, "b_code": r["code"]} for r in rows if r["code"] in stored]
+    if known:
+        values = {c: bindparam(c) for c in rows[0] if c != "code"}
+        conn.execute(table.update().where(table.c.code == bindparam("b_code")).values(values),
+                     known)
+    if fresh:
+        conn.execute(insert(model), fresh)
 
 
 def read_districts(engine: Engine) -> gpd.GeoDataFrame:
