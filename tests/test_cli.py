@@ -121,3 +121,50 @@ def test_console_script_runs_as_a_process(tmp_path):
                          capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert bad.returncode == 1
     assert bad.stderr.strip() == "error: date='soon' is not a date; use YYYY-MM-DD"
+
+
+@pytest.mark.parametrize("args", [["map"], ["retract", "e1", "--reason", "x"]], ids=" ".join)
+def test_every_command_on_an_uninitialised_database_says_run_init(tmp_path, args):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = CliRunner().invoke(main, [*args, "--db", url])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert "run `tracker init` first" in result.output
+
+
+def test_diff_with_dates_swapped_names_the_options(cli_db):
+    runner, url, _ = cli_db
+    result = runner.invoke(main, ["diff", "--from", "2021-08-21", "--to", "2021-08-14",
+                                  "--db", url])
+    assert result.exit_code == 1
+    assert "to=2021-08-14 is before from=2021-08-21" in result.output
+
+
+@pytest.mark.parametrize("name", ["Charikar", "af0301"])
+def test_alias_that_an_official_name_or_code_would_shadow_is_refused(cli_db, name):
+    """Official names and codes win over aliases: such an alias would never take effect."""
+    runner, url, _ = cli_db
+    result = runner.invoke(main, ["alias", "add", name, "Bagram", "--db", url])
+    assert result.exit_code == 1
+    assert "Charikar (Parwan, AF0301)" in result.output
+    resolved = runner.invoke(main, ["resolve", name, "--db", url])
+    assert resolved.output.startswith("AF0301\t")
+    ok = runner.invoke(main, ["alias", "add", "Bagram Airfield", "Bagram", "--db", url])
+    assert ok.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--districts", __file__, "--column", "district_code"], "STANDARD=THEIRS"),
+        (["--provinces", __file__], "--districts"),
+        (["--column", "district_code=ADM2_PCODE"], "--districts"),
+    ],
+)
+def test_init_options_that_would_be_ignored_are_refused(tmp_path, args, fragment):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(main, ["init", *args, "--db", url])
+    assert result.exit_code != 0
+    assert fragment in result.output
+    assert "unexpected" not in result.output
+    assert "Traceback" not in result.output

@@ -143,3 +143,9 @@ def test_boundaries_grow_under_stored_events_and_aliases(tmp_path):
     with pytest.raises(InputError, match=r"XY0102.*new database"):
         t.init(boundaries_from_files(tmp_path / "shrunk.gpkg", columns=COLUMNS, name="Toy 3"))
     assert len(t.districts()) == 4
+
+
+def test_a_column_mapping_for_no_standard_column_is_refused(tmp_path):
+    """A misspelt standard name would otherwise be ignored without a word."""
+    with pytest.raises(InputError, match="'provnce_code' is not a standard column"):
+        boundaries_from_files(_toy_country(tmp_path), columns={**COLUMNS, "provnce_code": "X"})

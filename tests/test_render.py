@@ -220,3 +220,13 @@ def test_default_span_covers_every_change(bounds, small):
     assert data["t"]["start"] == (first.replace(day=1) - epoch).days
     assert data["t"]["end"] > (last - epoch).days
     assert data["t"]["step"] == "month"
+
+
+def test_one_end_given_outside_the_changes_moves_the_default_other_end(bounds, small):
+    """--start after every change (or --end before them) is not an error: the slider is one day."""
+    epoch = pd.Timestamp("1970-01-01")
+    for kwargs, day in (({"start": "2030-01-01"}, "2030-01-01"), ({"end": "2000-01-01"}, "2000-01-01")):
+        m = render.build_map(bounds.districts, bounds.provinces, small, None, **kwargs)
+        found = re.search(r'id="tracker-data">(.*?)</script>', m.get_root().render())
+        t = json.loads(found.group(1))["t"]
+        assert t["start"] == t["end"] == (pd.Timestamp(day) - epoch).days

@@ -90,3 +90,18 @@ def test_what_we_believed_then_and_what_we_know_now(story):
     early = story.status("2021-08-21", known_on="2021-08-21")
     late = story.status("2021-08-21")
     assert (early[s.STATUS] == s.UNKNOWN).sum() > (late[s.STATUS] == s.UNKNOWN).sum()
+
+
+def test_province_rollup_as_known_on_a_past_day(story, tmp_path):
+    """Kandahar's rural districts were first reported on 6 September: unknown as known on 21 August."""
+    def unknown_in_kandahar(table):
+        rows = table[(table[s.PROVINCE_CODE] == "AF27") & (table["category"] == s.UNKNOWN)]
+        return int(rows["districts"].sum())
+
+    assert unknown_in_kandahar(story.provinces("2021-08-21")) == 0
+    early = story.provinces("2021-08-21", known_on="2021-08-21")
+    assert unknown_in_kandahar(early) > 0
+    out = tmp_path / "rollup.csv"
+    story.export(out, date="2021-08-21", provinces=True, known_on="2021-08-21")
+    exported = pd.read_csv(out, dtype={s.PROVINCE_CODE: str})
+    assert unknown_in_kandahar(exported) == unknown_in_kandahar(early)

@@ -172,8 +172,24 @@ class Tracker:
         store.retract(self.engine, event_id, reason=reason)
 
     def add_alias(self, name: str, district: str, *, province: str | None = None) -> str:
-        """Store ``name`` as the user's spelling of ``district``; returns the district code."""
-        code = self.gazetteer.resolve_district(district, province=province).code
+        """Store ``name`` as the user's spelling of ``district``; returns the district code.
+
+        Refuses a name that is the code of another district, or the official name of another
+        district of the same province: those rules come before aliases, so it would never apply.
+        """
+        target = self.gazetteer.resolve_district(district, province=province)
+        for rule, hits in self.gazetteer.district_rules(str(name).strip()):
+            if rule not in ("code", "exact"):
+                break
+            for other, spelling in hits.items():
+                found = self.gazetteer.district_match(other, rule, spelling)
+                if other != target.code and (rule == "code"
+                                             or found.province_code == target.province_code):
+                    what = "code" if rule == "code" else "official name"
+                    msg = (f"{name!r} is the {what} of {found.label()}, which comes before any "
+                           f"alias; choose another spelling for {target.label()}")
+                    raise InputError(msg)
+        code = target.code
         store.add_alias(self.engine, name, code)
         self.__dict__.pop("gazetteer", None)
         return code

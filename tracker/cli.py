@@ -29,6 +29,8 @@ def handle_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except click.ClickException:  # bad usage: click prints it with the usage line
+            raise
         except TrackerError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -110,6 +112,9 @@ def init(districts, provinces, columns, country, scale, db_url):
     """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
     from tracker.geodata import boundaries_from_files
 
+    if not districts and (provinces or columns or country):
+        msg = "--provinces, --column and --name describe your own boundaries: add --districts FILE"
+        raise click.UsageError(msg)
     t = open_tracker(db_url)
     custom = None
     if districts:

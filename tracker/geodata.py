@@ -99,6 +99,12 @@ def read_boundaries(
     except Exception as exc:  # pyogrio raises several error types for unreadable files
         msg = f"cannot read boundary file {path}: {str(exc).splitlines()[0]}"
         raise InputError(msg) from exc
+    standard = _LEVEL_COLUMNS["district"]
+    for key in columns or {}:
+        if key not in standard:
+            msg = (f"column mapping {key!r} is not a standard column; map one of "
+                   f"{', '.join(standard)} (e.g. district_code=ADM2_PCODE)")
+            raise InputError(msg)
     mapping = {v: k for k, v in (columns or {}).items()}
     gdf = gdf.rename(columns=mapping)
     need = _LEVEL_COLUMNS[level]

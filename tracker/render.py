@@ -31,7 +31,7 @@ from tracker.topology import COORD_SCALE, topology
 
 EPOCH = pd.Timestamp("1970-01-01")
 EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
-STATUS_ORDER = (s.CONTROLLED, s.INFLUENCED, s.CONTESTED, s.DISPUTED, s.UNKNOWN)
+STATUS_ORDER = s.STATUS_ORDER  # the page's STATUS list (tracker_map.js) follows it
 DEFAULT_TITLE = "District control"
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -262,13 +262,16 @@ def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
         msg = "no intervals to take the slider span from; give start= and end="
         raise InputError(msg)
     pad = {s.DAY: pd.Timedelta("7D"), s.WEEK: pd.Timedelta("14D"), s.MONTH: pd.DateOffset(months=1)}
-    if start is None:
+    start_ts = None if start is None else s.as_day(start, name="start")
+    end_ts = None if end is None else s.as_day(end, name="end")
+    if start_ts is None:
         first = changes.min()
         start_ts = {s.DAY: first, s.WEEK: first - pd.Timedelta(days=first.weekday()),
                     s.MONTH: first.replace(day=1)}[step]
-    else:
-        start_ts = s.as_day(start, name="start")
-    end_ts = changes.max() + pad[step] if end is None else s.as_day(end, name="end")
+        if end_ts is not None:  # an end before every change: the slider is that one day
+            start_ts = min(start_ts, end_ts)
+    if end_ts is None:  # likewise a start after every change
+        end_ts = max(changes.max() + pad[step], start_ts)
     if end_ts < start_ts:
         msg = f"end={end_ts.date()} is before start={start_ts.date()}; swap them"
         raise InputError(msg)

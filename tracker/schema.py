@@ -71,6 +71,7 @@ STATUS_SCALES: dict[str, tuple[str, ...]] = {
 DEFAULT_SCALE = "control"
 EVENT_STATUSES = (CONTROLLED, INFLUENCED, CONTESTED)
 DERIVED_STATUSES = (DISPUTED, UNKNOWN)
+STATUS_ORDER = (*EVENT_STATUSES, *DERIVED_STATUSES)  # held first, unknown last
 
 CONFIRMED = "confirmed"
 REPORTED = "reported"
@@ -123,28 +124,6 @@ def split_actors(controller: str) -> list[str]:
 def join_actors(actors: list[str] | tuple[str, ...]) -> str:
     """Canonical controller text for several actors: sorted, unique, joined by ``;``."""
     return ACTOR_SEP.join(sorted({a.strip() for a in actors if a and a.strip()}))
-
-
-def validate_events(events: pd.DataFrame, *, scale: str = DEFAULT_SCALE) -> list[str]:
-    """Problems in an event table, one line each (empty when valid)."""
-    problems: list[str] = []
-    missing = [c for c in (EVENT_ID, DATE, DISTRICT_CODE, CONTROLLER, STATUS, CONFIDENCE)
-               if c not in events.columns]
-    if missing:
-        return [f"missing columns: {', '.join(missing)}"]
-    allowed_status = STATUS_SCALES[scale]
-    for i, row in events.iterrows():
-        if row[STATUS] not in allowed_status:
-            problems.append(f"row {i}: status {row[STATUS]!r} is not one of {allowed_status}")
-        if row[CONFIDENCE] not in CONFIDENCES:
-            problems.append(f"row {i}: confidence {row[CONFIDENCE]!r} is not one of {CONFIDENCES}")
-        if pd.isna(row[DATE]):
-            problems.append(f"row {i}: date is missing")
-        if not str(row[CONTROLLER] or "").strip():
-            problems.append(f"row {i}: controller is empty")
-    dup = events[EVENT_ID][events[EVENT_ID].duplicated()]
-    problems.extend(f"event_id {e!r} appears more than once" for e in dup.unique())
-    return problems
 
 
 def as_day(value: object, *, name: str = "date") -> pd.Timestamp:

@@ -23,8 +23,7 @@ SHARE = "share"
 ROLLUP_COLUMNS = [s.PROVINCE_CODE, s.PROVINCE_NAME, CATEGORY, s.STATUS, s.CONTROLLER, DISTRICTS,
                   AREA_KM2, SHARE]
 _HELD = (s.CONTROLLED, s.INFLUENCED)
-_STATUS_ORDER = {st: i for i, st in enumerate((s.CONTROLLED, s.INFLUENCED, s.CONTESTED, s.DISPUTED,
-                                                s.UNKNOWN))}
+_STATUS_ORDER = {st: i for i, st in enumerate(s.STATUS_ORDER)}
 
 
 def district_areas_km2(districts_gdf: gpd.GeoDataFrame) -> pd.Series:
