@@ -73,6 +73,31 @@ def read_points(conn: Connection) -> pd.DataFrame:
     return _typed_points(pd.DataFrame(conn.execute(select(*cols)).all(), columns=POINT_COLUMNS))
 
 
+def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
+                 end: pd.Timestamp | None = None, known_on: pd.Timestamp | None = None,
+                 all_versions: bool = False) -> pd.DataFrame:
+    """Point events (POINT_COLUMNS) dated ``start``..``end`` (both included), date order.
+
+    Each ACLED event appears once, as its newest version known on ``known_on`` (a version is
+    known from the day of its ACLED ``timestamp``; ``None``: every stored version counts), unless
+    ``all_versions``. The newest version is chosen before the date filter, so an event ACLED
+    moved to another day shows on its new day only.
+    """
+    frame = read_points(conn)
+    if known_on is not None:
+        day = (pd.Timestamp(known_on).normalize() + pd.Timedelta(days=1)).timestamp()
+        frame = frame[frame[TIMESTAMP] < day]
+    if not all_versions:
+        frame = (frame.sort_values([ACLED_ID, TIMESTAMP], kind="stable")
+                 .drop_duplicates(ACLED_ID, keep="last"))
+    if start is not None:
+        frame = frame[frame[s.DATE] >= start]
+    if end is not None:
+        frame = frame[frame[s.DATE] <= end]
+    frame = frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
+    return frame.astype({TIMESTAMP: "int64", FATALITIES: "Int64", GEO_PRECISION: "Int64"})
+
+
 def _typed_points(frame: pd.DataFrame) -> pd.DataFrame:
     frame[s.DATE] = pd.to_datetime(frame[s.DATE]).astype("datetime64[ns]")
     for col in (TIMESTAMP, FATALITIES, GEO_PRECISION, LATITUDE, LONGITUDE):

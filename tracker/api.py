@@ -296,6 +296,30 @@ class Tracker:
         mine["superseded_by"] = mine[s.EVENT_ID].map(superseded_by)
         return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
 
+    def point_events(self, start: str | date | None = None, end: str | date | None = None, *,
+                     known_on: str | date | None = None,
+                     all_versions: bool = False) -> gpd.GeoDataFrame:
+        """ACLED point events (battles, explosions, captures...) dated ``start``..``end``.
+
+        One row per ACLED event: its newest version known on ``known_on`` (every version with
+        ``all_versions``), with district and province names and a point geometry (EPSG:4326).
+        """
+        from tracker import acled_store
+
+        store.require_initialised(self.engine)
+        with self.engine.connect() as conn:
+            frame = acled_store.point_events(
+                conn, start=s.as_day(start, name="start") if start is not None else None,
+                end=s.as_day(end, name="end") if end is not None else None,
+                known_on=s.as_day(known_on, name="known_on") if known_on is not None else None,
+                all_versions=all_versions)
+        names = self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
+                                  s.PROVINCE_NAME]]
+        frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
+        return gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(frame[ingest_acled.LONGITUDE],
+                                               frame[ingest_acled.LATITUDE]), crs="EPSG:4326")
+
     # --- outputs ------------------------------------------------------------------------------
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
