@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from tracker import db, migrate
+from tracker import db, migrate, point_store
 from tracker.cli import main
 
 
@@ -85,3 +87,60 @@ def test_the_newest_revision_matches_the_models(fresh):
             and not (d[0] == "remove_index" and d[1].name.endswith("_geometry"))]
     assert diff == []
     assert migrate.current_revision(fresh.engine) == migrate.head_revision()
+
+
+def test_point_event_rows_move_into_batches_and_back(db_url):
+    """0004 stored one row per point event; 0005 packs them into Parquet batches, losslessly."""
+    engine = db.open_engine(db_url)
+    migrate.upgrade(engine, "0004")
+    fill_foundation(engine)
+    rows = [{"a": "AFG1", "t": 1_629_900_000, "d": dt.date(2021, 8, 20), "f": 3, "n": "=cmd()",
+             "a2": None, "r": dt.datetime(2021, 9, 1, 8)},
+            {"a": "AFG1", "t": 1_630_000_000, "d": dt.date(2021, 8, 21), "f": None, "n": None,
+             "a2": "Civilians (Afghanistan)", "r": dt.datetime(2021, 9, 2, 8)},
+            {"a": "AFG2", "t": 1_629_900_000, "d": dt.date(2021, 8, 22), "f": 0, "n": "ok",
+             "a2": None, "r": dt.datetime(2021, 9, 1, 8)}]
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO point_events (acled_id, timestamp, date, date_precision, event_type,"
+            " sub_event_type, actor1, actor2, fatalities, latitude, longitude, district_code,"
+            " geo_precision, location, source, notes, origin, recorded_at) VALUES"
+            " (:a, :t, :d, 'day', 'Battles', 'Armed clash', 'Taliban', :a2, :f, 34.5, 68.1,"
+            " 'D1', 1, 'Paghman', 'Tolo News', :n, 'acled', :r)"), rows)
+    assert migrate.upgrade(engine) == ("0004", migrate.head_revision())
+    with engine.connect() as conn:
+        batches = conn.execute(text("SELECT rows, first_date, last_date FROM point_batches "
+                                    "ORDER BY id")).all()
+        stored = point_store.read_points(conn)
+    assert [(n, str(a), str(b)) for n, a, b in batches] == [
+        (2, "2021-08-20", "2021-08-22"), (1, "2021-08-21", "2021-08-21")]  # one per import
+    stored = stored.sort_values(["acled_id", "timestamp"]).reset_index(drop=True)
+    assert stored["acled_id"].tolist() == ["AFG1", "AFG1", "AFG2"]
+    assert stored["notes"].tolist() == ["=cmd()", "", "ok"]
+    assert stored["actor2"].tolist() == ["", "Civilians (Afghanistan)", ""]
+    assert stored["fatalities"].tolist()[0] == 3 and pd.isna(stored["fatalities"][1])
+    assert "point_events" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0004")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT acled_id, timestamp, date, fatalities, notes, "
+                                 "recorded_at FROM point_events ORDER BY acled_id, timestamp"))
+        back = [(a, t, str(d), f, n, str(pd.Timestamp(r))) for a, t, d, f, n, r in back]
+    assert back == [("AFG1", 1_629_900_000, "2021-08-20", 3, "=cmd()", "2021-09-01 08:00:00"),
+                    ("AFG1", 1_630_000_000, "2021-08-21", None, None, "2021-09-02 08:00:00"),
+                    ("AFG2", 1_629_900_000, "2021-08-22", 0, "ok", "2021-09-01 08:00:00")]
+    engine.dispose()
+
+
+def test_an_older_schema_gets_a_one_line_upgrade_hint(db_url):
+    engine = db.open_engine(db_url)
+    migrate.upgrade(engine, "0004")
+    fill_foundation(engine)
+    result = CliRunner().invoke(main, ["status", "--date", "2021-08-20", "--db", db_url])
+    assert result.exit_code != 0
+    assert "schema revision 0004" in result.output and "tracker db upgrade" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert CliRunner().invoke(main, ["db", "upgrade", "--db", db_url]).exit_code == 0
+    again = CliRunner().invoke(main, ["status", "--date", "2021-08-20", "--db", db_url])
+    assert again.exit_code == 0, again.output
+    engine.dispose()

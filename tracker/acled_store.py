@@ -1,10 +1,11 @@
 """Bulk reads and writes of ACLED imports: point-event versions, control events, retractions.
 
 Every function takes a :class:`sqlalchemy.Connection` inside a transaction opened by the caller
-(:func:`tracker.db.write_transaction`), so an import lands whole or not at all. Inserts are bulk
-and go to the driver on that same connection: values are built column by column (each distinct
-text or day converted once), then streamed as plain tuples to SQLite's ``executemany`` or
-PostgreSQL's ``COPY``; no ORM objects.
+(:func:`tracker.db.write_transaction`), so an import lands whole or not at all. Point events go
+to :mod:`tracker.point_store` (columnar batches). Control events, sources and retractions are
+bulk inserts on that same connection: values are built column by column (each distinct text or
+day converted once), then streamed as plain tuples to SQLite's ``executemany`` or PostgreSQL's
+``COPY``; no ORM objects.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
+from tracker import point_store, store
 from tracker import schema as s
-from tracker import store
 from tracker.csvfile import RecordLines
 from tracker.db import (
     ControlEvent,
-    PointEvent,
     Retraction,
     Source,
     chunks,
@@ -34,45 +35,23 @@ from tracker.db import (
 )
 from tracker.ingest_acled import (
     ACLED_ID,
-    FATALITIES,
-    GEO_PRECISION,
-    LATITUDE,
-    LONGITUDE,
     ORIGIN,
-    POINT_COLUMNS,
     RECORD,
     TIMESTAMP,
     ParsedAcled,
     VersionPlan,
     arrow_text,
     control_event_id,
+    equal_to_previous,
     plan_versions,
     read_acled,
 )
 from tracker.ingest_csv import RowProblem, raise_problems
 
-CHUNK = 100_000
 # The fields behind tracker.db.content_hash, in its order.
 HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
              s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
 Progress = Callable[[str, int, int], None]
-# point_events columns, in POINT_COLUMNS order (the model's attribute names match them)
-_POINT_ATTRS = [*POINT_COLUMNS, "origin", "recorded_at"]
-# text columns whose values are mostly distinct (not worth dictionary-encoding)
-_UNIQUE_TEXT = (ACLED_ID, s.NOTES)
-
-
-def count_points(conn: Connection) -> int:
-    """Number of stored point-event versions."""
-    return conn.execute(select(func.count()).select_from(PointEvent)).scalar_one()
-
-
-def read_points(conn: Connection) -> pd.DataFrame:
-    """Every stored point-event version (POINT_COLUMNS), dates as day timestamps."""
-    cols = [getattr(PointEvent, c) for c in POINT_COLUMNS]
-    return _typed_points(pd.DataFrame(conn.execute(select(*cols)).all(), columns=POINT_COLUMNS))
-
-
 def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
                  end: pd.Timestamp | None = None, known_on: pd.Timestamp | None = None,
                  all_versions: bool = False) -> pd.DataFrame:
@@ -83,75 +62,27 @@ def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
     ``all_versions``. The newest version is chosen before the date filter, so an event ACLED
     moved to another day shows on its new day only.
     """
-    frame = read_points(conn)
-    if known_on is not None:
-        day = (pd.Timestamp(known_on).normalize() + pd.Timedelta(days=1)).timestamp()
-        frame = frame[frame[TIMESTAMP] < day]
-    if not all_versions:
-        frame = (frame.sort_values([ACLED_ID, TIMESTAMP], kind="stable")
-                 .drop_duplicates(ACLED_ID, keep="last"))
+    table = point_store.read_table(conn, known_on=known_on)
+    if not all_versions and table.num_rows:
+        order = pc.sort_indices(table, sort_keys=[(ACLED_ID, "ascending"),
+                                                  (TIMESTAMP, "ascending")])
+        table = table.take(order)
+        ids = table[ACLED_ID].combine_chunks()
+        last = np.r_[~equal_to_previous(ids), True]  # the newest version of each id
+        table = table.filter(pa.array(last))
+    frame = point_store.to_frame(table)
+    keep = np.ones(len(frame), dtype=bool)
     if start is not None:
-        frame = frame[frame[s.DATE] >= start]
+        keep &= (frame[s.DATE] >= start).to_numpy()
     if end is not None:
-        frame = frame[frame[s.DATE] <= end]
-    frame = frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
-    return frame.astype({TIMESTAMP: "int64", FATALITIES: "Int64", GEO_PRECISION: "Int64"})
-
-
-def _typed_points(frame: pd.DataFrame) -> pd.DataFrame:
-    frame[s.DATE] = pd.to_datetime(frame[s.DATE]).astype("datetime64[ns]")
-    for col in (TIMESTAMP, FATALITIES, GEO_PRECISION, LATITUDE, LONGITUDE):
-        frame[col] = pd.to_numeric(frame[col]).astype("float64")
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].where(frame[col].notna(), "")
-    return frame
+        keep &= (frame[s.DATE] <= end).to_numpy()
+    frame = frame[keep]
+    return frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
 
 
 def _nullable_text(values: np.ndarray) -> list:
     arr = np.asarray(values, dtype=object)
     return np.where(arr == "", None, arr).tolist()
-
-
-def _nullable_int(values: np.ndarray) -> list:
-    arr = np.asarray(values, dtype="float64")
-    missing = np.isnan(arr)
-    if not missing.any():
-        return arr.astype("int64").tolist()
-    out = np.empty(len(arr), dtype=object)
-    out[~missing] = arr[~missing].astype("int64").tolist()
-    return out.tolist()  # None where missing
-
-
-def _nullable_float(values: np.ndarray) -> list:
-    arr = np.asarray(values, dtype="float64")
-    missing = np.isnan(arr)
-    if not missing.any():
-        return arr.tolist()
-    out = arr.astype(object)
-    out[missing] = None
-    return out.tolist()
-
-
-def _text_values(col: pd.Series, *, repeated: bool) -> list:
-    """Python values of a text column for the driver, ``''`` and missing as ``None``.
-
-    ``repeated`` columns (few distinct values: types, actors, sources...) are dictionary-encoded
-    so each distinct value becomes one Python string shared by its rows.
-    """
-    arr = arrow_text(col)
-    if repeated:
-        encoded = arr.dictionary_encode()
-        lookup = np.asarray([*encoded.dictionary.to_pylist(), None], dtype=object)
-        lookup[:-1][lookup[:-1] == ""] = None
-        codes = encoded.indices.fill_null(len(lookup) - 1).to_numpy(zero_copy_only=False)
-        return lookup[codes].tolist()
-    out = arr.to_numpy(zero_copy_only=False)
-    empty = pc.fill_null(pc.equal(arr, ""), True).to_numpy(zero_copy_only=False)
-    if empty.any():
-        out = out.copy()
-        out[empty] = None
-    return out.tolist()
 
 
 def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple]) -> None:
@@ -197,60 +128,6 @@ def _days(values, *, sqlite: bool) -> list:
     lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
     table = np.asarray([*lookup, None], dtype=object)
     return table[codes].tolist()
-
-
-def insert_points(conn: Connection, points: pd.DataFrame, *,
-                  progress: Progress | None = None) -> int:
-    """Append point-event versions (POINT_COLUMNS); returns the number written.
-
-    A bulk import larger than the table drops its indexes and rebuilds them after the inserts
-    (one sort instead of a million random index updates), inside the same transaction. Rows go
-    to the driver as streamed tuples (SQLite ``executemany``, PostgreSQL ``COPY``).
-    """
-    n = len(points)
-    if not n:
-        return 0
-    sqlite = conn.dialect.name == "sqlite"
-    table = PointEvent.__table__
-    rebuild = n >= 50_000 and n > count_points(conn)
-    if rebuild:
-        for index in table.indexes:
-            index.drop(conn)
-    if sqlite:
-        conn.exec_driver_sql("PRAGMA cache_size = -262144")
-    now = utcnow()
-    for start in range(0, n, CHUNK):
-        part = points.iloc[start: start + CHUNK]
-        _stream_rows(conn, table, _POINT_ATTRS,
-                     zip(*_point_columns(part, now, sqlite=sqlite), strict=True))
-        if progress:
-            progress("storing", min(start + CHUNK, n), n)
-    if rebuild:
-        if progress:
-            progress("indexing", 0, 1)
-        for index in table.indexes:
-            index.create(conn)
-    return n
-
-
-def _point_columns(points: pd.DataFrame, now, *, sqlite: bool) -> list[list]:
-    """Driver-ready values (``_POINT_ATTRS`` order) of a chunk of point events, column by column."""
-    n = len(points)
-    columns = {ACLED_ID: _text_values(points[ACLED_ID], repeated=False),
-               TIMESTAMP: points[TIMESTAMP].to_numpy(dtype="int64").tolist(),
-               s.DATE: _days(points[s.DATE], sqlite=sqlite)}
-    for col in POINT_COLUMNS:
-        if col in columns:
-            continue
-        if col in (FATALITIES, GEO_PRECISION):
-            columns[col] = _nullable_int(points[col].to_numpy(dtype="float64"))
-        elif col in (LATITUDE, LONGITUDE):
-            columns[col] = _nullable_float(points[col].to_numpy(dtype="float64"))
-        else:
-            columns[col] = _text_values(points[col], repeated=col not in _UNIQUE_TEXT)
-    columns["origin"] = [ORIGIN] * n
-    columns["recorded_at"] = [str(now) if sqlite else now] * n
-    return [columns[c] for c in _POINT_ATTRS]
 
 
 def _plain_text(col: pd.Series) -> np.ndarray:
@@ -358,7 +235,7 @@ def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) ->
     return len(rows)
 
 
-def write_plan(conn: Connection, plan: VersionPlan, *,
+def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
                progress: Progress | None = None) -> tuple[int, int, int]:
     """Write what :func:`tracker.ingest_acled.plan_versions` decided.
 
@@ -366,7 +243,7 @@ def write_plan(conn: Connection, plan: VersionPlan, *,
     """
     control = insert_control_events(conn, plan.control)
     retracted = insert_retractions(conn, plan.retract)
-    points = insert_points(conn, plan.points, progress=progress)
+    points = point_store.write_points(conn, plan.points, file_name=file_name, progress=progress)
     return control, points, retracted
 
 
@@ -396,17 +273,13 @@ def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[
             zip(lines, head["column"], head["value"], head["why"], strict=True)]
 
 
-def _stored_versions(conn: Connection, ids: np.ndarray) -> pd.DataFrame:
-    if not count_points(conn):
-        return pd.DataFrame(columns=POINT_COLUMNS)
-    unique = pd.unique(ids)
-    if len(unique) > 50_000:
-        return read_points(conn)
-    cols = [getattr(PointEvent, c) for c in POINT_COLUMNS]
-    rows = []
-    for part in chunks(list(unique), 900):
-        rows.extend(conn.execute(select(*cols).where(PointEvent.acled_id.in_(part))).all())
-    return _typed_points(pd.DataFrame(rows, columns=POINT_COLUMNS))
+def _stored_versions(conn: Connection, ids: pd.Series) -> pd.DataFrame:
+    """The stored versions (POINT_COLUMNS) of the ACLED events ``ids``."""
+    keys = point_store.read_table(conn, [ACLED_ID])
+    mine = pc.is_in(keys[ACLED_ID], value_set=pc.unique(arrow_text(ids)))
+    if not keys.num_rows or not pc.any(mine).as_py():
+        return point_store.to_frame(point_store.POINT_SCHEMA.empty_table())
+    return point_store.to_frame(point_store.read_table(conn).filter(mine))
 
 
 def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gazetteer, *,
@@ -426,7 +299,7 @@ def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gaze
     with write_transaction(engine) as conn:
         if progress:
             progress("planning", 0, 1)
-        stored = _stored_versions(conn, parsed.points[ACLED_ID].to_numpy())
+        stored = _stored_versions(conn, parsed.points[ACLED_ID])
         plan = plan_versions(parsed.points, stored)
         problems = pd.concat([parsed.problems, plan.problems], ignore_index=True)
         if len(problems) and parsed.lines is None:
@@ -434,8 +307,8 @@ def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gaze
         if len(plan.problems) and not skip_bad:
             raise_problems(path, _row_problems(plan.problems, parsed, limit),
                            total=len(plan.problems))
-        result.added, result.points_added, result.retracted = write_plan(conn, plan,
-                                                                         progress=progress)
+        result.added, result.points_added, result.retracted = write_plan(
+            conn, plan, file_name=str(path), progress=progress)
     result.skipped, result.stale = plan.skipped, plan.stale
     result.n_problems = len(problems)
     if len(problems):

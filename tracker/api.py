@@ -297,22 +297,31 @@ class Tracker:
         return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
 
     def point_events(self, start: str | date | None = None, end: str | date | None = None, *,
-                     known_on: str | date | None = None,
+                     known_on: str | date | None = None, district: str | None = None,
+                     province: str | None = None, event_type: str | None = None,
                      all_versions: bool = False) -> gpd.GeoDataFrame:
         """ACLED point events (battles, explosions, captures...) dated ``start``..``end``.
 
         One row per ACLED event: its newest version known on ``known_on`` (every version with
         ``all_versions``), with district and province names and a point geometry (EPSG:4326).
+        ``district`` (any spelling :meth:`resolve` knows, ``province`` to tell apart districts of
+        one name) and ``event_type`` (ACLED's, any case) narrow the rows.
         """
         from tracker import acled_store
 
         store.require_initialised(self.engine)
+        code = self.resolve(district, province=province).code if district else None
         with self.engine.connect() as conn:
             frame = acled_store.point_events(
                 conn, start=s.as_day(start, name="start") if start is not None else None,
                 end=s.as_day(end, name="end") if end is not None else None,
                 known_on=s.as_day(known_on, name="known_on") if known_on is not None else None,
                 all_versions=all_versions)
+        if code is not None:
+            frame = frame[frame[s.DISTRICT_CODE] == code]
+        if event_type:
+            wanted = event_type.strip().casefold()
+            frame = frame[frame[ingest_acled.EVENT_TYPE].str.casefold() == wanted]
         names = self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
                                   s.PROVINCE_NAME]]
         frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
@@ -320,12 +329,25 @@ class Tracker:
             frame, geometry=gpd.points_from_xy(frame[ingest_acled.LONGITUDE],
                                                frame[ingest_acled.LATITUDE]), crs="EPSG:4326")
 
+    def count_point_events(self) -> int:
+        """Number of stored point-event versions."""
+        from tracker import point_store
+
+        store.require_initialised(self.engine)
+        with self.engine.connect() as conn:
+            return point_store.count_points(conn)
+
     # --- outputs ------------------------------------------------------------------------------
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
-            diff: tuple[str | date, str | date] | None = None, title: str | None = None):
-        """A time-sliced folium map of control (one self-contained page when ``offline``)."""
-        from tracker import render
+            diff: tuple[str | date, str | date] | None = None, title: str | None = None,
+            points: bool = False, points_window: int = 7):
+        """A time-sliced folium map of control (one self-contained page when ``offline``).
+
+        ``points`` adds the switchable layer "ACLED events": at each slider date, the ACLED point
+        events of the ``points_window`` days ending on it (see :func:`tracker.render.build_map`).
+        """
+        from tracker import render, render_points
 
         store.require_initialised(self.engine)
         conf = store.settings(self.engine)
@@ -333,6 +355,11 @@ class Tracker:
         if events.empty:
             msg = f"no events in {self.url}; import some with `tracker import FILE` first"
             raise NotFoundError(msg)
+        shown = None
+        if points:  # the events some slider date shows: from window - 1 days before the start
+            lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
+            shown = self.point_events(s.as_day(start, name="start") - lead if start else None,
+                                      s.as_day(end, name="end") if end else None)
         return render.build_map(
             self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
             start=s.as_day(start, name="start") if start else None,
@@ -341,11 +368,14 @@ class Tracker:
             diff=(s.as_day(diff[0], name="diff from"), s.as_day(diff[1], name="diff to"))
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
-            credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""))
+            credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
+            points=shown, points_window=points_window)
 
     def export(self, out: str | Path, *, fmt: str | None = None, date: str | date | None = None,
                intervals: bool = False, events: bool = False, provinces: bool = False,
-               known_on: str | date | None = None, raw_csv: bool = False) -> list[Path]:
+               points: bool = False, start: str | date | None = None,
+               end: str | date | None = None, known_on: str | date | None = None,
+               raw_csv: bool = False) -> list[Path]:
         """Write tables for GIS and statistics tools; returns the files written.
 
         Parameters
@@ -360,8 +390,13 @@ class Tracker:
         intervals, events
             Layers ``intervals`` (control intervals) and ``events`` (every event, with source,
             retraction and supersedes). Several layers need ``fmt="gpkg"``.
+        points
+            Layer ``point_events``: the ACLED point events (see :meth:`point_events`), EPSG:4326
+            points; in CSV their ``latitude``/``longitude`` columns.
+        start, end
+            With ``points``: only point events dated ``start``..``end`` (both included).
         known_on
-            State and intervals as known at the end of this day.
+            State, intervals and point events as known at the end of this day.
         raw_csv
             Do not neutralise CSV cells that spreadsheets would run as formulas.
         """
@@ -369,6 +404,13 @@ class Tracker:
 
         if provinces and date is None:
             msg = "provinces=True needs a date: the roll-up is of one day (--provinces --date D)"
+            raise InputError(msg)
+        if not points and (start is not None or end is not None):
+            msg = "start/end (--from/--to) date the point events: add points=True (--points)"
+            raise InputError(msg)
+        if start is not None and end is not None and (
+                s.as_day(end, name="end") < s.as_day(start, name="start")):
+            msg = f"end={end} is before start={start}; give the earlier day first"
             raise InputError(msg)
         store.require_initialised(self.engine)
         districts = self.districts()
@@ -391,6 +433,11 @@ class Tracker:
             ev = self.events()
             tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")
             what["events"] = "every stored event with source, retraction and supersedes"
+        if points:
+            found = self.point_events(start, end, known_on=known_on)
+            tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, fmt))
+            what[ex.POINTS_LAYER] = ex.points_description(start=start, end=end,
+                                                          known_on=known_on)
         conf = store.settings(self.engine)
         return ex.write_tables(tables, out, fmt=fmt, credit=conf.get("credit", ""),
                                use_limitation=conf.get("use_limitation", ""), descriptions=what,

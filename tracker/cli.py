@@ -13,13 +13,16 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from tracker import ingest_acled as acled
 from tracker import schema as s
-from tracker._errors import TrackerError
+from tracker._errors import InputError, TrackerError
 from tracker.api import Tracker, connect
 
 STATE_COLUMNS = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
                  s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION, s.SOURCE,
                  s.SOURCE_URL, s.EVENT_IDS, s.CLAIMS]
+POINT_TABLE_COLUMNS = [s.DATE, acled.EVENT_TYPE, acled.SUB_EVENT_TYPE, acled.ACTOR1, acled.ACTOR2,
+                       acled.FATALITIES, s.DISTRICT_NAME, s.PROVINCE_NAME, acled.ACLED_ID]
 
 
 def handle_errors(func):
@@ -63,6 +66,8 @@ def echo_table(df: pd.DataFrame, fmt: str) -> None:
     for col in df.columns:
         if pd.api.types.is_datetime64_any_dtype(df[col]):
             df[col] = df[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_extension_array_dtype(df[col]) and df[col].isna().any():
+            df[col] = df[col].astype(object)  # e.g. Int64 with gaps: fillna("") below needs it
     if fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     elif fmt == "json":
@@ -180,6 +185,55 @@ def history(district, province, fmt, db_url):
             s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.RETRACTED_AT, s.RETRACTION_REASON,
             "superseded_by", s.NOTES]
     echo_table(df[cols], fmt)
+
+
+@main.command("points")
+@click.option("--from", "start", default=None, help="First event date YYYY-MM-DD.")
+@click.option("--to", "end", default=None, help="Last event date YYYY-MM-DD.")
+@click.option("--known-on", default=None,
+              help="Each event as ACLED had it on this date (YYYY-MM-DD).")
+@click.option("--district", default=None,
+              help="Only events in this district (any spelling `tracker resolve` knows).")
+@click.option("--province", default=None,
+              help="With --district: its province, to tell apart districts of one name.")
+@click.option("--type", "event_type", default=None,
+              help="Only this ACLED event type, e.g. Battles (any case).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="table: the main columns; csv: every column but geometry.")
+@db_option
+@handle_errors
+def points_(start, end, known_on, district, province, event_type, fmt, db_url):
+    """ACLED point events (battles, explosions, captures...) in date order, newest versions."""
+    if province and not district:
+        msg = "--province tells apart districts of one name: add --district NAME"
+        raise click.UsageError(msg)
+    days = {name: s.as_day(value, name=name)
+            for name, value in (("--from", start), ("--to", end), ("--known-on", known_on))
+            if value is not None}
+    if start is not None and end is not None and days["--to"] < days["--from"]:
+        msg = f"--to {end} is before --from {start}; give the earlier day first"
+        raise InputError(msg)
+    t = open_tracker(db_url)
+    found = t.point_events(start, end, known_on=known_on, district=district, province=province,
+                           event_type=event_type)
+    if not found.empty:
+        table = pd.DataFrame(found.drop(columns=found.geometry.name))
+        echo_table(table if fmt == "csv" else table[POINT_TABLE_COLUMNS], fmt)
+        return
+    stored = t.count_point_events()
+    if not stored:
+        click.echo(f"no ACLED point events in {t.url}; import an ACLED export with "
+                   f"`tracker import FILE`", err=True)
+        return
+    place = t.resolve(district, province=province) if district else None
+    types = sorted(set(t.point_events()[acled.EVENT_TYPE])) if event_type else []
+    asked = [f"dated {start} to {end}" if start and end else f"dated from {start}" if start
+             else f"dated up to {end}" if end else "",
+             f"as known on {known_on}" if known_on else "",
+             f"in {place.name}, {place.province_name} ({place.code})" if place else "",
+             f"of type {event_type!r} (stored types: {', '.join(types)})" if event_type else ""]
+    click.echo(f"no point events {' '.join(a for a in asked if a)} among the {stored} "
+               f"stored versions in {t.url}", err=True)
 
 
 @main.command()
@@ -317,13 +371,18 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
 @click.option("--tiles", is_flag=True, help="Add a switchable OpenStreetMap base layer.")
 @click.option("--diff", nargs=2, default=None, metavar="D1 D2",
               help="Outline districts whose control changed between D1 and D2.")
+@click.option("--points", is_flag=True,
+              help="Add a switchable layer of the ACLED events (battles, explosions...) imported.")
+@click.option("--points-window", type=click.IntRange(min=1), default=7, show_default=True,
+              metavar="DAYS", help="With --points: days of events shown at each slider date.")
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, out, db_url):
+def map_(start, end, step, offline, tiles, diff, points, points_window, out, db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
-               tiles=tiles, diff=tuple(diff) if diff else None)
+               tiles=tiles, diff=tuple(diff) if diff else None, points=points,
+               points_window=points_window)
 
 
 @main.command()
@@ -348,17 +407,25 @@ def demo(out, db_url):
 @click.option("--intervals", is_flag=True, help="The control intervals of every district.")
 @click.option("--events", is_flag=True, help="Every event with its source and history.")
 @click.option("--provinces", is_flag=True, help="With --date: the province roll-up instead.")
-@click.option("--known-on", default=None, help="State and intervals as known on this date.")
+@click.option("--points", is_flag=True,
+              help="The ACLED point events (battles, explosions...), one per event; layer "
+                   "point_events (with other layers: GeoPackage only).")
+@click.option("--from", "start", default=None, help="With --points: first event date YYYY-MM-DD.")
+@click.option("--to", "end", default=None, help="With --points: last event date YYYY-MM-DD.")
+@click.option("--known-on", default=None,
+              help="State, intervals and point events as known on this date.")
 @click.option("--raw-csv", is_flag=True,
               help="Keep CSV cells starting with = + - @ as they are (by default they get a "
                    "leading ' so spreadsheets do not run them as formulas).")
 @db_option
 @handle_errors
-def export_(out, fmt, day, intervals, events, provinces, known_on, raw_csv, db_url):
-    """Export state, intervals or events as CSV, GeoJSON, GeoPackage or GeoParquet."""
+def export_(out, fmt, day, intervals, events, provinces, points, start, end, known_on, raw_csv,
+            db_url):
+    """Export state, intervals, events or point events as CSV, GeoJSON, GeoPackage or GeoParquet."""
     written = open_tracker(db_url).export(out, fmt=fmt, date=day, intervals=intervals,
-                                          events=events, provinces=provinces,
-                                          known_on=known_on, raw_csv=raw_csv)
+                                          events=events, provinces=provinces, points=points,
+                                          start=start, end=end, known_on=known_on,
+                                          raw_csv=raw_csv)
     for path in written:
         click.echo(f"wrote {path}")
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -160,34 +159,23 @@ class ActorAlias(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
-class PointEvent(Base):
-    """One version of an ACLED event (battle, explosion, capture...) as a point; never updated.
+class PointBatch(Base):
+    """A batch of point events (ACLED row versions) as Parquet bytes; never updated.
 
-    ACLED updates events under the same id with a newer ``timestamp``: each version is a row.
+    See :mod:`tracker.point_store`: one row per at most 250,000 point events of one import.
     """
 
-    __tablename__ = "point_events"
-    __table_args__ = (Index("uq_point_version", "acled_id", "timestamp", unique=True),
-                      Index("ix_point_events_date", "date"))
+    __tablename__ = "point_batches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    acled_id: Mapped[str] = mapped_column(String(100))
-    timestamp: Mapped[int] = mapped_column(BigInteger)
-    date: Mapped[date] = mapped_column(Date)
-    date_precision: Mapped[str] = mapped_column(String(10))
-    event_type: Mapped[str] = mapped_column(String(100))
-    sub_event_type: Mapped[str] = mapped_column(String(100))
-    actor1: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    actor2: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    fatalities: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
-    geo_precision: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    source: Mapped[str | None] = mapped_column(Text, nullable=True)
-    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
-    origin: Mapped[str] = mapped_column(String(40), default="acled")
+    origin: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(300))
+    rows: Mapped[int] = mapped_column(Integer)
+    first_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date] = mapped_column(Date)
+    first_timestamp: Mapped[int] = mapped_column(BigInteger)
+    last_timestamp: Mapped[int] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Setting(Base):

@@ -12,6 +12,9 @@ date-times.
 CSV cells that a spreadsheet would run as a formula (text beginning with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return, after OWASP's CSV-injection advice) are prefixed with a single quote
 unless ``raw_csv=True``.
+
+ACLED point events (layer ``point_events``, see :func:`points_table`) keep their own ``latitude``
+and ``longitude`` columns in CSV; their description credits ACLED besides the boundaries.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LON, LAT = "lon", "lat"  # representative point of a district in CSV (no polygons in CSV)
 CREDITS_SUFFIX = ".credits.txt"
 GENERATOR = "conflict-tracker"
+POINTS_LAYER = "point_events"
+ACLED_CREDIT = ("ACLED, Armed Conflict Location & Event Data Project (acleddata.com); "
+                "use under ACLED's terms of use and attribution policy")
 
 
 def format_for(path: str | Path, fmt: str | None) -> str:
@@ -66,6 +72,28 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 out[col] = values.astype(object).where(~risky, "'" + text)
     return out
+
+
+def points_table(points: pd.DataFrame, *, fmt: str) -> pd.DataFrame:
+    """Point events as :func:`write_tables` writes them in ``fmt``.
+
+    A GeoDataFrame of points keeps its geometry, except in CSV, where the table's own latitude
+    and longitude columns stand for it (no ``lon``/``lat`` representative point is added).
+    """
+    if fmt == CSV and isinstance(points, gpd.GeoDataFrame):
+        return pd.DataFrame(points.drop(columns=points.geometry.name))
+    return points
+
+
+def points_description(*, start: object = None, end: object = None,
+                       known_on: object = None) -> str:
+    """One line saying what a ``point_events`` layer holds, with ACLED's credit."""
+    dated = (f" dated {start} to {end}" if start is not None and end is not None
+             else f" dated from {start}" if start is not None
+             else f" dated up to {end}" if end is not None else "")
+    known = f" as known on {known_on}" if known_on is not None else ""
+    return (f"ACLED point events{dated}, one row per event (its newest version{known}), "
+            f"EPSG:4326 points. Event data: {ACLED_CREDIT}")
 
 
 def credits_text(*, credit: str, use_limitation: str, layers: Mapping[str, str]) -> str:
@@ -102,7 +130,8 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path, *, fmt: s
     """
     fmt = format_for(path, fmt)
     if not tables:
-        msg = "nothing to export: ask for --date D, --intervals, --events or --provinces --date D"
+        msg = ("nothing to export: ask for --date D, --intervals, --events, --points or "
+               "--provinces --date D")
         raise InputError(msg)
     if len(tables) > 1 and fmt != GPKG:
         msg = (f"--format {fmt} holds one table but {len(tables)} were asked "

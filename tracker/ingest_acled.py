@@ -680,7 +680,7 @@ def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
     terr = fresh[TERRITORIAL_FLAG].to_numpy(dtype=bool)[order]
     p_ts, p_terr = prev_ts[~stale][order], prev_terr[~stale][order]
     if len(fresh) > 1:
-        same_id = np.r_[False, _equal_to_previous(ids)]
+        same_id = np.r_[False, equal_to_previous(ids)]
         p_ts = np.where(same_id, np.r_[np.nan, ts[:-1]], p_ts)
         p_terr = np.where(same_id, np.r_[False, terr[:-1]], p_terr)
     has_prev = p_terr & ~np.isnan(p_ts.astype("float64"))
@@ -716,7 +716,7 @@ def _key_order(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
                                              ("ts", "ascending")]).to_numpy()
 
 
-def _equal_to_previous(values: pa.Array) -> np.ndarray:
+def equal_to_previous(values: pa.Array) -> np.ndarray:
     """``values[i] == values[i - 1]`` for i >= 1 (length n - 1)."""
     n = len(values)
     if n < 2:
@@ -729,7 +729,7 @@ def _same_key_as_next(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
     """In (id, timestamp) order: whether each row has the same key as the row after it."""
     order = _key_order(ids, stamps)
     sorted_ts = np.asarray(stamps, dtype="float64")[order]
-    return _equal_to_previous(arrow_text(ids).take(order)) & (sorted_ts[1:] == sorted_ts[:-1])
+    return equal_to_previous(arrow_text(ids).take(order)) & (sorted_ts[1:] == sorted_ts[:-1])
 
 
 def _canonical(col: pd.Series) -> np.ndarray:

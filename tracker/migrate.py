@@ -7,6 +7,7 @@ serialised, and a failed upgrade changes nothing where the backend has transacti
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 
 from alembic import command
@@ -30,6 +31,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     """The newest revision shipped with this version of the tracker."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -27,6 +27,7 @@ from branca.element import Element, MacroElement
 
 from tracker import schema as s
 from tracker._errors import InputError
+from tracker.render_points import DEFAULT_WINDOW, POINTS_ID, points_payload
 from tracker.topology import COORD_SCALE, topology
 
 EPOCH = pd.Timestamp("1970-01-01")
@@ -72,17 +73,23 @@ class _TrackerLayer(MacroElement):
     again, and data from outside must never be read as a template.
     """
 
-    def __init__(self, payload: str) -> None:
+    def __init__(self, payload: str, points: str | None = None) -> None:
         super().__init__()
         self._name = "TrackerLayer"
         self._id = "data"
         self.payload = payload
+        self.points = points
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
         data = f'<script type="application/json" id="{DATA_ID}">{self.payload}</script>'
         root.html.add_child(_Raw(data, name="tracker_data"), name="tracker_data")
-        call = f'window.trackerMap = TrackerMapApp.create({self._parent.get_name()}, "{DATA_ID}");'
+        call = f'TrackerMapApp.create({self._parent.get_name()}, "{DATA_ID}")'
+        if self.points is not None:
+            data = f'<script type="application/json" id="{POINTS_ID}">{self.points}</script>'
+            root.html.add_child(_Raw(data, name="tracker_points"), name="tracker_points")
+            call = f'TrackerPoints.attach({call}, "{POINTS_ID}")'
+        call = f"window.trackerMap = {call};"
         root.script.add_child(_Raw(call, name="tracker_call"), name=self.get_name())
 
 
@@ -113,6 +120,8 @@ def build_map(
     tiles: bool = False,
     diff: tuple[Any, Any] | None = None,
     actor_colors: dict[str, str] | None = None,
+    points: pd.DataFrame | None = None,
+    points_window: int = DEFAULT_WINDOW,
 ) -> TrackerMap:
     """Build the time-sliced control map.
 
@@ -138,6 +147,13 @@ def build_map(
         Two dates: outline and list the districts whose control changed between them.
     actor_colors
         Actor name -> ``#rrggbb`` colour, overriding the defaults.
+    points
+        ACLED point events (:meth:`tracker.api.Tracker.point_events`): a switchable layer "ACLED
+        events" showing at each slider date D the events dated D - points_window + 1 .. D (see
+        :mod:`tracker.render_points`); ``None`` for none. More than
+        ``render_points.MAX_POINTS`` in the span is an :class:`InputError`.
+    points_window
+        Days of events shown at each slider date.
 
     Returns
     -------
@@ -154,6 +170,9 @@ def build_map(
     diff_days = None
     if diff is not None:
         diff_days = [_day(s.as_day(d, name=f"diff[{i}]")) for i, d in enumerate(diff)]
+    points_json = None
+    if points is not None:
+        points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     payload = _payload(districts, provinces, intervals, events, actor_colors)
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
@@ -167,9 +186,9 @@ def build_map(
                    control_scale=False)
     root = m.get_root()
     root.title = html.escape(title)
-    for name, text in _page_assets(offline=offline):
+    for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
-    m.add_child(_TrackerLayer(safe_json(payload)), name="tracker_data")
+    m.add_child(_TrackerLayer(safe_json(payload), points_json), name="tracker_data")
     return m
 
 
@@ -412,8 +431,9 @@ def _label_point(geom: Any) -> list[float]:
 
 
 # --- page assets
-def _page_assets(*, offline: bool) -> list[tuple[str, str]]:
-    """Leaflet (inlined from the installed xstatic-leaflet, or linked) and our own JS and CSS."""
+def _page_assets(*, offline: bool, points: bool = False) -> list[tuple[str, str]]:
+    """Leaflet (inlined from the installed xstatic-leaflet, or linked) and our own JS and CSS
+    (with ``points``, also the ACLED events layer's)."""
     import xstatic.pkg.leaflet as xleaflet
 
     ours = resources.files("tracker") / _ASSETS
@@ -433,8 +453,13 @@ def _page_assets(*, offline: bool) -> list[tuple[str, str]]:
         css_url, js_url = (LEAFLET_CDN.format(version=v, ext=e) for e in ("css", "js"))
         leaflet = [("leaflet_css", f'<link rel="stylesheet" href="{css_url}"/>'),
                    ("leaflet_js", f'<script src="{js_url}"></script>')]
-    return [*leaflet, ("tracker_css", f"<style>{own_css}</style>"),
-            ("tracker_js", _script(own_js))]
+    out = [*leaflet, ("tracker_css", f"<style>{own_css}</style>"), ("tracker_js", _script(own_js))]
+    if points:
+        for name in ("tracker_points.css", "tracker_points.js"):
+            text = (ours / name).read_text(encoding="utf-8")
+            out.append((name.replace(".", "_"),
+                        f"<style>{text}</style>" if name.endswith(".css") else _script(text)))
+    return out
 
 
 def _script(js: str) -> str:

@@ -10,10 +10,20 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, bindparam, func, insert, select, tuple_, type_coerce
+from sqlalchemy import (
+    Engine,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import queries, timeline
+from tracker import point_store, queries, timeline
 from tracker import schema as s
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.db import (
@@ -21,7 +31,6 @@ from tracker.db import (
     Alias,
     ControlEvent,
     District,
-    PointEvent,
     Province,
     Retraction,
     Source,
@@ -48,8 +57,9 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         if old_codes == new_codes:
             return False
         used: set[str] = set()
-        for model in (ControlEvent, PointEvent, Alias):  # every table that names a district
+        for model in (ControlEvent, Alias):  # every table that names a district
             used.update(conn.execute(select(model.district_code).distinct()).scalars())
+        used.update(point_store.district_codes(conn))
         if used - new_codes:
             sample = ", ".join(sorted(used - new_codes)[:3])
             msg = (f"cannot replace boundaries: events or aliases refer to district codes missing "
@@ -376,4 +386,21 @@ def require_initialised(engine: Engine) -> None:
         raise DatabaseError(msg) from exc
     if not ok:
         msg = f"database {engine.url!r} is not initialised; run `tracker init` first"
+        raise DatabaseError(msg)
+    _require_current_schema(engine)
+
+
+def _require_current_schema(engine: Engine) -> None:
+    """Raise a clear error when the database's schema is older (or newer) than this tracker's."""
+    from tracker import migrate
+
+    with engine.connect() as conn:
+        try:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            revision = None
+    if revision != migrate.head_revision():
+        msg = (f"database {engine.url!r} has schema revision {revision or 'none'} but this "
+               f"tracker needs {migrate.head_revision()}; run `tracker db upgrade` (it keeps "
+               f"the data)")
         raise DatabaseError(msg)

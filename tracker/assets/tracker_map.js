@@ -926,12 +926,14 @@
       ["contested", "disputed", "unknown"].forEach(function (k) { legendRows[k].textContent = String(counts[k]); });
       if (map.hasLayer(rollupLayer)) { updateRollup(); }
       if (popupOf >= 0 && map.hasLayer(popup)) { popup.update(); }
+      dateListeners.forEach(function (listener) { listener(isoDay(day)); });
       clearTimeout(hashTimer);
       hashTimer = setTimeout(function () {
         try { window.history.replaceState(null, "", "#" + isoDay(cur)); } catch (e) { /* file:// may refuse */ }
       }, 400);
     }
     var hashTimer = null;
+    var dateListeners = []; // overlays that follow the slider (api.onDate)
     map.on("overlayadd", function (e) { if (e.layer === rollupLayer) { updateRollup(); } });
 
     var timer = null;
@@ -976,6 +978,7 @@
     var api = {
       setDate: function (text) { show(parseDay(text)); return isoDay(cur); },
       date: function () { return isoDay(cur); },
+      onDate: function (listener) { dateListeners.push(listener); listener(isoDay(cur)); },
       dates: function () { return days.map(isoDay); },
       controllerOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : controllerAt(i, rows[i]); },
       statusOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : statusAt(i, rows[i]); },
