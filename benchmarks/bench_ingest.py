@@ -8,8 +8,10 @@ point events. Then, in the same run and on the same file, each in a fresh proces
 * floor: ``pandas.read_csv`` + geopandas ``sjoin`` to the districts + ``DataFrame.to_sql`` into a
   fresh SQLite file (no validation, no history);
 * ours: ``Tracker.import_file`` into a fresh, initialised SQLite database (parse, validate dates and
-  values, locate, check admin names, plan versions, store control and point events in one
-  transaction).
+  values, locate, check admin names, plan versions, store control events and the point-event
+  batches in one transaction);
+* again: the same file imported once more into that filled database (every row compared with
+  its stored version; nothing added), as when a user re-imports an export.
 
 Prints rows/s, the ratio ours/floor (target <= 1.5), the peak memory of the import process
 (``resource.getrusage``; target < 2 GB), the CPU seconds of each stage next to its wall-clock
@@ -150,16 +152,26 @@ def ours(path: Path, db: Path) -> tuple[float, float, object]:
     return time.perf_counter() - t0, _cpu_seconds() - cpu0, report
 
 
+def again(path: Path, db: Path) -> tuple[float, float, object]:
+    """The same import into the database :func:`ours` filled."""
+    t = tracker.connect(f"sqlite:///{db}")
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
+    report = t.import_file(path)
+    return time.perf_counter() - t0, _cpu_seconds() - cpu0, report
+
+
 def run_stage(stage: str, path: Path, db: Path) -> None:
     """One measured stage in this (fresh) process; prints a JSON line."""
-    db.unlink(missing_ok=True)
+    if stage != "again":
+        db.unlink(missing_ok=True)
     if stage == "floor":
         seconds, cpu = floor(path, db, default_boundaries().districts)
         extra = {}
     else:
-        seconds, cpu, report = ours(path, db)
+        seconds, cpu, report = (ours if stage == "ours" else again)(path, db)
         extra = {"added": report.added, "points": report.points_added,
-                 "warnings": len(report.warnings), "rejected": report.rejected}
+                 "skipped": report.skipped, "warnings": len(report.warnings),
+                 "rejected": report.rejected}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, **extra}))
 
@@ -175,7 +187,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, default=None,
                         help="Folder to keep the files in (an acled.csv there is reused).")
-    parser.add_argument("--stage", choices=["floor", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=["floor", "ours", "again"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -194,6 +206,7 @@ def main() -> None:
         load_before = os.getloadavg()
         base = measure("floor", path, folder / "floor.db")
         mine = measure("ours", path, folder / "ours.db")
+        redo = measure("again", path, folder / "ours.db")
         load_after = os.getloadavg()
         print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s "
               f"(CPU {base['cpu']:.2f} s), peak {base['peak_mb']:,.0f} MB")
@@ -202,6 +215,10 @@ def main() -> None:
               f"peak {mine['peak_mb']:,.0f} MB; control events {mine['added']:,}, "
               f"point events {mine['points']:,}, warnings {mine['warnings']}, "
               f"rejected {mine['rejected']}")
+        print(f"again (same file, filled database):  {redo['seconds']:.2f} s "
+              f"(CPU {redo['cpu']:.2f} s), peak {redo['peak_mb']:,.0f} MB; added "
+              f"{redo['added']:,} control and {redo['points']:,} point events, "
+              f"{redo['skipped']:,} rows already stored")
         print(f"rows/s: {args.rows / mine['seconds']:,.0f} (target >= 100,000)")
         print(f"ratio ours/floor: {mine['seconds'] / base['seconds']:.2f} (target <= 1.5)")
         print(f"peak memory of the import process: {mine['peak_mb']:,.0f} MB "

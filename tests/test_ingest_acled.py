@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from tracker import schema as s
 from tracker._errors import InputError
@@ -427,3 +427,20 @@ def test_bulk_content_hashes_match_the_store(fresh, tmp_path):
         acled_row("AFG1"), acled_row("AFG2", "Kunduz", notes="", source="")]))
     events = fresh.events()
     assert content_hashes(events) == [content_hash(r) for r in events.to_dict("records")]
+
+
+def test_a_bulk_import_rebuilds_the_event_indexes_it_set_aside(fresh, tmp_path):
+    """10,000+ control events into a smaller table: indexes dropped for the inserts, then back."""
+    def index_names() -> set[str]:
+        return {ix["name"] for ix in inspect(fresh.engine).get_indexes("events")}
+
+    before = index_names()
+    places = list(PLACES)
+    rows = [acled_row(f"AFG{i}", places[i % len(places)], ts=T0 + i) for i in range(10_050)]
+    report = fresh.import_file(write_acled(tmp_path / "bulk.csv", rows))
+    assert report.added == 10_050
+    assert {"ix_events_date", "ix_events_district_date", "ix_events_supersedes"} <= before
+    assert index_names() == before
+    state = fresh.status("2021-08-21").set_index(s.DISTRICT_CODE)
+    assert {code for *_, code in PLACES.values()} <= set(
+        state.index[state[s.CONTROLLER] == "Taliban"])

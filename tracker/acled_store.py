@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from tracker import point_store, store
 from tracker import schema as s
+from tracker.acled_versions import VersionPlan, plan_versions
 from tracker.csvfile import RecordLines
 from tracker.db import (
     ControlEvent,
@@ -39,11 +40,9 @@ from tracker.ingest_acled import (
     RECORD,
     TIMESTAMP,
     ParsedAcled,
-    VersionPlan,
     arrow_text,
     control_event_id,
     equal_to_previous,
-    plan_versions,
     read_acled,
 )
 from tracker.ingest_csv import RowProblem, raise_problems
@@ -201,9 +200,23 @@ def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str
         "recorded_at": [str(now) if sqlite else now] * n,
     }
     names = list(columns)
-    _stream_rows(conn, ControlEvent.__table__, names,
-                 zip(*(columns[c] for c in names), strict=True))
+    table = ControlEvent.__table__
+    # On SQLite a bulk import larger than the table rebuilds its secondary indexes after the
+    # inserts (one sort each instead of random updates), in the same transaction; readers keep
+    # their snapshot. PostgreSQL's COPY needs no such help (and DROP INDEX would block readers).
+    rebuild = sqlite and n >= 10_000 and n > _count(conn, table)
+    if rebuild:
+        for index in table.indexes:
+            index.drop(conn)
+    _stream_rows(conn, table, names, zip(*(columns[c] for c in names), strict=True))
+    if rebuild:
+        for index in table.indexes:
+            index.create(conn)
     return n
+
+
+def _count(conn: Connection, table) -> int:
+    return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) -> int:
@@ -237,7 +250,7 @@ def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) ->
 
 def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
                progress: Progress | None = None) -> tuple[int, int, int]:
-    """Write what :func:`tracker.ingest_acled.plan_versions` decided.
+    """Write what :func:`tracker.acled_versions.plan_versions` decided.
 
     Returns (control events added, point events added, control events retracted).
     """
@@ -273,13 +286,15 @@ def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[
             zip(lines, head["column"], head["value"], head["why"], strict=True)]
 
 
-def _stored_versions(conn: Connection, ids: pd.Series) -> pd.DataFrame:
-    """The stored versions (POINT_COLUMNS) of the ACLED events ``ids``."""
+def _stored_versions(conn: Connection, ids: pd.Series) -> pa.Table:
+    """The stored versions (POINT_SCHEMA) of the ACLED events ``ids``."""
     keys = point_store.read_table(conn, [ACLED_ID])
+    if not keys.num_rows:
+        return point_store.POINT_SCHEMA.empty_table()
     mine = pc.is_in(keys[ACLED_ID], value_set=pc.unique(arrow_text(ids)))
-    if not keys.num_rows or not pc.any(mine).as_py():
-        return point_store.to_frame(point_store.POINT_SCHEMA.empty_table())
-    return point_store.to_frame(point_store.read_table(conn).filter(mine))
+    if not pc.any(mine).as_py():
+        return point_store.POINT_SCHEMA.empty_table()
+    return point_store.read_table(conn).filter(mine)
 
 
 def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gazetteer, *,

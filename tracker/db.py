@@ -214,6 +214,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
+    # Page cache of up to 128 MB (SQLite's default is 2 MB): bulk imports update several
+    # indexes at once, and with a small cache their pages spill to disk again and again.
+    cur.execute("PRAGMA cache_size = -131072")
     cur.close()
     # let SQLAlchemy (not the sqlite3 module) emit BEGIN: see _sqlite_begin
     dbapi_conn.isolation_level = None

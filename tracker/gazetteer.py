@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -125,20 +126,36 @@ class Gazetteer:
             add_spelling(self._exact, light_key(name), code, name)
         # self._centre: province code -> district code of its centre
         self._variant, self._centre = read_variants(name_variants, self._district)
-        self._place = read_places(places, self._district)
+        self._places_table = places
         self._alias = read_aliases(aliases, self._district)
-        self._norm: Index = {}  # skeletons of district names, aliases and variants
-        self._norm_place: Index = {}
+        self._build_province_indexes()
+        self._finder: MentionFinder | None = None
+        # The normalised and fuzzy indexes (_norm, _norm_place, _fz, _prov_fz) are built on
+        # first use: a file whose names all match exactly never pays for them.
+
+    @cached_property
+    def _place(self) -> Index:
+        """Town and village names (GeoNames) -> the districts they lie in."""
+        return read_places(self._places_table, self._district)
+
+    @cached_property
+    def _norm(self) -> Index:
+        """Skeletons of district names, aliases and variants."""
+        index: Index = {}
         for source in (self._exact, self._alias, self._variant):
             for codes in source.values():
                 for code, spelling in codes.items():
-                    add_spelling(self._norm, skeleton(spelling), code, spelling)
+                    add_spelling(index, skeleton(spelling), code, spelling)
+        return index
+
+    @cached_property
+    def _norm_place(self) -> Index:
+        """Skeletons of town and village names."""
+        index: Index = {}
         for codes in self._place.values():
             for code, spelling in codes.items():
-                add_spelling(self._norm_place, skeleton(spelling), code, spelling)
-        self._build_province_indexes()
-        self._build_fuzzy()
-        self._finder: MentionFinder | None = None
+                add_spelling(index, skeleton(spelling), code, spelling)
+        return index
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
@@ -176,20 +193,26 @@ class Gazetteer:
                     add_spelling(self._prov_norm, skeleton(spelling, PROVINCE_SUFFIXES), code,
                                  spelling)
 
-    def _build_fuzzy(self) -> None:
-        def pool(indexes: Iterable[Index]) -> tuple[list[str], list[str], list[str], np.ndarray]:
-            seen: dict[tuple[str, str], str] = {}
-            for index in indexes:
-                for codes in index.values():
-                    for code, spelling in codes.items():
-                        seen.setdefault((code, spelling), spelling)
-            pairs = list(seen)
-            compacts = [compact(sp) for _, sp in pairs]
-            skel = [skeleton(sp) for _, sp in pairs]
-            return compacts, skel, [sp for _, sp in pairs], np.array([c for c, _ in pairs])
+    @staticmethod
+    def _pool(indexes: Iterable[Index]) -> tuple[list[str], list[str], list[str], np.ndarray]:
+        """Fuzzy-matching pool: compact forms, skeletons, spellings and codes of every entry."""
+        seen: dict[tuple[str, str], str] = {}
+        for index in indexes:
+            for codes in index.values():
+                for code, spelling in codes.items():
+                    seen.setdefault((code, spelling), spelling)
+        pairs = list(seen)
+        compacts = [compact(sp) for _, sp in pairs]
+        skel = [skeleton(sp) for _, sp in pairs]
+        return compacts, skel, [sp for _, sp in pairs], np.array([c for c, _ in pairs])
 
-        self._fz = pool((self._exact, self._alias, self._variant))
-        self._prov_fz = pool((self._prov_exact, self._prov_variant))
+    @cached_property
+    def _fz(self) -> tuple[list[str], list[str], list[str], np.ndarray]:
+        return self._pool((self._exact, self._alias, self._variant))
+
+    @cached_property
+    def _prov_fz(self) -> tuple[list[str], list[str], list[str], np.ndarray]:
+        return self._pool((self._prov_exact, self._prov_variant))
 
     # --- look-ups -----------------------------------------------------------------------------
     def district_rules(self, name: str) -> Iterator[tuple[str, dict[str, str]]]:

@@ -129,7 +129,7 @@ class ParsedAcled:
     n_records: int
     layout: str
     lines: csvfile.RecordLines | None = None
-    problems: pd.DataFrame = field(default_factory=lambda: _no_problems())
+    problems: pd.DataFrame = field(default_factory=lambda: no_problems())
     warnings: list[str] = field(default_factory=list)
     duplicates: int = 0  # identical repeated rows dropped
 
@@ -138,7 +138,7 @@ class ParsedAcled:
         return self.lines.start[np.asarray(records, dtype=int)]
 
 
-def _no_problems() -> pd.DataFrame:
+def no_problems() -> pd.DataFrame:
     return pd.DataFrame({RECORD: pd.Series(dtype="int64"), "column": pd.Series(dtype=object),
                          "value": pd.Series(dtype=object), "why": pd.Series(dtype=object)})
 
@@ -167,7 +167,7 @@ class _Problems:
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
-            return _no_problems()
+            return no_problems()
         return pd.concat(self.parts, ignore_index=True).sort_values(RECORD, kind="stable")
 
 
@@ -611,94 +611,6 @@ def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, in
 
 
 # --- versions ----------------------------------------------------------------------------------
-@dataclass
-class VersionPlan:
-    """What an import writes, given what is stored."""
-
-    points: pd.DataFrame  # new point-event versions to insert
-    control: pd.DataFrame  # control events (schema event columns) to insert
-    retract: list[tuple[str, int, str]]  # (acled id, timestamp, reason): its earlier controls
-    skipped: int = 0  # rows already stored, identical
-    stale: int = 0  # versions older than a stored one: kept as point events only
-    problems: pd.DataFrame = field(default_factory=_no_problems)
-
-
-def plan_versions(points: pd.DataFrame, stored: pd.DataFrame) -> VersionPlan:
-    """Decide which versions are new, which control events they make and which they replace.
-
-    ``stored`` holds the point events already in the database (POINT_COLUMNS). A row whose
-    (``acled_id``, ``timestamp``) is stored with the same content is skipped; with other content
-    it is a problem. New versions newer than every stored version of their event are *fresh*:
-    a fresh territorial version becomes control event ``acled:<id>@<timestamp>`` superseding the
-    control event of the version before it (when that one was territorial); a fresh
-    non-territorial version following a territorial one (ACLED reclassified the event) retracts
-    every earlier control event of that ACLED event (all of them: retracting only the last one
-    would let the one it corrected count again). Versions older than a stored one are *stale*:
-    kept as point events only. Hence the control state depends only on the newest version of
-    each event, in whatever order exports are imported.
-    """
-    key = [ACLED_ID, TIMESTAMP]
-    skipped = 0
-    clash = _no_problems()
-    if len(stored):
-        both = points.merge(stored, on=key, how="left", suffixes=("", "_stored"),
-                            indicator=True)
-        hit = (both["_merge"] == "both").to_numpy()
-        if hit.any():
-            same = np.ones(len(both), dtype=bool)
-            for col in POINT_COLUMNS:
-                if col in key:
-                    continue
-                a = _canonical(both[col])
-                b = _canonical(both[f"{col}_stored"])
-                same &= (a == b)
-            skipped = int((hit & same).sum())
-            differ = hit & ~same
-            if differ.any():
-                clash = pd.DataFrame({
-                    RECORD: both.loc[differ, RECORD].to_numpy(), "column": EVENT_ID_CNTY,
-                    "value": both.loc[differ, ACLED_ID].astype(str).to_numpy(),
-                    "why": "already stored with this timestamp and different content; "
-                           "ACLED gives every change a new timestamp: check the export"})
-            points = points[~hit].reset_index(drop=True)
-    if len(stored):
-        latest = stored.sort_values(key).drop_duplicates(ACLED_ID, keep="last")
-        latest = latest.assign(**{TERRITORIAL_FLAG: latest[SUB_EVENT_TYPE].isin(TERRITORIAL)})
-        latest = latest[[ACLED_ID, TIMESTAMP, TERRITORIAL_FLAG]].set_index(ACLED_ID)
-        prev_ts = latest[TIMESTAMP].reindex(points[ACLED_ID]).to_numpy(dtype="float64")
-        prev_terr = latest[TERRITORIAL_FLAG].reindex(points[ACLED_ID]).fillna(False).to_numpy(
-            dtype=bool)
-    else:
-        prev_ts = np.full(len(points), np.nan)
-        prev_terr = np.zeros(len(points), dtype=bool)
-    stale = points[TIMESTAMP].to_numpy() < np.where(np.isnan(prev_ts), -np.inf, prev_ts)
-    fresh = points[~stale] if stale.any() else points
-    # versions in (id, timestamp) order: each follows the previous version of its event
-    order = _key_order(fresh[ACLED_ID], fresh[TIMESTAMP].to_numpy())
-    ids = arrow_text(fresh[ACLED_ID]).take(order)
-    ts = fresh[TIMESTAMP].to_numpy()[order]
-    terr = fresh[TERRITORIAL_FLAG].to_numpy(dtype=bool)[order]
-    p_ts, p_terr = prev_ts[~stale][order], prev_terr[~stale][order]
-    if len(fresh) > 1:
-        same_id = np.r_[False, equal_to_previous(ids)]
-        p_ts = np.where(same_id, np.r_[np.nan, ts[:-1]], p_ts)
-        p_terr = np.where(same_id, np.r_[False, terr[:-1]], p_terr)
-    has_prev = p_terr & ~np.isnan(p_ts.astype("float64"))
-    prev_of = ids.filter(pa.array(has_prev)).to_pylist()
-    prev_ids = np.array([control_event_id(i, t) for i, t in
-                         zip(prev_of, p_ts[has_prev], strict=True)], dtype=object)
-    supersedes = np.full(len(fresh), None, dtype=object)
-    supersedes[has_prev] = prev_ids
-    reclassified = has_prev & ~terr
-    subs = fresh[SUB_EVENT_TYPE].iloc[order[reclassified]].to_numpy(dtype=object)
-    retracted = ids.filter(pa.array(reclassified)).to_pylist()
-    retract = [(i, int(t), f"ACLED updated event {i} (timestamp {int(t)}) to sub-event type "
-                           f"{sub!r}: no longer a change of control")
-               for i, t, sub in zip(retracted, ts[reclassified], subs, strict=True)]
-    control = _control_events(fresh.iloc[order[terr]], supersedes[terr])
-    return VersionPlan(points, control, retract, skipped, int(stale.sum()), clash)
-
-
 def arrow_text(col: pd.Series) -> pa.Array:
     """A text column as one Arrow string array (missing values as nulls), without copying
     when it is Arrow-backed already."""
@@ -709,7 +621,7 @@ def arrow_text(col: pd.Series) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def _key_order(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
+def key_order(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
     """Row positions in (id, timestamp) order, stable (ties keep file order)."""
     table = pa.table({"id": arrow_text(ids), "ts": np.asarray(stamps, dtype="float64")})
     return pc.sort_indices(table, sort_keys=[("id", "ascending"),
@@ -727,35 +639,6 @@ def equal_to_previous(values: pa.Array) -> np.ndarray:
 
 def _same_key_as_next(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
     """In (id, timestamp) order: whether each row has the same key as the row after it."""
-    order = _key_order(ids, stamps)
+    order = key_order(ids, stamps)
     sorted_ts = np.asarray(stamps, dtype="float64")[order]
     return equal_to_previous(arrow_text(ids).take(order)) & (sorted_ts[1:] == sorted_ts[:-1])
-
-
-def _canonical(col: pd.Series) -> np.ndarray:
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        return col.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return col.astype("float64").fillna(-1e300).to_numpy()
-    return col.astype(object).where(col.notna(), "").astype(str).to_numpy(dtype=object)
-
-
-def _control_events(rows: pd.DataFrame, supersedes: np.ndarray) -> pd.DataFrame:
-    """Control events (schema columns) of territorial row versions."""
-    ts = rows[TIMESTAMP].to_numpy()
-    reported = pd.to_datetime(pd.Series(ts, dtype="float64"), unit="s").dt.normalize()
-    ids = [control_event_id(i, t) for i, t in zip(rows[ACLED_ID], ts, strict=True)]
-    events = pd.DataFrame({
-        s.EVENT_ID: ids, s.DATE: rows[s.DATE].to_numpy(),
-        s.DATE_PRECISION: rows[s.DATE_PRECISION].to_numpy(),
-        s.DISTRICT_CODE: rows[s.DISTRICT_CODE].to_numpy(),
-        s.CONTROLLER: rows[ACTOR1].to_numpy(), s.STATUS: s.CONTROLLED,
-        s.CONFIDENCE: s.REPORTED,
-        s.SOURCE: pd.Series(rows[s.SOURCE].to_numpy(dtype=object)).replace("", None).to_numpy(),
-        s.SOURCE_URL: None, s.REPORTED_ON: reported.to_numpy(),
-        s.NOTES: pd.Series(rows[s.NOTES].to_numpy(dtype=object)).replace("", None).to_numpy(),
-        s.SUPERSEDES: supersedes,
-    })
-    events[RECORD] = rows[RECORD].to_numpy()
-    return s.normalize_events(events) if len(events) else s.empty_events().assign(
-        **{RECORD: pd.Series(dtype="int64")})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -69,22 +70,25 @@ def to_arrow(points: pd.DataFrame) -> pa.Table:
         col = points[field.name]
         if field.name == s.DATE:
             days = pd.DatetimeIndex(col).to_numpy(dtype="datetime64[D]")
-            arrays.append(pa.array(days, type=pa.date32()))
+            arrays.append(pa.chunked_array([pa.array(days, type=pa.date32())]))
         elif field.name in _INTEGERS or field.name in _FLOATS:
             values = pd.to_numeric(col).to_numpy(dtype="float64", na_value=np.nan)
             arr = pa.array(values, from_pandas=True)  # NaN -> null
-            arrays.append(arr.cast(field.type))  # safe cast: refuses non-integral values
+            # safe cast: refuses non-integral values
+            arrays.append(pa.chunked_array([arr.cast(field.type)]))
         else:
             arrays.append(_arrow_text(col))
     return pa.Table.from_arrays(arrays, schema=POINT_SCHEMA)
 
 
-def _arrow_text(col: pd.Series) -> pa.Array:
+def _arrow_text(col: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow strings, without copying when it is Arrow-backed already."""
     if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
         arr = pa.array(col.array)
     else:
         arr = pa.array(np.asarray(col, dtype=object), type=pa.string(), from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    return arr.cast(pa.string()) if arr.type != pa.string() else arr
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -108,17 +112,21 @@ def write_points(conn: Connection, points: pd.DataFrame, *, file_name: str = "",
         return 0
     table = to_arrow(points)
     now = utcnow()
-    for start in range(0, n, batch_rows):
-        part = table.slice(start, batch_rows)
-        days = pc.min_max(part[s.DATE])
-        stamps = pc.min_max(part[TIMESTAMP])
-        conn.execute(insert(PointBatch), [{
-            "origin": origin, "file_name": Path(file_name).name[:300], "rows": part.num_rows,
-            "first_date": days["min"].as_py(), "last_date": days["max"].as_py(),
-            "first_timestamp": stamps["min"].as_py(), "last_timestamp": stamps["max"].as_py(),
-            "recorded_at": now, "data": parquet_bytes(part)}])
-        if progress:
-            progress("storing", min(start + batch_rows, n), n)
+    parts = [table.slice(start, batch_rows) for start in range(0, n, batch_rows)]
+    done = 0
+    # Parquet encoding releases the GIL: batches are encoded two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for part, data in zip(parts, pool.map(parquet_bytes, parts), strict=True):
+            days = pc.min_max(part[s.DATE])
+            stamps = pc.min_max(part[TIMESTAMP])
+            conn.execute(insert(PointBatch), [{
+                "origin": origin, "file_name": Path(file_name).name[:300],
+                "rows": part.num_rows, "first_date": days["min"].as_py(),
+                "last_date": days["max"].as_py(), "first_timestamp": stamps["min"].as_py(),
+                "last_timestamp": stamps["max"].as_py(), "recorded_at": now, "data": data}])
+            done += part.num_rows
+            if progress:
+                progress("storing", done, n)
     return n
 
 
