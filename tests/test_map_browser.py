@@ -8,6 +8,7 @@ import base64
 import numpy as np
 import pandas as pd
 import pytest
+from browser_pages import open_page
 
 from tracker import render, timeline
 from tracker import schema as s
@@ -49,26 +50,6 @@ def hand_intervals(codes: list[str], *, seed: int, n_changes: int, start: str, d
     for col in (s.START, s.END):
         out[col] = pd.to_datetime(out[col])
     return out
-
-
-def open_page(browser, path, requests: list[str] | None = None):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    seen = requests if requests is not None else []
-
-    def guard(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            seen.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.trackerMap !== undefined", timeout=20_000)
-    return context, page, errors
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,15 @@ from these rows and the window rule, not by the code under test.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
+import acled_files
 import numpy as np
 import pandas as pd
 import pytest
+from acled_files import GOV, PLACES, write_acled
+from browser_pages import open_page
 from click.testing import CliRunner
 
 import tracker
@@ -23,50 +24,19 @@ from tracker import render, render_points
 from tracker import schema as s
 from tracker._errors import InputError
 from tracker.cli import main
-from tracker.ingest_acled import CURRENT_COLUMNS
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-# name: (latitude, longitude, admin1, admin2)
-PLACES = {
-    "Pul-e-Khumri": (35.944, 68.715, "Baghlan", "Pul-e-Khumri"),
-    "Kunduz": (36.728, 68.857, "Kunduz", "Kunduz"),
-    "Bazarak": (35.313, 69.516, "Panjshir", "Bazarak"),
-    "Zaranj": (30.960, 61.860, "Nimroz", "Zaranj"),
-    "Kabul": (34.528, 69.172, "Kabul", "Kabul"),
-}
 START, END, WINDOW = "2021-08-05", "2021-08-25", 7
 # The palette the module's docstring and the README document.
 PALETTE = {"Battles": "#d7191c", "Explosions/Remote violence": "#f07c00",
            "Violence against civilians": "#7b3294", "Strategic developments": "#1a9850",
            "Protests": "#2b83ba", "Riots": "#e7298a"}
-GOV = "Military Forces of Afghanistan (2004-2021)"
 
 
-def acled_row(eid: str, place: str, date: str, *, event_type: str = "Battles",
-              sub: str = "Armed clash", actor1: str = "Taliban", actor2: str = GOV,
-              precision: int = 1, fatalities: int = 0, **extra: object) -> dict[str, object]:
-    lat, lon, admin1, admin2 = PLACES[place]
-    row = {"event_id_cnty": eid, "event_date": date, "year": 2021, "time_precision": precision,
-           "disorder_type": "Political violence", "event_type": event_type,
-           "sub_event_type": sub, "actor1": actor1, "inter1": 2, "actor2": actor2, "inter2": 1,
-           "interaction": 12, "iso": 4, "region": "Caucasus and Central Asia",
-           "country": "Afghanistan", "admin1": admin1, "admin2": admin2, "location": place,
-           "latitude": lat, "longitude": lon, "geo_precision": 1,
-           "source": "Pajhwok Afghan News", "source_scale": "National",
-           "notes": f"On {date}, {actor1} in {place}.", "fatalities": fatalities,
-           "timestamp": 1_630_000_000}
-    row.update(extra)
-    return row
-
-
-def write_acled(path, rows):
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(CURRENT_COLUMNS), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-    return path
+def acled_row(eid: str, place: str, date: str, **columns: object) -> dict[str, object]:
+    """A clash (``columns`` override any column), stamped 2021-08-26."""
+    return acled_files.acled_row(eid, place, date=date, **{
+        "sub": "Armed clash", "event_type": "Battles", "ts": 1_630_000_000, **columns})
 
 
 def rows() -> list[dict[str, object]]:
@@ -112,26 +82,6 @@ def expected_on(all_rows, day: str, window: int = WINDOW) -> set[str]:
             if d - pd.Timedelta(days=window - 1) <= effective_day(r) <= d}
 
 
-def open_page(browser, path):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    seen: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            seen.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.trackerMap !== undefined", timeout=20_000)
-    return context, page, errors, seen
-
-
 def frames(page, n: int = 2) -> None:
     page.evaluate("(n) => new Promise(r => { const f = () => --n ? requestAnimationFrame(f) "
                   ": r(); requestAnimationFrame(f); })", n)
@@ -164,7 +114,8 @@ def page(browser, acled_db):
     t, _, folder = acled_db
     path = render.save_map(t.map(start=START, end=END, points=True, points_window=WINDOW),
                            folder / "map.html")
-    context, pg, errors, seen = open_page(browser, path)
+    seen: list[str] = []
+    context, pg, errors = open_page(browser, path, seen)
     yield pg
     assert errors == [], errors
     assert seen == [], f"the offline map asked the network for {seen}"
@@ -278,7 +229,7 @@ def test_popup_marks_a_week_and_lists_every_field(page):
     text = page.locator(".trk-pt").inner_text()
     for part in ("Explosions/Remote violence", "Remote explosive/landmine/IED",
                  "week of 16 Aug 2021 (date known to the week)", "Taliban", " vs ", GOV,
-                 "Fatalities", "Kabul", "Pajhwok Afghan News", "On 2021-08-18, Taliban in Kabul.",
+                 "Fatalities", "Kabul", "Pajhwok Afghan News", "On 2021-08-18, Taliban ... in Kabul.",
                  "ACLED AFG5"):
         assert part in text, part
     page.evaluate("() => { trackerMap.map.closePopup(); }")

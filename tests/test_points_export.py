@@ -6,15 +6,16 @@ in was checked against the shipped boundaries (see tests/test_ingest_acled.py).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
+import acled_files
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 import pytest
+from acled_files import PLACES, T0, write_acled
 from click.testing import CliRunner
 
 from tracker import schema as s
@@ -23,7 +24,6 @@ from tracker.cli import main
 from tracker.ingest_acled import (
     ACLED_ID,
     ACTOR2,
-    CURRENT_COLUMNS,
     EVENT_TYPE,
     FATALITIES,
     LATITUDE,
@@ -32,41 +32,15 @@ from tracker.ingest_acled import (
     TIMESTAMP,
 )
 
-# name: (latitude, longitude, admin1, admin2, district code of the point)
-PLACES = {
-    "Pul-e-Khumri": (35.944, 68.715, "Baghlan", "Pul-e-Khumri", "AF0901"),
-    "Kunduz": (36.728, 68.857, "Kunduz", "Kunduz", "AF1901"),
-    "Zaranj": (30.960, 61.860, "Nimroz", "Zaranj", "AF3401"),
-    "Kabul": (34.528, 69.172, "Kabul", "Kabul", "AF0101"),
-}
-T0 = 1_629_900_000  # 2021-08-25 14:00 UTC
 T1 = T0 + 3 * 86_400  # 2021-08-28: the second export
 FORMULA = '=HYPERLINK("http://evil","x")'
 
 
-def acled_row(eid: str, place: str, *, date: str, event_type: str = "Battles",
-              sub: str = "Armed clash", fatalities: object = 0, ts: int = T0,
-              notes: str = "A clash.", actor2: str = "Military Forces of Afghanistan (2004-2021)"
-              ) -> dict[str, object]:
-    lat, lon, admin1, admin2, _ = PLACES[place]
-    return {"event_id_cnty": eid, "event_date": date, "year": 2021, "time_precision": 1,
-            "disorder_type": "Political violence", "event_type": event_type,
-            "sub_event_type": sub, "actor1": "Taliban", "inter1": 2, "actor2": actor2,
-            "inter2": 1, "interaction": 12, "iso": 4, "region": "Caucasus and Central Asia",
-            "country": "Afghanistan", "admin1": admin1, "admin2": admin2, "location": place,
-            "latitude": lat, "longitude": lon, "geo_precision": 1,
-            "source": "Pajhwok Afghan News", "source_scale": "National", "notes": notes,
-            "fatalities": fatalities, "timestamp": ts, "tags": ""}
-
-
-def write_acled(path, rows):
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(CURRENT_COLUMNS), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
+def acled_row(eid: str, place: str, *, date: str, **columns: object) -> dict[str, object]:
+    """A non-territorial row (a clash) unless ``columns`` say otherwise."""
+    return acled_files.acled_row(eid, place, date=date, **{
+        "sub": "Armed clash", "event_type": "Battles", "notes": "A clash.", "tags": "",
+        **columns})
 
 
 FIRST = [

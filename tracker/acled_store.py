@@ -29,8 +29,6 @@ from tracker.csvfile import RecordLines
 from tracker.db import (
     ControlEvent,
     Retraction,
-    Source,
-    chunks,
     utcnow,
     write_transaction,
 )
@@ -84,18 +82,6 @@ def _nullable_text(values: np.ndarray) -> list:
     return np.where(arr == "", None, arr).tolist()
 
 
-def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple]) -> None:
-    """``executemany`` of plain tuples (SQLite: straight to the driver; else SQLAlchemy Core)."""
-    if not rows:
-        return
-    if conn.dialect.name == "sqlite":
-        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-               f"VALUES ({', '.join('?' * len(columns))})")
-        conn.exec_driver_sql(sql, rows)
-    else:
-        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-
-
 def _stream_rows(conn: Connection, table, columns: list[str], rows: Iterator[tuple]) -> None:
     """Write an iterator of tuples through the driver: SQLite ``executemany``, PostgreSQL ``COPY``.
 
@@ -118,64 +104,11 @@ def _stream_rows(conn: Connection, table, columns: list[str], rows: Iterator[tup
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
-def _days(values, *, sqlite: bool) -> list:
-    """Dates for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates.
-
-    Each distinct day is formatted once.
-    """
-    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
-    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
-    table = np.asarray([*lookup, None], dtype=object)
-    return table[codes].tolist()
-
-
-def _plain_text(col: pd.Series) -> np.ndarray:
-    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
-    codes, uniques = pd.factorize(col)
-    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
-        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
-    else:
-        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
-    return np.asarray([*texts, ""], dtype=object)[codes]
-
-
 def content_hashes(events: pd.DataFrame) -> list[str]:
     """:func:`tracker.db.content_hash` of every event row, computed column-wise."""
-    parts = [f"{key}=" + _plain_text(events[key]) for key in HASH_KEYS]
+    parts = [f"{key}=" + store.plain_text(events[key]) for key in HASH_KEYS]
     return [hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()
             for row in zip(*parts, strict=True)]
-
-
-def _source_ids(conn: Connection, events: pd.DataFrame) -> np.ndarray:
-    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing."""
-    sqlite = conn.dialect.name == "sqlite"
-    on = ["publisher", "url", "day"]
-    keys = pd.DataFrame({"publisher": _plain_text(events[s.SOURCE]),
-                         "url": _plain_text(events[s.SOURCE_URL]),
-                         "day": _plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
-    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
-    wanted = wanted.drop_duplicates()
-
-    def stored() -> pd.DataFrame:
-        rows: list[tuple] = []
-        for part in chunks(sorted(wanted["publisher"].unique()), 500):
-            rows.extend(tuple(r) for r in conn.execute(
-                select(Source.publisher, Source.url, Source.published_on, Source.id)
-                .where(Source.publisher.in_(part))))
-        out = pd.DataFrame(rows, columns=[*on, "id"])
-        out["day"] = _plain_text(pd.to_datetime(out["day"]))
-        return out
-
-    have = stored()
-    missing = wanted.merge(have, on=on, how="left")
-    missing = missing[missing["id"].isna()]
-    if len(missing):
-        days = _days(pd.to_datetime(missing["day"].replace("", None)), sqlite=sqlite)
-        _bulk_insert(conn, Source.__table__, ["publisher", "url", "published_on"],
-                     list(zip(missing["publisher"], missing["url"], days, strict=True)))
-        have = stored()
-    ids = keys.merge(have, on=on, how="left")["id"]
-    return ids.astype(object).where(ids.notna(), None).to_numpy()
 
 
 def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str = ORIGIN) -> int:
@@ -184,18 +117,19 @@ def insert_control_events(conn: Connection, events: pd.DataFrame, *, origin: str
         return 0
     sqlite = conn.dialect.name == "sqlite"
     events = events.reset_index(drop=True)
-    source_ids = [None if i is None else int(i) for i in _source_ids(conn, events)]
+    source_ids = store.source_ids(conn, events)
     store._ensure_actors(conn, events[s.CONTROLLER])
     now = utcnow()
     n = len(events)
     columns = {
-        "event_id": events[s.EVENT_ID].tolist(), "date": _days(events[s.DATE], sqlite=sqlite),
+        "event_id": events[s.EVENT_ID].tolist(),
+        "date": store.day_values(events[s.DATE], sqlite=sqlite),
         "date_precision": events[s.DATE_PRECISION].tolist(),
         "district_code": events[s.DISTRICT_CODE].tolist(),
         "controller": events[s.CONTROLLER].tolist(), "status": events[s.STATUS].tolist(),
         "confidence": events[s.CONFIDENCE].tolist(), "source_id": source_ids,
-        "notes": _nullable_text(_plain_text(events[s.NOTES])),
-        "supersedes": _nullable_text(_plain_text(events[s.SUPERSEDES])),
+        "notes": _nullable_text(store.plain_text(events[s.NOTES])),
+        "supersedes": _nullable_text(store.plain_text(events[s.SUPERSEDES])),
         "origin": [origin] * n, "content_hash": content_hashes(events),
         "recorded_at": [str(now) if sqlite else now] * n,
     }

@@ -18,7 +18,6 @@ from sqlalchemy import (
     insert,
     select,
     text,
-    tuple_,
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -204,7 +203,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        source_ids = _ensure_sources(conn, new)
+        sids = source_ids(conn, new)
         _ensure_actors(conn, new[s.CONTROLLER])
         now = utcnow()
         rows = [
@@ -213,7 +212,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
              "controller": r[s.CONTROLLER], "status": r[s.STATUS], "confidence": r[s.CONFIDENCE],
              "source_id": sid, "notes": r[s.NOTES], "supersedes": r[s.SUPERSEDES],
              "origin": origin, "content_hash": r["content_hash"], "recorded_at": now}
-            for r, sid in zip(new.to_dict("records"), source_ids, strict=True)
+            for r, sid in zip(new.to_dict("records"), sids, strict=True)
         ]
         for part in chunks(rows):
             conn.execute(_insert_ignoring(conn, ControlEvent, ["event_id"]), part)
@@ -247,35 +246,58 @@ def _check_supersedes(conn, new: pd.DataFrame) -> None:
         raise InputError(msg)
 
 
-def _source_key(r: dict) -> tuple[str, str, object]:
-    published = r[s.REPORTED_ON]
-    published = None if pd.isna(published) else pd.Timestamp(published).date()
-    return (r[s.SOURCE] or "", r[s.SOURCE_URL] or "", published)
+def plain_text(col: pd.Series) -> np.ndarray:
+    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
+    codes, uniques = pd.factorize(col)
+    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
+        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
+    else:
+        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
+    return np.asarray([*texts, ""], dtype=object)[codes]
 
 
-def _ensure_sources(conn, events: pd.DataFrame) -> list[int | None]:
-    records = events.to_dict("records")
-    keys = [_source_key(r) for r in records]
-    wanted = {k for k in keys if k[0] or k[1] or k[2] is not None}
-    ids: dict[tuple, int] = {}
-    wanted_list = sorted(wanted, key=str)
-    for part in chunks(wanted_list, 300):
-        stmt = select(Source.publisher, Source.url, Source.published_on, Source.id).where(
-            tuple_(Source.publisher, Source.url).in_([(p, u) for p, u, _ in part]))
-        for pub, url, day, sid in conn.execute(stmt):
-            if (pub, url, day) in wanted:
-                ids[(pub, url, day)] = sid
-    missing = [k for k in wanted_list if k not in ids]
-    for part in chunks(missing):
+def day_values(values, *, sqlite: bool) -> list:
+    """Days for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates;
+    ``None`` for missing. Each distinct day is converted once."""
+    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
+    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
+    table = np.asarray([*lookup, None], dtype=object)
+    return table[codes].tolist()
+
+
+def source_ids(conn, events: pd.DataFrame) -> list[int | None]:
+    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing.
+
+    Computed column-wise: each distinct source is looked up and inserted once.
+    """
+    on = ["publisher", "url", "day"]
+    keys = pd.DataFrame({"publisher": plain_text(events[s.SOURCE]),
+                         "url": plain_text(events[s.SOURCE_URL]),
+                         "day": plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
+    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
+    wanted = wanted.drop_duplicates()
+
+    def stored() -> pd.DataFrame:
+        rows: list[tuple] = []
+        for part in chunks(sorted(wanted["publisher"].unique()), 500):
+            rows.extend(tuple(r) for r in conn.execute(
+                select(Source.publisher, Source.url, Source.published_on, Source.id)
+                .where(Source.publisher.in_(part))))
+        out = pd.DataFrame(rows, columns=[*on, "id"])
+        out["day"] = plain_text(pd.to_datetime(out["day"]))
+        return out
+
+    have = stored()
+    missing = wanted.merge(have, on=on, how="left")
+    missing = missing[missing["id"].isna()]
+    if len(missing):
+        days = day_values(pd.to_datetime(missing["day"].replace("", None)), sqlite=False)
         conn.execute(_insert_ignoring(conn, Source, ["publisher", "url", "published_on"]),
-                     [{"publisher": p, "url": u, "published_on": d} for p, u, d in part])
-    if missing:
-        for part in chunks(wanted_list, 300):
-            stmt = select(Source.publisher, Source.url, Source.published_on, Source.id).where(
-                tuple_(Source.publisher, Source.url).in_([(p, u) for p, u, _ in part]))
-            for pub, url, day, sid in conn.execute(stmt):
-                ids.setdefault((pub, url, day), sid)
-    return [ids.get(k) for k in keys]
+                     [{"publisher": p, "url": u, "published_on": d}
+                      for p, u, d in zip(missing["publisher"], missing["url"], days, strict=True)])
+        have = stored()
+    ids = keys.merge(have, on=on, how="left")["id"]
+    return [None if pd.isna(i) else int(i) for i in ids]
 
 
 def _ensure_actors(conn, controllers: Iterable[str]) -> None:

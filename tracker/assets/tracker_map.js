@@ -1000,5 +1000,10 @@
     return api;
   }
 
-  window.TrackerMapApp = { create: create, positions: positions, findRow: findRow };
+  window.TrackerMapApp = {
+    create: create, positions: positions, findRow: findRow,
+    // helpers shared with the overlays (tracker_points.js)
+    util: { el: el, toDate: toDate, isoDay: isoDay, parseDay: parseDay, fmtDay: fmtDay,
+            control: control, MONTHS: MONTHS, PREC: PREC }
+  };
 }());

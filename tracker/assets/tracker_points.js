@@ -11,51 +11,17 @@
 (function () {
   "use strict";
 
-  var DAY_MS = 86400000;
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var PREC = ["day", "week", "month"];
+  var U = window.TrackerMapApp.util; // tracker_map.js, loaded before this file
+  var el = U.el, toDate = U.toDate, parseDay = U.parseDay, fmtDay = U.fmtDay, control = U.control;
+  var MONTHS = U.MONTHS, PREC = U.PREC;
   var PANE_Z = 435; // above districts (400), roll-up, borders and diff; below province names (440)
   var HIT_SLOP = 2; // pixels around a marker that still hit it
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-  function pad2(n) { return (n < 10 ? "0" : "") + n; }
-  function toDate(day) { return new Date(day * DAY_MS); }
-  function isoDay(day) {
-    var d = toDate(day);
-    return d.getUTCFullYear() + "-" + pad2(d.getUTCMonth() + 1) + "-" + pad2(d.getUTCDate());
-  }
-  function parseDay(text) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
-    if (!m) { throw new Error("date must be YYYY-MM-DD, got " + text); }
-    return Math.round(Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS);
-  }
-  function fmtDay(day) {
-    var d = toDate(day);
-    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
   function fmtPrec(day, prec) {
     var d = toDate(day);
     if (PREC[prec] === "month") { return MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + " (date known to the month)"; }
     if (PREC[prec] === "week") { return "week of " + fmtDay(day) + " (date known to the week)"; }
     return fmtDay(day) + " (exact day)";
-  }
-
-  function control(position, build) {
-    var C = L.Control.extend({
-      options: { position: position },
-      onAdd: function () {
-        var node = build();
-        L.DomEvent.disableClickPropagation(node);
-        L.DomEvent.disableScrollPropagation(node);
-        return node;
-      }
-    });
-    return new C();
   }
 
   // api: what TrackerMapApp.create returned; dataId: the id of the layer's JSON. Returns api with

@@ -1,0 +1,25 @@
+"""Opening a generated map in the real headless Chromium, offline."""
+
+from __future__ import annotations
+
+
+def open_page(browser, path, requests: list[str] | None = None):
+    """(context, page, page errors) of the map at ``path``; every non-file request is refused
+    and its URL appended to ``requests``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    seen = requests if requests is not None else []
+
+    def guard(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            seen.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.trackerMap !== undefined", timeout=20_000)
+    return context, page, errors
