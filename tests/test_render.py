@@ -230,3 +230,17 @@ def test_one_end_given_outside_the_changes_moves_the_default_other_end(bounds, s
         found = re.search(r'id="tracker-data">(.*?)</script>', m.get_root().render())
         t = json.loads(found.group(1))["t"]
         assert t["start"] == t["end"] == (pd.Timestamp(day) - epoch).days
+
+
+@pytest.mark.parametrize(("js_name", "python_order"), [
+    ("STATUS", s.STATUS_ORDER), ("CONF", s.CONFIDENCES), ("PREC", s.PRECISIONS)])
+def test_the_page_decodes_codes_in_the_python_order(js_name, python_order):
+    """The payload sends statuses, confidences and precisions as positions in these orders."""
+    import json
+    import re
+    from importlib import resources
+
+    js = (resources.files("tracker") / "assets" / "tracker_map.js").read_text(encoding="utf-8")
+    found = re.search(rf"var {js_name} = (\[[^\]]*\]);", js)
+    assert found, f"tracker_map.js no longer defines {js_name}"
+    assert json.loads(found.group(1)) == list(python_order)

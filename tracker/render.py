@@ -33,6 +33,8 @@ from tracker.topology import COORD_SCALE, topology
 EPOCH = pd.Timestamp("1970-01-01")
 EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
 STATUS_ORDER = s.STATUS_ORDER  # the page's STATUS list (tracker_map.js) follows it
+UNKNOWN_AT = STATUS_ORDER.index(s.UNKNOWN)  # code of a status the page does not know
+REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
 DEFAULT_TITLE = "District control"
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -344,8 +346,9 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
         i = row_of[code]
         hist[i].extend([
             start - last_end.get(i, 0), 0 if end is None else end - start, strings(ctrl),
-            _index_of(STATUS_ORDER, status, 4), _index_of(s.CONFIDENCES, conf, 1),
-            _index_of(s.PRECISIONS, prec, 0), strings(source), strings(url), strings(claims),
+            _index_of(STATUS_ORDER, status, UNKNOWN_AT),
+            _index_of(s.CONFIDENCES, conf, REPORTED_AT), _index_of(s.PRECISIONS, prec, 0),
+            strings(source), strings(url), strings(claims),
         ])
         last_end[i] = start if end is None else end
     # Event rows: [day - previous event's day, precision, controller, status, confidence, source,
@@ -370,8 +373,9 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
             i = row_of[code]
             reports[i].extend([
                 day - last_day.get(i, 0), _index_of(s.PRECISIONS, prec, 0), strings(ctrl),
-                _index_of(STATUS_ORDER, status, 4), _index_of(s.CONFIDENCES, conf, 1),
-                strings(source), strings(url), strings(notes),
+                _index_of(STATUS_ORDER, status, UNKNOWN_AT),
+                _index_of(s.CONFIDENCES, conf, REPORTED_AT), strings(source), strings(url),
+                strings(notes),
             ])
             last_day[i] = day
     labels = [_label_point(g) for g in provinces.geometry.values]
