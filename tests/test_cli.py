@@ -168,3 +168,23 @@ def test_init_options_that_would_be_ignored_are_refused(tmp_path, args, fragment
     assert fragment in result.output
     assert "unexpected" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_csv_on_stdout_neutralises_formulas_unless_raw(tmp_path):
+    """A source copied from a report as =HYPERLINK(...) must not run when the CSV is opened."""
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--db", url]).exit_code == 0
+    path = tmp_path / "events.csv"
+    path.write_text("event_id,date,district,province,controller,status,confidence,source\n"
+                    'f1,2021-08-15,Pul-e-Hisar,Baghlan,Taliban,controlled,reported,'
+                    '"=HYPERLINK(""http://x"",""y"")"\n', encoding="utf-8")
+    assert runner.invoke(main, ["import", str(path), "--db", url]).exit_code == 0
+    for args in (["status", "--date", "2021-08-16"], ["history", "Pul-e-Hisar"]):
+        safe = runner.invoke(main, [*args, "--format", "csv", "--db", url])
+        raw = runner.invoke(main, [*args, "--format", "csv", "--raw-csv", "--db", url])
+        assert safe.exit_code == 0 and raw.exit_code == 0, safe.output + raw.output
+        cells = pd.read_csv(io.StringIO(safe.output), dtype=str)["source"].dropna().tolist()
+        raw_cells = pd.read_csv(io.StringIO(raw.output), dtype=str)["source"].dropna().tolist()
+        assert cells == ["'=HYPERLINK(\"http://x\",\"y\")"], args
+        assert raw_cells == ["=HYPERLINK(\"http://x\",\"y\")"], args

@@ -17,10 +17,12 @@ from tracker import ingest_acled as acled
 from tracker import schema as s
 from tracker._errors import InputError, TrackerError
 from tracker.api import Tracker, connect
+from tracker.export import neutralise_formulas
 
 STATE_COLUMNS = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
                  s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION, s.SOURCE,
                  s.SOURCE_URL, s.EVENT_IDS, s.CLAIMS]
+RAW_CSV = "raw_csv"  # click context key: the command was given --raw-csv
 POINT_TABLE_COLUMNS = [s.DATE, acled.EVENT_TYPE, acled.SUB_EVENT_TYPE, acled.ACTOR1, acled.ACTOR2,
                        acled.FATALITIES, s.DISTRICT_NAME, s.PROVINCE_NAME, acled.ACLED_ID]
 
@@ -61,8 +63,15 @@ def open_tracker(db_url: str | None) -> Tracker:
 
 
 def echo_table(df: pd.DataFrame, fmt: str) -> None:
-    """Print a table as aligned text, CSV or JSON records."""
+    """Print a table as aligned text, CSV or JSON records.
+
+    CSV cells a spreadsheet would run as formulas get a leading ``'`` (as in ``tracker export``)
+    unless the command was given ``--raw-csv``.
+    """
     df = df.copy()
+    ctx = click.get_current_context(silent=True)
+    if fmt == "csv" and not (ctx is not None and ctx.meta.get(RAW_CSV)):
+        df = neutralise_formulas(df)
     for col in df.columns:
         if pd.api.types.is_datetime64_any_dtype(df[col]):
             df[col] = df[col].dt.strftime("%Y-%m-%d")
@@ -77,8 +86,22 @@ def echo_table(df: pd.DataFrame, fmt: str) -> None:
             click.echo(df.fillna("").to_string(index=False) if len(df) else "(no rows)")
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                             default="table", show_default=True, help="Output format.")
+def _remember_raw_csv(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[RAW_CSV] = value
+    return value
+
+
+raw_csv_option = click.option(
+    "--raw-csv", is_flag=True, expose_value=False, callback=_remember_raw_csv,
+    help="With --format csv: keep cells starting with = + - @ as they are (by default they get "
+         "a leading ' so spreadsheets do not run them as formulas).")
+
+
+def format_option(func):
+    """``--format table|csv|json`` and ``--raw-csv``."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                        default="table", show_default=True, help="Output format.")(
+        raw_csv_option(func))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -200,6 +223,7 @@ def history(district, province, fmt, db_url):
               help="Only this ACLED event type, e.g. Battles (any case).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
               show_default=True, help="table: the main columns; csv: every column but geometry.")
+@raw_csv_option
 @db_option
 @handle_errors
 def points_(start, end, known_on, district, province, event_type, fmt, db_url):
