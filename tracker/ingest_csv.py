@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tracker import csvfile
 from tracker import schema as s
 from tracker._errors import InputError
 
@@ -62,20 +63,7 @@ class ParsedEvents:
 
 def read_text(path: str | Path) -> str:
     """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with BOM; else a clear error."""
-    path = Path(path)
-    if not path.is_file():
-        msg = f"{path}: no such file; give the path of an events CSV"
-        raise InputError(msg)
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        msg = (f"{path}: line {line} is not UTF-8 (byte 0x{raw[exc.start]:02x}); the file looks "
-               f"like Latin-1/Windows-1252: save it as UTF-8 and import again")
-        raise InputError(msg) from None
+    return csvfile.decode(path)
 
 
 def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED) -> list[dict[str, str]]:
