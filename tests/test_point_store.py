@@ -111,3 +111,24 @@ def test_boundaries_cannot_drop_a_district_point_events_name(fresh):
     smaller = dataclasses.replace(shipped, districts=without)
     with pytest.raises(InputError, match="AF0901"):
         fresh.init(smaller)
+
+
+def test_point_events_pick_the_newest_version_before_filtering_dates(fresh):
+    """ACLED moved AFG0 from 1 to 20 August in a later version: it is dated 20 August only."""
+    rows = frame(3)  # AFG0 1 Aug (stamped 25 Aug), AFG1 2 Aug, AFG2 3 Aug
+    moved = rows.iloc[[0]].assign(timestamp=T0 + 30 * 86_400,
+                                  date=pd.Timestamp("2021-08-20"), fatalities=7.0)
+    with write_transaction(fresh.engine) as conn:
+        point_store.write_points(conn, rows)
+        point_store.write_points(conn, moved)
+    day = pd.Timestamp
+    with fresh.engine.connect() as conn:
+        early = point_store.point_events(conn, start=day("2021-08-01"), end=day("2021-08-10"))
+        late = point_store.point_events(conn, start=day("2021-08-15"))
+        before = point_store.point_events(conn, end=day("2021-08-10"),
+                                          known_on=day("2021-09-01"))
+        every = point_store.point_events(conn, all_versions=True)
+    assert early["acled_id"].tolist() == ["AFG1", "AFG2"]
+    assert late["acled_id"].tolist() == ["AFG0"] and late["fatalities"].tolist() == [7]
+    assert before["acled_id"].tolist() == ["AFG0", "AFG1", "AFG2"]  # the move was not known yet
+    assert sorted(every["acled_id"]) == ["AFG0", "AFG0", "AFG1", "AFG2"]

@@ -36,11 +36,9 @@ from tracker.ingest_acled import (
     ACLED_ID,
     ORIGIN,
     RECORD,
-    TIMESTAMP,
     ParsedAcled,
     arrow_text,
     control_event_id,
-    equal_to_previous,
     read_acled,
 )
 from tracker.ingest_csv import RowProblem, raise_problems
@@ -49,32 +47,6 @@ from tracker.ingest_csv import RowProblem, raise_problems
 HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
              s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
 Progress = Callable[[str, int, int], None]
-def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
-                 end: pd.Timestamp | None = None, known_on: pd.Timestamp | None = None,
-                 all_versions: bool = False) -> pd.DataFrame:
-    """Point events (POINT_COLUMNS) dated ``start``..``end`` (both included), date order.
-
-    Each ACLED event appears once, as its newest version known on ``known_on`` (a version is
-    known from the day of its ACLED ``timestamp``; ``None``: every stored version counts), unless
-    ``all_versions``. The newest version is chosen before the date filter, so an event ACLED
-    moved to another day shows on its new day only.
-    """
-    table = point_store.read_table(conn, known_on=known_on)
-    if not all_versions and table.num_rows:
-        order = pc.sort_indices(table, sort_keys=[(ACLED_ID, "ascending"),
-                                                  (TIMESTAMP, "ascending")])
-        table = table.take(order)
-        ids = table[ACLED_ID].combine_chunks()
-        last = np.r_[~equal_to_previous(ids), True]  # the newest version of each id
-        table = table.filter(pa.array(last))
-    frame = point_store.to_frame(table)
-    keep = np.ones(len(frame), dtype=bool)
-    if start is not None:
-        keep &= (frame[s.DATE] >= start).to_numpy()
-    if end is not None:
-        keep &= (frame[s.DATE] <= end).to_numpy()
-    frame = frame[keep]
-    return frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
 
 
 def _nullable_text(values: np.ndarray) -> list:

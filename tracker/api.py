@@ -307,12 +307,12 @@ class Tracker:
         ``district`` (any spelling :meth:`resolve` knows, ``province`` to tell apart districts of
         one name) and ``event_type`` (ACLED's, any case) narrow the rows.
         """
-        from tracker import acled_store
+        from tracker import point_store
 
         store.require_initialised(self.engine)
         code = self.resolve(district, province=province).code if district else None
         with self.engine.connect() as conn:
-            frame = acled_store.point_events(
+            frame = point_store.point_events(
                 conn, start=s.as_day(start, name="start") if start is not None else None,
                 end=s.as_day(end, name="end") if end is not None else None,
                 known_on=s.as_day(known_on, name="known_on") if known_on is not None else None,

@@ -42,6 +42,7 @@ from tracker.ingest_acled import (
     POINT_COLUMNS,
     SUB_EVENT_TYPE,
     TIMESTAMP,
+    equal_to_previous,
 )
 
 BATCH_ROWS = 250_000
@@ -180,6 +181,34 @@ def read_points(conn: Connection, columns: Sequence[str] | None = None, *,
                 known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every stored point-event version (POINT_COLUMNS or ``columns``) as a DataFrame."""
     return to_frame(read_table(conn, columns, known_on=known_on))
+
+
+def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
+                 end: pd.Timestamp | None = None, known_on: pd.Timestamp | None = None,
+                 all_versions: bool = False) -> pd.DataFrame:
+    """Point events (POINT_COLUMNS) dated ``start``..``end`` (both included), date order.
+
+    Each ACLED event appears once, as its newest version known on ``known_on`` (a version is
+    known from the day of its ACLED ``timestamp``; ``None``: every stored version counts), unless
+    ``all_versions``. The newest version is chosen before the date filter, so an event ACLED
+    moved to another day shows on its new day only.
+    """
+    table = read_table(conn, known_on=known_on)
+    if not all_versions and table.num_rows:
+        order = pc.sort_indices(table, sort_keys=[(ACLED_ID, "ascending"),
+                                                  (TIMESTAMP, "ascending")])
+        table = table.take(order)
+        ids = table[ACLED_ID].combine_chunks()
+        last = np.r_[~equal_to_previous(ids), True]  # the newest version of each id
+        table = table.filter(pa.array(last))
+    frame = to_frame(table)
+    keep = np.ones(len(frame), dtype=bool)
+    if start is not None:
+        keep &= (frame[s.DATE] >= start).to_numpy()
+    if end is not None:
+        keep &= (frame[s.DATE] <= end).to_numpy()
+    frame = frame[keep]
+    return frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
 
 
 def district_codes(conn: Connection) -> set[str]:
