@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from tracker import point_store, store
 from tracker import schema as s
 from tracker.acled_versions import VersionPlan, plan_versions
+from tracker.arrow_columns import arrow_text
 from tracker.csvfile import RecordLines
 from tracker.db import (
     ControlEvent,
@@ -37,7 +38,6 @@ from tracker.ingest_acled import (
     ORIGIN,
     RECORD,
     ParsedAcled,
-    arrow_text,
     control_event_id,
     read_acled,
 )

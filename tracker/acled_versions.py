@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker import schema as s
+from tracker.arrow_columns import arrow_text, equal_to_previous, key_order
 from tracker.ingest_acled import (
     ACLED_ID,
     ACTOR1,
@@ -26,10 +27,7 @@ from tracker.ingest_acled import (
     TERRITORIAL,
     TERRITORIAL_FLAG,
     TIMESTAMP,
-    arrow_text,
     control_event_id,
-    equal_to_previous,
-    key_order,
     no_problems,
 )
 from tracker.point_store import POINT_SCHEMA, to_arrow

@@ -44,6 +44,17 @@ import pyarrow.csv as pacsv
 from tracker import csvfile
 from tracker import schema as s
 from tracker._errors import InputError
+from tracker.arrow_columns import same_key_as_next
+from tracker.column_checks import (
+    blank_cells,
+    coordinate_pairs,
+    empty_cells,
+    longer_than,
+    parse_event_dates,
+    parse_numbers,
+    snap_to_precision,
+    text_column,
+)
 from tracker.locate import locate_points
 
 # --- ACLED's columns ---------------------------------------------------------------------------
@@ -98,11 +109,8 @@ TERRITORIAL = ("Government regains territory", "Non-state actor overtakes territ
                "Non-violent transfer of territory")
 PRECISION_CODES = {1: s.DAY, 2: s.WEEK, 3: s.MONTH}
 GEO_PRECISIONS = (1, 2, 3)
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y",
-                "%d-%m-%Y")
 EARLIEST = pd.Timestamp("1900-01-01")
 ORIGIN = "acled"
-ARROW_STR = pd.StringDtype("pyarrow")
 ID_PREFIX = "acled:"
 
 # --- point-event table columns (the store's ``point_events``) ---------------------------------
@@ -281,105 +289,6 @@ def _read_slow(path: Path, encoding: str, names: list[str],
     return frame, csvfile.RecordLines(np.array(starts, dtype=int), np.array(ends, dtype=int))
 
 
-# --- validation helpers ------------------------------------------------------------------------
-def _text(col: pd.Series | None, n: int) -> pd.Series:
-    """Text as an Arrow-backed string Series ('' for missing; already stripped by the readers)."""
-    if col is None:
-        return pd.Series(np.full(n, "", dtype=object), dtype=ARROW_STR)
-    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
-        col = col.astype(object).where(col.notna(), "").astype(str).astype(ARROW_STR)
-    return col.fillna("").reset_index(drop=True)
-
-
-def _longer_than(col: pd.Series, limit: int) -> np.ndarray:
-    """Values with more than ``limit`` characters (counted only when the bytes could be)."""
-    nbytes = pc.binary_length(pa.array(col.array))
-    if (pc.max(nbytes).as_py() or 0) <= limit:  # a character takes at least one byte
-        return np.zeros(len(col), dtype=bool)
-    return (col.str.len() > limit).to_numpy(dtype=bool)
-
-
-def _empty(col: pd.Series) -> np.ndarray:
-    return (col == "").to_numpy(dtype=bool)
-
-
-def _blank(col: pd.Series | None, n: int) -> np.ndarray:
-    """Empty cells of a column (none in a column read as numbers)."""
-    if col is None:
-        return np.ones(n, dtype=bool)
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return col.isna().to_numpy(dtype=bool)
-    return _empty(_text(col, n))
-
-
-def _pairs(lat: np.ndarray, lon: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``lat,lon`` text where ``mask`` (for messages), else ''."""
-    if not mask.any():
-        return np.empty(0, dtype=object)  # not looked at: nothing to report
-    out = np.full(len(lat), "", dtype=object)
-    rows = np.flatnonzero(mask)
-    out[rows] = [f"{a},{b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
-    return out
-
-
-def _numbers(col: pd.Series | None, n: int, *, integer: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(values as float64 with NaN for empty/bad, mask of bad non-empty values)."""
-    if col is None:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool)
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return col.to_numpy(dtype="float64", na_value=np.nan), np.zeros(n, dtype=bool)
-    raw = _text(col, n)
-    codes, uniques = pd.factorize(raw)
-    parsed = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object), dtype=object),
-                           errors="coerce").to_numpy(dtype="float64")
-    values = parsed[codes]
-    bad = np.isnan(values) & ~_empty(raw)
-    if integer:
-        frac = ~np.isnan(values) & (values != np.round(values))
-        bad |= frac
-        values = np.where(frac, np.nan, values)
-    return values, bad
-
-
-def parse_event_dates(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(datetime64[s] dates with NaT for bad ones, why-text per bad value or '').
-
-    Every distinct value is parsed once, trying :data:`DATE_FORMATS` in order.
-    """
-    codes, uniques = pd.factorize(values)
-    uniq = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
-    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[s]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(uniq[todo], format=fmt, errors="coerce").astype(
-            "datetime64[s]")
-    why = np.where(parsed.isna(), _date_why(uniq), "").astype(object)
-    return parsed.to_numpy()[codes], np.append(why, "")[codes]
-
-
-def _date_why(uniq: pd.Series) -> np.ndarray:
-    shaped = uniq.str.fullmatch(r"\d{1,4}[-/ ]\d{1,2}[-/ ]\d{1,4}|\d{1,2}[- ][A-Za-z]+[- ]\d{4}")
-    return np.where(shaped, "not a valid calendar date (no such day or month)",
-                    "not a date: use 2021-08-20 or 20 August 2021")
-
-
-def _snap(dates: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """First day of the week (Monday) or month for week/month precision.
-
-    Computed once per distinct date.
-    """
-    codes, uniques = pd.factorize(dates)
-    idx = pd.DatetimeIndex(uniques).astype("datetime64[ns]")
-    monday = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).to_numpy()
-    first = (idx.to_period("M").to_timestamp() if len(idx) else idx).to_numpy()
-    nat = np.array([np.datetime64("NaT", "ns")])
-    monday, first = np.concatenate([monday, nat]), np.concatenate([first, nat])
-    out = np.where(precision == s.WEEK, monday[codes], dates)
-    return np.where(precision == s.MONTH, first[codes].astype("datetime64[ns]"), out)
-
-
 # --- parsing -----------------------------------------------------------------------------------
 def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
                today: date | None = None, progress: Progress | None = None) -> ParsedAcled:
@@ -424,27 +333,27 @@ def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
 def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
               problems: _Problems, *, today: date) -> pd.DataFrame:
     get = frame.get
-    text = {c: _text(get(c), n) for c in TEXT}
+    text = {c: text_column(get(c), n) for c in TEXT}
     for col, values in text.items():
         limit = MAX_LENGTH.get(col, MAX_TEXT)
-        problems.add(_longer_than(values, limit), col, values,
+        problems.add(longer_than(values, limit), col, values,
                      f"longer than {limit} characters; shorten it")
     for col in (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE):
-        problems.add(_empty(text[col]), col, text[col], "required value is empty")
+        problems.add(empty_cells(text[col]), col, text[col], "required value is empty")
     problems.add(text[EVENT_ID_CNTY].str.contains("@", regex=False).to_numpy(dtype=bool),
                  EVENT_ID_CNTY,
                  text[EVENT_ID_CNTY], "must not contain '@'")
     nums = {}
     for col in (*FLOATS, *INTS):
-        values, bad = _numbers(get(col), n, integer=col in INTS)
-        problems.add(bad, col, _text(get(col), n) if bad.any() else values,
+        values, bad = parse_numbers(get(col), n, integer=col in INTS)
+        problems.add(bad, col, text_column(get(col), n) if bad.any() else values,
                      "not a number" if col in FLOATS else "not a whole number")
         nums[col] = values
     prec_code = nums[TIME_PRECISION]
     ok_prec = np.isin(prec_code, list(PRECISION_CODES))
     problems.add(~ok_prec & ~np.isnan(prec_code), TIME_PRECISION, prec_code,
                  "must be 1 (day), 2 (week) or 3 (month)")
-    problems.add(np.isnan(prec_code) & _blank(get(TIME_PRECISION), n), TIME_PRECISION,
+    problems.add(np.isnan(prec_code) & blank_cells(get(TIME_PRECISION), n), TIME_PRECISION,
                  text[EVENT_ID_CNTY], "required value is empty")
     pick = np.zeros(n, dtype=np.int64)  # names[0] is day: also for empty or bad codes
     names = [s.DAY]
@@ -458,34 +367,34 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     fat = nums[FATALITIES]
     problems.add(fat < 0, FATALITIES, fat, "must not be negative")
     stamp = nums[TIMESTAMP]
-    problems.add(np.isnan(stamp) & _blank(get(TIMESTAMP), n), TIMESTAMP,
+    problems.add(np.isnan(stamp) & blank_cells(get(TIMESTAMP), n), TIMESTAMP,
                  text[EVENT_ID_CNTY], "required value is empty (ACLED's epoch-seconds timestamp)")
     dates, why = parse_event_dates(text[EVENT_DATE])
-    problems.add((why != "") & ~_empty(text[EVENT_DATE]), EVENT_DATE, text[EVENT_DATE], why)
+    problems.add((why != "") & ~empty_cells(text[EVENT_DATE]), EVENT_DATE, text[EVENT_DATE], why)
     latest = np.datetime64(pd.Timestamp(today), "s")
     early, late = dates < np.datetime64(EARLIEST, "s"), dates > latest
     problems.add(early | late, EVENT_DATE, text[EVENT_DATE],
                  f"date out of range: must lie between {EARLIEST.date()} and today ({today})")
     dates[early | late] = np.datetime64("NaT")
-    dates = _snap(dates.astype("datetime64[ns]"), precision)
+    dates = snap_to_precision(dates.astype("datetime64[ns]"), precision)
     lat, lon = nums[LATITUDE], nums[LONGITUDE]
     off = (np.abs(lat) > 90) | (np.abs(lon) > 180)
-    problems.add(off, LATITUDE, _pairs(lat, lon, off),
+    problems.add(off, LATITUDE, coordinate_pairs(lat, lon, off),
                  "not a coordinate: latitude within +-90, longitude within +-180")
     code = locate_points(lon, lat, districts)
     has_point = ~(np.isnan(lat) | np.isnan(lon))
     outside = has_point & pd.isna(code)
-    problems.add(outside, LATITUDE, _pairs(lat, lon, outside),
+    problems.add(outside, LATITUDE, coordinate_pairs(lat, lon, outside),
                  "coordinates (latitude,longitude) outside every district of the boundaries: "
                  "not in this country; fix them or drop the row")
     no_point = ~has_point
     if no_point.any():
         code = _place_by_names(code, no_point, text, gazetteer, problems)
     territorial = text[SUB_EVENT_TYPE].isin(TERRITORIAL).to_numpy(dtype=bool)
-    problems.add(territorial & _empty(text[ACTOR1]), ACTOR1, text[ACTOR1],
+    problems.add(territorial & empty_cells(text[ACTOR1]), ACTOR1, text[ACTOR1],
                  "empty: a territorial event needs actor1, the side taking control")
-    long_taker = territorial & ~_longer_than(text[ACTOR1], MAX_LENGTH[ACTOR1])
-    problems.add(long_taker & _longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
+    long_taker = territorial & ~longer_than(text[ACTOR1], MAX_LENGTH[ACTOR1])
+    problems.add(long_taker & longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
                  f"longer than {MAX_CONTROLLER} characters for the side taking control; shorten it")
     reported = pd.to_datetime(pd.Series(stamp), unit="s", errors="coerce")
     problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | reported.isna()).to_numpy(),
@@ -534,7 +443,7 @@ def _admin_warnings(points: pd.DataFrame, frame: pd.DataFrame, gazetteer,
                     *, limit: int = 50) -> list[str]:
     """One warning per (admin2, admin1, point district) that disagrees with the point."""
     placed = pd.notna(points[s.DISTRICT_CODE].to_numpy()) & ~np.isnan(points[LATITUDE].to_numpy())
-    have = placed & ~_empty(points[ADMIN2])
+    have = placed & ~empty_cells(points[ADMIN2])
     if not have.any():
         return []
     sub = points.loc[have, [ADMIN2, ADMIN1, s.DISTRICT_CODE, RECORD]]
@@ -590,7 +499,7 @@ def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, in
     else:
         good = points
     key = [ACLED_ID, TIMESTAMP]
-    if not _same_key_as_next(good[ACLED_ID], good[TIMESTAMP].to_numpy()).any():
+    if not same_key_as_next(good[ACLED_ID], good[TIMESTAMP].to_numpy()).any():
         return good[columns].reset_index(drop=True), 0
     same = good.duplicated(POINT_COLUMNS, keep="first")
     rest = good[~same]
@@ -608,37 +517,3 @@ def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, in
         problems.add(mask, EVENT_ID_CNTY, points[ACLED_ID].to_numpy(), whys)
     kept = rest[~clash]
     return kept[[*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]].reset_index(drop=True), int(same.sum())
-
-
-# --- versions ----------------------------------------------------------------------------------
-def arrow_text(col: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array (missing values as nulls), without copying
-    when it is Arrow-backed already."""
-    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
-        arr = pa.array(col.array)
-    else:
-        arr = pa.array(np.asarray(col, dtype=object), type=pa.string(), from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
-def key_order(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
-    """Row positions in (id, timestamp) order, stable (ties keep file order)."""
-    table = pa.table({"id": arrow_text(ids), "ts": np.asarray(stamps, dtype="float64")})
-    return pc.sort_indices(table, sort_keys=[("id", "ascending"),
-                                             ("ts", "ascending")]).to_numpy()
-
-
-def equal_to_previous(values: pa.Array) -> np.ndarray:
-    """``values[i] == values[i - 1]`` for i >= 1 (length n - 1)."""
-    n = len(values)
-    if n < 2:
-        return np.zeros(0, dtype=bool)
-    same = pc.equal(values.slice(1), values.slice(0, n - 1))
-    return pc.fill_null(same, False).to_numpy(zero_copy_only=False)
-
-
-def _same_key_as_next(ids: pd.Series, stamps: np.ndarray) -> np.ndarray:
-    """In (id, timestamp) order: whether each row has the same key as the row after it."""
-    order = key_order(ids, stamps)
-    sorted_ts = np.asarray(stamps, dtype="float64")[order]
-    return equal_to_previous(arrow_text(ids).take(order)) & (sorted_ts[1:] == sorted_ts[:-1])

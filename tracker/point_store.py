@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, func, insert, select
 
 from tracker import schema as s
+from tracker.arrow_columns import arrow_strings, equal_to_previous
 from tracker.db import PointBatch, utcnow
 from tracker.ingest_acled import (
     ACLED_ID,
@@ -42,7 +43,6 @@ from tracker.ingest_acled import (
     POINT_COLUMNS,
     SUB_EVENT_TYPE,
     TIMESTAMP,
-    equal_to_previous,
 )
 
 BATCH_ROWS = 250_000
@@ -78,18 +78,8 @@ def to_arrow(points: pd.DataFrame) -> pa.Table:
             # safe cast: refuses non-integral values
             arrays.append(pa.chunked_array([arr.cast(field.type)]))
         else:
-            arrays.append(_arrow_text(col))
+            arrays.append(arrow_strings(col))
     return pa.Table.from_arrays(arrays, schema=POINT_SCHEMA)
-
-
-def _arrow_text(col: pd.Series) -> pa.ChunkedArray:
-    """A text column as Arrow strings, without copying when it is Arrow-backed already."""
-    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
-        arr = pa.array(col.array)
-    else:
-        arr = pa.array(np.asarray(col, dtype=object), type=pa.string(), from_pandas=True)
-    arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
-    return arr.cast(pa.string()) if arr.type != pa.string() else arr
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
