@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from tracker import point_store, store
+from tracker import acled_deletions, point_store, store
 from tracker import schema as s
 from tracker.acled_versions import VersionPlan, plan_versions
 from tracker.arrow_columns import arrow_text
@@ -35,10 +35,10 @@ from tracker.db import (
 )
 from tracker.ingest_acled import (
     ACLED_ID,
+    ID_PREFIX,
     ORIGIN,
     RECORD,
     ParsedAcled,
-    control_event_id,
     read_acled,
 )
 from tracker.ingest_csv import RowProblem, raise_problems
@@ -129,26 +129,30 @@ def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) ->
     """Retract every control event of ACLED event ``id`` older than ``timestamp``.
 
     ``retract`` holds (ACLED id, timestamp, reason); control events already retracted are left
-    alone. Returns how many retractions were written.
+    alone. One query reads the live ACLED control events. Returns how many were retracted.
     """
     if not retract:
         return 0
+    prefix = ID_PREFIX
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    live = conn.execute(
+        select(ControlEvent.event_id)
+        .outerjoin(Retraction, Retraction.event_id == ControlEvent.event_id)
+        .where(ControlEvent.event_id.like(escaped + "%", escape="\\"),
+               Retraction.id.is_(None))).scalars()
+    versions: dict[str, list[tuple[int, str]]] = {}
+    for event_id in live:
+        acled_id, _, tail = event_id[len(prefix):].rpartition("@")
+        if tail.isdigit():
+            versions.setdefault(acled_id, []).append((int(tail), event_id))
     rows = []
     done: set[str] = set()
     now = utcnow()
     for acled_id, stamp, why in retract:
-        prefix = control_event_id(acled_id, 0)[:-1]  # "acled:<id>@"
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        found = conn.execute(
-            select(ControlEvent.event_id)
-            .outerjoin(Retraction, Retraction.event_id == ControlEvent.event_id)
-            .where(ControlEvent.event_id.like(escaped + "%", escape="\\"),
-                   Retraction.id.is_(None))).scalars()
-        for e in found:
-            tail = e[len(prefix):]
-            if tail.isdigit() and int(tail) < stamp and e not in done:
-                done.add(e)
-                rows.append({"event_id": e, "reason": why, "recorded_at": now})
+        for tail, event_id in versions.get(str(acled_id), ()):
+            if tail < stamp and event_id not in done:
+                done.add(event_id)
+                rows.append({"event_id": event_id, "reason": why, "recorded_at": now})
     if rows:
         conn.execute(insert(Retraction), rows)
     return len(rows)
@@ -221,7 +225,7 @@ def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gaze
         if progress:
             progress("planning", 0, 1)
         stored = _stored_versions(conn, parsed.points[ACLED_ID])
-        plan = plan_versions(parsed.points, stored)
+        plan = plan_versions(parsed.points, stored, point_store.read_deletions(conn))
         problems = pd.concat([parsed.problems, plan.problems], ignore_index=True)
         if len(problems) and parsed.lines is None:
             parsed.lines = RecordLines.of_file(path, parsed.n_records)
@@ -237,4 +241,36 @@ def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gaze
                                         limit)
     result.rejected_records = np.unique(problems[RECORD].to_numpy(dtype=int))
     result.lines = parsed.lines
+    return result
+
+
+# --- ACLED deletions -------------------------------------------------------------------------
+@dataclass
+class DeletionImport:
+    """What importing an ACLED deletions file did."""
+
+    added: int = 0  # deletions recorded
+    skipped: int = 0  # deletions already recorded
+    retracted: int = 0  # control events of deleted events
+    not_stored: int = 0  # deletions of events not imported (yet): they apply when they come
+    rejected_records: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    lines: RecordLines | None = None
+
+
+def import_deletions(engine: Engine, path: str | Path, *, skip_bad: bool = False,
+                     today: date | None = None, limit: int = 20) -> DeletionImport:
+    """Record ACLED's deletions and retract the control events of deleted events, in one
+    transaction (see :mod:`tracker.acled_deletions`)."""
+    parsed = acled_deletions.read_deletions(path, today=today)
+    if parsed.problems and not skip_bad:
+        raise_problems(path, parsed.problems[:limit], total=len(parsed.problems))
+    result = DeletionImport(rejected_records=parsed.rejected_records, lines=parsed.lines)
+    with write_transaction(engine) as conn:
+        new = point_store.write_deletions(conn, parsed.deletions)
+        result.added, result.skipped = len(new), len(parsed.deletions) - len(new)
+        known = point_store.read_table(conn, [ACLED_ID])[ACLED_ID]
+        result.not_stored = int((~new[ACLED_ID].isin(set(known.to_pylist()))).sum())
+        result.retracted = insert_retractions(conn, [
+            (i, int(t) + 1, f"ACLED deleted event {i} (deleted_timestamp {int(t)})")
+            for i, t in zip(new[ACLED_ID], new[point_store.DELETED_AT], strict=True)])
     return result

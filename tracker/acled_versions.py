@@ -30,7 +30,7 @@ from tracker.ingest_acled import (
     control_event_id,
     no_problems,
 )
-from tracker.point_store import POINT_SCHEMA, to_arrow
+from tracker.point_store import DELETED_AT, POINT_SCHEMA, to_arrow
 
 KEY = [ACLED_ID, TIMESTAMP]
 
@@ -47,7 +47,8 @@ class VersionPlan:
     problems: pd.DataFrame = field(default_factory=no_problems)
 
 
-def plan_versions(points: pd.DataFrame, stored: pa.Table | None = None) -> VersionPlan:
+def plan_versions(points: pd.DataFrame, stored: pa.Table | None = None,
+                  deleted: pa.Table | None = None) -> VersionPlan:
     """Decide which versions are new, which control events they make and which they replace.
 
     ``points``: the export's good rows (POINT_COLUMNS + RECORD + TERRITORIAL_FLAG); ``stored``:
@@ -59,14 +60,14 @@ def plan_versions(points: pd.DataFrame, stored: pa.Table | None = None) -> Versi
     fresh non-territorial version following a territorial one (ACLED reclassified the event)
     retracts every earlier control event of that ACLED event (all of them: retracting only the last
     one would let the one it corrected count again). Versions older than a stored one are *stale*:
-    kept as point events only. Hence the control state depends only on the newest version of
-    each event, in whatever order exports are imported.
+    kept as point events only. ``deleted`` (``acled_id``, ``deleted_timestamp``: ACLED's
+    deletions) counts as a non-territorial version stamped just after the deletion time, so a
+    version stamped at or before a deletion is stale. Hence the control state depends only on the
+    newest version (or deletion) of each event, in whatever order files are imported.
     """
     stored = stored if stored is not None else POINT_SCHEMA.empty_table()
     skipped = 0
     clash = no_problems()
-    prev_ts = np.full(len(points), np.nan)
-    prev_terr = np.zeros(len(points), dtype=bool)
     if stored.num_rows and len(points):
         mine, theirs = _same_keys(to_arrow(points), stored)
         if len(mine):
@@ -82,7 +83,7 @@ def plan_versions(points: pd.DataFrame, stored: pa.Table | None = None) -> Versi
             hit = np.zeros(len(points), dtype=bool)
             hit[mine] = True
             points = points[~hit].reset_index(drop=True)
-        prev_ts, prev_terr = _latest_stored(points, stored)
+    prev_ts, prev_terr = _latest_stored(points, stored, deleted)
     stale = points[TIMESTAMP].to_numpy() < np.where(np.isnan(prev_ts), -np.inf, prev_ts)
     fresh = points[~stale] if stale.any() else points
     # versions in (id, timestamp) order: each follows the previous version of its event
@@ -143,25 +144,32 @@ def _same_content(a: pa.Table, b: pa.Table) -> np.ndarray:
     return same
 
 
-def _latest_stored(points: pd.DataFrame, stored: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """For every row: timestamp and territoriality of the newest stored version of its event."""
+def _latest_stored(points: pd.DataFrame, stored: pa.Table,
+                   deleted: pa.Table | None) -> tuple[np.ndarray, np.ndarray]:
+    """For every row: timestamp and territoriality of the newest stored version (or deletion,
+    counted as a non-territorial version half a second after it) of its event."""
     n = len(points)
     prev_ts, prev_terr = np.full(n, np.nan), np.zeros(n, dtype=bool)
-    if not n:
+    versions = pa.table({
+        "id": stored[ACLED_ID].cast(pa.string()),
+        "ts": stored[TIMESTAMP].cast(pa.float64()),
+        "terr": pc.fill_null(pc.is_in(stored[SUB_EVENT_TYPE], value_set=pa.array(TERRITORIAL)),
+                             False)})
+    if deleted is not None and deleted.num_rows:
+        versions = pa.concat_tables([versions, pa.table({
+            "id": deleted[ACLED_ID].cast(pa.string()),
+            "ts": pc.add(deleted[DELETED_AT].cast(pa.float64()), 0.5),
+            "terr": pa.array(np.zeros(deleted.num_rows, dtype=bool))})])
+    if not n or not versions.num_rows:
         return prev_ts, prev_terr
-    keys = stored.select([ACLED_ID, TIMESTAMP, SUB_EVENT_TYPE])
-    keys = keys.take(pc.sort_indices(keys, sort_keys=[(ACLED_ID, "ascending"),
-                                                      (TIMESTAMP, "ascending")]))
-    ids = keys[ACLED_ID].combine_chunks()
-    last = pa.array(np.r_[~equal_to_previous(ids), True])
-    latest = keys.filter(last)
-    territorial = pc.is_in(latest[SUB_EVENT_TYPE], value_set=pa.array(TERRITORIAL))
-    right = pa.table({"id": latest[ACLED_ID], "ts": latest[TIMESTAMP],
-                      "terr": pc.fill_null(territorial, False)})
+    versions = versions.take(pc.sort_indices(versions, sort_keys=[("id", "ascending"),
+                                                                  ("ts", "ascending")]))
+    ids = versions["id"].combine_chunks()
+    right = versions.filter(pa.array(np.r_[~equal_to_previous(ids), True]))
     left = pa.table({"id": arrow_text(points[ACLED_ID]).cast(pa.string()), "i": _positions(n)})
     joined = left.join(right, keys="id", join_type="inner")
     at = joined["i"].to_numpy()
-    prev_ts[at] = joined["ts"].to_numpy().astype("float64")
+    prev_ts[at] = joined["ts"].to_numpy()
     prev_terr[at] = joined["terr"].to_numpy(zero_copy_only=False)
     return prev_ts, prev_terr
 

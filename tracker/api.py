@@ -17,7 +17,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tracker import csvfile, db, ingest_acled, ingest_csv, spatial, store, timeline
+from tracker import (
+    acled_deletions,
+    csvfile,
+    db,
+    ingest_acled,
+    ingest_csv,
+    spatial,
+    store,
+    timeline,
+)
 from tracker import schema as s
 from tracker._errors import InputError, NotFoundError
 from tracker.gazetteer import Gazetteer
@@ -47,6 +56,14 @@ class ImportReport:
     retracted: int = 0  # ACLED: control events of rows ACLED reclassified as non-territorial
     stale: int = 0  # ACLED: versions older than a stored one (point events only)
     warnings: list[str] = field(default_factory=list)  # ACLED: admin names vs coordinates
+    unmatched: int = 0  # ACLED deletions: of events not imported (yet)
+
+
+def detect_format(path: str | Path) -> str:
+    """``acled-deletions``, ``acled`` or ``events``, from the file's header line."""
+    if acled_deletions.is_deletions_header(csvfile.first_line(path)):
+        return acled_deletions.FORMAT
+    return ingest_acled.detect_format(path)
 
 
 class Tracker:
@@ -140,11 +157,14 @@ class Tracker:
                     skip_bad: bool = False, rejects: str | Path | None = None,
                     progress=None) -> ImportReport:
         """Import an events CSV or an ACLED export (``format`` detected from the header)."""
-        fmt = format or ingest_acled.detect_format(path)
+        fmt = format or detect_format(path)
         if fmt == ingest_acled.ORIGIN:
             return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
+        if fmt == acled_deletions.FORMAT:
+            return self.import_acled_deletions(path, skip_bad=skip_bad, rejects=rejects)
         if fmt != "events":
-            msg = f"format={fmt!r} is not a known import format; use 'acled' or 'events'"
+            msg = (f"format={fmt!r} is not a known import format; use 'acled', "
+                   f"'{acled_deletions.FORMAT}' or 'events'")
             raise InputError(msg)
         return self.import_csv(path, skip_bad=skip_bad, rejects=rejects)
 
@@ -160,6 +180,24 @@ class Tracker:
         report = ImportReport(str(path), added=done.added, skipped=done.skipped,
                               format=ingest_acled.ORIGIN, points_added=done.points_added,
                               retracted=done.retracted, stale=done.stale, warnings=done.warnings)
+        if len(done.rejected_records):
+            report.rejected = len(done.rejected_records)
+            report.rejects_path = str(csvfile.write_rejects(path, done.rejected_records,
+                                                            done.lines, rejects))
+        return report
+
+    def import_acled_deletions(self, path: str | Path, *, skip_bad: bool = False,
+                               rejects: str | Path | None = None,
+                               today: date | None = None) -> ImportReport:
+        """Record ACLED's deletions (``event_id_cnty``, ``deleted_timestamp``) in one transaction:
+        deleted events stop counting (see ``tracker.acled_deletions``)."""
+        from tracker import acled_store
+
+        store.require_initialised(self.engine)
+        done = acled_store.import_deletions(self.engine, path, skip_bad=skip_bad, today=today)
+        report = ImportReport(str(path), added=done.added, skipped=done.skipped,
+                              format=acled_deletions.FORMAT, retracted=done.retracted,
+                              unmatched=done.not_stored)
         if len(done.rejected_records):
             report.rejected = len(done.rejected_records)
             report.rejects_path = str(csvfile.write_rejects(path, done.rejected_records,

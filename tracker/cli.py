@@ -160,18 +160,28 @@ def init(districts, provinces, columns, country, scale, db_url):
               help="Import good rows; write bad rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv).")
-@click.option("--format", "fmt", type=click.Choice(["acled", "events"]), default=None,
-              help="File format (default: detected from the header; ACLED names event_id_cnty).")
+@click.option("--format", "fmt", type=click.Choice(["acled", "acled-deletions", "events"]),
+              default=None,
+              help="File format (default: detected from the header; ACLED names event_id_cnty, "
+                   "ACLED's deletions also deleted_timestamp).")
 @db_option
 @handle_errors
 def import_(file, skip_bad, rejects, fmt, db_url):
-    """Import an events CSV or an ACLED export (all or nothing unless --skip-bad)."""
+    """Import an events CSV, an ACLED export or ACLED's deletions (all or nothing unless
+    --skip-bad)."""
     from tracker.progress import terminal_progress
 
     with terminal_progress() as progress:
         report = open_tracker(db_url).import_file(file, format=fmt, skip_bad=skip_bad,
                                                   rejects=rejects, progress=progress)
-    click.echo(f"added {report.added} event(s), skipped {report.skipped} already present")
+    if report.format == "acled-deletions":
+        click.echo(f"recorded {report.added} ACLED deletion(s), skipped {report.skipped} already "
+                   f"recorded; retracted {report.retracted} control event(s) of deleted events")
+        if report.unmatched:
+            click.echo(f"{report.unmatched} deletion(s) name events not imported (yet): they "
+                       f"apply when those events are imported")
+    else:
+        click.echo(f"added {report.added} event(s), skipped {report.skipped} already present")
     if report.format == "acled":
         click.echo(f"added {report.points_added} point event(s); retracted {report.retracted} "
                    f"reclassified; {report.stale} older version(s) kept as history only")

@@ -178,6 +178,17 @@ class PointBatch(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class AcledDeletion(Base):
+    """ACLED removed an event from its dataset at ``deleted_timestamp`` (its Deletions API)."""
+
+    __tablename__ = "acled_deletions"
+    __table_args__ = (UniqueConstraint("acled_id", "deleted_timestamp", name="uq_acled_deletion"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    acled_id: Mapped[str] = mapped_column(String(100))
+    deleted_timestamp: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Setting(Base):
     """Key-value facts about the data set (boundary credit, status scale...)."""
 

@@ -66,11 +66,15 @@ def read_text(path: str | Path) -> str:
     return csvfile.decode(path)
 
 
-def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED) -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts, with header checks (empty file, delimiter, required columns)."""
+def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED,
+              kind: str = "an events CSV") -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts, with header checks (empty file, delimiter, required columns).
+
+    ``kind`` names the file in messages.
+    """
     text = read_text(path)
     if not text.strip():
-        msg = (f"{path}: the file is empty; an events CSV needs a header line with "
+        msg = (f"{path}: the file is empty; {kind} needs a header line with "
                f"{', '.join(required)}")
         raise InputError(msg)
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from tracker import schema as s
 from tracker.arrow_columns import arrow_strings, equal_to_previous
-from tracker.db import PointBatch, utcnow
+from tracker.db import AcledDeletion, PointBatch, utcnow
 from tracker.ingest_acled import (
     ACLED_ID,
     ACTOR1,
@@ -137,8 +137,7 @@ def read_table(conn: Connection, columns: Sequence[str] | None = None, *,
     query = select(PointBatch.data).order_by(PointBatch.id)
     limit = None
     if known_on is not None:
-        limit = int((pd.Timestamp(known_on).normalize() + pd.Timedelta(days=1)
-                     - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s"))
+        limit = epoch_end_of(known_on)
         query = query.where(PointBatch.first_timestamp < limit)
     read = [*wanted, TIMESTAMP] if limit is not None and TIMESTAMP not in wanted else wanted
     parts = [pq.read_table(io.BytesIO(data), columns=read)
@@ -181,7 +180,9 @@ def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
     Each ACLED event appears once, as its newest version known on ``known_on`` (a version is
     known from the day of its ACLED ``timestamp``; ``None``: every stored version counts), unless
     ``all_versions``. The newest version is chosen before the date filter, so an event ACLED
-    moved to another day shows on its new day only.
+    moved to another day shows on its new day only. An event ACLED deleted (a deletion known on
+    ``known_on``, stamped at or after its newest version) does not show, except with
+    ``all_versions`` (the history).
     """
     table = read_table(conn, known_on=known_on)
     if not all_versions and table.num_rows:
@@ -191,6 +192,7 @@ def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
         ids = table[ACLED_ID].combine_chunks()
         last = np.r_[~equal_to_previous(ids), True]  # the newest version of each id
         table = table.filter(pa.array(last))
+        table = without_deleted(table, read_deletions(conn, known_on=known_on))
     frame = to_frame(table)
     keep = np.ones(len(frame), dtype=bool)
     if start is not None:
@@ -199,6 +201,55 @@ def point_events(conn: Connection, *, start: pd.Timestamp | None = None,
         keep &= (frame[s.DATE] <= end).to_numpy()
     frame = frame[keep]
     return frame.sort_values([s.DATE, ACLED_ID, TIMESTAMP], kind="stable").reset_index(drop=True)
+
+
+def epoch_end_of(day: pd.Timestamp) -> int:
+    """Epoch seconds of the end of ``day`` (the start of the next day)."""
+    return int((pd.Timestamp(day).normalize() + pd.Timedelta(days=1)
+                - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s"))
+
+
+# --- ACLED deletions -------------------------------------------------------------------------
+DELETED_AT = "deleted_timestamp"
+
+
+def read_deletions(conn: Connection, *, known_on: pd.Timestamp | None = None) -> pa.Table:
+    """Stored ACLED deletions (``acled_id``, ``deleted_timestamp``), those known on ``known_on``."""
+    query = select(AcledDeletion.acled_id, AcledDeletion.deleted_timestamp)
+    if known_on is not None:
+        query = query.where(AcledDeletion.deleted_timestamp < epoch_end_of(known_on))
+    rows = conn.execute(query).all()
+    return pa.table({ACLED_ID: pa.array([r[0] for r in rows], type=pa.string()),
+                     DELETED_AT: pa.array([r[1] for r in rows], type=pa.int64())})
+
+
+def write_deletions(conn: Connection, deletions: pd.DataFrame) -> pd.DataFrame:
+    """Store the deletions (``acled_id``, ``deleted_timestamp``) not stored yet; returns those."""
+    if deletions.empty:
+        return deletions
+    stored = read_deletions(conn).to_pandas()
+    new = deletions.merge(stored, on=[ACLED_ID, DELETED_AT], how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+    now = utcnow()
+    if len(new):
+        conn.execute(insert(AcledDeletion), [
+            {"acled_id": i, "deleted_timestamp": int(t), "recorded_at": now}
+            for i, t in zip(new[ACLED_ID], new[DELETED_AT], strict=True)])
+    return new.reset_index(drop=True)
+
+
+def without_deleted(table: pa.Table, deleted: pa.Table) -> pa.Table:
+    """The rows of ``table`` (one version per event) no deletion stamped at or after removes."""
+    if not deleted.num_rows or not table.num_rows:
+        return table
+    last = deleted.group_by(ACLED_ID).aggregate([(DELETED_AT, "max")])
+    left = pa.table({ACLED_ID: table[ACLED_ID], "_row": pa.array(np.arange(table.num_rows))})
+    hit = left.join(last, keys=ACLED_ID, join_type="inner")
+    rows = hit["_row"].to_numpy()
+    gone = table[TIMESTAMP].take(pa.array(rows)).to_numpy() <= hit[f"{DELETED_AT}_max"].to_numpy()
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[rows[gone]] = False
+    return table.filter(pa.array(keep))
 
 
 def district_codes(conn: Connection) -> set[str]:
