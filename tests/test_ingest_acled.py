@@ -337,7 +337,10 @@ def _intervals_after(template, tmp_path, name, files) -> pd.DataFrame:
     shutil.copy(path, db)
     t = tracker.connect(f"sqlite:///{db}")
     for f in files:
-        acled_store.import_acled(t.engine, f, districts, gazetteer)
+        if f.name.startswith("deleted"):
+            acled_store.import_deletions(t.engine, f)
+        else:
+            acled_store.import_acled(t.engine, f, districts, gazetteer)
     out = t.intervals()
     t.engine.dispose()
     return out.sort_values([s.DISTRICT_CODE, s.START, s.EVENT_IDS]).reset_index(drop=True)
@@ -346,9 +349,12 @@ def _intervals_after(template, tmp_path, name, files) -> pd.DataFrame:
 @settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(versions=st.dictionaries(VERSION_KEYS, VERSION, min_size=1, max_size=7),
-       order=st.permutations([0, 1]), again=st.integers(0, 1))
-def test_import_order_and_reimport_do_not_change_intervals(template, tmp_path, versions, order,
-                                                            again):
+       deleted=st.lists(VERSION_KEYS, max_size=2),
+       order=st.permutations([0, 1, 2]), again=st.integers(0, 2))
+def test_import_order_and_reimport_do_not_change_intervals(template, tmp_path, versions, deleted,
+                                                            order, again):
+    """Two exports and a deletions file (a deletion at a version's own timestamp removes it), in
+    any order and with one imported twice, end as the whole export followed by the deletions."""
     rows = {0: [], 1: []}
     everything = []
     for (eid, tick), (sub, place, actor, day, export) in versions.items():
@@ -356,10 +362,13 @@ def test_import_order_and_reimport_do_not_change_intervals(template, tmp_path, v
                         date=f"2021-08-{10 + day:02d}")
         rows[export].append(row)
         everything.append(row)
-    tag = abs(hash((tuple(versions), tuple(order), again)))
+    tag = abs(hash((tuple(versions), tuple(deleted), tuple(order), again)))
     files = {k: write_acled(tmp_path / f"e{tag}_{k}.csv", v) for k, v in rows.items()}
+    files[2] = tmp_path / f"deleted{tag}.csv"
+    files[2].write_text("event_id_cnty,deleted_timestamp\n" + "".join(
+        f"{eid},{T0 + tick * 3600}\n" for eid, tick in deleted), encoding="utf-8")
     whole = write_acled(tmp_path / f"all{tag}.csv", everything)
-    expected = _intervals_after(template, tmp_path, f"one{tag}", [whole])
+    expected = _intervals_after(template, tmp_path, f"one{tag}", [whole, files[2]])
     got = _intervals_after(template, tmp_path, f"many{tag}",
                            [files[k] for k in order] + [files[again]])
     pd.testing.assert_frame_equal(got, expected)
