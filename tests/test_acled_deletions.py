@@ -94,13 +94,13 @@ def test_a_version_published_after_the_deletion_counts_again(fresh, tmp_path):
 def test_bad_deletion_files_change_nothing(fresh, tmp_path):
     fresh.import_file(export(tmp_path))
     bad = deletions(tmp_path, [("AFG1", ""), ("AFG3", "soon"), ("AFG7", "99999999999"),
-                               ("", str(T0))])
+                               ("", str(T0)), ("AFG8", "1" + "0" * 20)])
     with pytest.raises(InputError) as err:
         fresh.import_file(bad)
     message = str(err.value)
-    assert "\n" not in message and "4 bad value(s), nothing imported" in message
+    assert "\n" not in message and "5 bad value(s), nothing imported" in message
     for fragment in ("line 2", "line 3", "not a whole number", "line 4", "not a deletion time",
-                     "line 5", "required value is empty"):
+                     "line 5", "required value is empty", "line 6"):
         assert fragment in message, fragment
     assert stored_deletions(fresh) == 0 and controller(fresh) == "Taliban"
     missing = tmp_path / "no-time.csv"

@@ -54,7 +54,8 @@ def read_deletions(path: str | Path, *, today: date | None = None) -> ParsedDele
     stamps, bad_number = parse_numbers(raw_ts, n, integer=True)
     latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
     when = pd.to_datetime(pd.Series(stamps), unit="s", errors="coerce")
-    out_of_range = ~np.isnan(stamps) & ((when < EARLIEST) | (when >= latest)).to_numpy()
+    out_of_range = ~np.isnan(stamps) & (when.isna() | (when < EARLIEST)
+                                        | (when >= latest)).to_numpy()
     checks = [
         (empty_cells(ids), EVENT_ID_CNTY, ids, "required value is empty"),
         (ids.str.len().to_numpy() > MAX_LENGTH[EVENT_ID_CNTY], EVENT_ID_CNTY, ids,

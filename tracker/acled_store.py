@@ -268,8 +268,10 @@ def import_deletions(engine: Engine, path: str | Path, *, skip_bad: bool = False
     with write_transaction(engine) as conn:
         new = point_store.write_deletions(conn, parsed.deletions)
         result.added, result.skipped = len(new), len(parsed.deletions) - len(new)
-        known = point_store.read_table(conn, [ACLED_ID])[ACLED_ID]
-        result.not_stored = int((~new[ACLED_ID].isin(set(known.to_pylist()))).sum())
+        known = pc.unique(point_store.read_table(conn, [ACLED_ID])[ACLED_ID])
+        stored = pc.is_in(pa.array(new[ACLED_ID].astype(str).tolist(), type=pa.string()),
+                          value_set=known)
+        result.not_stored = len(new) - int(pc.sum(stored).as_py() or 0)
         result.retracted = insert_retractions(conn, [
             (i, int(t) + 1, f"ACLED deleted event {i} (deleted_timestamp {int(t)})")
             for i, t in zip(new[ACLED_ID], new[point_store.DELETED_AT], strict=True)])
