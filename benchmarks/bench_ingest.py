@@ -39,9 +39,9 @@ import pandas as pd
 import shapely
 
 import tracker
-from tracker import schema as s
-from tracker.geodata import default_boundaries
-from tracker.ingest_acled import CURRENT_COLUMNS
+from tracker.core import schema as s
+from tracker.core.acled_columns import CURRENT_COLUMNS
+from tracker.geo.boundaries import default_boundaries
 
 TERRITORIAL = [("Battles", "Government regains territory"),
                ("Battles", "Non-state actor overtakes territory"),

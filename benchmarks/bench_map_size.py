@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from folium.plugins import Timeline, TimelineSlider, TimeSliderChoropleth
 
-from tracker import render
-from tracker import schema as s
-from tracker.geodata import default_boundaries
+from tracker.core import schema as s
+from tracker.geo.boundaries import default_boundaries
+from tracker.render import html_map
 
 START, YEARS, CHANGES = pd.Timestamp("2020-01-01"), 5, 4000
 ACTORS = ("Taliban", "Afghan government", "Resistance", "Islamic State")
@@ -224,10 +224,10 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="bench_map_"))
 
     t = time.perf_counter()
-    m = render.build_map(b.districts, b.provinces, intervals, events_of(intervals), start=START,
+    m = html_map.build_map(b.districts, b.provinces, intervals, events_of(intervals), start=START,
                          end=end, credit=b.credit, use_limitation=b.use_limitation,
                          title="Benchmark: 5 years, 4,000 changes")
-    ours = render.save_map(m, out / "ours.html")
+    ours = html_map.save_map(m, out / "ours.html")
     build_s = time.perf_counter() - t
     geojson = b.districts.to_json().encode("utf-8")
     t = time.perf_counter()

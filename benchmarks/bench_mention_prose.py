@@ -19,8 +19,8 @@ import sysconfig
 import time
 from pathlib import Path
 
-from tracker.gazetteer import Gazetteer
-from tracker.geodata import default_boundaries
+from tracker.geo.boundaries import default_boundaries
+from tracker.names.gazetteer import Gazetteer
 
 
 def english_prose(limit: int) -> str:

@@ -1,9 +1,10 @@
 """State of every district on one date, and reading every event, with 1,000,000 stored events.
 
-Both backends narrow the events in the database (:mod:`tracker.queries`: index probes per
+Both backends narrow the events in the database (:mod:`tracker.store.queries`: index probes per
 district, only the current holdings' events leave the database) and settle them with the pure
-core, through the same call, ``tracker.store.state_on``. ``tracker.store.read_events`` (behind
-``Tracker.events()``, exports and the map) reads every event.
+core, through the same call, ``tracker.store.records.state_on``.
+``tracker.store.records.read_events`` (behind ``Tracker.events()``, exports and the map) reads every
+event.
 
 Usage::
 
@@ -32,9 +33,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 import tracker
-from tracker import schema as s
-from tracker import store
-from tracker.db import chunks
+from tracker.core import schema as s
+from tracker.store import records
+from tracker.store.models import chunks
 
 DAY = pd.Timestamp("2021-08-15")
 
@@ -102,12 +103,12 @@ def time_state(t: tracker.Tracker, codes: list[str],
     """First call (statements built and compiled, connection opened), then median and best of
     ``repeat`` further calls."""
     start = time.perf_counter()
-    store.state_on(t.engine, DAY, districts=codes)
+    records.state_on(t.engine, DAY, districts=codes)
     first = time.perf_counter() - start
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        state = store.state_on(t.engine, DAY, districts=codes)
+        state = records.state_on(t.engine, DAY, districts=codes)
         times.append(time.perf_counter() - start)
     summary = state[s.STATUS].value_counts().to_dict()
     return first, statistics.median(times), min(times), str(summary)
@@ -115,7 +116,7 @@ def time_state(t: tracker.Tracker, codes: list[str],
 
 def time_read(t: tracker.Tracker) -> tuple[float, int]:
     start = time.perf_counter()
-    n = len(store.read_events(t.engine))
+    n = len(records.read_events(t.engine))
     return time.perf_counter() - start, n
 
 

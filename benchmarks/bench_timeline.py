@@ -20,9 +20,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from tracker import schema as s
-from tracker import timeline
-from tracker.geodata import default_boundaries
+from tracker.core import schema as s
+from tracker.core import timeline
+from tracker.geo.boundaries import default_boundaries
 
 START = pd.Timestamp("2019-01-01")
 DAYS = 1826

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tracker.ingest_acled import CURRENT_COLUMNS
+from tracker.core.acled_columns import CURRENT_COLUMNS
 
 # name: (latitude, longitude, admin1, admin2, district code of the point)
 PLACES = {

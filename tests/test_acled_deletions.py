@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import tracker
-from tracker import schema as s
 from tracker._errors import InputError
 from tracker.api import detect_format
 from tracker.cli import main
-from tracker.db import AcledDeletion
+from tracker.core import schema as s
+from tracker.store.models import AcledDeletion
 
 DAY = 86_400
 PUL_E_KHUMRI = PLACES["Pul-e-Khumri"][4]

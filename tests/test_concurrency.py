@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from tracker import db, store
+from tracker.store import engines, records
 
 HEADER = "event_id,date,district,controller,status,confidence,source,source_url,reported_on\n"
 CODES = ["AF0101", "AF0102", "AF0201", "AF0907", "AF0912", "AF1001"]
@@ -41,7 +41,7 @@ def test_concurrent_imports_land_every_event_once(fresh, tmp_path):
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
     added = sum(int(out.split()[1]) for out, _ in outputs)
     assert added == 750  # ids 0..749, each added by exactly one process
-    assert store.count_events(fresh.engine) == 750
+    assert records.count_events(fresh.engine) == 750
     with fresh.engine.connect() as conn:
         assert conn.execute(text("SELECT count(DISTINCT event_id) FROM events")).scalar() == 750
         # one source per (publisher, url, date), even though the processes raced on them
@@ -55,7 +55,7 @@ def _holds_write_lock(url: str, engine) -> bool:
         with engine.connect() as conn:
             return conn.execute(text(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND objid = :key"), {"key": db.WRITE_LOCK_KEY}).scalar() > 0
+                "AND objid = :key"), {"key": engines.WRITE_LOCK_KEY}).scalar() > 0
     import sqlite3
 
     con = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
@@ -91,9 +91,9 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(fresh, tmp_path
     while _holds_write_lock(fresh.url, fresh.engine):  # PostgreSQL notices the dead client
         assert time.monotonic() < deadline, "the write lock was left held"
         time.sleep(0.1)
-    assert store.count_events(fresh.engine) == 20
+    assert records.count_events(fresh.engine) == 20
     # nothing left locked: another import goes through at once
     more = tmp_path / "more.csv"
     write_events(more, [("m", i) for i in range(5)])
     assert fresh.import_csv(more).added == 5
-    assert store.count_events(fresh.engine) == 25
+    assert records.count_events(fresh.engine) == 25

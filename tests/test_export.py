@@ -9,9 +9,9 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
-from tracker import schema as s
 from tracker._errors import InputError
 from tracker.cli import main
+from tracker.core import schema as s
 
 EVENTS = ("event_id,date,district,controller,status,confidence,source,source_url,reported_on,"
           "notes\n"

@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tracker import schema as s
 from tracker._errors import InputError
-from tracker.actors import ActorTable, default_aliases
 from tracker.cli import main
-from tracker.extract import CSV_COLUMNS, EVIDENCE_COLUMNS, extract_drafts, to_events_csv
-from tracker.extract_text import date_phrases, header_fields, html_to_text, sentences
-from tracker.gazetteer import Gazetteer
-from tracker.geodata import default_boundaries
+from tracker.core import schema as s
+from tracker.extract.actors import ActorTable, default_aliases
+from tracker.extract.drafts import CSV_COLUMNS, EVIDENCE_COLUMNS, extract_drafts, to_events_csv
+from tracker.extract.text import date_phrases, header_fields, html_to_text, sentences
+from tracker.geo.boundaries import default_boundaries
+from tracker.names.gazetteer import Gazetteer
 
 REPORTS = Path(__file__).parent / "data" / "reports"
 ARTICLE = date(2021, 8, 20)  # a Friday

@@ -1,4 +1,4 @@
-"""Tests of tracker.gazetteer: names, spellings, towns and free text -> district and province codes.
+"""Tests of tracker.names.gazetteer: names, spellings, towns and free text -> district and province codes.
 
 Expected codes are typed from geodata/afg_district_name_variants.csv and
 geodata/afg_geonames_places_by_district.csv, not computed by the code under test.
@@ -13,15 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from tracker import schema as s
 from tracker._errors import ResolveError
-from tracker.gazetteer import (
-    FUZZY_THRESHOLD,
-    Gazetteer,
-    Match,
-)
-from tracker.geodata import BoundarySet, default_boundaries
-from tracker.names import skeleton
+from tracker.core import schema as s
+from tracker.geo.boundaries import BoundarySet, default_boundaries
+from tracker.names.gazetteer import FUZZY_THRESHOLD, Gazetteer
+from tracker.names.keys import skeleton
+from tracker.names.match import Match
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import box
 
 import tracker
-from tracker import schema as s
 from tracker._errors import InputError
-from tracker.geodata import boundaries_from_files, default_boundaries, read_boundaries
+from tracker.core import schema as s
+from tracker.geo.boundaries import boundaries_from_files, default_boundaries, read_boundaries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,7 +106,7 @@ def test_installed_wheel_finds_its_data(tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
-    code = ("import tracker, tracker.geodata as g; b = g.default_boundaries(); "
+    code = ("import tracker, tracker.geo.boundaries as g; b = g.default_boundaries(); "
             "print(tracker.__file__); print(g.default_dir()); print(len(b.districts))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},

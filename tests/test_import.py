@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import schema as s
 from tracker._errors import InputError
+from tracker.core import schema as s
 
 HEADER = "event_id,date,district,province,controller,status,confidence,source,source_url,reported_on,notes\n"
 

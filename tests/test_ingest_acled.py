@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
-from tracker import schema as s
 from tracker._errors import InputError
 from tracker.cli import main
-from tracker.ingest_acled import CURRENT_COLUMNS, LEGACY_COLUMNS, detect_format
+from tracker.core import schema as s
+from tracker.core.acled_columns import CURRENT_COLUMNS, LEGACY_COLUMNS
+from tracker.ingest.acled.read import detect_format
 
 
 def counts(t) -> tuple[int, int]:
@@ -286,8 +287,8 @@ def test_cli_detects_acled_and_prints_warnings(db_url, tmp_path):
 def test_test_coordinates_lie_in_the_expected_districts():
     import geopandas as gpd
 
-    from tracker.geodata import default_boundaries
-    from tracker.locate import locate_points
+    from tracker.geo.boundaries import default_boundaries
+    from tracker.geo.locate import locate_points
 
     districts = default_boundaries().districts
     lat = [v[0] for v in PLACES.values()]
@@ -330,7 +331,7 @@ def _intervals_after(template, tmp_path, name, files) -> pd.DataFrame:
     import shutil
 
     import tracker
-    from tracker import acled_store
+    from tracker.ingest.acled import write as acled_write
 
     path, districts, gazetteer = template
     db = tmp_path / f"{name}.db"
@@ -338,9 +339,9 @@ def _intervals_after(template, tmp_path, name, files) -> pd.DataFrame:
     t = tracker.connect(f"sqlite:///{db}")
     for f in files:
         if f.name.startswith("deleted"):
-            acled_store.import_deletions(t.engine, f)
+            acled_write.import_deletions(t.engine, f)
         else:
-            acled_store.import_acled(t.engine, f, districts, gazetteer)
+            acled_write.import_acled(t.engine, f, districts, gazetteer)
     out = t.intervals()
     t.engine.dispose()
     return out.sort_values([s.DISTRICT_CODE, s.START, s.EVENT_IDS]).reset_index(drop=True)
@@ -388,8 +389,8 @@ def test_progress_bar_is_off_without_a_terminal_and_lazy_on_one():
 
 
 def test_bulk_content_hashes_match_the_store(fresh, tmp_path):
-    from tracker.acled_store import content_hashes
-    from tracker.db import content_hash
+    from tracker.ingest.acled.write import content_hashes
+    from tracker.store.models import content_hash
 
     fresh.import_file(write_acled(tmp_path / "h.csv", [
         acled_row("AFG1"), acled_row("AFG2", "Kunduz", notes="", source="")]))

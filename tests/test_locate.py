@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
-from tracker.geodata import default_boundaries
-from tracker.locate import locate_indices
+from tracker.geo.boundaries import default_boundaries
+from tracker.geo.locate import locate_indices
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from browser_pages import open_page
 
-from tracker import render, timeline
-from tracker import schema as s
-from tracker.geodata import default_boundaries
+from tracker.core import schema as s
+from tracker.core import timeline
+from tracker.geo.boundaries import default_boundaries
+from tracker.render import html_map
 
 pytestmark = pytest.mark.browser
 
@@ -61,11 +62,11 @@ def boundaries():
 def story(boundaries, tmp_path_factory):
     codes = boundaries.districts[s.DISTRICT_CODE].tolist()
     intervals = hand_intervals(codes, seed=7, n_changes=900, start="2021-01-01", days=300)
-    m = render.build_map(boundaries.districts, boundaries.provinces, intervals, None,
+    m = html_map.build_map(boundaries.districts, boundaries.provinces, intervals, None,
                          start="2020-12-20", end="2021-11-10", step="day",
                          diff=("2021-05-01", "2021-08-15"), credit=boundaries.credit,
                          use_limitation=boundaries.use_limitation, title="Test map")
-    path = render.save_map(m, tmp_path_factory.mktemp("map") / "map.html")
+    path = html_map.save_map(m, tmp_path_factory.mktemp("map") / "map.html")
     return intervals, codes, path
 
 
@@ -225,9 +226,9 @@ def test_payloads_show_as_text_and_run_nothing(browser, boundaries, tmp_path):
         s.CONTROLLER: "Actor " + XSS, s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.CONFIRMED,
         s.SOURCE: "Src " + XSS, s.SOURCE_URL: "javascript:window.__xss=4", s.NOTES: "Note " + XSS,
     }])
-    m = render.build_map(districts, boundaries.provinces, intervals, events, title="T " + XSS,
+    m = html_map.build_map(districts, boundaries.provinces, intervals, events, title="T " + XSS,
                          credit="Credit " + XSS, use_limitation=XSS)
-    path = render.save_map(m, tmp_path / "xss.html")
+    path = html_map.save_map(m, tmp_path / "xss.html")
     context, pg, errors = open_page(browser, path)
     try:
         pg.evaluate(f"trackerMap.open('{code}')")

@@ -20,10 +20,11 @@ from browser_pages import open_page
 from click.testing import CliRunner
 
 import tracker
-from tracker import render, render_points
-from tracker import schema as s
 from tracker._errors import InputError
 from tracker.cli import main
+from tracker.core import schema as s
+from tracker.render import html_map
+from tracker.render import points as render_points
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 START, END, WINDOW = "2021-08-05", "2021-08-25", 7
@@ -112,7 +113,7 @@ def acled_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(browser, acled_db):
     t, _, folder = acled_db
-    path = render.save_map(t.map(start=START, end=END, points=True, points_window=WINDOW),
+    path = html_map.save_map(t.map(start=START, end=END, points=True, points_window=WINDOW),
                            folder / "map.html")
     seen: list[str] = []
     context, pg, errors = open_page(browser, path, seen)
@@ -287,7 +288,7 @@ def test_payload_is_compact_and_loses_nothing_shown():
     assert data["lat"] == [round(v, 4) for v in by_id.loc[data["id"], "latitude"]]
     assert len(data["strings"]) == len(set(data["strings"]))  # each text once
     assert {data["strings"][i] for i in data["a1"]} == {"Taliban", "Other side"}
-    text = render.safe_json(data)
+    text = html_map.safe_json(data)
     assert len(re.findall(r'"Taliban"', text)) == 1
 
 

@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from tracker import db, migrate, point_store
 from tracker.cli import main
+from tracker.store import engines, migrate, models, point_batches
 
 
 def fill_foundation(engine) -> None:
@@ -38,7 +38,7 @@ def fill_foundation(engine) -> None:
 
 
 def test_upgrade_from_the_first_revision_keeps_the_data(db_url):
-    engine = db.open_engine(db_url)
+    engine = engines.open_engine(db_url)
     assert migrate.upgrade(engine, migrate.FOUNDATION) == (None, "0001")
     fill_foundation(engine)
     before, after = migrate.upgrade(engine)
@@ -61,7 +61,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url):
 
 
 def test_a_database_made_before_migrations_is_stamped_then_upgraded(db_url):
-    engine = db.open_engine(db_url)
+    engine = engines.open_engine(db_url)
     migrate.upgrade(engine, migrate.FOUNDATION)
     fill_foundation(engine)
     with engine.begin() as conn:  # as `tracker init` left it before Alembic: no version table
@@ -81,7 +81,7 @@ def test_the_newest_revision_matches_the_models(fresh):
     """A model added without a migration shows here: add a revision under tracker/migrations."""
     with fresh.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
-        diff = compare_metadata(ctx, db.Base.metadata)
+        diff = compare_metadata(ctx, models.Base.metadata)
     # PostGIS' own tables and GiST indexes made by the migrations are not in the models
     diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name == "spatial_ref_sys")
             and not (d[0] == "remove_index" and d[1].name.endswith("_geometry"))]
@@ -91,7 +91,7 @@ def test_the_newest_revision_matches_the_models(fresh):
 
 def test_point_event_rows_move_into_batches_and_back(db_url):
     """0004 stored one row per point event; 0005 packs them into Parquet batches, losslessly."""
-    engine = db.open_engine(db_url)
+    engine = engines.open_engine(db_url)
     migrate.upgrade(engine, "0004")
     fill_foundation(engine)
     rows = [{"a": "AFG1", "t": 1_629_900_000, "d": dt.date(2021, 8, 20), "f": 3, "n": "=cmd()",
@@ -111,7 +111,7 @@ def test_point_event_rows_move_into_batches_and_back(db_url):
     with engine.connect() as conn:
         batches = conn.execute(text("SELECT rows, first_date, last_date FROM point_batches "
                                     "ORDER BY id")).all()
-        stored = point_store.read_points(conn)
+        stored = point_batches.read_points(conn)
     assert [(n, str(a), str(b)) for n, a, b in batches] == [
         (2, "2021-08-20", "2021-08-22"), (1, "2021-08-21", "2021-08-21")]  # one per import
     stored = stored.sort_values(["acled_id", "timestamp"]).reset_index(drop=True)
@@ -133,7 +133,7 @@ def test_point_event_rows_move_into_batches_and_back(db_url):
 
 
 def test_an_older_schema_gets_a_one_line_upgrade_hint(db_url):
-    engine = db.open_engine(db_url)
+    engine = engines.open_engine(db_url)
     migrate.upgrade(engine, "0004")
     fill_foundation(engine)
     result = CliRunner().invoke(main, ["status", "--date", "2021-08-20", "--db", db_url])

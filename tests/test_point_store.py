@@ -9,12 +9,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from tracker import point_store
-from tracker import schema as s
 from tracker._errors import InputError
-from tracker.db import write_transaction
-from tracker.geodata import default_boundaries
-from tracker.ingest_acled import POINT_COLUMNS
+from tracker.core import schema as s
+from tracker.core.acled_columns import POINT_COLUMNS
+from tracker.geo.boundaries import default_boundaries
+from tracker.store import point_batches
+from tracker.store.engines import write_transaction
 
 T0 = 1_629_900_000  # 2021-08-25 14:00 UTC
 
@@ -41,11 +41,11 @@ def frame(n: int) -> pd.DataFrame:
 def test_round_trip_keeps_values_types_and_missing(fresh):
     written = frame(5)
     with write_transaction(fresh.engine) as conn:
-        assert point_store.write_points(conn, written, file_name="/data/acled export.csv") == 5
+        assert point_batches.write_points(conn, written, file_name="/data/acled export.csv") == 5
     with fresh.engine.connect() as conn:
-        back = point_store.read_points(conn)
-        info = point_store.batches(conn)
-        assert point_store.count_points(conn) == 5
+        back = point_batches.read_points(conn)
+        info = point_batches.batches(conn)
+        assert point_batches.count_points(conn) == 5
     assert list(back.columns) == POINT_COLUMNS
     assert back["acled_id"].tolist() == written["acled_id"].tolist()
     assert back["timestamp"].tolist() == written["timestamp"].tolist()
@@ -65,32 +65,32 @@ def test_round_trip_keeps_values_types_and_missing(fresh):
 def test_batches_split_and_read_back_in_order(fresh):
     written = frame(23)
     with write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, written, batch_rows=10)
+        point_batches.write_points(conn, written, batch_rows=10)
     with fresh.engine.connect() as conn:
-        assert point_store.batches(conn)["rows"].tolist() == [10, 10, 3]
-        back = point_store.read_points(conn, ["acled_id", "timestamp"])
+        assert point_batches.batches(conn)["rows"].tolist() == [10, 10, 3]
+        back = point_batches.read_points(conn, ["acled_id", "timestamp"])
     assert list(back.columns) == ["acled_id", "timestamp"]
     assert back["acled_id"].tolist() == written["acled_id"].tolist()
 
 
 def test_known_on_keeps_versions_stamped_by_the_end_of_that_day(fresh):
     with write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, frame(6), batch_rows=2)
+        point_batches.write_points(conn, frame(6), batch_rows=2)
     with fresh.engine.connect() as conn:
         # T0 is 2021-08-25 14:00 UTC: versions 0..2 are stamped 25, 26 and 27 August
-        ids = point_store.read_points(conn, ["acled_id"],
+        ids = point_batches.read_points(conn, ["acled_id"],
                                       known_on=pd.Timestamp("2021-08-27"))["acled_id"]
-        none = point_store.read_points(conn, known_on=pd.Timestamp("2021-08-24"))
+        none = point_batches.read_points(conn, known_on=pd.Timestamp("2021-08-24"))
     assert ids.tolist() == ["AFG0", "AFG1", "AFG2"]
     assert none.empty and list(none.columns) == POINT_COLUMNS
 
 
 def test_a_failed_transaction_leaves_no_batch(fresh):
     with pytest.raises(RuntimeError), write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, frame(3))
+        point_batches.write_points(conn, frame(3))
         raise RuntimeError
     with fresh.engine.connect() as conn:
-        assert point_store.count_points(conn) == 0
+        assert point_batches.count_points(conn) == 0
 
 
 def test_non_integral_fatalities_are_refused_not_truncated(fresh):
@@ -98,14 +98,14 @@ def test_non_integral_fatalities_are_refused_not_truncated(fresh):
     bad["fatalities"] = [1.0, 2.5]
     with pytest.raises(pa.ArrowInvalid, match="truncated"), \
             write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, bad)
+        point_batches.write_points(conn, bad)
 
 
 def test_boundaries_cannot_drop_a_district_point_events_name(fresh):
     rows = frame(2)
     rows["district_code"] = ["AF0101", "AF0901"]
     with write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, rows)
+        point_batches.write_points(conn, rows)
     shipped = default_boundaries()
     without = shipped.districts[shipped.districts[s.DISTRICT_CODE] != "AF0901"]
     smaller = dataclasses.replace(shipped, districts=without)
@@ -119,15 +119,15 @@ def test_point_events_pick_the_newest_version_before_filtering_dates(fresh):
     moved = rows.iloc[[0]].assign(timestamp=T0 + 30 * 86_400,
                                   date=pd.Timestamp("2021-08-20"), fatalities=7.0)
     with write_transaction(fresh.engine) as conn:
-        point_store.write_points(conn, rows)
-        point_store.write_points(conn, moved)
+        point_batches.write_points(conn, rows)
+        point_batches.write_points(conn, moved)
     day = pd.Timestamp
     with fresh.engine.connect() as conn:
-        early = point_store.point_events(conn, start=day("2021-08-01"), end=day("2021-08-10"))
-        late = point_store.point_events(conn, start=day("2021-08-15"))
-        before = point_store.point_events(conn, end=day("2021-08-10"),
+        early = point_batches.point_events(conn, start=day("2021-08-01"), end=day("2021-08-10"))
+        late = point_batches.point_events(conn, start=day("2021-08-15"))
+        before = point_batches.point_events(conn, end=day("2021-08-10"),
                                           known_on=day("2021-09-01"))
-        every = point_store.point_events(conn, all_versions=True)
+        every = point_batches.point_events(conn, all_versions=True)
     assert early["acled_id"].tolist() == ["AFG1", "AFG2"]
     assert late["acled_id"].tolist() == ["AFG0"] and late["fatalities"].tolist() == [7]
     assert before["acled_id"].tolist() == ["AFG0", "AFG1", "AFG2"]  # the move was not known yet

@@ -18,10 +18,10 @@ import pytest
 from acled_files import PLACES, T0, write_acled
 from click.testing import CliRunner
 
-from tracker import schema as s
 from tracker._errors import InputError
 from tracker.cli import main
-from tracker.ingest_acled import (
+from tracker.core import schema as s
+from tracker.core.acled_columns import (
     ACLED_ID,
     ACTOR2,
     EVENT_TYPE,

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import render
-from tracker import schema as s
 from tracker._errors import InputError
-from tracker.geodata import default_boundaries
-from tracker.topology import topology
+from tracker.core import schema as s
+from tracker.geo.boundaries import default_boundaries
+from tracker.geo.topology import topology
+from tracker.render import html_map
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -46,7 +46,7 @@ def intervals_for(codes: list[str], *, n_changes: int, seed: int = 1,
 
 
 def html_of(bounds, intervals, events=None, **kwargs) -> str:
-    m = render.build_map(bounds.districts, bounds.provinces, intervals, events,
+    m = html_map.build_map(bounds.districts, bounds.provinces, intervals, events,
                          credit=bounds.credit, use_limitation=bounds.use_limitation, **kwargs)
     return m.get_root().render()
 
@@ -83,9 +83,9 @@ def test_same_inputs_same_bytes(bounds, small, tmp_path):
                            s.SOURCE: "Agency", s.NOTES: "note"})
     paths = []
     for k in range(2):
-        m = render.build_map(bounds.districts, bounds.provinces, small, events, tiles=True,
+        m = html_map.build_map(bounds.districts, bounds.provinces, small, events, tiles=True,
                              diff=("2021-02-01", "2021-06-01"), title="Same")
-        paths.append(render.save_map(m, tmp_path / f"m{k}.html"))
+        paths.append(html_map.save_map(m, tmp_path / f"m{k}.html"))
     first, second = (p.read_bytes() for p in paths)
     assert first == second
     assert b"map_tracker" in first  # the folium ids are fixed, not random
@@ -120,7 +120,7 @@ def test_data_from_outside_is_escaped(bounds):
     events = pd.DataFrame([{s.EVENT_ID: "e1", s.DATE: "2021-01-01", s.DISTRICT_CODE: code,
                             s.CONTROLLER: PAYLOAD, s.STATUS: s.CONTROLLED,
                             s.CONFIDENCE: s.CONFIRMED, s.SOURCE: PAYLOAD, s.NOTES: PAYLOAD}])
-    m = render.build_map(districts, bounds.provinces, intervals, events, title=PAYLOAD,
+    m = html_map.build_map(districts, bounds.provinces, intervals, events, title=PAYLOAD,
                          credit=PAYLOAD, use_limitation=PAYLOAD)
     page = m.get_root().render()
     assert "<script>alert" not in page
@@ -132,7 +132,7 @@ def test_data_from_outside_is_escaped(bounds):
 def test_template_syntax_in_data_is_not_evaluated(bounds, small):
     districts = bounds.districts.copy()
     districts.loc[0, s.DISTRICT_NAME] = "{{ 7 * 7 }} {% if 1 %}x{% endif %}"
-    m = render.build_map(districts, bounds.provinces, small, None)
+    m = html_map.build_map(districts, bounds.provinces, small, None)
     assert "{{ 7 * 7 }} {% if 1 %}x{% endif %}" in m.get_root().render()
 
 
@@ -141,7 +141,7 @@ def test_template_syntax_in_data_is_not_evaluated(bounds, small):
                     lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=12))
 def test_safe_json_round_trips_and_cannot_close_a_script(value):
-    text = render.safe_json(value)
+    text = html_map.safe_json(value)
     assert json.loads(text) == value
     assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
 
@@ -186,33 +186,33 @@ def test_topology_rebuilds_every_ring_and_stores_shared_borders_once(bounds):
 
 
 def test_actor_colours(bounds):
-    colors = render.actor_palette(["Taliban", "Afghan government", "Resistance", "Zeta", "Alpha"])
+    colors = html_map.actor_palette(["Taliban", "Afghan government", "Resistance", "Zeta", "Alpha"])
     assert colors["Taliban"] == "#474747"
     assert colors["Resistance"] == "#e8871e"
     assert len(set(colors.values())) == 5
-    assert colors == render.actor_palette(["Taliban", "Afghan government", "Resistance", "Zeta",
+    assert colors == html_map.actor_palette(["Taliban", "Afghan government", "Resistance", "Zeta",
                                            "Alpha"])
-    many = render.actor_palette([f"Group {k}" for k in range(30)])
+    many = html_map.actor_palette([f"Group {k}" for k in range(30)])
     assert len(set(many.values())) == 30
-    assert render.actor_palette(["Taliban"], {"Taliban": "#ffffff"}) == {"Taliban": "#ffffff"}
+    assert html_map.actor_palette(["Taliban"], {"Taliban": "#ffffff"}) == {"Taliban": "#ffffff"}
     with pytest.raises(InputError, match="actor_colors"):
-        render.actor_palette(["Taliban"], {"Taliban": "red;background:url(x)"})
+        html_map.actor_palette(["Taliban"], {"Taliban": "red;background:url(x)"})
 
 
 def test_bad_arguments_say_what_to_do(bounds, small):
     with pytest.raises(InputError, match="step='year'"):
-        render.build_map(bounds.districts, bounds.provinces, small, None, step="year")
+        html_map.build_map(bounds.districts, bounds.provinces, small, None, step="year")
     with pytest.raises(InputError, match="lack column"):
-        render.build_map(bounds.districts, bounds.provinces, small.drop(columns=s.END), None)
+        html_map.build_map(bounds.districts, bounds.provinces, small.drop(columns=s.END), None)
     with pytest.raises(InputError, match="before start"):
-        render.build_map(bounds.districts, bounds.provinces, small, None, start="2022-01-01",
+        html_map.build_map(bounds.districts, bounds.provinces, small, None, start="2022-01-01",
                          end="2021-01-01")
     with pytest.raises(InputError, match="start= and end="):
-        render.build_map(bounds.districts, bounds.provinces, small.iloc[:0], None)
+        html_map.build_map(bounds.districts, bounds.provinces, small.iloc[:0], None)
 
 
 def test_default_span_covers_every_change(bounds, small):
-    m = render.build_map(bounds.districts, bounds.provinces, small, None, step="month")
+    m = html_map.build_map(bounds.districts, bounds.provinces, small, None, step="month")
     found = re.search(r'id="tracker-data">(.*?)</script>', m.get_root().render())
     data = json.loads(found.group(1))
     first, last = small[s.START].min(), pd.concat([small[s.START], small[s.END]]).max()
@@ -226,7 +226,7 @@ def test_one_end_given_outside_the_changes_moves_the_default_other_end(bounds, s
     """--start after every change (or --end before them) is not an error: the slider is one day."""
     epoch = pd.Timestamp("1970-01-01")
     for kwargs, day in (({"start": "2030-01-01"}, "2030-01-01"), ({"end": "2000-01-01"}, "2000-01-01")):
-        m = render.build_map(bounds.districts, bounds.provinces, small, None, **kwargs)
+        m = html_map.build_map(bounds.districts, bounds.provinces, small, None, **kwargs)
         found = re.search(r'id="tracker-data">(.*?)</script>', m.get_root().render())
         t = json.loads(found.group(1))["t"]
         assert t["start"] == t["end"] == (pd.Timestamp(day) - epoch).days
@@ -240,7 +240,7 @@ def test_the_page_decodes_codes_in_the_python_order(js_name, python_order):
     import re
     from importlib import resources
 
-    js = (resources.files("tracker") / "assets" / "tracker_map.js").read_text(encoding="utf-8")
+    js = (resources.files("tracker.render") / "assets" / "tracker_map.js").read_text(encoding="utf-8")
     found = re.search(rf"var {js_name} = (\[[^\]]*\]);", js)
     assert found, f"tracker_map.js no longer defines {js_name}"
     assert json.loads(found.group(1)) == list(python_order)

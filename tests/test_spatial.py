@@ -7,10 +7,10 @@ import pandas as pd
 import pyproj
 import pytest
 
-from tracker import schema as s
-from tracker import spatial
 from tracker._errors import InputError
-from tracker.geodata import default_boundaries
+from tracker.core import schema as s
+from tracker.core import spatial
+from tracker.geo.boundaries import default_boundaries
 
 AFGHANISTAN_KM2 = 652_230  # published total area
 

@@ -1,9 +1,9 @@
 """The store's timeline (narrowed in SQL on both SQLite and PostgreSQL) equals the pure core.
 
 Random event sets with same-day disagreements, runs of identical reports, supersedes chains,
-retractions and late reports are stored, then ``store.state_on`` / ``control_intervals`` /
-``changes`` and the SQL selection of counting events (:mod:`tracker.queries`) are compared with
-:mod:`tracker.timeline` applied to every stored event. ``store.read_events`` is checked against
+retractions and late reports are stored, then ``records.state_on`` / ``control_intervals`` /
+``changes`` and the SQL selection of counting events (:mod:`tracker.store.queries`) are compared with
+:mod:`tracker.core.timeline` applied to every stored event. ``records.read_events`` is checked against
 the events as given to the import.
 """
 
@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, update
 
-from tracker import queries, store, timeline
-from tracker import schema as s
 from tracker._errors import InputError
-from tracker.db import ControlEvent, Retraction
+from tracker.core import schema as s
+from tracker.core import timeline
+from tracker.store import queries, records
+from tracker.store.models import ControlEvent, Retraction
 
 DISTRICTS = ["AF0101", "AF0102", "AF0103", "AF0201", "AF0907", "AF0912"]
 ACTORS = ["Taliban", "Afghan government", "Resistance"]
@@ -82,7 +83,7 @@ def _acyclic(events: pd.DataFrame) -> pd.DataFrame:
 def fill(engine, seed: int) -> None:
     events, retracted = random_events(seed)
     events = s.normalize_events(_acyclic(events))
-    store.insert_events(engine, events, origin="test")
+    records.insert_events(engine, events, origin="test")
     with engine.begin() as conn:
         # events without a report date become known on the day they were recorded
         conn.execute(update(ControlEvent).values(recorded_at=(T0 + pd.Timedelta(days=20))
@@ -95,28 +96,28 @@ def fill(engine, seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_state_intervals_and_changes_equal_the_pure_core(fresh, seed):
     fill(fresh.engine, seed)
-    every = store.read_events(fresh.engine)
+    every = records.read_events(fresh.engine)
     assert every[s.RETRACTED_AT].notna().sum() == 15
     assert every[s.SUPERSEDES].notna().sum() > 10
     codes = fresh.districts()[s.DISTRICT_CODE].tolist()
     for known in (None, T0 + pd.Timedelta(days=10), T0 + pd.Timedelta(days=30)):
         expected_iv = timeline.control_intervals(every, known_on=known)
-        got_iv = store.control_intervals(fresh.engine, known_on=known)
+        got_iv = records.control_intervals(fresh.engine, known_on=known)
         pd.testing.assert_frame_equal(got_iv, expected_iv)
         for day in (T0 + pd.Timedelta(days=12), T0 + pd.Timedelta(days=39),
                     T0 + pd.Timedelta(days=50)):
             want = timeline.state_on(expected_iv, day, districts=codes)
-            got = store.state_on(fresh.engine, day, known_on=known, districts=codes)
+            got = records.state_on(fresh.engine, day, known_on=known, districts=codes)
             pd.testing.assert_frame_equal(got, want)
         # without a district list: every district with an interval, as the pure core
         want = timeline.state_on(expected_iv, T0 + pd.Timedelta(days=20))
-        got = store.state_on(fresh.engine, T0 + pd.Timedelta(days=20), known_on=known)
+        got = records.state_on(fresh.engine, T0 + pd.Timedelta(days=20), known_on=known)
         pd.testing.assert_frame_equal(got, want)
     iv = timeline.control_intervals(every)
     d1, d2 = T0 + pd.Timedelta(days=5), T0 + pd.Timedelta(days=60)
     want = timeline.changes(iv, d1, d2, districts=codes)
     assert len(want) > 0
-    pd.testing.assert_frame_equal(store.changes(fresh.engine, d1, d2, districts=codes), want)
+    pd.testing.assert_frame_equal(records.changes(fresh.engine, d1, d2, districts=codes), want)
 
 
 def test_a_long_holding_is_found_whole_around_the_day(fresh):
@@ -128,8 +129,8 @@ def test_a_long_holding_is_found_whole_around_the_day(fresh):
               s.CONTROLLER: "Afghan government", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED},
              {s.EVENT_ID: "after", s.DATE: pd.Timestamp("2021-07-20"), s.DISTRICT_CODE: "AF0103",
               s.CONTROLLER: "Resistance", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED}]
-    store.insert_events(fresh.engine, s.normalize_events(pd.DataFrame(rows)), origin="test")
-    state = store.state_on(fresh.engine, pd.Timestamp("2021-07-04"), districts=["AF0103"])
+    records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame(rows)), origin="test")
+    state = records.state_on(fresh.engine, pd.Timestamp("2021-07-04"), districts=["AF0103"])
     assert state.loc[0, s.SINCE] == pd.Timestamp("2021-07-01")
     assert state.loc[0, s.EVENT_IDS] == ";".join(f"run{k:02d}" for k in range(12))
     assert state.loc[0, s.CONTROLLER] == "Taliban"
@@ -153,13 +154,13 @@ def test_a_holding_longer_than_every_walk_round_is_found_whole(fresh, offset):
              {**rows[0], s.EVENT_ID: "res", s.DATE: start + pd.Timedelta(days=LONG + 5),
               s.CONTROLLER: "Resistance"}]
     events = s.normalize_events(pd.DataFrame(rows))
-    store.insert_events(fresh.engine, events, origin="test")
+    records.insert_events(fresh.engine, events, origin="test")
     day = start + pd.Timedelta(days=offset)
-    got = store.state_on(fresh.engine, day, districts=["AF0102", "AF0101"])
+    got = records.state_on(fresh.engine, day, districts=["AF0102", "AF0101"])
     assert got.loc[0, s.SINCE] == start
     assert len(got.loc[0, s.EVENT_IDS].split(";")) == LONG + len(range(0, LONG, 3))
     assert got.loc[1, s.STATUS] == s.UNKNOWN
-    want = timeline.state_on(timeline.control_intervals(store.read_events(fresh.engine)), day,
+    want = timeline.state_on(timeline.control_intervals(records.read_events(fresh.engine)), day,
                              districts=["AF0102", "AF0101"])
     pd.testing.assert_frame_equal(got, want)
     run = queries.current_runs(fresh.engine, day, districts=["AF0102"])
@@ -169,7 +170,7 @@ def test_a_holding_longer_than_every_walk_round_is_found_whole(fresh, offset):
 @pytest.mark.parametrize("seed", range(2))
 def test_sql_selects_the_events_the_pure_core_counts(fresh, seed):
     fill(fresh.engine, seed)
-    every = store.read_events(fresh.engine)
+    every = records.read_events(fresh.engine)
     for known in (None, T0 + pd.Timedelta(days=8), T0 + pd.Timedelta(days=25)):
         want = timeline.effective_events(every, known_on=known)
         got = queries.effective_events(fresh.engine, known_on=known)
@@ -190,7 +191,7 @@ def test_read_events_gives_back_what_was_imported_in_date_order(fresh):
     events, retracted = random_events(7)
     events = s.normalize_events(_acyclic(events))  # as fill() stores them
     fill(fresh.engine, 7)
-    got = store.read_events(fresh.engine)
+    got = records.read_events(fresh.engine)
     assert len(got) == len(events)
     assert got[s.DATE].is_monotonic_increasing
     pd.testing.assert_frame_equal(got, s.normalize_events(got))  # canonical dtypes already
@@ -211,11 +212,11 @@ def test_read_events_gives_back_what_was_imported_in_date_order(fresh):
     assert got_retracted.index.tolist() == want_retracted.index.tolist()
     assert (got_retracted.to_numpy() == want_retracted.to_numpy()).all()
     assert set(mine[s.RETRACTION_REASON].dropna()) == {"test"}
-    one = store.read_events(fresh.engine, district_code="AF0907")
+    one = records.read_events(fresh.engine, district_code="AF0907")
     assert sorted(one[s.EVENT_ID]) == sorted(events.loc[events[s.DISTRICT_CODE] == "AF0907",
                                                         s.EVENT_ID])
 
 
 def test_changes_with_days_in_the_wrong_order_is_refused(fresh):
     with pytest.raises(InputError, match="before d1"):
-        store.changes(fresh.engine, T0 + pd.Timedelta(days=5), T0)
+        records.changes(fresh.engine, T0 + pd.Timedelta(days=5), T0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracker import schema as s
 from tracker.api import SHIPPED_EVENTS
+from tracker.core import schema as s
 
 ANDARAB_DISTRICTS = {"AF0912": "Pul-e-Hisar", "AF0908": "Deh Salah", "AF0907": "Andarab"}
 

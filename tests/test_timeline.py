@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import schema as s
-from tracker import timeline as tl
 from tracker._errors import InputError
+from tracker.core import schema as s
+from tracker.core import timeline as tl
 
 T = pd.Timestamp
 

@@ -17,20 +17,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tracker import (
-    acled_deletions,
-    csvfile,
-    db,
-    ingest_acled,
-    ingest_csv,
-    spatial,
-    store,
-    timeline,
-)
-from tracker import schema as s
 from tracker._errors import InputError, NotFoundError
-from tracker.gazetteer import Gazetteer
-from tracker.geodata import BoundarySet, default_boundaries
+from tracker.core import acled_columns, spatial, timeline
+from tracker.core import schema as s
+from tracker.geo.boundaries import BoundarySet, default_boundaries
+from tracker.ingest import csvfile, events_csv
+from tracker.ingest.acled import deletions as acled_deletions
+from tracker.ingest.acled import read as acled_read
+from tracker.names.gazetteer import Gazetteer
+from tracker.store import engines, migrate, models, records
 
 ENV_DB = "TRACKER_DB"
 SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.csv"
@@ -38,7 +33,7 @@ SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.cs
 
 def connect(url: str | None = None) -> Tracker:
     """Open the tracker database at ``url`` (else ``$TRACKER_DB``, else ``sqlite:///tracker.db``)."""
-    return Tracker(url or os.environ.get(ENV_DB) or db.DEFAULT_URL)
+    return Tracker(url or os.environ.get(ENV_DB) or engines.DEFAULT_URL)
 
 
 @dataclass
@@ -63,7 +58,7 @@ def detect_format(path: str | Path) -> str:
     """``acled-deletions``, ``acled`` or ``events``, from the file's header line."""
     if acled_deletions.is_deletions_header(csvfile.first_line(path)):
         return acled_deletions.FORMAT
-    return ingest_acled.detect_format(path)
+    return acled_read.detect_format(path)
 
 
 class Tracker:
@@ -71,7 +66,7 @@ class Tracker:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = db.open_engine(url)
+        self.engine = engines.open_engine(url)
 
     def __repr__(self) -> str:
         return f"Tracker({self.url!r})"
@@ -83,8 +78,8 @@ class Tracker:
         ``scale`` chooses the data set's status levels: ``control`` (controlled / contested, the
         default) or ``five-level`` (controlled / influenced / contested per side).
         """
-        db.create_schema(self.engine)
-        written = store.load_boundaries(self.engine, boundaries or default_boundaries(),
+        migrate.create_schema(self.engine)
+        written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
         if scale is not None:
             self.set_status_scale(scale)
@@ -93,8 +88,8 @@ class Tracker:
 
     @property
     def status_scale(self) -> str:
-        """The data set's status scale (see :data:`tracker.schema.STATUS_SCALES`)."""
-        return store.settings(self.engine).get("status_scale", s.DEFAULT_SCALE)
+        """The data set's status scale (see :data:`tracker.core.schema.STATUS_SCALES`)."""
+        return records.settings(self.engine).get("status_scale", s.DEFAULT_SCALE)
 
     def set_status_scale(self, scale: str) -> None:
         """Choose the status levels events may use; refuses to drop a level events use."""
@@ -108,49 +103,49 @@ class Tracker:
                    f"{', '.join(dropped)}; keep the current scale or use a new database")
             raise InputError(msg)
         with self.engine.begin() as conn:
-            db.write_settings(conn, {"status_scale": scale})
+            models.write_settings(conn, {"status_scale": scale})
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
         """Name resolution for this database's boundaries and the user's aliases."""
-        store.require_initialised(self.engine)
-        conf = store.settings(self.engine)
+        records.require_initialised(self.engine)
+        conf = records.settings(self.engine)
         if conf.get("boundaries") == "default":
             base = default_boundaries()
         else:
             base = BoundarySet(conf.get("boundaries_name", ""), self.districts(),
-                               store.read_provinces(self.engine))
-        return Gazetteer.from_boundaries(base, aliases=store.read_aliases(self.engine))
+                               records.read_provinces(self.engine))
+        return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine))
 
     def districts(self) -> gpd.GeoDataFrame:
         """Every district with province and geometry."""
-        store.require_initialised(self.engine)
-        return store.read_districts(self.engine)
+        records.require_initialised(self.engine)
+        return records.read_districts(self.engine)
 
     def provinces_layer(self) -> gpd.GeoDataFrame:
         """Every province with geometry."""
-        store.require_initialised(self.engine)
-        return store.read_provinces(self.engine)
+        records.require_initialised(self.engine)
+        return records.read_provinces(self.engine)
 
     # --- ingest -------------------------------------------------------------------------------
     def import_csv(self, path: str | Path, *, skip_bad: bool = False,
                    rejects: str | Path | None = None) -> ImportReport:
         """Import an events CSV in one transaction (see the README for its columns)."""
-        store.require_initialised(self.engine)
-        rows = ingest_csv.read_rows(path)
+        records.require_initialised(self.engine)
+        rows = events_csv.read_rows(path)
         lines = csvfile.RecordLines.of_file(path, len(rows))
-        parsed = ingest_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
+        parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
                                          lines=lines.start)
         report = ImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
-            ingest_csv.raise_problems(path, parsed.problems)
-        report.added, report.skipped = store.insert_events(self.engine, parsed.events,
+            events_csv.raise_problems(path, parsed.problems)
+        report.added, report.skipped = records.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
             record_of = {int(line): i for i, line in enumerate(lines.start)}
-            records = sorted({record_of[p.line] for p in parsed.problems})
-            report.rejected = len(records)
-            report.rejects_path = str(csvfile.write_rejects(path, records, lines, rejects))
+            bad_records = sorted({record_of[p.line] for p in parsed.problems})
+            report.rejected = len(bad_records)
+            report.rejects_path = str(csvfile.write_rejects(path, bad_records, lines, rejects))
         return report
 
     def import_file(self, path: str | Path, *, format: str | None = None,
@@ -158,7 +153,7 @@ class Tracker:
                     progress=None) -> ImportReport:
         """Import an events CSV or an ACLED export (``format`` detected from the header)."""
         fmt = format or detect_format(path)
-        if fmt == ingest_acled.ORIGIN:
+        if fmt == acled_columns.ORIGIN:
             return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
         if fmt == acled_deletions.FORMAT:
             return self.import_acled_deletions(path, skip_bad=skip_bad, rejects=rejects)
@@ -171,14 +166,14 @@ class Tracker:
     def import_acled(self, path: str | Path, *, skip_bad: bool = False,
                      rejects: str | Path | None = None, progress=None,
                      today: date | None = None) -> ImportReport:
-        """Import an ACLED export in one transaction (see ``tracker.ingest_acled``)."""
-        from tracker import acled_store
+        """Import an ACLED export in one transaction (see ``tracker.ingest.acled.read``)."""
+        from tracker.ingest.acled import write as acled_write
 
-        store.require_initialised(self.engine)
-        done = acled_store.import_acled(self.engine, path, self.districts(), self.gazetteer,
+        records.require_initialised(self.engine)
+        done = acled_write.import_acled(self.engine, path, self.districts(), self.gazetteer,
                                         skip_bad=skip_bad, today=today, progress=progress)
         report = ImportReport(str(path), added=done.added, skipped=done.skipped,
-                              format=ingest_acled.ORIGIN, points_added=done.points_added,
+                              format=acled_columns.ORIGIN, points_added=done.points_added,
                               retracted=done.retracted, stale=done.stale, warnings=done.warnings)
         if len(done.rejected_records):
             report.rejected = len(done.rejected_records)
@@ -190,11 +185,11 @@ class Tracker:
                                rejects: str | Path | None = None,
                                today: date | None = None) -> ImportReport:
         """Record ACLED's deletions (``event_id_cnty``, ``deleted_timestamp``) in one transaction:
-        deleted events stop counting (see ``tracker.acled_deletions``)."""
-        from tracker import acled_store
+        deleted events stop counting (see ``tracker.ingest.acled.deletions``)."""
+        from tracker.ingest.acled import write as acled_write
 
-        store.require_initialised(self.engine)
-        done = acled_store.import_deletions(self.engine, path, skip_bad=skip_bad, today=today)
+        records.require_initialised(self.engine)
+        done = acled_write.import_deletions(self.engine, path, skip_bad=skip_bad, today=today)
         report = ImportReport(str(path), added=done.added, skipped=done.skipped,
                               format=acled_deletions.FORMAT, retracted=done.retracted,
                               unmatched=done.not_stored)
@@ -206,8 +201,8 @@ class Tracker:
 
     def retract(self, event_id: str, *, reason: str) -> None:
         """Retract an event: it stays in history, marked, and no longer counts."""
-        store.require_initialised(self.engine)
-        store.retract(self.engine, event_id, reason=reason)
+        records.require_initialised(self.engine)
+        records.retract(self.engine, event_id, reason=reason)
 
     def add_alias(self, name: str, district: str, *, province: str | None = None) -> str:
         """Store ``name`` as the user's spelling of ``district``; returns the district code.
@@ -228,7 +223,7 @@ class Tracker:
                            f"alias; choose another spelling for {target.label()}")
                     raise InputError(msg)
         code = target.code
-        store.add_alias(self.engine, name, code)
+        records.add_alias(self.engine, name, code)
         self.__dict__.pop("gazetteer", None)
         return code
 
@@ -239,18 +234,21 @@ class Tracker:
     # --- news reports -> draft events -----------------------------------------------------------
     def extract(self, text: str, *, date: str | date | None = None, source: str | None = None,
                 url: str | None = None) -> pd.DataFrame:
-        """Draft control events from a news report (plain text or HTML); see ``tracker.extract``.
+        """Draft control events from a news report (plain text or HTML); see
+        ``tracker.extract.drafts``.
 
         ``date`` is the article date (default: a date line in the text). Returns one row per draft
         with the events-CSV columns, ``district_code`` and the ``evidence_*`` columns.
         """
-        from tracker import actors, extract
+        from tracker.extract import actors
+        from tracker.extract import drafts as extraction
+        from tracker.store import actor_aliases
 
         day = s.as_day(date, name="date").date() if date is not None else None
-        table = actors.ActorTable.shipped(actors.read_actor_aliases(self.engine))
+        table = actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine))
         names = pd.DataFrame(self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
                                                s.PROVINCE_NAME]])
-        return extract.extract_drafts(text, self.gazetteer, table, districts=names, date=day,
+        return extraction.extract_drafts(text, self.gazetteer, table, districts=names, date=day,
                                       source=source, url=url)
 
     def apply_drafts(self, drafts: pd.DataFrame) -> ImportReport:
@@ -258,46 +256,47 @@ class Tracker:
 
         Draft ids derive from their content, so applying the same drafts twice adds nothing.
         """
-        from tracker import extract
+        from tracker.extract import drafts as extraction
 
-        store.require_initialised(self.engine)
-        parsed = ingest_csv.parse_events(extract.draft_rows(drafts), self.gazetteer,
+        records.require_initialised(self.engine)
+        parsed = events_csv.parse_events(extraction.draft_rows(drafts), self.gazetteer,
                                          scale=self.status_scale)
-        ingest_csv.raise_problems("the extracted drafts", parsed.problems)
-        added, skipped = store.insert_events(self.engine, parsed.events, origin="extract")
+        events_csv.raise_problems("the extracted drafts", parsed.problems)
+        added, skipped = records.insert_events(self.engine, parsed.events, origin="extract")
         return ImportReport("the extracted drafts", added=added, skipped=skipped)
 
     def add_actor_alias(self, alias: str, actor: str) -> None:
         """Make ``alias`` mean ``actor`` when reports are read by :meth:`extract`."""
-        from tracker import actors
+        from tracker.store import actor_aliases
 
-        store.require_initialised(self.engine)
-        actors.add_actor_alias(self.engine, alias, actor)
+        records.require_initialised(self.engine)
+        actor_aliases.add_actor_alias(self.engine, alias, actor)
 
     def actor_aliases(self) -> pd.DataFrame:
         """Every actor alias :meth:`extract` knows (shipped and the user's): actor, alias."""
-        from tracker import actors
+        from tracker.extract import actors
+        from tracker.store import actor_aliases
 
-        return actors.ActorTable.shipped(actors.read_actor_aliases(self.engine)).table()
+        return actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine)).table()
 
     # --- reading ------------------------------------------------------------------------------
     def events(self) -> pd.DataFrame:
         """Every stored event, retracted and superseded ones included (marked)."""
-        store.require_initialised(self.engine)
-        return store.read_events(self.engine)
+        records.require_initialised(self.engine)
+        return records.read_events(self.engine)
 
     def intervals(self, *, known_on: str | date | None = None) -> pd.DataFrame:
         """Every district's control history as intervals."""
-        store.require_initialised(self.engine)
+        records.require_initialised(self.engine)
         known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        return store.control_intervals(self.engine, known_on=known)
+        return records.control_intervals(self.engine, known_on=known)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
         districts = self.districts()
         known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        state = store.state_on(self.engine, day, known_on=known,
+        state = records.state_on(self.engine, day, known_on=known,
                                districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
@@ -308,7 +307,7 @@ class Tracker:
             msg = f"to={end.date()} is before from={start.date()}; give the earlier day first"
             raise InputError(msg)
         districts = self.districts()
-        changed = store.changes(self.engine, start, end,
+        changed = records.changes(self.engine, start, end,
                                 districts=districts[s.DISTRICT_CODE].tolist())
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
@@ -345,12 +344,12 @@ class Tracker:
         ``district`` (any spelling :meth:`resolve` knows, ``province`` to tell apart districts of
         one name) and ``event_type`` (ACLED's, any case) narrow the rows.
         """
-        from tracker import point_store
+        from tracker.store import point_batches
 
-        store.require_initialised(self.engine)
+        records.require_initialised(self.engine)
         code = self.resolve(district, province=province).code if district else None
         with self.engine.connect() as conn:
-            frame = point_store.point_events(
+            frame = point_batches.point_events(
                 conn, start=s.as_day(start, name="start") if start is not None else None,
                 end=s.as_day(end, name="end") if end is not None else None,
                 known_on=s.as_day(known_on, name="known_on") if known_on is not None else None,
@@ -359,21 +358,21 @@ class Tracker:
             frame = frame[frame[s.DISTRICT_CODE] == code]
         if event_type:
             wanted = event_type.strip().casefold()
-            frame = frame[frame[ingest_acled.EVENT_TYPE].str.casefold() == wanted]
+            frame = frame[frame[acled_columns.EVENT_TYPE].str.casefold() == wanted]
         names = self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
                                   s.PROVINCE_NAME]]
         frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
         return gpd.GeoDataFrame(
-            frame, geometry=gpd.points_from_xy(frame[ingest_acled.LONGITUDE],
-                                               frame[ingest_acled.LATITUDE]), crs="EPSG:4326")
+            frame, geometry=gpd.points_from_xy(frame[acled_columns.LONGITUDE],
+                                               frame[acled_columns.LATITUDE]), crs="EPSG:4326")
 
     def count_point_events(self) -> int:
         """Number of stored point-event versions."""
-        from tracker import point_store
+        from tracker.store import point_batches
 
-        store.require_initialised(self.engine)
+        records.require_initialised(self.engine)
         with self.engine.connect() as conn:
-            return point_store.count_points(conn)
+            return point_batches.count_points(conn)
 
     # --- outputs ------------------------------------------------------------------------------
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
@@ -383,12 +382,14 @@ class Tracker:
         """A time-sliced folium map of control (one self-contained page when ``offline``).
 
         ``points`` adds the switchable layer "ACLED events": at each slider date, the ACLED point
-        events of the ``points_window`` days ending on it (see :func:`tracker.render.build_map`).
+        events of the ``points_window`` days ending on it (see
+        :func:`tracker.render.html_map.build_map`).
         """
-        from tracker import render, render_points
+        from tracker.render import html_map
+        from tracker.render import points as render_points
 
-        store.require_initialised(self.engine)
-        conf = store.settings(self.engine)
+        records.require_initialised(self.engine)
+        conf = records.settings(self.engine)
         events = self.events()
         if events.empty:
             msg = f"no events in {self.url}; import some with `tracker import FILE` first"
@@ -398,7 +399,7 @@ class Tracker:
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
             shown = self.point_events(s.as_day(start, name="start") - lead if start else None,
                                       s.as_day(end, name="end") if end else None)
-        return render.build_map(
+        return html_map.build_map(
             self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
             start=s.as_day(start, name="start") if start else None,
             end=s.as_day(end, name="end") if end else None,
@@ -450,7 +451,7 @@ class Tracker:
                 s.as_day(end, name="end") < s.as_day(start, name="start")):
             msg = f"end={end} is before start={start}; give the earlier day first"
             raise InputError(msg)
-        store.require_initialised(self.engine)
+        records.require_initialised(self.engine)
         districts = self.districts()
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         tables: dict[str, pd.DataFrame] = {}
@@ -476,16 +477,16 @@ class Tracker:
             tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, fmt))
             what[ex.POINTS_LAYER] = ex.points_description(start=start, end=end,
                                                           known_on=known_on)
-        conf = store.settings(self.engine)
+        conf = records.settings(self.engine)
         return ex.write_tables(tables, out, fmt=fmt, credit=conf.get("credit", ""),
                                use_limitation=conf.get("use_limitation", ""), descriptions=what,
                                raw_csv=raw_csv)
 
     def demo(self, out: str | Path) -> Path:
         """Initialise, import the shipped 2021 events and write the offline map to ``out``."""
-        from tracker import render
+        from tracker.render import html_map
 
         self.init()
         self.import_csv(SHIPPED_EVENTS)
-        return render.save_map(self.map(title="Afghanistan 2021: who controls each district"),
+        return html_map.save_map(self.map(title="Afghanistan 2021: who controls each district"),
                                out)

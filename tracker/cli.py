@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from tracker import ingest_acled as acled
-from tracker import schema as s
 from tracker._errors import InputError, TrackerError
 from tracker.api import Tracker, connect
+from tracker.core import acled_columns as acled
+from tracker.core import schema as s
 from tracker.export import neutralise_formulas
 
 STATE_COLUMNS = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
@@ -138,7 +138,7 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
 @handle_errors
 def init(districts, provinces, columns, country, scale, db_url):
     """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
-    from tracker.geodata import boundaries_from_files
+    from tracker.geo.boundaries import boundaries_from_files
 
     if not districts and (provinces or columns or country):
         msg = "--provinces, --column and --name describe your own boundaries: add --districts FILE"
@@ -345,8 +345,8 @@ def alias_add(name, district, province, db_url):
 @handle_errors
 def extract(file, day, source, url, fmt, apply_, db_url):
     """Draft control events from a news report (plain text or HTML), with their evidence."""
-    from tracker import extract as ex
-    from tracker.ingest_csv import read_text
+    from tracker.extract import drafts as ex
+    from tracker.ingest.events_csv import read_text
 
     text = click.get_text_stream("stdin").read() if file == "-" else read_text(file)
     t = open_tracker(db_url)
@@ -389,9 +389,9 @@ def actor_list(fmt, db_url):
 
 
 def _write_map(t: Tracker, out: str, **options) -> Path:
-    from tracker import render
+    from tracker.render import html_map
 
-    path = render.save_map(t.map(**options), out)
+    path = html_map.save_map(t.map(**options), out)
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
     return path
 
@@ -474,7 +474,7 @@ def db_group() -> None:
 @handle_errors
 def db_upgrade(db_url):
     """Bring the database schema to the newest version; data are kept."""
-    from tracker import migrate
+    from tracker.store import migrate
 
     t = open_tracker(db_url)
     before, after = migrate.upgrade(t.engine)
@@ -489,7 +489,7 @@ def db_upgrade(db_url):
 @handle_errors
 def db_current(db_url):
     """Show the schema revision of the database and the newest one."""
-    from tracker import migrate
+    from tracker.store import migrate
 
     t = open_tracker(db_url)
     current = migrate.current_revision(t.engine)

@@ -29,8 +29,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 
-from tracker import schema as s
 from tracker._errors import InputError
+from tracker.core import schema as s
 
 CSV, GEOJSON, GPKG, PARQUET = "csv", "geojson", "gpkg", "parquet"
 FORMATS = (CSV, GEOJSON, GPKG, PARQUET)

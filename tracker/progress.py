@@ -1,8 +1,8 @@
 """A progress bar for long imports: shown only on a terminal, and only after about a second.
 
 :func:`terminal_progress` returns a ``progress(stage, done, total)`` callable (the protocol of
-:mod:`tracker.ingest_acled`) that draws a rich progress bar on stderr, or ``None`` when stderr is
-not a terminal (pipes, files, CI logs stay clean).
+:mod:`tracker.ingest.acled.read`) that draws a rich progress bar on stderr, or ``None`` when stderr
+is not a terminal (pipes, files, CI logs stay clean).
 """
 
 from __future__ import annotations

@@ -1,0 +1,4 @@
+"""The pure core: vocabulary (columns, value sets, dates), the timeline, same-day claims, roll-ups.
+
+May import: pandas, numpy, pyarrow, geopandas, ``tracker._errors``; no other tracker layer.
+"""

@@ -1,0 +1,4 @@
+"""News text -> draft control events: text handling, the phrase rules, actors, the drafts.
+
+May import: ``tracker.core``, ``tracker.names``.
+"""

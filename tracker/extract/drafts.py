@@ -1,0 +1,561 @@
+"""A news report (plain text or HTML) -> draft control events, by explainable rules.
+
+For each sentence the extractor looks for a *direction phrase* (:data:`RULES`: "recaptured",
+"fell to X", "withdrew from", "remains outside X control"...), the places it governs and the actor
+who holds them afterwards:
+
+- **places** are the gazetteer's mentions (districts, towns, provinces, variant spellings) that
+  stand right next to the phrase: after it for an active verb ("the Taliban captured Nerkh and
+  Deh Salah"), before it for "fell to", "under X control", "outside X control" and passives. Only
+  list glue may lie between them (:data:`GLUE_WORDS`: "and", "district", "the town of", a
+  province, a date...), so "captured a checkpoint in Nerkh" or "fighting near Pul-e-Khumri" give
+  nothing. A name several districts share is placed in the province named next to it. A province
+  governed as a whole ("Panjshir remains outside Taliban control") gives one draft per district,
+  marked as province-level; a province that only locates a named district does not.
+- **controller**: the actor named in the phrase ("fell to *the Taliban*"); else the agent, i.e. the
+  nearest actor named before the verb ("*resistance forces* retook"); for "withdrew from",
+  "outside X control" and the like, the other side: the nearest other actor named in the text.
+- **confidence**: a hedge in the sentence (:data:`HEDGES`: reportedly, unconfirmed, claimed...)
+  gives ``unconfirmed``; plain reporting ``reported``; never ``confirmed``.
+- **date**: the date phrase of the sentence nearest the verb ("on 15 August", "on Friday",
+  "yesterday", "earlier this week"), resolved against the article date; without one the article
+  date is kept and the notes say so.
+- negations and intentions before the verb ("failed to capture", "could fall") give nothing.
+
+Every draft carries its evidence (sentence, place, actor and verb words) in ``notes`` and in the
+``evidence_*`` columns. The module is pure: text, a gazetteer and an actor table in, a DataFrame
+out.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from tracker._errors import InputError
+from tracker.core import schema as s
+from tracker.extract.rules import (
+    BREAKS,
+    COREF,
+    GLUE_WORDS,
+    HEDGES,
+    HOLD,
+    LEAVE,
+    LOCATIVE,
+    NEGATIONS,
+    NOT_AGENT,
+    OUTSIDE,
+    PARTIAL,
+    PASSIVE,
+    STOP_NAMES,
+    TAKE,
+    TO,
+    Rule,
+    compile_rules,
+)
+from tracker.extract.text import (
+    DATE_PATTERNS,
+    DatePhrase,
+    date_phrases,
+    date_value,
+    header_fields,
+    html_to_text,
+    looks_like_html,
+    parse_date_text,
+    sentences,
+    without_header,
+)
+from tracker.names.keys import PLACE, PROVINCE
+from tracker.names.mentions import Mention
+
+if TYPE_CHECKING:
+    from tracker.extract.actors import ActorTable
+    from tracker.names.gazetteer import Gazetteer
+
+# --- columns -----------------------------------------------------------------------------------
+DISTRICT_COLUMN = "district"  # events-CSV column names (see tracker.ingest.events_csv)
+PROVINCE_COLUMN = "province"
+EVIDENCE_SENTENCE = "evidence_sentence"
+EVIDENCE_PLACE = "evidence_place"
+EVIDENCE_ACTOR = "evidence_actor"
+EVIDENCE_VERB = "evidence_verb"
+PROVINCE_LEVEL = "province_level"
+CSV_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, DISTRICT_COLUMN, PROVINCE_COLUMN,
+               s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON,
+               s.NOTES]
+EVIDENCE_COLUMNS = [EVIDENCE_SENTENCE, EVIDENCE_PLACE, EVIDENCE_ACTOR, EVIDENCE_VERB]
+DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_COLUMNS,
+                 PROVINCE_LEVEL]
+
+# --- extraction -----------------------------------------------------------------------------------
+@dataclass
+class _Actor:
+    start: int
+    end: int
+    text: str
+    actor: str
+    via: str = ""  # how a coreference ("the group") was resolved
+
+
+@dataclass
+class _Context:
+    text: str
+    gazetteer: Gazetteer
+    actors: list[_Actor]
+    doc_places: list[Mention]
+    districts: pd.DataFrame
+    rules: list[tuple[Rule, re.Pattern]]
+    alias_of: dict[str, str] = field(default_factory=dict)
+
+
+def _find_actors(text: str, table: ActorTable) -> list[_Actor]:
+    found = [_Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
+    for m in COREF.finditer(text):
+        before = [a for a in found if a.end <= m.start()]
+        if before and not any(a.start <= m.start() < a.end for a in found):
+            ref = before[-1]
+            found.append(_Actor(m.start(), m.end(), m.group(), ref.actor,
+                                via=f"{m.group()!r} = {ref.text!r} named before"))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _gap_ok(gap: str, ctx: _Context, offset: int) -> bool:
+    """True when ``gap`` (text at ``offset``) holds only list glue, provinces, actors and dates."""
+    masked = list(gap)
+    for a in ctx.actors:
+        for i in range(max(a.start, offset), min(a.end, offset + len(gap))):
+            masked[i - offset] = " "
+    for m in ctx.doc_places:
+        if m.kind == PROVINCE:
+            for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
+                masked[i - offset] = " "
+    rest = "".join(masked)
+    for _, pattern in DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"\b(?:on|by|to)\s*$", " ", rest, flags=re.IGNORECASE)  # "on <date>"
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\s\w,:'()\"\u2019]", rest)
+    return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
+
+
+def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) -> list[Mention]:
+    """Places standing next to ``anchor`` with only glue in between (see :data:`GLUE_WORDS`)."""
+    out: list[Mention] = []
+    pos = anchor
+    seq = places if forward else list(reversed(places))
+    for m in seq:
+        gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
+        if gap_start > gap_end:
+            continue
+        gap = ctx.text[gap_start:gap_end]
+        if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
+            gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
+        if not _gap_ok(gap, ctx, gap_start):
+            break
+        out.append(m)
+        pos = m.end if forward else m.start
+    return out if forward else list(reversed(out))
+
+
+def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
+    """District, town and province mentions in ``text[a:b]``; a shared name is placed in the
+    province named next to it (the next one, else the previous one) within its clause."""
+    sentence = ctx.text[a:b]
+    found: dict[int, Mention] = {}
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
+    for ca, cb in clauses:
+        chunk = sentence[ca:cb]
+        local = ctx.gazetteer.mentions(chunk)
+        provs = [m for m in local if m.kind == PROVINCE]
+        pieces = [(0, len(chunk), "")]
+        if len(provs) >= 2:
+            cuts = [0, *[p.end for p in provs[:-1]], len(chunk)]
+            pieces = [(cuts[i], cuts[i + 1], "") for i in range(len(cuts) - 1)]
+        for pa, pb, _ in pieces:
+            for m in ctx.gazetteer.mentions(chunk[pa:pb]):
+                start = a + ca + pa + m.start
+                found.setdefault(start, Mention(start, start + len(m.text), m.text, m.kind,
+                                                m.match))
+    for m in ctx.doc_places:  # names the sentence alone leaves open, placed by the whole text
+        if a <= m.start and m.end <= b and not any(
+                f.start < m.end and m.start < f.end for f in found.values()):
+            found[m.start] = m
+    out = []
+    for m in sorted(found.values(), key=lambda m: m.start):
+        if not (m.text[:1].isupper() or m.text[:1].isdigit()) or m.text.casefold() in STOP_NAMES:
+            continue
+        out.append(m)
+    return out
+
+
+def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
+    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni") and without
+    provinces meant in part ("three districts of Baghlan")."""
+    named = {m.match.province_code for m in chain if m.kind != PROVINCE}
+    out: list[Mention] = []
+    for m in chain:
+        if m.kind == PROVINCE:
+            if m.match.code in named or PARTIAL.search(ctx.text[max(0, m.start - 40):m.start]):
+                continue
+        elif out and m.match.province_code == out[-1].match.province_code and re.search(
+                r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
+                _is_province_name(ctx, m.text):
+            continue
+        out.append(m)
+    return out
+
+
+def _is_province_name(ctx: _Context, name: str) -> bool:
+    try:
+        ctx.gazetteer.resolve_province(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _actor_at(ctx: _Context, pos: int) -> _Actor | None:
+    """The actor named at ``pos`` (after an optional "the")."""
+    skip = 4 if ctx.text[pos:pos + 4].casefold() == "the " else 0
+    return next((x for x in ctx.actors if x.start in (pos, pos + skip)), None)
+
+
+def _agent(ctx: _Context, a: int, before: int) -> _Actor | None:
+    """The nearest actor named before position ``before`` in the sentence starting at ``a``."""
+    for act in reversed([x for x in ctx.actors if a <= x.start and x.end <= before]):
+        if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
+            return act
+    return None
+
+
+def _other_side(ctx: _Context, actor: str, pos: int) -> _Actor | None:
+    """The actor other than ``actor`` named nearest to ``pos`` anywhere in the text."""
+    others = [x for x in ctx.actors if x.actor != actor]
+    if not others:
+        return None
+    return min(others, key=lambda x: (abs(x.start - pos), x.start))
+
+
+def _rule_actor(m: re.Match) -> tuple[str, int, int] | None:
+    for key, value in m.groupdict().items():
+        if key.startswith("a") and value:
+            return value, m.start(key), m.end(key)
+    return None
+
+
+@dataclass
+class _Trigger:
+    rule: Rule
+    start: int
+    end: int
+    words: str
+    actor_text: str | None = None
+    actor_start: int = -1
+
+
+def _triggers(ctx: _Context, a: int, b: int) -> list[_Trigger]:
+    hits: list[_Trigger] = []
+    sentence = ctx.text[a:b]
+    for rule, pattern in ctx.rules:
+        for m in pattern.finditer(sentence):
+            actor = _rule_actor(m)
+            hits.append(_Trigger(rule, a + m.start(), a + m.end(), m.group(),
+                                 actor[0] if actor else None, a + actor[1] if actor else -1))
+    hits.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    out: list[_Trigger] = []
+    for t in hits:  # overlapping phrases: the longest (then the first listed) wins
+        clash = [o for o in out if o.start < t.end and t.start < o.end]
+        if not clash:
+            out.append(t)
+        elif all(t.end - t.start > o.end - o.start for o in clash):
+            out = [o for o in out if o not in clash] + [t]
+    return sorted(out, key=lambda t: t.start)
+
+
+@dataclass
+class _Draft:
+    place: Mention
+    controller: str
+    actor_note: str
+    trigger: _Trigger
+    sentence: tuple[int, int]
+    chain_words: str
+
+
+def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
+            *, forward: bool) -> tuple[int, int]:
+    """Text a trigger's places may lie in: up to the next clause break or trigger."""
+    t = triggers[i]
+    if forward:
+        end = triggers[i + 1].start if i + 1 < len(triggers) else b
+        brk = BREAKS.search(ctx.text, t.end, end)
+        return t.end, brk.start() if brk else end
+    start = triggers[i - 1].end if i > 0 else a
+    breaks = list(BREAKS.finditer(ctx.text, start, t.start))
+    return (breaks[-1].end() if breaks else start), t.start
+
+
+def _sentence_drafts(ctx: _Context, a: int, b: int) -> list[_Draft]:
+    triggers = _triggers(ctx, a, b)
+    if not triggers:
+        return []
+    places = [m for m in _place_mentions(ctx, a, b)
+              if not any(t.start <= m.start < t.end for t in triggers)]
+    out: list[_Draft] = []
+    for i, t in enumerate(triggers):
+        passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
+            t.rule.kind in (TAKE, LEAVE, HOLD)
+        by_actor = None
+        if t.rule.kind in (TAKE, LEAVE, HOLD):
+            follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
+            if follow:
+                by_actor = _actor_at(ctx, t.end + follow.end())
+                passive = passive or by_actor is not None
+        forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
+        ra, rb = _region(ctx, a, b, triggers, i, forward=forward)
+        in_region = [m for m in places if ra <= m.start and m.end <= rb]
+        chain = _chain(in_region, t.end if forward else t.start, ctx, forward=forward)
+        chain = [m for m in chain if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
+        chain = _drop_locators(ctx, chain)
+        if not chain:
+            continue
+        lead = chain[-1].end if not forward else None
+        window = ctx.text[lead:t.start] if lead is not None else \
+            ctx.text[max(a, t.start - 40):t.start]
+        if NEGATIONS.search(window):
+            continue
+        decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
+        if decided is None:
+            continue
+        controller, note = decided
+        words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)]
+        out.extend(_Draft(m, controller, note, t, (a, b), words) for m in chain)
+    return out
+
+
+def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
+                by_actor: _Actor | None, chain: list[Mention]) -> tuple[str, str] | None:
+    """(controller, evidence words) of a trigger, or None when the text does not say."""
+    kind = t.rule.kind
+    named = ctx.alias_of.get(" ".join(t.actor_text.split()).casefold()) if t.actor_text else None
+    if kind == TO and named:
+        return named, f"{t.actor_text!r} -> {named}"
+    if kind == OUTSIDE and named:
+        other = _other_side(ctx, named, t.start)
+        if other is None:
+            return None
+        return other.actor, (f"{t.actor_text!r} -> {named}; the other side: {other.text!r} -> "
+                             f"{other.actor}{_via(other)}")
+    if kind in (TAKE, HOLD):
+        if named:  # "drove the Taliban out of X": the agent wins, the named actor loses
+            agent = _agent(ctx, a, t.start)
+            if agent and agent.actor != named:
+                return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+            return None
+        if passive:
+            if by_actor:
+                return by_actor.actor, f"by {by_actor.text!r} -> {by_actor.actor}{_via(by_actor)}"
+            return _from_loser(ctx, t, chain, b)
+        agent = _agent(ctx, a, t.start)
+        if agent:
+            return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+        return _from_loser(ctx, t, chain, b)
+    if kind == LEAVE:
+        end = chain[-1].end if chain else t.end
+        winner = re.match(r"[\s,]*(?:\w+\s+){0,3}?to\s+", ctx.text[end:b])
+        if winner:
+            got = _actor_at(ctx, end + winner.end())
+            if got:
+                return got.actor, f"to {got.text!r} -> {got.actor}{_via(got)}"
+        loser = by_actor if passive else _agent(ctx, a, t.start)
+        if loser is None:
+            return None
+        other = _other_side(ctx, loser.actor, t.start)
+        if other is None:
+            return None
+        return other.actor, (f"{loser.text!r} -> {loser.actor} leaves; the other side: "
+                             f"{other.text!r} -> {other.actor}{_via(other)}")
+    return None
+
+
+def _from_loser(ctx: _Context, t: _Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:
+    """"retaken from the Taliban" with no agent: the other side of the one it was taken from."""
+    end = max(chain[-1].end, t.end)
+    hit = re.match(r"[\s,]*(?:\w+\s+){0,3}?from\s+", ctx.text[end:b])
+    if not hit:
+        return None
+    loser = _actor_at(ctx, end + hit.end())
+    if loser is None:
+        return None
+    other = _other_side(ctx, loser.actor, t.start)
+    if other is None:
+        return None
+    return other.actor, (f"from {loser.text!r} -> {loser.actor}; the other side: {other.text!r} "
+                         f"-> {other.actor}{_via(other)}")
+
+
+def _via(actor: _Actor) -> str:
+    return f" ({actor.via})" if actor.via else ""
+
+
+def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
+                   districts: pd.DataFrame, date: date | None = None, source: str | None = None,
+                   url: str | None = None) -> pd.DataFrame:
+    """Draft control events from a news report.
+
+    Parameters
+    ----------
+    text
+        The report, plain text or HTML (tags stripped, entities unescaped).
+    gazetteer
+        Resolves district, town and province names (with the user's aliases).
+    actors
+        The actor alias table (:class:`tracker.extract.actors.ActorTable`).
+    districts
+        Columns ``district_code``, ``district_name``, ``province_code``, ``province_name``: the
+        districts a province-level statement expands to.
+    date
+        The article date; default a date line at the top of the text (``Date: 2021-08-20``,
+        ``20 August 2021``) or, for HTML, its published-time meta tag.
+    source, url
+        Publisher and address, for the ``source`` and ``source_url`` columns; default a
+        ``Source:`` / ``URL:`` line at the top of the text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draft, columns :data:`DRAFT_COLUMNS`: the events-CSV columns (``date`` as
+        text, ``YYYY-MM-DD`` or ``YYYY-Www`` / ``YYYY-MM`` for a week or month), ``district_code``,
+        the ``evidence_*`` columns and ``province_level``. Empty when the text reports no change
+        of control.
+
+    Raises
+    ------
+    InputError
+        When no article date is given and none is found in the text.
+    """
+    published = None
+    if looks_like_html(text):
+        text, published = html_to_text(text)
+    from tracker.core.schema import normalize_quotes
+
+    text = normalize_quotes(text)
+    header = header_fields(text)
+    article = date or (parse_date_text(published) if published else None) or (
+        parse_date_text(header["date"]) if "date" in header else None)
+    if article is None:
+        msg = ("the report has no article date: pass --date YYYY-MM-DD (date=...) or start the "
+               "text with a line such as 'Date: 2021-08-20'")
+        raise InputError(msg)
+    source = source or header.get("source")
+    url = url or header.get("url")
+    text = without_header(text)
+    table = actors.table()
+    ctx = _Context(text, gazetteer, _find_actors(text, actors), gazetteer.mentions(text),
+                   districts, compile_rules(actors.pattern),
+                   {alias.casefold(): actor for actor, alias in table.itertuples(index=False)})
+    for act in ctx.actors:
+        ctx.alias_of.setdefault(act.text.casefold(), act.actor)
+    rows: list[dict[str, object]] = []
+    for a, b in sentences(text):
+        drafts = _sentence_drafts(ctx, a, b)
+        if not drafts:
+            continue
+        sentence = " ".join(text[a:b].split())
+        hedges = sorted({" ".join(h.group().split()).lower() for h in HEDGES.finditer(text, a, b)})
+        phrases = date_phrases(text[a:b], article)
+        for d in drafts:
+            rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
+    return _finish(rows)
+
+
+def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
+          article: date, source: str | None, url: str | None) -> list[dict[str, object]]:
+    a = d.sentence[0]
+    confidence = s.UNCONFIRMED if hedges else s.REPORTED
+    if phrases:
+        near = min(phrases, key=lambda p: abs(a + p.start - d.trigger.start))
+        day, precision = near.day, near.precision
+        date_note = (f"date: {near.text!r} -> {date_value(day, precision)}" if near.pinned else
+                     f"date: {near.text!r} cannot be pinned to a day; the article date "
+                     f"{article.isoformat()} is kept")
+    else:
+        day, precision = article, s.DAY
+        date_note = f"date: none in the sentence; the article date {article.isoformat()} is kept"
+    m = d.place.match
+    targets: list[tuple[str, str, str]]  # code, district name, province name
+    if d.place.kind == PROVINCE:
+        rows = ctx.districts[ctx.districts[s.PROVINCE_CODE] == m.code]
+        targets = list(rows[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_NAME]].itertuples(
+            index=False, name=None))
+        place_note = (f"{d.place.text!r} -> province {m.name} ({m.code}, {m.rule}): a "
+                      f"province-level statement, one draft for each of its {len(targets)} "
+                      f"districts")
+    else:
+        targets = [(m.code, m.name, m.province_name)]
+        what = "town in" if d.place.kind == PLACE else "district"
+        place_note = (f"{d.place.text!r} -> {what} {m.name} ({m.province_name}, {m.code}; "
+                      f"{m.rule}{'' if m.rule in ('exact', 'code') else ': ' + repr(m.matched)})")
+    verb_note = f"{d.trigger.words!r} ({d.trigger.rule.kind})"
+    hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
+                  "reported: no hedge in the sentence")
+    notes = (f"drafted by tracker extract; verb {verb_note}; place {place_note}; actor "
+             f"{d.actor_note}; {date_note}; {hedge_note}; sentence: \"{sentence}\"")
+    out = []
+    for code, name, province in targets:
+        row = {
+            s.DATE: date_value(day, precision), s.DATE_PRECISION: precision,
+            s.DISTRICT_CODE: code, DISTRICT_COLUMN: name, PROVINCE_COLUMN: province,
+            s.CONTROLLER: d.controller, s.STATUS: s.CONTROLLED, s.CONFIDENCE: confidence,
+            s.SOURCE: source or "", s.SOURCE_URL: url or "", s.REPORTED_ON: article.isoformat(),
+            s.NOTES: notes, EVIDENCE_SENTENCE: sentence, EVIDENCE_PLACE: place_note,
+            EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
+            PROVINCE_LEVEL: d.place.kind == PROVINCE,
+        }
+        row[s.EVENT_ID] = draft_id(row)
+        out.append(row)
+    return out
+
+
+def draft_id(row: dict[str, object]) -> str:
+    """A stable id from what a draft says, so applying the same report twice adds nothing."""
+    keys = (s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE, s.SOURCE_URL,
+            s.REPORTED_ON)
+    text = "\x1f".join(str(row.get(k) or "") for k in keys)
+    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Drafts in text order, one per event id; a district-level draft beats a province-level one."""
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=bool if c == PROVINCE_LEVEL else object)
+                             for c in DRAFT_COLUMNS})
+    df = pd.DataFrame(rows)
+    df["_order"] = range(len(df))
+    df = df.sort_values([PROVINCE_LEVEL, "_order"], kind="stable")
+    df = df.drop_duplicates(s.EVENT_ID).sort_values("_order", kind="stable")
+    return df[DRAFT_COLUMNS].reset_index(drop=True)
+
+
+def draft_rows(drafts: pd.DataFrame) -> list[dict[str, str]]:
+    """Drafts as rows of the events-CSV format (all text), for ``ingest_csv.parse_events``."""
+    out = []
+    for row in drafts[CSV_COLUMNS].to_dict("records"):
+        out.append({k: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                    for k, v in row.items()})
+    return out
+
+
+def to_events_csv(drafts: pd.DataFrame) -> str:
+    """Drafts as an events CSV (columns :data:`CSV_COLUMNS`), ready for ``tracker import``."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(draft_rows(drafts))
+    return buf.getvalue()
+

@@ -1,0 +1,136 @@
+"""The words :mod:`tracker.extract.drafts` reads: direction phrases, hedges, negations, list glue.
+
+Data more than logic: add a phrase to :data:`RULES` (``{A}`` stands for any actor alias) or a word
+to :data:`HEDGES` / :data:`GLUE_WORDS` and the extractor uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- direction rules ---------------------------------------------------------------------------
+TAKE = "take"  # the agent (actor before the verb) holds the places after it; passive: "by X"
+HOLD = "hold"  # as TAKE, for statements of who holds a place
+TO = "to"  # the actor in the phrase holds the places before it ("fell to X", "under X control")
+LEAVE = "leave"  # the agent loses the places after it: "to X" names the winner, else the other side
+OUTSIDE = "outside"  # the places before it are held by the other side of the actor in the phrase
+
+ACTOR_SLOT = "{A}"
+"""Stands for any actor alias in a rule's pattern."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A direction phrase: its regular expression (``{A}`` = an actor) and what it means."""
+
+    kind: str
+    pattern: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(TO, r"\b(?:fell|falls?|fallen|falling)\s+(?:back\s+)?(?:in)?to\s+"
+         r"(?:the\s+hands\s+of\s+)?(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+hands)?"),
+    Rule(TO, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|firm\s+)?"
+         r"(?:control\s+of\s+(?:the\s+)?" + ACTOR_SLOT
+         + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+(?:full\s+|complete\s+)?control)"),
+    Rule(TO, r"\bin\s+(?:the\s+hands\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"|" + ACTOR_SLOT
+         + r"(?:'s?)?\s+hands)"),
+    Rule(TO, r"\b(?:controlled|held|(?:handed|turned)(?:\s+over)?|surrender(?:ed|s)?|lost|ceded)\s+"
+         r"(?:back\s+)?(?:by|to)\s+(?:the\s+)?" + ACTOR_SLOT),
+    Rule(OUTSIDE, r"\b(?:outside|beyond)\s+(?:of\s+)?(?:the\s+)?(?:control\s+of\s+(?:the\s+)?"
+         + ACTOR_SLOT
+         + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+control|reach\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r")"),
+    Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
+    Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
+         r"wrested|"
+         r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b"),
+    Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
+    Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
+         r"(?:the\s+)?"
+         + ACTOR_SLOT + r"\s+(?:out\s+of|from)\b"),
+    Rule(TAKE, r"\b(?:re)?captur(?:e|ed|es|ing)\b|\bretak(?:e|es|en|ing)\b|\bretook\b|"
+         r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
+         r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
+         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\btook\b|\btaken\b"),
+    Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
+         r"(?:full\s+)?control\s+of\b"),
+    Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
+         r"keeps?|"
+         r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
+    Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
+         r"(?:fled|flee|flees|fleeing))\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
+    Rule(LEAVE, r"\b(?:lost|lose|loses|losing)\s+(?:full\s+)?control\s+(?:of|over)\b"),
+    Rule(LEAVE, r"\b(?:abandon(?:ed|s|ing)?|evacuat(?:e|ed|es|ing)|vacat(?:e|ed|es|ing)|lost|"
+         r"hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:e|ed|es|ing)|gave\s+up)\b"),
+)
+
+HEDGES = re.compile(
+    r"\b(?:reportedly|unconfirmed|unverified|alleged(?:ly)?|claim(?:s|ed|ing)?|rumou?r(?:s|ed)?|"
+    r"purported(?:ly)?|apparently|according\s+to\s+(?:posts\s+on\s+)?social\s+media|"
+    r"social\s+media\s+(?:posts|reports|accounts|users)|"
+    r"(?:could|can)\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verified|confirmed)|"
+    r"(?:has|have)\s+not\s+been\s+(?:independently\s+)?(?:verified|confirmed)|"
+    r"said\s+to\s+have|appear(?:s|ed)?\s+to\s+have|(?:may|might|could)\s+have|"
+    r"(?:is|are|was|were)\s+believed\s+to)\b", re.IGNORECASE)
+"""Words that make a draft ``unconfirmed``."""
+
+NEGATIONS = re.compile(
+    r"\b(?:not|never|no\s+longer|n't|fail(?:ed|s|ing)?\s+to|attempt(?:s|ed|ing)?\s+to|"
+    r"tr(?:y|ies|ied|ying)\s+to|bid\s+to|plan(?:s|ned|ning)?\s+to|threat(?:en|ened|ens|ening)\s+to|"
+    r"aim(?:s|ed|ing)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|vow(?:s|ed)?\s+to|efforts?\s+to|"
+    r"in\s+order\s+to|about\s+to|poised\s+to|set\s+to|ready\s+to|deni(?:ed|es)|deny|"
+    r"could|would|will|may|might|should|cannot|unable\s+to)\b(?!\s+have\b)", re.IGNORECASE)
+"""Words right before a verb that make it no report of a change ("failed to capture")."""
+
+BREAKS = re.compile(
+    r";|\s[\u2014\u2013-]\s|\u2014|\b(?:after|before|while|when|whereas|where|but|although|though|"
+    r"because|following|amid|until|despite|said|says|told|according|which|who|whom)\b",
+    re.IGNORECASE)
+"""Where a clause ends: places across it do not belong to the verb."""
+
+GLUE_WORDS = frozenset({
+    "and", "or", "as", "well", "also", "both", "the", "its", "their", "all", "of", "in",
+    "over", "from", "control", "full", "complete", "total", "key", "strategic", "important",
+    "town", "towns", "city", "cities", "district", "districts", "centre", "centres", "center",
+    "centers", "capital", "capitals", "provincial", "province", "provinces", "headquarters",
+    "administrative", "entire", "whole", "rest", "remaining", "nearby", "neighbouring",
+    "neighboring", "several", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "back", "once", "again", "now", "finally", "eventually", "quickly", "swiftly",
+    "briefly", "reportedly", "allegedly", "apparently", "largely", "mostly", "fully",
+    "completely", "entirely", "officially", "formally", "already", "recently", "has", "have",
+    "had", "was", "were", "is", "are", "be", "been", "being", "still", "remains", "remain",
+    "remained", "stays", "stay", "came", "come", "comes", "only", "last", "respectively",
+    "valley", "area", "areas",
+})
+"""Words allowed between a direction phrase and its places, and between listed places."""
+
+PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+|now\s+|"
+                      r"finally\s+|again\s+|also\s+)?$", re.IGNORECASE)
+NOT_AGENT = re.compile(r"\b(?:from|to|by|against|with|between|on|over|of)\s+(?:the\s+)?$",
+                        re.IGNORECASE)
+LOCATIVE = re.compile(
+    r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
+    r"neighbou?ring|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
+    r"(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|road\s+to|residents\s+of|"
+    r"people\s+of|natives?\s+of|born\s+in|fled\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|some|several|many|villages?|districts?|"
+                      r"three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:of|in)\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE)
+COREF = re.compile(r"\b(?:the|that)\s+(?:group|outfit|movement|militia|militant\s+group)\b",
+                    re.IGNORECASE)
+STOP_NAMES = frozenset({"said", "says", "the", "and", "now", "new", "city", "centre", "center",
+                         "district", "province", "capital", "as", "at", "an", "on", "in", "of",
+                         "it",
+                         "he", "she", "they", "we", "a", "i", "mid", "all", "will", "may"})
+
+
+def compile_rules(actor_pattern: re.Pattern | None) -> list[tuple[Rule, re.Pattern]]:
+    """The :data:`RULES` with ``{A}`` replaced by the actor table's alias expression."""
+    alias = f"(?P<a{{n}}>{actor_pattern.pattern})" if actor_pattern else r"(?!x)x"
+    out = []
+    for rule in RULES:
+        parts = rule.pattern.split(ACTOR_SLOT)
+        body = parts[0] + "".join(alias.replace("{n}", str(i)) + p for i, p in enumerate(parts[1:]))
+        out.append((rule, re.compile(body, re.IGNORECASE)))
+    return out

@@ -1,0 +1,4 @@
+"""Files -> validated tables: CSV handling, value checks, the events CSV, ACLED exports (`acled/`).
+
+May import: ``tracker.core``, ``tracker.names``, ``tracker.geo``, ``tracker.store``.
+"""

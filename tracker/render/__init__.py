@@ -1,0 +1,4 @@
+"""Outputs drawn for people: the offline HTML map, its ACLED points layer and its assets.
+
+May import: folium, ``tracker.core``, ``tracker.geo``.
+"""

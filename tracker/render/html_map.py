@@ -1,0 +1,480 @@
+"""Time-sliced HTML map of district control: one self-contained, offline, deterministic page.
+
+Each district's geometry is stored once, in a small topology (borders shared by two districts,
+or by a district and a province, are stored once; coordinates delta- and polyline-encoded). Each
+district's control history is a compact list of intervals. A script of our own
+(``assets/tracker_map.js``) finds on every slider move the interval holding that date (binary
+search) and restyles the district, so the file grows with the number of changes, not with the
+span of the slider.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+import shapely.ops
+from branca.element import Element, MacroElement
+
+from tracker._errors import InputError
+from tracker.core import schema as s
+from tracker.geo.topology import COORD_SCALE, topology
+from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
+
+EPOCH = pd.Timestamp("1970-01-01")
+EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
+STATUS_ORDER = s.STATUS_ORDER  # the page's STATUS list (tracker_map.js) follows it
+UNKNOWN_AT = STATUS_ORDER.index(s.UNKNOWN)  # code of a status the page does not know
+REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
+DEFAULT_TITLE = "District control"
+DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
+
+# Sensible defaults for well-known actors (matched on the name, case-insensitive); any other actor
+# takes the next colour of PALETTE in order of first appearance.
+NAMED_COLORS: tuple[tuple[str, str], ...] = (
+    (r"taliban|islamic emirate", "#474747"),
+    (r"government|republic|andsf|ansf|giroa|national army|security forces", "#2d6cb5"),
+    (r"resistance|\bnrf\b|northern alliance", "#e8871e"),
+    (r"islamic state|\bisis\b|\bisil\b|iskp|is-k|daesh", "#8c1c3a"),
+)
+PALETTE = ("#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7",
+           "#4e79a7", "#f28e2b", "#1b9e77", "#7570b3", "#d95f02")
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_ASSETS = "assets"
+
+
+# --- folium glue
+class _Raw(Element):
+    """Verbatim text in the page (inlined scripts and styles), never run through a template."""
+
+    def __init__(self, text: str, *, name: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self._id = name
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _TrackerLayer(MacroElement):
+    """The data and the call that builds the time slider, legend, layers and popups.
+
+    Rendered verbatim into the page's script: branca would run a macro's output through Jinja
+    again, and data from outside must never be read as a template.
+    """
+
+    def __init__(self, payload: str, points: str | None = None) -> None:
+        super().__init__()
+        self._name = "TrackerLayer"
+        self._id = "data"
+        self.payload = payload
+        self.points = points
+
+    def render(self, **kwargs: Any) -> None:
+        root = self.get_root()
+        data = f'<script type="application/json" id="{DATA_ID}">{self.payload}</script>'
+        root.html.add_child(_Raw(data, name="tracker_data"), name="tracker_data")
+        call = f'TrackerMapApp.create({self._parent.get_name()}, "{DATA_ID}")'
+        if self.points is not None:
+            data = f'<script type="application/json" id="{POINTS_ID}">{self.points}</script>'
+            root.html.add_child(_Raw(data, name="tracker_points"), name="tracker_points")
+            call = f'TrackerPoints.attach({call}, "{POINTS_ID}")'
+        call = f"window.trackerMap = {call};"
+        root.script.add_child(_Raw(call, name="tracker_call"), name=self.get_name())
+
+
+class TrackerMap(folium.Map):
+    """A ``folium.Map`` without folium's CDN assets (Leaflet is inlined by :func:`build_map`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_js: list[tuple[str, str]] = []
+        self.default_css: list[tuple[str, str]] = []
+        self._id = "tracker"
+
+
+# --- public API -----------------------------------------------------------------------------------
+def build_map(
+    districts: gpd.GeoDataFrame,
+    provinces: gpd.GeoDataFrame,
+    intervals: pd.DataFrame,
+    events: pd.DataFrame | None,
+    *,
+    start: str | date | pd.Timestamp | None = None,
+    end: str | date | pd.Timestamp | None = None,
+    step: str = s.DAY,
+    title: str = DEFAULT_TITLE,
+    credit: str = "",
+    use_limitation: str = "",
+    offline: bool = True,
+    tiles: bool = False,
+    diff: tuple[Any, Any] | None = None,
+    actor_colors: dict[str, str] | None = None,
+    points: pd.DataFrame | None = None,
+    points_window: int = DEFAULT_WINDOW,
+) -> TrackerMap:
+    """Build the time-sliced control map.
+
+    Parameters
+    ----------
+    districts, provinces
+        Boundary layers with the standard columns of :mod:`tracker.core.schema` (any CRS).
+    intervals
+        Control intervals (``schema.INTERVAL_COLUMNS``; ``end`` exclusive, NaT when open).
+    events
+        Events (``schema.EVENT_COLUMNS``) listed in each district's popup; ``None`` for none.
+    start, end
+        Slider span; default: the first change to a little after the last one.
+    step
+        ``"day"``, ``"week"`` or ``"month"`` (``schema.TIME_STEPS``).
+    title, credit, use_limitation
+        Text shown on the map (escaped).
+    offline
+        Inline Leaflet (one file that opens with no network); ``False`` links Leaflet's CDN.
+    tiles
+        Add an OpenStreetMap tile layer, switched off until the reader turns it on.
+    diff
+        Two dates: outline and list the districts whose control changed between them.
+    actor_colors
+        Actor name -> ``#rrggbb`` colour, overriding the defaults.
+    points
+        ACLED point events (:meth:`tracker.api.Tracker.point_events`): a switchable layer "ACLED
+        events" showing at each slider date D the events dated D - points_window + 1 .. D (see
+        :mod:`tracker.render.points`); ``None`` for none. More than
+        ``render_points.MAX_POINTS`` in the span is an :class:`InputError`.
+    points_window
+        Days of events shown at each slider date.
+
+    Returns
+    -------
+    TrackerMap
+        A ``folium.Map``; add layers to it, then :func:`save_map` it or call ``.save()``.
+    """
+    if step not in s.TIME_STEPS:
+        msg = f"step={step!r} is not one of {sorted(s.TIME_STEPS)}"
+        raise InputError(msg)
+    districts = _standard_layer(districts, s.DISTRICT_CODE, "districts")
+    provinces = _standard_layer(provinces, s.PROVINCE_CODE, "provinces")
+    intervals = _standard_intervals(intervals)
+    t0, t1 = _time_span(intervals, start, end, step)
+    diff_days = None
+    if diff is not None:
+        diff_days = [_day(s.as_day(d, name=f"diff[{i}]")) for i, d in enumerate(diff)]
+    points_json = None
+    if points is not None:
+        points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
+    payload = _payload(districts, provinces, intervals, events, actor_colors)
+    payload.update(
+        t={"start": _day(t0), "end": _day(t1), "step": step},
+        diff=diff_days,
+        meta={"title": title, "credit": credit, "limitation": use_limitation,
+              "tiles": OSM_TILES if tiles else None},
+    )
+    minx, miny, maxx, maxy = districts.total_bounds
+    m = TrackerMap(location=[round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)],
+                   zoom_start=6, tiles=None, zoom_control=False, zoom_snap=0.25,
+                   control_scale=False)
+    root = m.get_root()
+    root.title = html.escape(title)
+    for name, text in _page_assets(offline=offline, points=points_json is not None):
+        root.header.add_child(_Raw(text, name=name), name=name)
+    m.add_child(_TrackerLayer(safe_json(payload), points_json), name="tracker_data")
+    return m
+
+
+def save_map(m: folium.Map, path: str | Path) -> Path:
+    """Write ``m`` as one HTML file (UTF-8, same bytes for the same inputs) and return its path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(m.get_root().render().encode("utf-8"))
+    return path
+
+
+def safe_json(obj: Any) -> str:
+    """JSON that can sit inside a ``<script>`` element: ``< > &`` and U+2028/9 escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                     ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, esc)
+    return text
+
+
+def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Colour of each actor: ``overrides``, else a default for known names, else the palette."""
+    overrides = dict(overrides or {})
+    for name, color in overrides.items():
+        if not isinstance(color, str) or not _HEX.match(color):
+            msg = f"actor_colors[{name!r}]={color!r} is not a colour; give '#rrggbb'"
+            raise InputError(msg)
+    colors: dict[str, str] = {}
+    for actor in actors:
+        if actor in overrides:
+            colors[actor] = overrides[actor]
+            continue
+        for pattern, color in NAMED_COLORS:
+            if re.search(pattern, actor, flags=re.IGNORECASE) and color not in colors.values():
+                colors[actor] = color
+                break
+    free = [c for c in PALETTE if c not in colors.values()]
+    for i, actor in enumerate(a for a in actors if a not in colors):
+        colors[actor] = free[i] if i < len(free) else _golden_color(i)
+    return {a: colors[a] for a in actors}
+
+
+# --- inputs
+def _standard_layer(gdf: gpd.GeoDataFrame, code: str, what: str) -> gpd.GeoDataFrame:
+    names = {s.DISTRICT_CODE: (s.DISTRICT_NAME, s.PROVINCE_CODE),
+             s.PROVINCE_CODE: (s.PROVINCE_NAME,)}
+    need = [code, *names[code], "geometry"]
+    missing = [c for c in need if c not in gdf.columns]
+    if missing:
+        msg = (f"{what} lacks column(s) {', '.join(missing)}; "
+               f"load boundaries with tracker.geo.boundaries")
+        raise InputError(msg)
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    return gdf.sort_values(code).reset_index(drop=True)
+
+
+def _standard_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
+    need = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.START, s.END]
+    missing = [c for c in need if c not in intervals.columns]
+    if missing:
+        msg = (f"intervals lack column(s) {', '.join(missing)}; "
+               f"build them with tracker.core.timeline.control_intervals")
+        raise InputError(msg)
+    out = intervals.copy()
+    for col in s.INTERVAL_COLUMNS:
+        if col not in out.columns:
+            out[col] = None
+    for col in (s.START, s.END):
+        out[col] = pd.to_datetime(out[col]).dt.normalize()
+    if out[s.START].isna().any():
+        msg = "intervals have a missing start; every interval needs a start date"
+        raise InputError(msg)
+    return out.sort_values([s.DISTRICT_CODE, s.START], kind="stable").reset_index(drop=True)
+
+
+def _day(ts: pd.Timestamp) -> int:
+    return int((ts - EPOCH) // pd.Timedelta("1D"))
+
+
+def _days(values: pd.Series) -> list[int | None]:
+    """Days since 1970-01-01 of a datetime column (``None`` where missing)."""
+    days = (pd.to_datetime(values) - EPOCH) // pd.Timedelta("1D")
+    return [None if pd.isna(d) else int(d) for d in days]
+
+
+def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
+               ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    changes = pd.concat([intervals[s.START], intervals[s.END]]).dropna()
+    if (start is None or end is None) and changes.empty:
+        msg = "no intervals to take the slider span from; give start= and end="
+        raise InputError(msg)
+    pad = {s.DAY: pd.Timedelta("7D"), s.WEEK: pd.Timedelta("14D"), s.MONTH: pd.DateOffset(months=1)}
+    start_ts = None if start is None else s.as_day(start, name="start")
+    end_ts = None if end is None else s.as_day(end, name="end")
+    if start_ts is None:
+        first = changes.min()
+        start_ts = {s.DAY: first, s.WEEK: first - pd.Timedelta(days=first.weekday()),
+                    s.MONTH: first.replace(day=1)}[step]
+        if end_ts is not None:  # an end before every change: the slider is that one day
+            start_ts = min(start_ts, end_ts)
+    if end_ts is None:  # likewise a start after every change
+        end_ts = max(changes.max() + pad[step], start_ts)
+    if end_ts < start_ts:
+        msg = f"end={end_ts.date()} is before start={start_ts.date()}; swap them"
+        raise InputError(msg)
+    return start_ts, end_ts
+
+
+# --- payload
+class _Strings:
+    """A table of distinct strings; rows refer to them by index (0 is the empty string)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = [""]
+        self._index: dict[str, int] = {"": 0}
+
+    def __call__(self, value: Any) -> int:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return 0
+        text = str(value)
+        if text not in self._index:
+            self._index[text] = len(self.items)
+            self.items.append(text)
+        return self._index[text]
+
+
+def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
+    return values.index(value) if value in values else default
+
+
+def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals: pd.DataFrame,
+             events: pd.DataFrame | None, actor_colors: dict[str, str] | None) -> dict[str, Any]:
+    strings = _Strings()
+    arcs, (d_geom, p_geom) = topology([districts.geometry.values, provinces.geometry.values])
+    codes = districts[s.DISTRICT_CODE].tolist()
+    row_of = {c: i for i, c in enumerate(codes)}
+    p_codes = provinces[s.PROVINCE_CODE].tolist()
+    p_row = {c: i for i, c in enumerate(p_codes)}
+    areas = districts.geometry.set_crs("EPSG:4326", allow_override=True).to_crs(EQUAL_AREA_CRS).area
+    actors = _actors_by_first_appearance(intervals)
+    colors = actor_palette(actors, actor_colors)
+
+    # History rows: [start - previous end (the first: start), days held (0: open), controller,
+    # status, confidence, precision, source, url, claims]; the page makes the days absolute.
+    hist: list[list[Any]] = [[] for _ in codes]
+    last_end: dict[int, int] = {}
+    iv = intervals[intervals[s.DISTRICT_CODE].isin(row_of)]
+    for code, start, end, *rest in zip(
+            iv[s.DISTRICT_CODE], _days(iv[s.START]), _days(iv[s.END]), iv[s.CONTROLLER],
+            iv[s.STATUS], iv[s.CONFIDENCE], iv[s.DATE_PRECISION], iv[s.SOURCE], iv[s.SOURCE_URL],
+            iv[s.CLAIMS], strict=True):
+        ctrl, status, conf, prec, source, url, claims = rest
+        i = row_of[code]
+        hist[i].extend([
+            start - last_end.get(i, 0), 0 if end is None else end - start, strings(ctrl),
+            _index_of(STATUS_ORDER, status, UNKNOWN_AT),
+            _index_of(s.CONFIDENCES, conf, REPORTED_AT), _index_of(s.PRECISIONS, prec, 0),
+            strings(source), strings(url), strings(claims),
+        ])
+        last_end[i] = start if end is None else end
+    # Event rows: [day - previous event's day, precision, controller, status, confidence, source,
+    # url, notes], by day.
+    reports: list[list[Any]] = [[] for _ in codes]
+    if events is not None and len(events):
+        ev = events.copy()
+        if s.RETRACTED_AT in ev.columns:
+            ev = ev[ev[s.RETRACTED_AT].isna()]
+        for col in (s.DATE_PRECISION, s.SOURCE, s.SOURCE_URL, s.NOTES, s.EVENT_ID):
+            if col not in ev.columns:
+                ev[col] = None
+        ev[s.DATE] = pd.to_datetime(ev[s.DATE]).dt.normalize()
+        ev = ev[ev[s.DISTRICT_CODE].isin(row_of) & ev[s.DATE].notna()]
+        ev = ev.sort_values([s.DISTRICT_CODE, s.DATE, s.EVENT_ID], kind="stable")
+        last_day: dict[int, int] = {}
+        for code, day, *rest in zip(
+                ev[s.DISTRICT_CODE], _days(ev[s.DATE]), ev[s.DATE_PRECISION], ev[s.CONTROLLER],
+                ev[s.STATUS], ev[s.CONFIDENCE], ev[s.SOURCE], ev[s.SOURCE_URL], ev[s.NOTES],
+                strict=True):
+            prec, ctrl, status, conf, source, url, notes = rest
+            i = row_of[code]
+            reports[i].extend([
+                day - last_day.get(i, 0), _index_of(s.PRECISIONS, prec, 0), strings(ctrl),
+                _index_of(STATUS_ORDER, status, UNKNOWN_AT),
+                _index_of(s.CONFIDENCES, conf, REPORTED_AT), strings(source), strings(url),
+                strings(notes),
+            ])
+            last_day[i] = day
+    labels = [_label_point(g) for g in provinces.geometry.values]
+    return {
+        "v": 1,
+        "scale": COORD_SCALE,
+        "arcs": arcs,
+        "districts": {
+            "code": codes,
+            "name": [strings(v) for v in districts[s.DISTRICT_NAME]],
+            "prov": [p_row.get(v, -1) for v in districts[s.PROVINCE_CODE]],
+            "area": [round(float(a) / 1e6, 1) for a in areas],
+            "geom": d_geom,
+            "hist": hist,
+            "events": reports,
+        },
+        "provinces": {
+            "code": p_codes,
+            "name": [strings(v) for v in provinces[s.PROVINCE_NAME]],
+            "label": labels,
+            "geom": p_geom,
+        },
+        "actors": [[strings(a), colors[a]] for a in actors],
+        "strings": strings.items,
+    }
+
+
+def _actors_by_first_appearance(intervals: pd.DataFrame) -> list[str]:
+    first: dict[str, pd.Timestamp] = {}
+    for ctrl, start in zip(intervals[s.CONTROLLER], intervals[s.START], strict=True):
+        if ctrl is None or (not isinstance(ctrl, str) and pd.isna(ctrl)):
+            continue
+        for actor in s.split_actors(ctrl):
+            if actor.lower() == s.UNKNOWN:
+                continue
+            if actor not in first or start < first[actor]:
+                first[actor] = start
+    return sorted(first, key=lambda a: (first[a], a))
+
+
+def _golden_color(i: int) -> str:
+    import colorsys
+
+    r, g, b = colorsys.hls_to_rgb((0.13 + i * 0.618034) % 1.0, 0.45, 0.55)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _label_point(geom: Any) -> list[float]:
+    if geom is None or geom.is_empty:
+        return [0.0, 0.0]
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    try:
+        point = shapely.ops.polylabel(part, tolerance=0.01)
+    except Exception:  # polylabel rejects some invalid polygons: fall back to a point inside
+        point = part.representative_point()
+    return [round(point.y, 4), round(point.x, 4)]
+
+
+# --- page assets
+def _page_assets(*, offline: bool, points: bool = False) -> list[tuple[str, str]]:
+    """Leaflet (inlined from the installed xstatic-leaflet, or linked) and our own JS and CSS
+    (with ``points``, also the ACLED events layer's)."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    ours = resources.files("tracker.render") / _ASSETS
+    own_css = (ours / "tracker_map.css").read_text(encoding="utf-8")
+    own_js = (ours / "tracker_map.js").read_text(encoding="utf-8")
+    if offline:
+        base = Path(xleaflet.BASE_DIR)
+        css = (base / "leaflet.css").read_text(encoding="utf-8")
+        for image in sorted((base / "images").glob("*.png")):
+            uri = "data:image/png;base64," + _b64(image.read_bytes())
+            css = css.replace(f"url(images/{image.name})", f"url({uri})")
+        js = (base / "leaflet.js").read_text(encoding="utf-8")
+        js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js)
+        leaflet = [("leaflet_css", f"<style>{css}</style>"), ("leaflet_js", _script(js))]
+    else:
+        v = xleaflet.VERSION
+        css_url, js_url = (LEAFLET_CDN.format(version=v, ext=e) for e in ("css", "js"))
+        leaflet = [("leaflet_css", f'<link rel="stylesheet" href="{css_url}"/>'),
+                   ("leaflet_js", f'<script src="{js_url}"></script>')]
+    out = [*leaflet, ("tracker_css", f"<style>{own_css}</style>"), ("tracker_js", _script(own_js))]
+    if points:
+        for name in ("tracker_points.css", "tracker_points.js"):
+            text = (ours / name).read_text(encoding="utf-8")
+            out.append((name.replace(".", "_"),
+                        f"<style>{text}</style>" if name.endswith(".css") else _script(text)))
+    return out
+
+
+def _script(js: str) -> str:
+    if re.search(r"</script", js, flags=re.IGNORECASE):
+        msg = "an inlined script contains '</script'; it cannot be embedded in the page"
+        raise InputError(msg)
+    return f"<script>{js}</script>"
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")

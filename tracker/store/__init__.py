@@ -1,0 +1,4 @@
+"""The database: models, engines, reads and writes, timeline queries, point batches, migrations.
+
+May import: SQLAlchemy, Alembic, ``tracker.core``, ``tracker.geo``; never a file reader.
+"""

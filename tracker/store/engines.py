@@ -1,0 +1,82 @@
+"""Database engines: opening a URL, SQLite pragmas, write transactions serialised across writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+
+from tracker._errors import DatabaseError
+from tracker.store.models import District
+
+DEFAULT_URL = "sqlite:///tracker.db"
+
+
+def open_engine(url: str = DEFAULT_URL) -> Engine:
+    """Create an engine for ``url``.
+
+    SQLite gets WAL, a busy timeout, foreign keys and explicit ``BEGIN`` statements (so that
+    :func:`write_transaction` can take the write lock up front with ``BEGIN IMMEDIATE``).
+    """
+    try:
+        engine = create_engine(url, future=True)
+    except Exception as exc:
+        msg = f"cannot use database URL {url!r}: {exc}; use e.g. sqlite:///tracker.db"
+        raise DatabaseError(msg) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 30000")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    # Page cache of up to 128 MB (SQLite's default is 2 MB): bulk imports update several
+    # indexes at once, and with a small cache their pages spill to disk again and again.
+    cur.execute("PRAGMA cache_size = -131072")
+    cur.close()
+    # let SQLAlchemy (not the sqlite3 module) emit BEGIN: see _sqlite_begin
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_IMMEDIATE = "tracker_sqlite_immediate"
+# One application-wide key for PostgreSQL advisory locks taken by writers ("trkr" in ASCII).
+WRITE_LOCK_KEY = 0x74726B72
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes: all of it commits, or nothing does.
+
+    Writers are serialised so that concurrent imports never fail half-way on each other's rows:
+    SQLite takes the write lock at ``BEGIN IMMEDIATE`` (waiting up to the busy timeout, never
+    failing later on a stale snapshot); PostgreSQL takes a transaction-scoped advisory lock,
+    released at commit, rollback, or when the server notices the client died.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(**{_IMMEDIATE: True})
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            yield conn
+
+
+def is_initialised(engine: Engine) -> bool:
+    """True when the schema exists and districts are loaded."""
+    if not inspect(engine).has_table(District.__tablename__):
+        return False
+    with engine.connect() as conn:
+        return conn.execute(select(District.code).limit(1)).first() is not None
+
+

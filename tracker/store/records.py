@@ -1,0 +1,431 @@
+"""Reads and writes of the tracker's data through the models of :mod:`tracker.store.models`.
+
+Writes are bulk and transactional: an import either lands whole or changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Engine,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker._errors import DatabaseError, InputError, NotFoundError
+from tracker.core import schema as s
+from tracker.core import timeline
+from tracker.core.schema import CRS
+from tracker.geo.boundaries import BoundarySet
+from tracker.store import point_batches, queries
+from tracker.store.engines import write_transaction
+from tracker.store.models import (
+    Actor,
+    Alias,
+    ControlEvent,
+    District,
+    Province,
+    Retraction,
+    Source,
+    chunks,
+    content_hash,
+    read_settings,
+    utcnow,
+    write_settings,
+)
+
+
+# --- boundaries ------------------------------------------------------------------------------
+def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "default") -> bool:
+    """Store a boundary set; a no-op when the same district codes are already loaded.
+
+    Returns True when boundaries were written. Replacing boundaries of a database that already holds
+    events for other district codes is refused.
+    """
+    new_codes = set(boundaries.districts[s.DISTRICT_CODE])
+    with write_transaction(engine) as conn:
+        old_codes = set(conn.execute(select(District.code)).scalars())
+        if old_codes == new_codes:
+            return False
+        used: set[str] = set()
+        for model in (ControlEvent, Alias):  # every table that names a district
+            used.update(conn.execute(select(model.district_code).distinct()).scalars())
+        used.update(point_batches.district_codes(conn))
+        if used - new_codes:
+            sample = ", ".join(sorted(used - new_codes)[:3])
+            msg = (f"cannot replace boundaries: events or aliases refer to district codes missing "
+                   f"from the new boundaries ({sample}); use a new database for another country")
+            raise InputError(msg)
+        # rows still referenced are updated in place (a DELETE would break the foreign keys)
+        old_provinces = set(conn.execute(select(Province.code)).scalars())
+        new_provinces = set(boundaries.provinces[s.PROVINCE_CODE])
+        _upsert(conn, Province, old_provinces, [
+            {"code": r.province_code, "name": r.province_name, "geometry": r.geometry}
+            for r in boundaries.provinces.itertuples()
+        ])
+        _upsert(conn, District, old_codes, [
+            {"code": r.district_code, "name": r.district_name, "province_code": r.province_code,
+             "geometry": r.geometry}
+            for r in boundaries.districts.itertuples()
+        ])
+        if old_codes - new_codes:
+            conn.execute(District.__table__.delete()
+                         .where(District.code.in_(sorted(old_codes - new_codes))))
+        if old_provinces - new_provinces:
+            conn.execute(Province.__table__.delete()
+                         .where(Province.code.in_(sorted(old_provinces - new_provinces))))
+        write_settings(conn, {"boundaries": origin, "boundaries_name": boundaries.name,
+                              "credit": boundaries.credit,
+                              "use_limitation": boundaries.use_limitation})
+    return True
+
+
+def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
+    """Update the rows whose ``code`` is in ``stored``, insert the others."""
+    table = model.__table__
+    fresh = [r for r in rows if r["code"] not in stored]
+    known = [{**r, "b_code": r["code"]} for r in rows if r["code"] in stored]
+    if known:
+        values = {c: bindparam(c) for c in rows[0] if c != "code"}
+        conn.execute(table.update().where(table.c.code == bindparam("b_code")).values(values),
+                     known)
+    if fresh:
+        conn.execute(insert(model), fresh)
+
+
+def read_districts(engine: Engine) -> gpd.GeoDataFrame:
+    """Districts with their province names and geometry, sorted by code."""
+    stmt = (select(District.code, District.name, District.province_code, Province.name,
+                   District.geometry)
+            .join(Province, District.province_code == Province.code).order_by(District.code))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+
+
+def read_provinces(engine: Engine) -> gpd.GeoDataFrame:
+    """Provinces with geometry, sorted by code."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Province.code, Province.name, Province.geometry)
+                            .order_by(Province.code)).all()
+    cols = [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+
+
+def settings(engine: Engine) -> dict[str, str]:
+    """The data set's settings (credit, use limitation, boundary origin...)."""
+    with engine.connect() as conn:
+        return read_settings(conn)
+
+
+# --- events ----------------------------------------------------------------------------------
+_READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+                 s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES,
+                 s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
+
+
+def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataFrame:
+    """Every stored event (with source and retraction), as a normalised event table.
+
+    Sorted by date, then by the order of storage. One SELECT; its rows are fetched as the driver
+    gives them (dates as ISO text on SQLite, as date objects on PostgreSQL, no per-row SQLAlchemy
+    processing) and the dates are parsed once per distinct value.
+    """
+    def raw(col):  # no result processing: the driver's value, parsed below in one go
+        return type_coerce(col, String)
+
+    e, so, r = ControlEvent, Source, Retraction
+    stmt = (
+        select(e.id, e.event_id, raw(e.date), e.date_precision, e.district_code, e.controller,
+               e.status, e.confidence, so.publisher, so.url, raw(so.published_on), e.notes,
+               e.supersedes, raw(e.recorded_at), raw(r.recorded_at), r.reason, e.origin)
+        .outerjoin(so, e.source_id == so.id)
+        .outerjoin(r, r.event_id == e.event_id)
+    )
+    if district_code is not None:
+        stmt = stmt.where(e.district_code == district_code)
+    with engine.connect() as conn:
+        rows = queries.fetch_rows(conn, stmt)
+    block = np.empty((len(rows), 1 + len(_READ_COLUMNS)), dtype=object)
+    if rows:
+        block[:] = rows
+    del rows
+    # times parsed in storage order (the driver's objects lie in memory in that order), then
+    # every column put in order of date, then storage
+    times = {col: queries.parse_times(block[:, 1 + _READ_COLUMNS.index(col)])
+             for col in (s.DATE, s.REPORTED_ON, s.RECORDED_AT, s.RETRACTED_AT)}
+    order = np.lexsort((block[:, 0].astype(np.int64), times[s.DATE]))
+    table = pd.DataFrame(block[order, 1:], columns=_READ_COLUMNS, dtype=object, copy=False)
+    for col, values in times.items():
+        table[col] = values[order]
+    origin, names = pd.factorize(table[s.ORIGIN].to_numpy())  # pandas' str dtype, as inferred
+    table[s.ORIGIN] = pd.Series(pd.array(names, dtype="str").take(origin), index=table.index)
+    return s.normalize_events(table)
+
+
+def count_events(engine: Engine) -> int:
+    """Number of stored events."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(ControlEvent)).scalar_one()
+
+
+def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple[int, int]:
+    """Append events in one transaction; returns (added, skipped as already present).
+
+    An event id already stored with the same content is skipped; with different content the whole
+    import is refused (a correction is a new event that ``supersedes`` the old one).
+    """
+    events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
+    events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
+    ids = events[s.EVENT_ID].tolist()
+    with write_transaction(engine) as conn:
+        stored: dict[str, str] = {}
+        for part in chunks(ids, 900):
+            stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
+                                       .where(ControlEvent.event_id.in_(part))).all())
+        clash = [e for e, h in zip(ids, events["content_hash"], strict=True)
+                 if e in stored and stored[e] != h]
+        if clash:
+            msg = (f"event_id {clash[0]!r} is already stored with different content"
+                   f"{f' (and {len(clash) - 1} more)' if len(clash) > 1 else ''}; events are never "
+                   f"overwritten: give the correction a new event_id and set supersedes={clash[0]}")
+            raise InputError(msg)
+        new = events[~events[s.EVENT_ID].isin(stored)]
+        if new.empty:
+            return 0, len(events)
+        _check_supersedes(conn, new)
+        sids = source_ids(conn, new)
+        _ensure_actors(conn, new[s.CONTROLLER])
+        now = utcnow()
+        rows = [
+            {"event_id": r[s.EVENT_ID], "date": r[s.DATE].date(),
+             "date_precision": r[s.DATE_PRECISION], "district_code": r[s.DISTRICT_CODE],
+             "controller": r[s.CONTROLLER], "status": r[s.STATUS], "confidence": r[s.CONFIDENCE],
+             "source_id": sid, "notes": r[s.NOTES], "supersedes": r[s.SUPERSEDES],
+             "origin": origin, "content_hash": r["content_hash"], "recorded_at": now}
+            for r, sid in zip(new.to_dict("records"), sids, strict=True)
+        ]
+        for part in chunks(rows):
+            conn.execute(_insert_ignoring(conn, ControlEvent, ["event_id"]), part)
+    return len(new), len(events) - len(new)
+
+
+def _insert_ignoring(conn, model, keys: list[str]):
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for the connection's backend.
+
+    Writers are serialised by :func:`tracker.store.engines.write_transaction`, so conflicts do not
+    happen in normal use; this keeps a racing writer from failing an import on a row that already
+    landed.
+    """
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
+    if dialect is None:
+        return insert(model)
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
+
+
+def _check_supersedes(conn, new: pd.DataFrame) -> None:
+    targets = {t for t in new[s.SUPERSEDES].dropna() if t}
+    if not targets:
+        return
+    known = set(new[s.EVENT_ID])
+    for part in chunks(sorted(targets - known), 900):
+        known.update(conn.execute(select(ControlEvent.event_id)
+                                  .where(ControlEvent.event_id.in_(part))).scalars())
+    missing = sorted(targets - known)
+    if missing:
+        msg = (f"supersedes names unknown event {missing[0]!r}; import the event it corrects first "
+               f"or fix the supersedes column")
+        raise InputError(msg)
+
+
+def plain_text(col: pd.Series) -> np.ndarray:
+    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
+    codes, uniques = pd.factorize(col)
+    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
+        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
+    else:
+        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
+    return np.asarray([*texts, ""], dtype=object)[codes]
+
+
+def day_values(values, *, sqlite: bool) -> list:
+    """Days for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates;
+    ``None`` for missing. Each distinct day is converted once."""
+    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
+    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
+    table = np.asarray([*lookup, None], dtype=object)
+    return table[codes].tolist()
+
+
+def source_ids(conn, events: pd.DataFrame) -> list[int | None]:
+    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing.
+
+    Computed column-wise: each distinct source is looked up and inserted once.
+    """
+    on = ["publisher", "url", "day"]
+    keys = pd.DataFrame({"publisher": plain_text(events[s.SOURCE]),
+                         "url": plain_text(events[s.SOURCE_URL]),
+                         "day": plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
+    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
+    wanted = wanted.drop_duplicates()
+
+    def stored() -> pd.DataFrame:
+        rows: list[tuple] = []
+        for part in chunks(sorted(wanted["publisher"].unique()), 500):
+            rows.extend(tuple(r) for r in conn.execute(
+                select(Source.publisher, Source.url, Source.published_on, Source.id)
+                .where(Source.publisher.in_(part))))
+        out = pd.DataFrame(rows, columns=[*on, "id"])
+        out["day"] = plain_text(pd.to_datetime(out["day"]))
+        return out
+
+    have = stored()
+    missing = wanted.merge(have, on=on, how="left")
+    missing = missing[missing["id"].isna()]
+    if len(missing):
+        days = day_values(pd.to_datetime(missing["day"].replace("", None)), sqlite=False)
+        conn.execute(_insert_ignoring(conn, Source, ["publisher", "url", "published_on"]),
+                     [{"publisher": p, "url": u, "published_on": d}
+                      for p, u, d in zip(missing["publisher"], missing["url"], days, strict=True)])
+        have = stored()
+    ids = keys.merge(have, on=on, how="left")["id"]
+    return [None if pd.isna(i) else int(i) for i in ids]
+
+
+def _ensure_actors(conn, controllers: Iterable[str]) -> None:
+    names = {a for c in set(controllers) for a in s.split_actors(c)}
+    known = set(conn.execute(select(Actor.name)).scalars())
+    fresh = sorted(names - known)
+    if fresh:
+        conn.execute(_insert_ignoring(conn, Actor, ["name"]), [{"name": n} for n in fresh])
+
+
+def read_actors(engine: Engine) -> list[str]:
+    """Names of every actor seen in events."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(Actor.name).order_by(Actor.name)).scalars())
+
+
+def retract(engine: Engine, event_id: str, *, reason: str) -> None:
+    """Record a retraction of ``event_id`` (the event itself stays)."""
+    if not reason or not reason.strip():
+        msg = "a retraction needs a reason: add --reason TEXT"
+        raise InputError(msg)
+    with write_transaction(engine) as conn:
+        found = select(ControlEvent.id).where(ControlEvent.event_id == event_id)
+        if conn.execute(found).first() is None:
+            msg = f"no event with id {event_id!r}; `tracker history DISTRICT` lists event ids"
+            raise NotFoundError(msg)
+        if conn.execute(select(Retraction.id).where(Retraction.event_id == event_id)).first():
+            msg = f"event {event_id!r} is already retracted; nothing to do"
+            raise InputError(msg)
+        conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
+                                               recorded_at=utcnow()))
+
+
+# --- the control timeline: narrowed in SQL (store.queries), settled by the pure core -----------
+def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every district's control intervals (see :func:`tracker.core.timeline.control_intervals`).
+
+    The database selects the events that count (retractions, supersedes chains, ``known_on``);
+    the pure core groups them.
+    """
+    return timeline.control_intervals(queries.effective_events(engine, known_on=known_on))
+
+
+def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
+             districts: list[str] | None = None) -> pd.DataFrame:
+    """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`).
+
+    Only the events of a few dates around ``day`` per district leave the database, as many as
+    make each district's current holding whole (:func:`tracker.store.queries.holding_intervals`);
+    the answer is the pure core's on those events.
+    """
+    if districts is None:  # as the pure core: every district with an interval
+        districts = queries.districts_with_events(engine, known_on=known_on)
+    iv = queries.holding_intervals(engine, day, known_on=known_on, districts=districts)
+    return timeline.state_on(iv, day, districts=districts)
+
+
+def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
+            districts: list[str] | None = None) -> pd.DataFrame:
+    """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`).
+
+    The states on both days come from :func:`state_on`; only the changed districts' events are
+    read to name the events responsible.
+    """
+    if d2 < d1:  # the pure core's error, without reading any event
+        return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
+    old = state_on(engine, d1, districts=districts)
+    new = state_on(engine, d2, districts=districts)
+    both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
+    differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
+               | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
+    codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
+    events = queries.effective_events(engine, districts=codes)
+    return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
+
+
+# --- aliases ---------------------------------------------------------------------------------
+def read_aliases(engine: Engine) -> pd.DataFrame:
+    """User aliases: columns ``name``, ``district_code``."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Alias.name, Alias.district_code).order_by(Alias.name)).all()
+    return pd.DataFrame(rows, columns=["name", s.DISTRICT_CODE])
+
+
+def add_alias(engine: Engine, name: str, district_code: str) -> None:
+    """Store a user alias for a district (replacing an alias of the same name)."""
+    name = name.strip()
+    if not name:
+        msg = "alias name is empty; give the spelling to add"
+        raise InputError(msg)
+    with write_transaction(engine) as conn:
+        found = select(District.code).where(District.code == district_code)
+        if conn.execute(found).first() is None:
+            msg = f"unknown district code {district_code!r}"
+            raise NotFoundError(msg)
+        conn.execute(Alias.__table__.delete().where(Alias.name == name))
+        conn.execute(insert(Alias).values(name=name, district_code=district_code))
+
+
+def require_initialised(engine: Engine) -> None:
+    """Raise a clear error when the database has no boundaries yet."""
+    from tracker.store.engines import is_initialised
+
+    try:
+        ok = is_initialised(engine)
+    except Exception as exc:
+        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    if not ok:
+        msg = f"database {engine.url!r} is not initialised; run `tracker init` first"
+        raise DatabaseError(msg)
+    _require_current_schema(engine)
+
+
+def _require_current_schema(engine: Engine) -> None:
+    """Raise a clear error when the database's schema is older (or newer) than this tracker's."""
+    from tracker.store import migrate
+
+    with engine.connect() as conn:
+        try:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            revision = None
+    if revision != migrate.head_revision():
+        msg = (f"database {engine.url!r} has schema revision {revision or 'none'} but this "
+               f"tracker needs {migrate.head_revision()}; run `tracker db upgrade` (it keeps "
+               f"the data)")
+        raise DatabaseError(msg)
