@@ -252,3 +252,24 @@ def test_apply_drafts_refuses_a_bad_draft_and_stores_nothing(fresh):
     assert "draft 2, district_code='AF9999': not the code of a stored district" in message
     assert "draft 3, status='influenced': must be one of controlled, contested" in message
     assert fresh.events().empty
+
+
+def test_an_acled_header_is_read_once_to_detect_and_once_to_import(fresh, tmp_path,
+                                                                    monkeypatch):
+    from tracker.ingest import csvfile
+
+    reads = []
+    real = csvfile.first_line
+
+    def counting(path):
+        reads.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(csvfile, "first_line", counting)
+    acled = tmp_path / "acled.csv"
+    write_acled(acled, [acled_row("AFG1")])
+    assert fresh.import_file(acled).added == 1
+    assert reads == ["acled.csv", "acled.csv"]  # the format, then the reader's column check
+    reads.clear()
+    fresh.import_file(acled, format="acled")
+    assert reads == ["acled.csv"]

@@ -99,7 +99,7 @@ def test_state_intervals_and_changes_equal_the_pure_core(fresh, seed):
     every = records.read_events(fresh.engine)
     assert every[s.RETRACTED_AT].notna().sum() == 15
     assert every[s.SUPERSEDES].notna().sum() > 10
-    codes = fresh.districts()[s.DISTRICT_CODE].tolist()
+    codes = fresh.district_layer()[s.DISTRICT_CODE].tolist()
     for known in (None, T0 + pd.Timedelta(days=10), T0 + pd.Timedelta(days=30)):
         expected_iv = timeline.control_intervals(every, known_on=known)
         got_iv = records.control_intervals(fresh.engine, known_on=known)
