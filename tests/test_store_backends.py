@@ -163,8 +163,6 @@ def test_a_holding_longer_than_every_walk_round_is_found_whole(fresh, offset):
     want = timeline.state_on(timeline.control_intervals(records.read_events(fresh.engine)), day,
                              districts=["AF0102", "AF0101"])
     pd.testing.assert_frame_equal(got, want)
-    run = queries.current_runs(fresh.engine, day, districts=["AF0102"])
-    assert sorted(run[s.EVENT_ID]) == sorted(events[s.EVENT_ID][:-2])
 
 
 @pytest.mark.parametrize("seed", range(2))

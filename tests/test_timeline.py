@@ -53,7 +53,6 @@ def test_district_changing_hands_twice():
     assert ch[["old_controller", "new_controller", s.EVENT_IDS]].values.tolist() == [
         ["Government", "Resistance", "e2;e3"]]
     assert tl.changes(iv, "2021-07-06", "2021-08-19").empty
-    assert tl.change_dates(iv) == [T("2021-06-01"), T("2021-07-05"), T("2021-08-20")]
 
 
 def test_same_day_disagreement_is_disputed_with_both_claims():

@@ -468,11 +468,6 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
     return out.sort_values(s.DISTRICT_CODE, kind="stable").reset_index(drop=True)
 
 
-def change_dates(intervals: pd.DataFrame) -> list[pd.Timestamp]:
-    """Sorted unique interval starts: the days on which some district's state changed."""
-    return [pd.Timestamp(t) for t in np.unique(intervals[s.START].dropna().to_numpy())]
-
-
 def step_dates(start: DateLike, end: DateLike, step: str) -> pd.DatetimeIndex:
     """Days from ``start`` to ``end`` (inclusive) at a named step.
 
