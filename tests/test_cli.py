@@ -220,6 +220,13 @@ def test_every_command_that_reads_a_state_takes_known_on(command):
     assert "--known-on" in CliRunner().invoke(main, [*command, "--help"]).output
 
 
+def test_diff_needs_both_days(cli_db):
+    runner, url, _ = cli_db
+    result = runner.invoke(main, ["diff", "--start", "2021-08-14", "--db", url])
+    assert result.exit_code == 2
+    assert "Missing option '--end'." in result.output
+
+
 def test_diff_lists_changed_districts_with_the_events(cli_db):
     runner, url, path = cli_db
     runner.invoke(main, ["import", str(path), "--db", url])

@@ -72,16 +72,18 @@ class AliasedOption(click.Option):
         finally:
             self.opts = every
 
+    def get_error_hint(self, ctx: click.Context) -> str:
+        return " / ".join(f"'{o}'" for o in self.opts if o not in self.hidden_names)
 
-def span_options(what: str, *, required: bool = False):
-    """``--start``/``--end`` (old names ``--from``/``--to``, hidden) dating ``what``."""
+
+def span_options(first: str, last: str, *, required: bool = False):
+    """``--start``/``--end`` (older ``--from``/``--to``, hidden); help texts ``first``, ``last``.
+    """
     def decorate(func):
         func = click.option("--end", "--to", "end", cls=AliasedOption, hidden_names=("--to",),
-                            required=required, default=None,
-                            help=f"Last {what} YYYY-MM-DD (included).")(func)
+                            required=required, help=last)(func)
         return click.option("--start", "--from", "start", cls=AliasedOption,
-                            hidden_names=("--from",), required=required, default=None,
-                            help=f"First {what} YYYY-MM-DD.")(func)
+                            hidden_names=("--from",), required=required, help=first)(func)
     return decorate
 
 
@@ -264,7 +266,7 @@ def history(district, province, known_on, fmt, db_url):
 
 
 @main.command("points")
-@span_options("event date")
+@span_options("First event date YYYY-MM-DD.", "Last event date YYYY-MM-DD (included).")
 @known_on_option("Each event as ACLED had it")
 @click.option("--district", default=None,
               help="Only events in this district (any spelling `tracker resolve` knows).")
@@ -312,7 +314,7 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
 
 
 @main.command()
-@span_options("date to compare", required=True)
+@span_options("Earlier date YYYY-MM-DD.", "Later date YYYY-MM-DD.", required=True)
 @known_on_option("Compare the states as known")
 @format_option
 @db_option
@@ -439,7 +441,7 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
 
 
 @main.command("map")
-@span_options("slider date")
+@span_options("First slider date YYYY-MM-DD.", "Last slider date YYYY-MM-DD.")
 @click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.DAY, show_default=True)
 @click.option("--offline/--online", default=True, show_default=True,
               help="Inline every script and style (opens with no network).")
@@ -486,7 +488,8 @@ def demo(out, db_url):
 @click.option("--points", is_flag=True,
               help="The ACLED point events (battles, explosions...), one per event; layer "
                    "point_events (with other layers: GeoPackage only).")
-@span_options("point event date (with --points)")
+@span_options("With --points: first event date YYYY-MM-DD.",
+              "With --points: last event date YYYY-MM-DD (included).")
 @known_on_option("Every layer as known")
 @click.option("--raw-csv", is_flag=True,
               help="Keep CSV cells starting with = + - @ as they are (by default they get a "
