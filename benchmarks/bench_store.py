@@ -147,7 +147,7 @@ def main() -> int:
             lite = tracker.connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
             pg.init()
             lite.init()
-            codes = pg.districts()[s.DISTRICT_CODE].tolist()
+            codes = pg.district_layer()[s.DISTRICT_CODE].tolist()
             events = synthetic(args.events, codes)
             print(f"{args.events:,} events on {len(codes)} districts, state on {DAY.date()}")
             print(f"load   PostgreSQL (COPY)        {load_postgres(pg, events):7.1f} s")

@@ -123,7 +123,7 @@ def fresh(db_url) -> tracker.Tracker:
     t = tracker.connect(db_url)
     t.init()
     yield t
-    t.engine.dispose()
+    t.close()
 
 
 @pytest.fixture(scope="session")

@@ -26,13 +26,27 @@ def all_commands(group: click.Group, prefix=()):
             yield from all_commands(cmd, (*prefix, name))
 
 
+def command_at(path: tuple[str, ...]) -> click.Command:
+    cmd: click.Command = main
+    for name in path:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[name]
+    return cmd
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.mark.parametrize("command", list(all_commands(main)), ids=" ".join)
 def test_every_command_has_help(command):
+    """Each command's own --help shows its own text (not its group's)."""
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
-    assert "Usage:" in result.output
-    doc = main.get_command(None, command[0]).help or ""
+    assert result.output.startswith(f"Usage: main {' '.join(command)} ")
+    doc = command_at(command).help or ""
     assert doc.strip(), f"{command} has no help text"
+    assert words(doc)[:60] in words(result.output)
 
 
 @pytest.fixture
@@ -132,12 +146,14 @@ def test_every_command_on_an_uninitialised_database_says_run_init(tmp_path, args
     assert "run `tracker init` first" in result.output
 
 
-def test_diff_with_dates_swapped_names_the_options(cli_db):
+@pytest.mark.parametrize("names", [("--start", "--end"), ("--from", "--to")])
+def test_diff_with_dates_swapped_names_the_options(cli_db, names):
     runner, url, _ = cli_db
-    result = runner.invoke(main, ["diff", "--from", "2021-08-21", "--to", "2021-08-14",
+    result = runner.invoke(main, ["diff", names[0], "2021-08-21", names[1], "2021-08-14",
                                   "--db", url])
     assert result.exit_code == 1
-    assert "to=2021-08-14 is before from=2021-08-21" in result.output
+    assert result.output == ("error: end=2021-08-14 is before start=2021-08-21; give the earlier "
+                             "day first\n")
 
 
 @pytest.mark.parametrize("name", ["Charikar", "af0301"])
@@ -188,3 +204,119 @@ def test_csv_on_stdout_neutralises_formulas_unless_raw(tmp_path):
         raw_cells = pd.read_csv(io.StringIO(raw.output), dtype=str)["source"].dropna().tolist()
         assert cells == ["'=HYPERLINK(\"http://x\",\"y\")"], args
         assert raw_cells == ["=HYPERLINK(\"http://x\",\"y\")"], args
+
+
+# --- one naming for spans of days; --known-on wherever a state is read ---------------------------
+@pytest.mark.parametrize("command", [("diff",), ("points",), ("export",), ("map",)], ids=" ".join)
+def test_spans_are_start_and_end_and_old_names_are_hidden(command):
+    help_text = CliRunner().invoke(main, [*command, "--help"]).output
+    assert "--start" in help_text and "--end" in help_text
+    assert "--from" not in help_text and "--to " not in help_text
+
+
+@pytest.mark.parametrize("command", [("status",), ("provinces",), ("diff",), ("history",),
+                                     ("map",), ("export",), ("points",)], ids=" ".join)
+def test_every_command_that_reads_a_state_takes_known_on(command):
+    assert "--known-on" in CliRunner().invoke(main, [*command, "--help"]).output
+
+
+def test_diff_needs_both_days(cli_db):
+    runner, url, _ = cli_db
+    result = runner.invoke(main, ["diff", "--start", "2021-08-14", "--db", url])
+    assert result.exit_code == 2
+    assert "Missing option '--end'." in result.output
+
+
+def test_diff_lists_changed_districts_with_the_events(cli_db):
+    runner, url, path = cli_db
+    runner.invoke(main, ["import", str(path), "--db", url])
+    now = runner.invoke(main, ["diff", "--start", "2021-08-14", "--end", "2021-08-21",
+                               "--format", "csv", "--db", url])
+    assert now.exit_code == 0, now.output
+    df = pd.read_csv(io.StringIO(now.output), keep_default_na=False)
+    assert df["district_code"].tolist() == ["AF0912"]
+    row = df.iloc[0]
+    assert (row["district_name"], row["old_status"], row["new_controller"]) == (
+        "Pul-e-Hisar", "unknown", "Resistance")
+    assert row["event_ids"] == "a1;a2"
+    assert "geometry" not in df.columns
+    old_names = runner.invoke(main, ["diff", "--from", "2021-08-14", "--to", "2021-08-21",
+                                     "--format", "csv", "--db", url])
+    assert old_names.output == now.output
+    then = runner.invoke(main, ["diff", "--start", "2021-08-14", "--end", "2021-08-21",
+                                "--known-on", "2021-08-16", "--format", "csv", "--db", url])
+    df = pd.read_csv(io.StringIO(then.output), keep_default_na=False)
+    assert (df["new_controller"].tolist(), df["event_ids"].tolist()) == (["Taliban"], ["a1"])
+
+
+def test_history_known_on_leaves_out_later_reports(cli_db):
+    runner, url, path = cli_db
+    runner.invoke(main, ["import", str(path), "--db", url])
+    out = runner.invoke(main, ["history", "Pul-e-Hisar", "--known-on", "2021-08-16",
+                               "--format", "csv", "--db", url])
+    assert out.exit_code == 0, out.output
+    assert pd.read_csv(io.StringIO(out.output))["event_id"].tolist() == ["a1"]
+
+
+def test_provinces_rolls_up_districts_per_actor(cli_db):
+    runner, url, path = cli_db
+    runner.invoke(main, ["import", str(path), "--db", url])
+    out = runner.invoke(main, ["provinces", "--date", "2021-08-21", "--format", "csv",
+                               "--db", url])
+    assert out.exit_code == 0, out.output
+    df = pd.read_csv(io.StringIO(out.output))
+    baghlan = df[df["province_code"] == "AF09"].set_index("category")
+    assert baghlan.loc["Resistance", "districts"] == 1
+    assert baghlan.loc["Resistance", "province_name"] == "Baghlan"
+    assert baghlan["share"].sum() == pytest.approx(1.0)
+    country = df[df["province_code"] == "ALL"].set_index("category")
+    assert country["districts"].sum() == 399
+    assert country.loc["Resistance", "districts"] == 1
+    then = runner.invoke(main, ["provinces", "--date", "2021-08-21", "--known-on", "2021-08-16",
+                                "--format", "csv", "--db", url])
+    held = pd.read_csv(io.StringIO(then.output))
+    held = held[held["province_code"] == "AF09"].set_index("category")
+    assert "Resistance" not in held.index
+    assert held.loc["Taliban", "districts"] == 1
+
+
+def test_db_current_names_the_revision(cli_db):
+    from tracker.store import migrate
+
+    runner, url, _ = cli_db
+    out = runner.invoke(main, ["db", "current", "--db", url])
+    assert out.exit_code == 0, out.output
+    head = migrate.head_revision()
+    assert out.output.strip() == f"{url}: revision {head} (newest {head})"
+
+
+def test_db_current_of_an_empty_database_says_none(tmp_path):
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    out = CliRunner().invoke(main, ["db", "current", "--db", url])
+    assert out.exit_code == 0, out.output
+    assert f"{url}: revision none (newest " in out.output
+
+
+def test_actor_list_shows_shipped_and_added_aliases(cli_db):
+    runner, url, _ = cli_db
+    assert runner.invoke(main, ["actor", "add", "the outfit", "Taliban", "--db", url]).exit_code == 0
+    out = runner.invoke(main, ["actor", "list", "--format", "csv", "--db", url])
+    assert out.exit_code == 0, out.output
+    df = pd.read_csv(io.StringIO(out.output))
+    pairs = set(zip(df["actor"], df["alias"], strict=True))
+    assert ("Taliban", "the outfit") in pairs
+    assert ("Resistance", "National Resistance Front") in pairs
+
+
+def test_demo_imports_the_shipped_events_and_writes_the_map(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    out = tmp_path / "maps" / "demo.html"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--db", url])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {out} (")
+    page = out.read_text(encoding="utf-8")
+    assert "Afghanistan 2021: who controls each district" in page
+    status = CliRunner().invoke(main, ["status", "--date", "2021-08-31", "--format", "csv",
+                                       "--db", url])
+    df = pd.read_csv(io.StringIO(status.output))
+    assert (df["controller"] == "Taliban").sum() > 300  # the shipped story: August 2021

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
@@ -62,6 +64,13 @@ def test_geoparquet_has_crs_dates_and_credit(filled, tmp_path):
     assert b"geo" in table.schema.metadata
     gdf = gpd.read_parquet(out)
     assert gdf.crs.to_epsg() == 4326 and len(gdf) == 399
+    geo = json.loads(table.schema.metadata[b"geo"])
+    assert geo["primary_column"] == "geometry"
+    assert geo["columns"]["geometry"]["encoding"] == "WKB"
+    assert set(geo["columns"]["geometry"]["geometry_types"]) <= {"Polygon", "MultiPolygon"}
+    state = filled.status("2021-08-20")
+    assert gdf.geometry.geom_equals_exact(state.geometry, tolerance=0).all()
+    assert gdf.total_bounds.tolist() == pytest.approx(geo["columns"]["geometry"]["bbox"])
 
 
 def test_geojson_state_carries_the_credit(filled, tmp_path):

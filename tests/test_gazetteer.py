@@ -18,7 +18,6 @@ from tracker.core import schema as s
 from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.names.gazetteer import FUZZY_THRESHOLD, Gazetteer
 from tracker.names.keys import skeleton
-from tracker.names.match import Match
 
 
 @pytest.fixture(scope="module")
@@ -179,13 +178,6 @@ def test_user_alias(afg):
     assert (m.code, m.rule, m.matched) == ("AF0901", "alias", "PK town")
     with pytest.raises(ResolveError):
         gaz.resolve_district("Nowhere")  # alias of an unknown code is ignored
-
-
-def test_candidates(gaz):
-    found = gaz.candidates("Arghandab")
-    assert {m.code for m in found[:2]} == {"AF2605", "AF2702"}
-    assert all(isinstance(m, Match) for m in found) and len(found) == 5
-    assert [m.code for m in gaz.candidates("Arghandab", province="Zabul", limit=1)] == ["AF2605"]
 
 
 def test_resolve_table_mixed_rows(gaz):

@@ -37,13 +37,13 @@ def test_shipped_boundaries_have_399_districts_in_34_provinces():
 
 def test_init_loads_boundaries_once(fresh):
     assert fresh.init() is False  # second run: nothing to do
-    districts = fresh.districts()
+    districts = fresh.district_layer()
     assert len(districts) == 399
     panjsher = districts[districts[s.PROVINCE_CODE] == "AF08"]
     assert sorted(panjsher[s.DISTRICT_NAME]) == sorted(
         ["Bazarak", "Rukha", "Dara", "Khenj", "Anawa", "Shutul", "Paryan"])
     assert districts.geometry.is_valid.all()
-    assert len(fresh.provinces_layer()) == 34
+    assert len(fresh.province_layer()) == 34
 
 
 def _toy_country(tmp_path) -> Path:
@@ -133,7 +133,7 @@ def test_boundaries_grow_under_stored_events_and_aliases(tmp_path):
         crs="EPSG:4326")
     grown.to_file(tmp_path / "grown.gpkg", layer="adm2")
     assert t.init(boundaries_from_files(tmp_path / "grown.gpkg", columns=COLUMNS, name="Toy 2"))
-    names = t.districts().set_index(s.DISTRICT_CODE)[s.DISTRICT_NAME]
+    names = t.district_layer().set_index(s.DISTRICT_CODE)[s.DISTRICT_NAME]
     assert names.to_dict() == {"XY0101": "North Hill", "XY0102": "South Hill",
                                "XY0201": "Riverbank", "XY0301": "Lakeside"}
     assert t.status("2024-03-02").set_index(s.DISTRICT_CODE).loc["XY0201", s.CONTROLLER] == (
@@ -142,7 +142,7 @@ def test_boundaries_grow_under_stored_events_and_aliases(tmp_path):
     shrunk.to_file(tmp_path / "shrunk.gpkg", layer="adm2")
     with pytest.raises(InputError, match=r"XY0102.*new database"):
         t.init(boundaries_from_files(tmp_path / "shrunk.gpkg", columns=COLUMNS, name="Toy 3"))
-    assert len(t.districts()) == 4
+    assert len(t.district_layer()) == 4
 
 
 def test_a_column_mapping_for_no_standard_column_is_refused(tmp_path):

@@ -310,7 +310,7 @@ def template(tmp_path_factory):
     path = tmp_path_factory.mktemp("tpl") / "template.db"
     t = tracker.connect(f"sqlite:///{path}")
     t.init()
-    ready = (path, t.districts(), t.gazetteer)
+    ready = (path, t.district_layer(), t.gazetteer)
     t.engine.dispose()
     return ready
 

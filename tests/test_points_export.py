@@ -174,7 +174,7 @@ def test_export_option_errors(acled, tmp_path):
 
 def test_cli_export_points(acled, tmp_path):
     out = tmp_path / "cli.csv"
-    result = CliRunner().invoke(main, ["export", "--points", "--from", "2021-08-21",
+    result = CliRunner().invoke(main, ["export", "--points", "--start", "2021-08-21",
                                        "--known-on", "2021-08-26", "--out", str(out),
                                        "--db", acled.url])
     assert result.exit_code == 0, result.output
@@ -182,10 +182,10 @@ def test_cli_export_points(acled, tmp_path):
     text = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(text[ACLED_ID]) == ["AFG2", "AFG3"] and list(text[s.DATE]) == ["2021-08-22",
                                                                              "2021-08-25"]
-    bad = CliRunner().invoke(main, ["export", "--intervals", "--to", "2021-08-21", "--out",
+    bad = CliRunner().invoke(main, ["export", "--intervals", "--end", "2021-08-21", "--out",
                                     str(tmp_path / "i.csv"), "--db", acled.url])
     assert bad.exit_code == 1
-    assert bad.output.strip() == ("error: start/end (--from/--to) date the point events: add "
+    assert bad.output.strip() == ("error: start/end (--start/--end) date the point events: add "
                                   "points=True (--points)")
 
 
@@ -218,6 +218,7 @@ def test_points_csv_filters_by_district_type_dates_and_known_on(acled):
     table = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
     assert list(table[ACLED_ID]) == ["AFG3"]
     assert table[SUB_EVENT_TYPE].iloc[0] == "Remote explosive/landmine/IED"
+    # the older names --from/--to still work (hidden from --help)
     result = run(acled.url, "--format", "csv", "--from", "2021-08-20", "--to", "2021-08-22",
                  "--district", "Pul-e-Khumri", "--province", "Baghlan")
     table = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
@@ -230,11 +231,11 @@ def test_points_messages_and_errors(acled):
     assert "no point events of type 'Protests'" in none.output
     assert "Battles, Explosions/Remote violence" in none.output
     assert len(none.output.strip().splitlines()) == 1
-    bad_date = run(acled.url, "--from", "2021-02-30")
+    bad_date = run(acled.url, "--start", "2021-02-30")
     assert bad_date.exit_code == 1
-    assert bad_date.output.strip() == "error: --from='2021-02-30' is not a date; use YYYY-MM-DD"
-    backwards = run(acled.url, "--from", "2021-08-22", "--to", "2021-08-01")
-    assert backwards.exit_code == 1 and "before --from" in backwards.output
+    assert bad_date.output.strip() == "error: --start='2021-02-30' is not a date; use YYYY-MM-DD"
+    backwards = run(acled.url, "--start", "2021-08-22", "--end", "2021-08-01")
+    assert backwards.exit_code == 1 and "before --start" in backwards.output
     unknown = run(acled.url, "--district", "Atlantis")
     assert unknown.exit_code == 1
     assert unknown.output.startswith("error: ") and "Atlantis" in unknown.output
@@ -254,9 +255,9 @@ def test_points_on_a_database_without_point_events(fresh):
 def test_new_options_have_help():
     points = CliRunner().invoke(main, ["points", "--help"])
     assert points.exit_code == 0
-    for option in ("--from", "--to", "--known-on", "--district", "--province", "--type",
+    for option in ("--start", "--end", "--known-on", "--district", "--province", "--type",
                    "--format"):
         assert option in points.output
     assert "points" in CliRunner().invoke(main, ["--help"]).output
     export = CliRunner().invoke(main, ["export", "--help"])
-    assert export.exit_code == 0 and "--points" in export.output and "--from" in export.output
+    assert export.exit_code == 0 and "--points" in export.output and "--start" in export.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tracker._errors import InputError
@@ -53,7 +53,6 @@ def test_district_changing_hands_twice():
     assert ch[["old_controller", "new_controller", s.EVENT_IDS]].values.tolist() == [
         ["Government", "Resistance", "e2;e3"]]
     assert tl.changes(iv, "2021-07-06", "2021-08-19").empty
-    assert tl.change_dates(iv) == [T("2021-06-01"), T("2021-07-05"), T("2021-08-20")]
 
 
 def test_same_day_disagreement_is_disputed_with_both_claims():
@@ -394,8 +393,7 @@ def test_known_on_equals_the_oracle(rows, data):
 def test_retracting_and_adding_again_gives_the_same_states(rows, data):
     targets = {r["supersedes"] for r in rows}
     candidates = [r for r in rows if r["retracted_at"] is None and r["id"] not in targets]
-    if not candidates:
-        return
+    assume(candidates)
     pick = data.draw(st.sampled_from(candidates))
     again = {**pick, "id": "again", "recorded_at": pick["recorded_at"] + pd.Timedelta(days=3)}
     redone = [{**r, "retracted_at": r["recorded_at"] + pd.Timedelta(days=2)} if r is pick else r

@@ -1,21 +1,34 @@
-"""Exception classes of the tracker: each is a ``ValueError`` carrying a one-line message."""
+"""Exception classes of the tracker: each carries a one-line message (what, where, how to fix).
+
+Every class derives from :class:`TrackerError` and from the built-in exception a caller would
+expect, so ``except ValueError`` catches bad input but not a busy database:
+
+================  =================
+class             also a
+================  =================
+InputError        ``ValueError``
+ResolveError      ``ValueError``
+NotFoundError     ``LookupError``
+DatabaseError     ``RuntimeError``
+================  =================
+"""
 
 
-class TrackerError(ValueError):
+class TrackerError(Exception):
     """Base class: a problem the user can fix, explained in one line."""
 
 
-class InputError(TrackerError):
+class InputError(TrackerError, ValueError):
     """An input file or value is malformed (what, where, how to fix)."""
 
 
-class ResolveError(TrackerError):
+class ResolveError(TrackerError, ValueError):
     """A place or actor name does not resolve to exactly one entry."""
 
 
-class NotFoundError(TrackerError):
+class NotFoundError(TrackerError, LookupError):
     """A district, event or other record does not exist."""
 
 
-class DatabaseError(TrackerError):
-    """The database cannot be used as asked (not initialised, wrong URL, busy)."""
+class DatabaseError(TrackerError, RuntimeError):
+    """The database cannot be used as asked (not initialised, wrong URL, busy, closed)."""

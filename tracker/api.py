@@ -1,29 +1,52 @@
 """The `Tracker` façade: the one entry point for analysts' scripts and for the CLI.
 
 >>> import tracker
->>> t = tracker.connect("sqlite:///tracker.db")   # doctest: +SKIP
->>> t.init(); t.import_csv("events.csv")            # doctest: +SKIP
->>> t.status("2021-08-21")                          # doctest: +SKIP
+>>> with tracker.connect("sqlite:///tracker.db") as t:  # doctest: +SKIP
+...     t.init(); t.import_csv("events.csv")
+...     t.status("2021-08-21")
+
+Conventions shared by every method (and by the CLI):
+
+* a span of days is ``start``/``end`` (both included; ``--start``/``--end`` in the CLI);
+* ``known_on`` replays what the tracker knew at the end of a past day, wherever a state is read
+  (:meth:`Tracker.status`, :meth:`~Tracker.provinces`, :meth:`~Tracker.diff`,
+  :meth:`~Tracker.history`, :meth:`~Tracker.intervals`, :meth:`~Tracker.map`,
+  :meth:`~Tracker.export`, :meth:`~Tracker.point_events`);
+* a file format is ``format``;
+* a table whose rows are districts is a GeoDataFrame with the district polygons
+  (:meth:`~Tracker.status`, :meth:`~Tracker.diff`, :meth:`~Tracker.district_layer`); tables of
+  events, intervals or province roll-ups are DataFrames (their rows are not districts);
+* errors derive from :class:`tracker.TrackerError` (see :mod:`tracker._errors`).
+
+Older names (``d1``/``d2``, ``fmt``, ``districts()``, ``provinces_layer()``) still work and warn
+with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import warnings
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy import Engine
 
-from tracker._errors import InputError, NotFoundError
+from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.core import acled_columns, spatial, timeline
 from tracker.core import schema as s
 from tracker.geo.boundaries import BoundarySet, default_boundaries
-from tracker.ingest import csvfile, events_csv
+from tracker.ingest import coded_events, csvfile, events_csv
 from tracker.ingest.acled import deletions as acled_deletions
 from tracker.ingest.acled import read as acled_read
+from tracker.ingest.reports import (
+    AcledImportReport,
+    DeletionsImportReport,
+    EventsImportReport,
+    ImportReport,
+)
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
 
@@ -31,34 +54,47 @@ ENV_DB = "TRACKER_DB"
 SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.csv"
 
 
+__all__ = ["AcledImportReport", "DeletionsImportReport", "EventsImportReport", "ImportReport",
+           "Tracker", "connect", "detect_format"]
+
+
 def connect(url: str | None = None) -> Tracker:
-    """Open the tracker database at ``url`` (else ``$TRACKER_DB``, else ``sqlite:///tracker.db``)."""
+    """Open the tracker database at ``url`` (else ``$TRACKER_DB``, else ``sqlite:///tracker.db``).
+
+    The tracker is a context manager: ``with tracker.connect(url) as t:`` closes its database
+    connections at the end of the block (see :meth:`Tracker.close`).
+    """
     return Tracker(url or os.environ.get(ENV_DB) or engines.DEFAULT_URL)
 
 
-@dataclass
-class ImportReport:
-    """What an import did."""
-
-    path: str
-    added: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    rejects_path: str | None = None
-    variants: list[tuple[int, str, str, str]] = field(default_factory=list)
-    format: str = "events"
-    points_added: int = 0  # ACLED: point events (every row version, territorial or not)
-    retracted: int = 0  # ACLED: control events of rows ACLED reclassified as non-territorial
-    stale: int = 0  # ACLED: versions older than a stored one (point events only)
-    warnings: list[str] = field(default_factory=list)  # ACLED: admin names vs coordinates
-    unmatched: int = 0  # ACLED deletions: of events not imported (yet)
-
-
 def detect_format(path: str | Path) -> str:
-    """``acled-deletions``, ``acled`` or ``events``, from the file's header line."""
-    if acled_deletions.is_deletions_header(csvfile.first_line(path)):
+    """``acled-deletions``, ``acled`` or ``events``, from the file's header line (read once)."""
+    header = csvfile.first_line(path)
+    if acled_deletions.is_deletions_header(header):
         return acled_deletions.FORMAT
-    return acled_read.detect_format(path)
+    return acled_columns.ORIGIN if acled_read.is_acled_header(header) else "events"
+
+
+def _renamed(new_value, old_value, *, new: str, old: str):
+    """The value of an argument renamed from ``old`` to ``new``; ``old`` warns (deprecated)."""
+    if old_value is None:
+        return new_value
+    if new_value is not None:
+        msg = f"give {new}= only ({old}= is its deprecated name)"
+        raise InputError(msg)
+    warnings.warn(f"{old}= is deprecated; use {new}=", DeprecationWarning, stacklevel=3)
+    return old_value
+
+
+def _day(value: str | date | None, name: str) -> pd.Timestamp | None:
+    """``value`` as a day (``None`` stays ``None``); a bad value names the argument."""
+    return s.as_day(value, name=name) if value is not None else None
+
+
+def _ordered(start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
+    if start is not None and end is not None and end < start:
+        msg = f"end={end.date()} is before start={start.date()}; give the earlier day first"
+        raise InputError(msg)
 
 
 class Tracker:
@@ -66,10 +102,40 @@ class Tracker:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = engines.open_engine(url)
+        self._engine = engines.open_engine(url)
+        self._closed = False
 
     def __repr__(self) -> str:
-        return f"Tracker({self.url!r})"
+        return f"Tracker({self.url!r}{', closed' if self._closed else ''})"
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine; a closed tracker raises :class:`tracker.DatabaseError`."""
+        if self._closed:
+            msg = f"the tracker of {self.url!r} is closed; open it again with tracker.connect(url)"
+            raise DatabaseError(msg)
+        return self._engine
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Close every database connection (dispose the engine); harmless twice.
+
+        The tracker cannot be used afterwards: open another with :func:`connect`.
+        """
+        if not self._closed:
+            self._engine.dispose()
+            self._closed = True
+        self.__dict__.pop("gazetteer", None)
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     # --- setup --------------------------------------------------------------------------------
     def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None) -> bool:
@@ -113,30 +179,42 @@ class Tracker:
         if conf.get("boundaries") == "default":
             base = default_boundaries()
         else:
-            base = BoundarySet(conf.get("boundaries_name", ""), self.districts(),
+            base = BoundarySet(conf.get("boundaries_name", ""), self.district_layer(),
                                records.read_provinces(self.engine))
         return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine))
 
-    def districts(self) -> gpd.GeoDataFrame:
-        """Every district with province and geometry."""
+    def district_layer(self) -> gpd.GeoDataFrame:
+        """Every district (code, name, province code and name) with its polygon."""
         records.require_initialised(self.engine)
         return records.read_districts(self.engine)
 
-    def provinces_layer(self) -> gpd.GeoDataFrame:
-        """Every province with geometry."""
+    def province_layer(self) -> gpd.GeoDataFrame:
+        """Every province (code, name) with its polygon."""
         records.require_initialised(self.engine)
         return records.read_provinces(self.engine)
 
+    def districts(self) -> gpd.GeoDataFrame:
+        """Deprecated name of :meth:`district_layer`."""
+        warnings.warn("Tracker.districts() is deprecated; use Tracker.district_layer()",
+                      DeprecationWarning, stacklevel=2)
+        return self.district_layer()
+
+    def provinces_layer(self) -> gpd.GeoDataFrame:
+        """Deprecated name of :meth:`province_layer`."""
+        warnings.warn("Tracker.provinces_layer() is deprecated; use Tracker.province_layer()",
+                      DeprecationWarning, stacklevel=2)
+        return self.province_layer()
+
     # --- ingest -------------------------------------------------------------------------------
     def import_csv(self, path: str | Path, *, skip_bad: bool = False,
-                   rejects: str | Path | None = None) -> ImportReport:
+                   rejects: str | Path | None = None) -> EventsImportReport:
         """Import an events CSV in one transaction (see the README for its columns)."""
         records.require_initialised(self.engine)
         rows = events_csv.read_rows(path)
         lines = csvfile.RecordLines.of_file(path, len(rows))
         parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
                                          lines=lines.start)
-        report = ImportReport(str(path), variants=parsed.variants)
+        report = EventsImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
             events_csv.raise_problems(path, parsed.problems)
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
@@ -151,7 +229,10 @@ class Tracker:
     def import_file(self, path: str | Path, *, format: str | None = None,
                     skip_bad: bool = False, rejects: str | Path | None = None,
                     progress=None) -> ImportReport:
-        """Import an events CSV or an ACLED export (``format`` detected from the header)."""
+        """Import an events CSV, an ACLED export or ACLED's deletions (``format``: ``events``,
+        ``acled`` or ``acled-deletions``, detected from the header by default); the report is
+        the format's (:class:`EventsImportReport`, :class:`AcledImportReport`,
+        :class:`DeletionsImportReport`)."""
         fmt = format or detect_format(path)
         if fmt == acled_columns.ORIGIN:
             return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
@@ -165,16 +246,17 @@ class Tracker:
 
     def import_acled(self, path: str | Path, *, skip_bad: bool = False,
                      rejects: str | Path | None = None, progress=None,
-                     today: date | None = None) -> ImportReport:
+                     today: date | None = None) -> AcledImportReport:
         """Import an ACLED export in one transaction (see ``tracker.ingest.acled.read``)."""
         from tracker.ingest.acled import write as acled_write
 
         records.require_initialised(self.engine)
-        done = acled_write.import_acled(self.engine, path, self.districts(), self.gazetteer,
-                                        skip_bad=skip_bad, today=today, progress=progress)
-        report = ImportReport(str(path), added=done.added, skipped=done.skipped,
-                              format=acled_columns.ORIGIN, points_added=done.points_added,
-                              retracted=done.retracted, stale=done.stale, warnings=done.warnings)
+        done = acled_write.import_acled(self.engine, path, self.district_layer(),
+                                        self.gazetteer, skip_bad=skip_bad, today=today,
+                                        progress=progress)
+        report = AcledImportReport(str(path), added=done.added, skipped=done.skipped,
+                                   points_added=done.points_added, retracted=done.retracted,
+                                   stale=done.stale, warnings=done.warnings)
         if len(done.rejected_records):
             report.rejected = len(done.rejected_records)
             report.rejects_path = str(csvfile.write_rejects(path, done.rejected_records,
@@ -183,16 +265,15 @@ class Tracker:
 
     def import_acled_deletions(self, path: str | Path, *, skip_bad: bool = False,
                                rejects: str | Path | None = None,
-                               today: date | None = None) -> ImportReport:
+                               today: date | None = None) -> DeletionsImportReport:
         """Record ACLED's deletions (``event_id_cnty``, ``deleted_timestamp``) in one transaction:
         deleted events stop counting (see ``tracker.ingest.acled.deletions``)."""
         from tracker.ingest.acled import write as acled_write
 
         records.require_initialised(self.engine)
         done = acled_write.import_deletions(self.engine, path, skip_bad=skip_bad, today=today)
-        report = ImportReport(str(path), added=done.added, skipped=done.skipped,
-                              format=acled_deletions.FORMAT, retracted=done.retracted,
-                              unmatched=done.not_stored)
+        report = DeletionsImportReport(str(path), added=done.added, skipped=done.skipped,
+                                       retracted=done.retracted, unmatched=done.not_stored)
         if len(done.rejected_records):
             report.rejected = len(done.rejected_records)
             report.rejects_path = str(csvfile.write_rejects(path, done.rejected_records,
@@ -246,24 +327,25 @@ class Tracker:
 
         day = s.as_day(date, name="date").date() if date is not None else None
         table = actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine))
-        names = pd.DataFrame(self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
-                                               s.PROVINCE_NAME]])
+        names = pd.DataFrame(self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME,
+                                                    s.PROVINCE_CODE, s.PROVINCE_NAME]])
         return extraction.extract_drafts(text, self.gazetteer, table, districts=names, date=day,
                                       source=source, url=url)
 
-    def apply_drafts(self, drafts: pd.DataFrame) -> ImportReport:
-        """Import drafts of :meth:`extract` through the events-CSV checks (origin ``extract``).
+    def apply_drafts(self, drafts: pd.DataFrame) -> EventsImportReport:
+        """Import drafts of :meth:`extract` as they are (origin ``extract``).
 
-        Draft ids derive from their content, so applying the same drafts twice adds nothing.
+        Each draft's ``district_code`` is stored as is (checked against the stored districts, not
+        resolved again from the name); dates, status and confidence are checked as in an events
+        CSV, and one bad draft refuses them all. Draft ids derive from their content, so applying
+        the same drafts twice adds nothing.
         """
-        from tracker.extract import drafts as extraction
-
         records.require_initialised(self.engine)
-        parsed = events_csv.parse_events(extraction.draft_rows(drafts), self.gazetteer,
-                                         scale=self.status_scale)
-        events_csv.raise_problems("the extracted drafts", parsed.problems)
-        added, skipped = records.insert_events(self.engine, parsed.events, origin="extract")
-        return ImportReport("the extracted drafts", added=added, skipped=skipped)
+        events, problems = coded_events.coded_events(
+            drafts, self.district_layer()[s.DISTRICT_CODE], scale=self.status_scale)
+        coded_events.raise_problems(problems)
+        added, skipped = records.insert_events(self.engine, events, origin="extract")
+        return EventsImportReport("the extracted drafts", added=added, skipped=skipped)
 
     def add_actor_alias(self, alias: str, actor: str) -> None:
         """Make ``alias`` mean ``actor`` when reports are read by :meth:`extract`."""
@@ -280,51 +362,85 @@ class Tracker:
         return actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine)).table()
 
     # --- reading ------------------------------------------------------------------------------
-    def events(self) -> pd.DataFrame:
-        """Every stored event, retracted and superseded ones included (marked)."""
+    def events(self, *, known_on: str | date | None = None) -> pd.DataFrame:
+        """Every stored event, retracted and superseded ones included (marked).
+
+        ``known_on``: only the events known at the end of that day (their ``reported_on``, else
+        the day they were recorded), with the retractions recorded by then.
+        """
         records.require_initialised(self.engine)
-        return records.read_events(self.engine)
+        return timeline.as_known_on(records.read_events(self.engine),
+                                    _day(known_on, "known_on"))
 
     def intervals(self, *, known_on: str | date | None = None) -> pd.DataFrame:
-        """Every district's control history as intervals."""
+        """Every district's control history as intervals (one row per interval, no geometry)."""
         records.require_initialised(self.engine)
-        known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        return records.control_intervals(self.engine, known_on=known)
+        return records.control_intervals(self.engine, known_on=_day(known_on, "known_on"))
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
-        districts = self.districts()
-        known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        state = records.state_on(self.engine, day, known_on=known,
-                               districts=districts[s.DISTRICT_CODE].tolist())
+        districts = self.district_layer()
+        state = records.state_on(self.engine, day, known_on=_day(known_on, "known_on"),
+                                 districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
-    def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
-        """Districts whose controller or status differs between two dates, with the events."""
-        start, end = s.as_day(d1, name="from"), s.as_day(d2, name="to")
-        if end < start:
-            msg = f"to={end.date()} is before from={start.date()}; give the earlier day first"
+    def diff(self, start: str | date | None = None, end: str | date | None = None, *,
+             known_on: str | date | None = None, d1: str | date | None = None,
+             d2: str | date | None = None) -> gpd.GeoDataFrame:
+        """Districts whose controller or status differs between ``start`` and ``end``.
+
+        Parameters
+        ----------
+        start, end
+            The earlier and the later day (``d1``, ``d2``: deprecated names).
+        known_on
+            Compare the states as known at the end of this day.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per changed district, sorted by code: ``district_code``, ``district_name``,
+            ``province_code``, ``province_name``, ``old_controller``, ``old_status``,
+            ``new_controller``, ``new_status``, ``new_confidence``, ``since`` (the day the state
+            on ``end`` began), ``event_ids`` (the events of every change in (start, end],
+            ``;``-separated) and the district polygon.
+        """
+        start = _renamed(start, d1, new="start", old="d1")
+        end = _renamed(end, d2, new="end", old="d2")
+        if start is None or end is None:
+            msg = "diff needs two days: diff(start, end), e.g. diff('2021-08-14', '2021-08-21')"
             raise InputError(msg)
-        districts = self.districts()
-        changed = records.changes(self.engine, start, end,
-                                districts=districts[s.DISTRICT_CODE].tolist())
-        names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
-        return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
+        first, last = s.as_day(start, name="start"), s.as_day(end, name="end")
+        _ordered(first, last)
+        districts = self.district_layer()
+        changed = records.changes(self.engine, first, last, known_on=_day(known_on, "known_on"),
+                                  districts=districts[s.DISTRICT_CODE].tolist())
+        geometry = districts.geometry.name
+        table = districts.merge(changed, on=s.DISTRICT_CODE, how="inner")
+        return table[[c for c in table.columns if c != geometry] + [geometry]]
 
     def provinces(self, date: str | date, *, known_on: str | date | None = None) -> pd.DataFrame:
-        """Per province (and the whole country): districts and km2 held by each actor.
+        """Per province (and the whole country): districts and km2 held by each actor on ``date``.
 
         ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
+        A DataFrame (one row per province and actor, no geometry): the polygons are
+        :meth:`province_layer`'s.
         """
         state = self.status(date, known_on=known_on)
-        return spatial.province_rollup(state, self.districts(),
-                                       provinces_gdf=self.provinces_layer())
+        return spatial.province_rollup(state, self.district_layer(),
+                                       provinces_gdf=self.province_layer())
 
-    def history(self, district: str, *, province: str | None = None) -> pd.DataFrame:
-        """Every event of one district, oldest first, with retraction/supersession marks."""
+    def history(self, district: str, *, province: str | None = None,
+                known_on: str | date | None = None) -> pd.DataFrame:
+        """Every event of one district, oldest first, with retraction/supersession marks.
+
+        ``known_on``: the history as known at the end of that day (later reports, retractions and
+        corrections left out). A DataFrame: its rows are events of one district (see
+        :meth:`district_layer` for the polygon).
+        """
         code = self.resolve(district, province=province).code
-        events = self.events()
+        events = self.events(known_on=known_on)
         superseded_by = (events.dropna(subset=[s.SUPERSEDES])
                          .set_index(s.SUPERSEDES)[s.EVENT_ID].to_dict())
         mine = events[events[s.DISTRICT_CODE] == code].copy()
@@ -346,21 +462,21 @@ class Tracker:
         """
         from tracker.store import point_batches
 
+        first, last = _day(start, "start"), _day(end, "end")
+        _ordered(first, last)
         records.require_initialised(self.engine)
         code = self.resolve(district, province=province).code if district else None
         with self.engine.connect() as conn:
-            frame = point_batches.point_events(
-                conn, start=s.as_day(start, name="start") if start is not None else None,
-                end=s.as_day(end, name="end") if end is not None else None,
-                known_on=s.as_day(known_on, name="known_on") if known_on is not None else None,
-                all_versions=all_versions)
+            frame = point_batches.point_events(conn, start=first, end=last,
+                                               known_on=_day(known_on, "known_on"),
+                                               all_versions=all_versions)
         if code is not None:
             frame = frame[frame[s.DISTRICT_CODE] == code]
         if event_type:
             wanted = event_type.strip().casefold()
             frame = frame[frame[acled_columns.EVENT_TYPE].str.casefold() == wanted]
-        names = self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
-                                  s.PROVINCE_NAME]]
+        names = self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
+                                       s.PROVINCE_NAME]]
         frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
         return gpd.GeoDataFrame(
             frame, geometry=gpd.points_from_xy(frame[acled_columns.LONGITUDE],
@@ -378,107 +494,111 @@ class Tracker:
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
             diff: tuple[str | date, str | date] | None = None, title: str | None = None,
-            points: bool = False, points_window: int = 7):
+            points: bool = False, points_window: int = 7, known_on: str | date | None = None):
         """A time-sliced folium map of control (one self-contained page when ``offline``).
 
-        ``points`` adds the switchable layer "ACLED events": at each slider date, the ACLED point
-        events of the ``points_window`` days ending on it (see
+        ``known_on`` draws what was known at the end of that day (control, histories and ACLED
+        events). ``points`` adds the switchable layer "ACLED events": at each slider date, the
+        ACLED point events of the ``points_window`` days ending on it (see
         :func:`tracker.render.html_map.build_map`).
         """
         from tracker.render import html_map
         from tracker.render import points as render_points
 
+        first, last, known = _day(start, "start"), _day(end, "end"), _day(known_on, "known_on")
+        _ordered(first, last)
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
-        events = self.events()
+        events = self.events(known_on=known)
         if events.empty:
-            msg = f"no events in {self.url}; import some with `tracker import FILE` first"
+            msg = (f"no events in {self.url}{f' known on {known.date()}' if known else ''}; "
+                   f"import some with `tracker import FILE` first")
             raise NotFoundError(msg)
         shown = None
         if points:  # the events some slider date shows: from window - 1 days before the start
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
-            shown = self.point_events(s.as_day(start, name="start") - lead if start else None,
-                                      s.as_day(end, name="end") if end else None)
+            shown = self.point_events(first - lead if first is not None else None, last,
+                                      known_on=known)
         return html_map.build_map(
-            self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
-            start=s.as_day(start, name="start") if start else None,
-            end=s.as_day(end, name="end") if end else None,
-            step=step, offline=offline, tiles=tiles,
-            diff=(s.as_day(diff[0], name="diff from"), s.as_day(diff[1], name="diff to"))
+            self.district_layer(), self.province_layer(),
+            timeline.control_intervals(events, known_on=known), events,
+            start=first, end=last, step=step, offline=offline, tiles=tiles,
+            diff=(s.as_day(diff[0], name="diff start"), s.as_day(diff[1], name="diff end"))
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
             points=shown, points_window=points_window)
 
-    def export(self, out: str | Path, *, fmt: str | None = None, date: str | date | None = None,
-               intervals: bool = False, events: bool = False, provinces: bool = False,
-               points: bool = False, start: str | date | None = None,
+    def export(self, out: str | Path, *, format: str | None = None,
+               date: str | date | None = None, intervals: bool = False, events: bool = False,
+               provinces: bool = False, points: bool = False, start: str | date | None = None,
                end: str | date | None = None, known_on: str | date | None = None,
-               raw_csv: bool = False) -> list[Path]:
+               raw_csv: bool = False, fmt: str | None = None) -> list[Path]:
         """Write tables for GIS and statistics tools; returns the files written.
 
         Parameters
         ----------
         out
             Output file (``.csv``, ``.geojson``, ``.gpkg``, ``.parquet``).
-        fmt
-            ``csv``, ``geojson``, ``gpkg`` or ``parquet`` (GeoParquet); default from ``out``.
+        format
+            ``csv``, ``geojson``, ``gpkg`` or ``parquet`` (GeoParquet); default from ``out``
+            (``fmt``: deprecated name).
         date
             Layer ``state``: every district on this day with geometry (with ``provinces``: layer
             ``provinces``, the province roll-up of that day instead).
         intervals, events
             Layers ``intervals`` (control intervals) and ``events`` (every event, with source,
-            retraction and supersedes). Several layers need ``fmt="gpkg"``.
+            retraction and supersedes). Several layers need ``format="gpkg"``.
         points
             Layer ``point_events``: the ACLED point events (see :meth:`point_events`), EPSG:4326
             points; in CSV their ``latitude``/``longitude`` columns.
         start, end
             With ``points``: only point events dated ``start``..``end`` (both included).
         known_on
-            State, intervals and point events as known at the end of this day.
+            Every layer as known at the end of this day.
         raw_csv
             Do not neutralise CSV cells that spreadsheets would run as formulas.
         """
         from tracker import export as ex
 
+        format = _renamed(format, fmt, new="format", old="fmt")
         if provinces and date is None:
             msg = "provinces=True needs a date: the roll-up is of one day (--provinces --date D)"
             raise InputError(msg)
         if not points and (start is not None or end is not None):
-            msg = "start/end (--from/--to) date the point events: add points=True (--points)"
+            msg = "start/end (--start/--end) date the point events: add points=True (--points)"
             raise InputError(msg)
-        if start is not None and end is not None and (
-                s.as_day(end, name="end") < s.as_day(start, name="start")):
-            msg = f"end={end} is before start={start}; give the earlier day first"
-            raise InputError(msg)
+        _ordered(_day(start, "start"), _day(end, "end"))
         records.require_initialised(self.engine)
-        districts = self.districts()
+        districts = self.district_layer()
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         tables: dict[str, pd.DataFrame] = {}
         what: dict[str, str] = {}
+        known = f" as known on {known_on}" if known_on is not None else ""
         if date is not None and provinces:
             tables["provinces"] = self.provinces(date, known_on=known_on)
-            what["provinces"] = f"districts and km2 held per province and actor on {date}"
+            what["provinces"] = f"districts and km2 held per province and actor on {date}{known}"
         elif date is not None:
             state = self.status(date, known_on=known_on)
             state.insert(0, s.DATE, s.as_day(date))
             tables["state"] = state
-            what["state"] = f"control of every district on {date}, with district polygons"
+            what["state"] = f"control of every district on {date}{known}, with district polygons"
         if intervals:
             iv = self.intervals(known_on=known_on)
             tables["intervals"] = names.merge(iv, on=s.DISTRICT_CODE, how="inner")
-            what["intervals"] = "control intervals per district (end exclusive, empty = ongoing)"
+            what["intervals"] = ("control intervals per district (end exclusive, empty = "
+                                 f"ongoing){known}")
         if events:
-            ev = self.events()
+            ev = self.events(known_on=known_on)
             tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")
-            what["events"] = "every stored event with source, retraction and supersedes"
+            what["events"] = f"every stored event with source, retraction and supersedes{known}"
         if points:
             found = self.point_events(start, end, known_on=known_on)
-            tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, fmt))
+            tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, format))
             what[ex.POINTS_LAYER] = ex.points_description(start=start, end=end,
                                                           known_on=known_on)
         conf = records.settings(self.engine)
-        return ex.write_tables(tables, out, fmt=fmt, credit=conf.get("credit", ""),
+        return ex.write_tables(tables, out, fmt=format, credit=conf.get("credit", ""),
                                use_limitation=conf.get("use_limitation", ""), descriptions=what,
                                raw_csv=raw_csv)
 

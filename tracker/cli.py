@@ -1,6 +1,8 @@
 """The ``tracker`` command: each command opens the database, calls one API method and prints.
 
-Library errors become one line on stderr and exit code 1; no tracebacks.
+Library errors become one line on stderr and exit code 1; no tracebacks. Spans of days are
+``--start``/``--end`` and states as known on a past day ``--known-on`` in every command; the
+older ``--from``/``--to`` still work (hidden from ``--help``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from pathlib import Path
 
 import click
+import geopandas as gpd
 import pandas as pd
 
 from tracker._errors import InputError, TrackerError
@@ -18,6 +21,7 @@ from tracker.api import Tracker, connect
 from tracker.core import acled_columns as acled
 from tracker.core import schema as s
 from tracker.export import neutralise_formulas
+from tracker.ingest.reports import AcledImportReport, DeletionsImportReport, EventsImportReport
 
 STATE_COLUMNS = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
                  s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION, s.SOURCE,
@@ -53,6 +57,43 @@ def handle_errors(func):
     return wrapper
 
 
+class AliasedOption(click.Option):
+    """An option whose older names keep working but are left out of ``--help``."""
+
+    def __init__(self, *args, hidden_names: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hidden_names = tuple(hidden_names)
+
+    def get_help_record(self, ctx: click.Context):
+        every = self.opts
+        self.opts = [o for o in every if o not in self.hidden_names]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = every
+
+    def get_error_hint(self, ctx: click.Context) -> str:
+        return " / ".join(f"'{o}'" for o in self.opts if o not in self.hidden_names)
+
+
+def span_options(first: str, last: str, *, required: bool = False):
+    """``--start``/``--end`` (older ``--from``/``--to``, hidden); help texts ``first``, ``last``.
+    """
+    def decorate(func):
+        func = click.option("--end", "--to", "end", cls=AliasedOption, hidden_names=("--to",),
+                            required=required, help=last)(func)
+        return click.option("--start", "--from", "start", cls=AliasedOption,
+                            hidden_names=("--from",), required=required, help=first)(func)
+    return decorate
+
+
+def known_on_option(what: str = "What was known"):
+    """``--known-on K``: read the state as known at the end of day K."""
+    return click.option("--known-on", default=None,
+                        help=f"{what} at the end of this date YYYY-MM-DD (default: everything "
+                             f"recorded).")
+
+
 db_option = click.option("--db", "db_url", envvar="TRACKER_DB", default=None,
                          help="Database URL (default $TRACKER_DB or sqlite:///tracker.db).")
 
@@ -63,12 +104,14 @@ def open_tracker(db_url: str | None) -> Tracker:
 
 
 def echo_table(df: pd.DataFrame, fmt: str) -> None:
-    """Print a table as aligned text, CSV or JSON records.
+    """Print a table as aligned text, CSV or JSON records (a geometry column is left out).
 
     CSV cells a spreadsheet would run as formulas get a leading ``'`` (as in ``tracker export``)
     unless the command was given ``--raw-csv``.
     """
-    df = df.copy()
+    if isinstance(df, gpd.GeoDataFrame):
+        df = df.drop(columns=df.geometry.name)
+    df = pd.DataFrame(df).copy()
     ctx = click.get_current_context(silent=True)
     if fmt == "csv" and not (ctx is not None and ctx.meta.get(RAW_CSV)):
         df = neutralise_formulas(df)
@@ -149,7 +192,7 @@ def init(districts, provinces, columns, country, scale, db_url):
         custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
                                        name=country or Path(districts).stem)
     written = t.init(custom, scale=scale)
-    n = len(t.districts())
+    n = len(t.district_layer())
     click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "
                f"(status scale: {t.status_scale})")
 
@@ -174,7 +217,7 @@ def import_(file, skip_bad, rejects, fmt, db_url):
     with terminal_progress() as progress:
         report = open_tracker(db_url).import_file(file, format=fmt, skip_bad=skip_bad,
                                                   rejects=rejects, progress=progress)
-    if report.format == "acled-deletions":
+    if isinstance(report, DeletionsImportReport):
         click.echo(f"recorded {report.added} ACLED deletion(s), skipped {report.skipped} already "
                    f"recorded; retracted {report.retracted} control event(s) of deleted events")
         if report.unmatched:
@@ -182,20 +225,21 @@ def import_(file, skip_bad, rejects, fmt, db_url):
                        f"apply when those events are imported")
     else:
         click.echo(f"added {report.added} event(s), skipped {report.skipped} already present")
-    if report.format == "acled":
+    if isinstance(report, AcledImportReport):
         click.echo(f"added {report.points_added} point event(s); retracted {report.retracted} "
                    f"reclassified; {report.stale} older version(s) kept as history only")
-    for line, name, code, rule in report.variants:
-        click.echo(f"  line {line}: {name!r} -> {code} ({rule})")
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if isinstance(report, EventsImportReport):
+        for line, name, code, rule in report.variants:
+            click.echo(f"  line {line}: {name!r} -> {code} ({rule})")
     if report.rejected:
         click.echo(f"rejected {report.rejected} row(s), written to {report.rejects_path}", err=True)
 
 
 @main.command()
 @click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
-@click.option("--known-on", default=None, help="Show what was known on this date (YYYY-MM-DD).")
+@known_on_option()
 @format_option
 @db_option
 @handle_errors
@@ -208,12 +252,13 @@ def status(day, known_on, fmt, db_url):
 @main.command()
 @click.argument("district")
 @click.option("--province", default=None, help="Province, to tell apart districts of one name.")
+@known_on_option("The history as known")
 @format_option
 @db_option
 @handle_errors
-def history(district, province, fmt, db_url):
+def history(district, province, known_on, fmt, db_url):
     """Every event of one district, oldest first (retracted and superseded marked)."""
-    df = open_tracker(db_url).history(district, province=province)
+    df = open_tracker(db_url).history(district, province=province, known_on=known_on)
     cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
             s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.RETRACTED_AT, s.RETRACTION_REASON,
             "superseded_by", s.NOTES]
@@ -221,10 +266,8 @@ def history(district, province, fmt, db_url):
 
 
 @main.command("points")
-@click.option("--from", "start", default=None, help="First event date YYYY-MM-DD.")
-@click.option("--to", "end", default=None, help="Last event date YYYY-MM-DD.")
-@click.option("--known-on", default=None,
-              help="Each event as ACLED had it on this date (YYYY-MM-DD).")
+@span_options("First event date YYYY-MM-DD.", "Last event date YYYY-MM-DD (included).")
+@known_on_option("Each event as ACLED had it")
 @click.option("--district", default=None,
               help="Only events in this district (any spelling `tracker resolve` knows).")
 @click.option("--province", default=None,
@@ -242,10 +285,10 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
         msg = "--province tells apart districts of one name: add --district NAME"
         raise click.UsageError(msg)
     days = {name: s.as_day(value, name=name)
-            for name, value in (("--from", start), ("--to", end), ("--known-on", known_on))
+            for name, value in (("--start", start), ("--end", end), ("--known-on", known_on))
             if value is not None}
-    if start is not None and end is not None and days["--to"] < days["--from"]:
-        msg = f"--to {end} is before --from {start}; give the earlier day first"
+    if start is not None and end is not None and days["--end"] < days["--start"]:
+        msg = f"--end {end} is before --start {start}; give the earlier day first"
         raise InputError(msg)
     t = open_tracker(db_url)
     found = t.point_events(start, end, known_on=known_on, district=district, province=province,
@@ -271,24 +314,25 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
 
 
 @main.command()
-@click.option("--from", "d1", required=True, help="First date YYYY-MM-DD.")
-@click.option("--to", "d2", required=True, help="Second date YYYY-MM-DD.")
+@span_options("Earlier date YYYY-MM-DD.", "Later date YYYY-MM-DD.", required=True)
+@known_on_option("Compare the states as known")
 @format_option
 @db_option
 @handle_errors
-def diff(d1, d2, fmt, db_url):
-    """Districts whose control changed between two dates."""
-    echo_table(open_tracker(db_url).diff(d1, d2), fmt)
+def diff(start, end, known_on, fmt, db_url):
+    """Districts whose control changed between two dates, with the events responsible."""
+    echo_table(open_tracker(db_url).diff(start, end, known_on=known_on), fmt)
 
 
 @main.command()
 @click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
+@known_on_option("Roll up the state as known")
 @format_option
 @db_option
 @handle_errors
-def provinces(day, fmt, db_url):
+def provinces(day, known_on, fmt, db_url):
     """Per province: districts and area held by each actor on a date."""
-    echo_table(open_tracker(db_url).provinces(day), fmt)
+    echo_table(open_tracker(db_url).provinces(day, known_on=known_on), fmt)
 
 
 @main.command()
@@ -397,8 +441,7 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
 
 
 @main.command("map")
-@click.option("--start", default=None, help="First slider date YYYY-MM-DD.")
-@click.option("--end", default=None, help="Last slider date YYYY-MM-DD.")
+@span_options("First slider date YYYY-MM-DD.", "Last slider date YYYY-MM-DD.")
 @click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.DAY, show_default=True)
 @click.option("--offline/--online", default=True, show_default=True,
               help="Inline every script and style (opens with no network).")
@@ -409,14 +452,15 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
               help="Add a switchable layer of the ACLED events (battles, explosions...) imported.")
 @click.option("--points-window", type=click.IntRange(min=1), default=7, show_default=True,
               metavar="DAYS", help="With --points: days of events shown at each slider date.")
+@known_on_option("Draw what was known")
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, points, points_window, out, db_url):
+def map_(start, end, step, offline, tiles, diff, points, points_window, known_on, out, db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
                tiles=tiles, diff=tuple(diff) if diff else None, points=points,
-               points_window=points_window)
+               points_window=points_window, known_on=known_on)
 
 
 @main.command()
@@ -444,10 +488,9 @@ def demo(out, db_url):
 @click.option("--points", is_flag=True,
               help="The ACLED point events (battles, explosions...), one per event; layer "
                    "point_events (with other layers: GeoPackage only).")
-@click.option("--from", "start", default=None, help="With --points: first event date YYYY-MM-DD.")
-@click.option("--to", "end", default=None, help="With --points: last event date YYYY-MM-DD.")
-@click.option("--known-on", default=None,
-              help="State, intervals and point events as known on this date.")
+@span_options("With --points: first event date YYYY-MM-DD.",
+              "With --points: last event date YYYY-MM-DD (included).")
+@known_on_option("Every layer as known")
 @click.option("--raw-csv", is_flag=True,
               help="Keep CSV cells starting with = + - @ as they are (by default they get a "
                    "leading ' so spreadsheets do not run them as formulas).")
@@ -456,7 +499,7 @@ def demo(out, db_url):
 def export_(out, fmt, day, intervals, events, provinces, points, start, end, known_on, raw_csv,
             db_url):
     """Export state, intervals, events or point events as CSV, GeoJSON, GeoPackage or GeoParquet."""
-    written = open_tracker(db_url).export(out, fmt=fmt, date=day, intervals=intervals,
+    written = open_tracker(db_url).export(out, format=fmt, date=day, intervals=intervals,
                                           events=events, provinces=provinces, points=points,
                                           start=start, end=end, known_on=known_on,
                                           raw_csv=raw_csv)

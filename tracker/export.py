@@ -19,6 +19,7 @@ and ``longitude`` columns in CSV; their description credits ACLED besides the bo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -204,13 +205,34 @@ def _write_ogr(table: pd.DataFrame, out: Path, *, fmt: str, layer: str, append: 
                             append=append, use_arrow=True, **options)
 
 
+GEOPARQUET_VERSION = "1.1.0"
+
+
+def geoparquet_metadata(gdf: gpd.GeoDataFrame) -> dict[str, object]:
+    """The ``geo`` file metadata of GeoParquet for a GeoDataFrame whose geometry is WKB-encoded
+    (https://geoparquet.org/releases/v1.1.0/)."""
+    geometry = gdf.geometry
+    column: dict[str, object] = {
+        "encoding": "WKB",
+        "geometry_types": sorted(set(geometry.geom_type.dropna())),
+    }
+    if gdf.crs is not None:
+        column["crs"] = gdf.crs.to_json_dict()
+    if len(geometry) and not geometry.is_empty.all():
+        column["bbox"] = [float(v) for v in geometry.total_bounds]
+    return {"version": GEOPARQUET_VERSION, "primary_column": geometry.name,
+            "columns": {geometry.name: column}}
+
+
 def _write_parquet(table: pd.DataFrame, out: Path, meta: dict[str, str]) -> None:
+    """Write once: the Arrow table (WKB geometry for a GeoDataFrame) with GeoParquet's ``geo``
+    metadata and the tracker's credit in the schema metadata."""
     data = _as_arrow_dates(table)
+    extra = {f"tracker:{k}".encode(): v.encode("utf-8") for k, v in meta.items()}
     if isinstance(data, gpd.GeoDataFrame):
-        data.to_parquet(out, index=False)  # GeoParquet: WKB geometry and its "geo" metadata
-        arrow = pq.read_table(out)
+        arrow = pa.table(data.to_arrow(index=False, geometry_encoding="WKB"))
+        extra[b"geo"] = json.dumps(geoparquet_metadata(data)).encode("utf-8")
     else:
         arrow = pa.Table.from_pandas(data, preserve_index=False)
-    extra = {f"tracker:{k}".encode(): v.encode("utf-8") for k, v in meta.items()}
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
     pq.write_table(arrow, out)

@@ -52,6 +52,26 @@ def known_dates(events: pd.DataFrame) -> pd.Series:
     return reported.fillna(recorded) if recorded is not None else reported
 
 
+def as_known_on(events: pd.DataFrame, known_on: DateLike | None) -> pd.DataFrame:
+    """The event table as the tracker had it at the end of ``known_on`` (history, not effect).
+
+    Keeps the events known by then (see :func:`known_dates`; events with neither date are kept)
+    and clears the retraction marks recorded after that day; ``None`` returns ``events`` as is.
+    Unlike :func:`effective_events`, retracted and superseded events stay (marked).
+    """
+    if known_on is None:
+        return events
+    day = s.as_day(known_on, name="known_on")
+    known = known_dates(events)
+    out = events.loc[(known.isna() | (known <= day)).to_numpy()].copy()
+    if s.RETRACTED_AT in out:
+        late = (pd.to_datetime(out[s.RETRACTED_AT]) >= day + _ONE_DAY).to_numpy()
+        out.loc[late, s.RETRACTED_AT] = pd.NaT
+        if s.RETRACTION_REASON in out:
+            out.loc[late, s.RETRACTION_REASON] = None
+    return out
+
+
 # --- effective events ----------------------------------------------------------------------------
 def _id_text(ids: np.ndarray) -> np.ndarray:
     """Event ids as an object array of ``str`` (ids may come as numbers from a database)."""
@@ -446,11 +466,6 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
     })
     out[s.EVENT_IDS] = out[s.DISTRICT_CODE].map(responsible).fillna("")
     return out.sort_values(s.DISTRICT_CODE, kind="stable").reset_index(drop=True)
-
-
-def change_dates(intervals: pd.DataFrame) -> list[pd.Timestamp]:
-    """Sorted unique interval starts: the days on which some district's state changed."""
-    return [pd.Timestamp(t) for t in np.unique(intervals[s.START].dropna().to_numpy())]
 
 
 def step_dates(start: DateLike, end: DateLike, step: str) -> pd.DatetimeIndex:

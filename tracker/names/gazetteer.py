@@ -375,20 +375,6 @@ class Gazetteer:
                f"fix the spelling or add an alias")
         raise ResolveError(msg)
 
-    def candidates(self, name: str, *, province: str | None = None, limit: int = 5) -> list[Match]:
-        """Districts ``name`` may mean, best first: every non-fuzzy hit, then by fuzzy score."""
-        name = "" if missing(name) else str(name).strip()
-        allowed = None if missing(province) else self.resolve_province(str(province)).code
-        out: dict[str, Match] = {}
-        for rule, hits in self.district_rules(name) if name else ():
-            for code, spelling in sorted(hits.items()):
-                if not allowed or self._district[code][1] == allowed:
-                    out.setdefault(code, self.district_match(code, rule, spelling))
-        for score, code, spelling in self._ranked(name, self._fz, allowed, district=True,
-                                                  limit=limit + len(out)):
-            out.setdefault(code, self.district_match(code, "fuzzy", spelling, score))
-        return list(out.values())[:limit]
-
     def resolve_table(self, names: pd.Series,
                       provinces: pd.Series | None = None) -> pd.DataFrame:
         """Resolve a column of names (and optionally provinces); never raises per row.
@@ -433,10 +419,9 @@ class Gazetteer:
         ``province`` makes a province (``Kandahar province``), a trailing ``district``/``city`` a
         district; a bare name that is both is taken as the district, a bare name that is a province
         and a town as the province. A name that fits several districts counts only if exactly one
-        of them lies in a province the text names; otherwise it is left out (see
-        :meth:`candidates`). Words of :data:`tracker.names.mentions.MENTION_STOPWORDS` are never
-        names. The search index (:class:`tracker.names.mentions.MentionFinder`) is built on the
-        first call.
+        of them lies in a province the text names; otherwise it is left out. Words of
+        :data:`tracker.names.mentions.MENTION_STOPWORDS` are never names. The search index
+        (:class:`tracker.names.mentions.MentionFinder`) is built on the first call.
         """
         if self._finder is None:
             self._finder = MentionFinder(self)

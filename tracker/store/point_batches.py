@@ -256,12 +256,3 @@ def district_codes(conn: Connection) -> set[str]:
     """District codes named by stored point events."""
     codes = read_table(conn, [s.DISTRICT_CODE])[s.DISTRICT_CODE]
     return set(pc.unique(codes).to_pylist()) - {None}
-
-
-def batches(conn: Connection) -> pd.DataFrame:
-    """One row per stored batch: id, origin, file name, rows, date and timestamp range, when."""
-    cols = [PointBatch.id, PointBatch.origin, PointBatch.file_name, PointBatch.rows,
-            PointBatch.first_date, PointBatch.last_date, PointBatch.first_timestamp,
-            PointBatch.last_timestamp, PointBatch.recorded_at]
-    rows = conn.execute(select(*cols).order_by(PointBatch.id)).all()
-    return pd.DataFrame(rows, columns=[c.key for c in cols])

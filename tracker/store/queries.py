@@ -348,34 +348,6 @@ def holding_intervals(engine: Engine, day: pd.Timestamp, *,
     return _walk_around(engine, day, known_on=known_on, districts=districts)[1]
 
 
-def current_runs(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
-                 districts: Iterable[str] | None = None) -> pd.DataFrame:
-    """The counting events behind each district's state on ``day``: its whole current holding.
-
-    The holding is the interval of the pure core that contains ``day``: the district's latest
-    counting date on or before ``day``, extended backwards and forwards over the dates that merge
-    with it. Feeding the result to :func:`tracker.core.timeline.control_intervals` and
-    :func:`tracker.core.timeline.state_on` gives the same state (``since``, ``event_ids``...) as the
-    pure core on every event.
-    """
-    window, iv = _walk_around(engine, day, known_on=known_on, districts=districts)
-    start, end = _holding(iv, day)
-    code = window[s.DISTRICT_CODE].astype(str)
-    first = pd.to_datetime(code.map(start))
-    last = pd.to_datetime(code.map(end))
-    inside = (window[s.DATE] >= first) & (last.isna() | (window[s.DATE] < last))
-    return window[inside.to_numpy() & code.isin(start.index).to_numpy()].reset_index(drop=True)
-
-
-def _holding(iv: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
-    """Start and end of each district's interval containing ``day``, indexed by district code."""
-    when = pd.Timestamp(day).normalize()
-    held = iv[(iv[s.START] <= when) & (iv[s.END].isna() | (iv[s.END] > when))]
-    codes = held[s.DISTRICT_CODE].astype(str).to_numpy()
-    return (pd.Series(held[s.START].to_numpy(), index=codes),
-            pd.Series(held[s.END].to_numpy(), index=codes))
-
-
 def _walk_around(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None,
                  districts: Iterable[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The counting events fetched around ``day`` (the window) and their intervals."""

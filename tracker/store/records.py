@@ -359,21 +359,22 @@ def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None
 
 
 def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
-            districts: list[str] | None = None) -> pd.DataFrame:
+            districts: list[str] | None = None,
+            known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`).
 
-    The states on both days come from :func:`state_on`; only the changed districts' events are
-    read to name the events responsible.
+    The states on both days (as known at the end of ``known_on``) come from :func:`state_on`;
+    only the changed districts' events are read to name the events responsible.
     """
     if d2 < d1:  # the pure core's error, without reading any event
         return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
-    old = state_on(engine, d1, districts=districts)
-    new = state_on(engine, d2, districts=districts)
+    old = state_on(engine, d1, known_on=known_on, districts=districts)
+    new = state_on(engine, d2, known_on=known_on, districts=districts)
     both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
     differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
                | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
     codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
-    events = queries.effective_events(engine, districts=codes)
+    events = queries.effective_events(engine, known_on=known_on, districts=codes)
     return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
 
 

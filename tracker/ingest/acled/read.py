@@ -165,20 +165,22 @@ def detect_format(path: str | Path) -> str:
     return ORIGIN if is_acled_header(csvfile.first_line(path)) else "events"
 
 
-def _header(path: Path, encoding: str) -> list[str]:
+def _header(path: Path) -> list[str]:
+    """The header's column names as written (stripped), read once; checks the required ones."""
     line = csvfile.first_line(path)
     if not line.strip():
         msg = (f"{path}: the file is empty; an ACLED export needs a header line naming "
                f"{', '.join(REQUIRED)}")
         raise InputError(msg)
-    names = [h.strip().casefold() for h in next(iter(pacsv_header(line)))]
+    raw = [h.strip() for h in next(iter(pacsv_header(line)))]
+    names = [h.casefold() for h in raw]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         msg = (f"{path}: missing required ACLED column(s) {', '.join(missing)}"
                f"{csvfile.delimiter_hint(line)}; export the file from ACLED with all columns "
                f"(it must name {', '.join(REQUIRED)})")
         raise InputError(msg)
-    return names
+    return raw
 
 
 def pacsv_header(line: str) -> list[list[str]]:
@@ -193,12 +195,14 @@ def layout_of(names: list[str]) -> str:
     return LEGACY if "event_id_no_cnty" in names or "data_id" in names else CURRENT
 
 
-def _read_fast(path: Path, encoding: str, names: list[str]) -> pd.DataFrame | None:
-    """All needed columns with their final dtypes via pyarrow; None when anything is irregular."""
-    wanted = [c for c in (*REQUIRED, *OPTIONAL) if c in names]
+def _read_fast(path: Path, encoding: str, raw_names: list[str]) -> pd.DataFrame | None:
+    """All needed columns with their final dtypes via pyarrow; None when anything is irregular.
+
+    ``raw_names``: the header's names as written (pyarrow selects columns by them)."""
+    original = {n.casefold(): n for n in raw_names}
+    wanted = [c for c in (*REQUIRED, *OPTIONAL) if c in original]
     types = {c: pa.float64() for c in FLOATS} | {c: pa.int64() for c in INTS} | {
         c: pa.string() for c in TEXT}
-    original = {n.casefold(): n for n in _raw_names(path, encoding)}
     try:
         table = pacsv.read_csv(
             path,
@@ -221,10 +225,6 @@ def _read_fast(path: Path, encoding: str, names: list[str]) -> pd.DataFrame | No
             table = table.set_column(i, name, pc.utf8_trim_whitespace(table.column(i)))
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     return frame
-
-
-def _raw_names(path: Path, encoding: str) -> list[str]:
-    return [h.strip() for h in pacsv_header(csvfile.first_line(path))[0]]
 
 
 def _read_slow(path: Path, encoding: str, names: list[str],
@@ -285,10 +285,11 @@ def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
     path = Path(path)
     tick = progress or (lambda *_: None)
     encoding = csvfile.sniff_encoding(path)
-    names = _header(path, encoding)
+    raw_names = _header(path)
+    names = [n.casefold() for n in raw_names]
     problems = _Problems()
     tick("reading", 0, 1)
-    frame = _read_fast(path, encoding, names)
+    frame = _read_fast(path, encoding, raw_names)
     lines = None
     if frame is None:
         frame, lines = _read_slow(path, encoding, names, problems)

@@ -1,0 +1,82 @@
+"""What an import did: one report type per import format, sharing :class:`ImportReport`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.core.acled_columns import ORIGIN as ACLED
+from tracker.ingest.acled.deletions import FORMAT as DELETIONS
+
+
+@dataclass
+class ImportReport:
+    """What every import reports.
+
+    Attributes
+    ----------
+    path
+        The file imported (or a description, e.g. "the extracted drafts").
+    added, skipped
+        Records stored, and records skipped as already stored.
+    rejected, rejects_path
+        With ``skip_bad``: records refused, and the file their lines were copied to.
+    """
+
+    path: str
+    added: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    rejects_path: str | None = None
+    format: str = field(default="", init=False)
+
+
+@dataclass
+class EventsImportReport(ImportReport):
+    """An events CSV (or drafts of ``tracker extract``).
+
+    ``variants``: ``(line, name, district_code, rule)`` of each name resolved by a rule other
+    than its code or exact name.
+    """
+
+    variants: list[tuple[int, str, str, str]] = field(default_factory=list)
+    format: str = field(default="events", init=False)
+
+
+@dataclass
+class AcledImportReport(ImportReport):
+    """An ACLED export: ``added``/``skipped`` count control events.
+
+    Attributes
+    ----------
+    points_added
+        Point events stored (every row version, territorial or not).
+    retracted
+        Control events of rows ACLED reclassified as non-territorial.
+    stale
+        Versions older than a stored one (kept as point events only).
+    warnings
+        Admin names that disagree with the coordinates.
+    """
+
+    points_added: int = 0
+    retracted: int = 0
+    stale: int = 0
+    warnings: list[str] = field(default_factory=list)
+    format: str = field(default=ACLED, init=False)
+
+
+@dataclass
+class DeletionsImportReport(ImportReport):
+    """ACLED's deletions: ``added``/``skipped`` count deletions.
+
+    Attributes
+    ----------
+    retracted
+        Control events retracted because their ACLED event was deleted.
+    unmatched
+        Deletions of events not imported (yet); they apply when those are imported.
+    """
+
+    retracted: int = 0
+    unmatched: int = 0
+    format: str = field(default=DELETIONS, init=False)
