@@ -383,7 +383,9 @@ class Tracker:
 
         ``points`` adds the switchable layer "ACLED events": at each slider date, the ACLED point
         events of the ``points_window`` days ending on it (see
-        :func:`tracker.render.html_map.build_map`).
+        :func:`tracker.render.html_map.build_map`). ``title`` heads the page (and its print);
+        ``diff`` gives the two dates its changes panel compares when it opens. The page's
+        search box finds districts by every spelling :attr:`gazetteer` knows.
         """
         from tracker.render import html_map
         from tracker.render import points as render_points
@@ -408,7 +410,8 @@ class Tracker:
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
-            points=shown, points_window=points_window)
+            points=shown, points_window=points_window,
+            spellings=self.gazetteer.district_spellings())
 
     def export(self, out: str | Path, *, fmt: str | None = None, date: str | date | None = None,
                intervals: bool = False, events: bool = False, provinces: bool = False,
