@@ -23,3 +23,21 @@ def open_page(browser, path, requests: list[str] | None = None):
     page.goto(path.as_uri())
     page.wait_for_function("window.trackerMap !== undefined", timeout=20_000)
     return context, page, errors
+
+
+def model_page(browser, page_html: str):
+    """(context, page) with only the page model (tracker_model.js) loaded, no map: the model of
+    the map ``page_html`` is ``window.model``."""
+    import re
+    from importlib import resources
+
+    script = (resources.files("tracker.render") / "assets" / "tracker_model.js").read_text(
+        encoding="utf-8")
+    data = re.search(r'<script type="application/json" id="tracker-data">.*?</script>',
+                     page_html, flags=re.S).group(0)
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(f"<html><body>{data}<script>{script}</script></body></html>")
+    page.evaluate("window.model = TrackerModel.create("
+                  "JSON.parse(document.getElementById('tracker-data').textContent))")
+    return context, page
