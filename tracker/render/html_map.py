@@ -95,6 +95,8 @@ class _TrackerLayer(MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
+        # after folium's viewport tag (the last one counts): pinch-zoom stays allowed
+        root.header.add_child(_Raw(VIEWPORT, name="viewport"), name="viewport")
         data = f'<script type="application/json" id="{DATA_ID}">{self.payload}</script>'
         root.html.add_child(_Raw(data, name="tracker_data"), name="tracker_data")
         call = f'TrackerMapApp.create({self._parent.get_name()}, "{DATA_ID}")'
@@ -204,8 +206,6 @@ def build_map(
                    control_scale=False, keyboard=False)  # the page's own keys step the date
     root = m.get_root()
     root.title = html.escape(title)
-    # after folium's viewport tag (the last one counts): pinch-zoom stays allowed
-    root.header.add_child(_Raw(VIEWPORT, name="viewport"), name="viewport")
     for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
     m.add_child(_TrackerLayer(safe_json(payload), points_json), name="tracker_data")

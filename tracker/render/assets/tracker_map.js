@@ -482,6 +482,8 @@
     var rows = new Array(n).fill(-2); // history offset shown now (-1: none, -2: not drawn yet)
     var container = map.getContainer();
     container.classList.add("trk-map");
+    // the panels come first for Tab (they are drawn above the map whatever their order)
+    if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
     var phone = window.matchMedia ? window.matchMedia(PHONE).matches : false;
     var filters = { hideUnconfirmed: false, fadeDays: 0 };
     function fmtPrec(day, prec) {
@@ -714,7 +716,7 @@
       var top = null, unknown = 0;
       list.forEach(function (s) {
         var k = catIndex[s[0]];
-        if (cats[k].status === "unknown") { unknown += s[1]; } else if (!top) { top = k; }
+        if (cats[k].status === "unknown") { unknown += s[1]; } else if (top === null) { top = k; }
       });
       if (top === null) { return { fill: pats.unknown, opacity: 1, unknown: unknown }; }
       var f = catFill(top);
@@ -829,9 +831,10 @@
       form.appendChild(ui.results);
       box.appendChild(form);
       function pick(hit) {
-        ui.results.textContent = "";
         ui.search.value = hit.name;
         api.find(hit.code);
+        // after this click is handled: Leaflet takes a click on a removed node for a map click
+        setTimeout(function () { ui.results.textContent = ""; }, 0);
       }
       ui.search.addEventListener("input", function () {
         ui.results.textContent = "";
