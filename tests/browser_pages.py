@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
          "device_scale_factor": 2}
 

@@ -352,7 +352,7 @@ def test_province_borders_stand_out_on_every_fill_and_no_information_from_the_gr
     casing = [x for x in lines if "trk-prov-casing" in x[2]]
     line = [x for x in lines if "trk-prov-line" in x[2]]
     assert casing and line and casing[0][1] >= 2 * line[0][1]  # the casing shows on both sides
-    fills = page.evaluate("trackerMap.model.actors.map(a => a.color)") + ["#fdfdfb"]
+    fills = [*page.evaluate("trackerMap.model.actors.map(a => a.color)"), "#fdfdfb"]
     for fill in fills:  # one of the two always stands out (WCAG non-text contrast 3:1)
         assert max(contrast(rgb_of(casing[0][0]), rgb_of(fill)),
                    contrast(rgb_of(line[0][0]), rgb_of(fill))) >= 3, fill
@@ -412,7 +412,7 @@ def test_phone_popup_fits_the_screen_with_its_close_button(phone, story):
         box = rect(phone, ".leaflet-popup-content-wrapper")
         assert box["r"] - box["l"] <= 0.9 * 390 + 1
         close = rect(phone, ".leaflet-popup-close-button")
-        assert 0 <= close["l"] and close["r"] <= 390 and close["t"] >= 0
+        assert close["l"] >= 0 and close["r"] <= 390 and close["t"] >= 0
         phone.locator(".leaflet-popup-close-button").tap()
         phone.wait_for_selector(".leaflet-popup", state="detached")
 
