@@ -1267,8 +1267,11 @@
     var bounds = districtLayer.getBounds();
     function fitCountry() {
       if (!bounds.isValid()) { return; }
-      var room = freeRoom();
-      map.fitBounds(bounds, { paddingTopLeft: [room.pad.l, room.pad.t], paddingBottomRight: [room.pad.r, room.pad.b], animate: false });
+      var room = freeRoom(), pad = room.pad;
+      if (container.getBoundingClientRect().width > 600) { // wide: the corners' panels may overlap the country's empty corners
+        pad = { l: 20, t: 20, r: pad.r, b: pad.b };
+      }
+      map.fitBounds(bounds, { paddingTopLeft: [pad.l, pad.t], paddingBottomRight: [pad.r, pad.b], animate: false });
     }
     window.addEventListener("beforeprint", function () { map.invalidateSize({ animate: false }); fitCountry(); });
     window.addEventListener("afterprint", function () { map.invalidateSize({ animate: false }); });
