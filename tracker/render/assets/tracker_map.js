@@ -719,8 +719,10 @@
         if (cats[k].status === "unknown") { unknown += s[1]; } else if (top === null) { top = k; }
       });
       if (top === null) { return { fill: pats.unknown, opacity: 1, unknown: unknown }; }
-      var f = catFill(top);
-      return { fill: f[0], opacity: Math.max(0.15, f[1] * (1 - 0.75 * unknown)), unknown: unknown, top: cats[top].key };
+      var f = catFill(top), strength = Math.max(0.12, f[1] * (1 - 0.75 * unknown));
+      // opaque (the districts below must not show through): a colour paler where more is unknown
+      var fill = f[0].indexOf("url(") === 0 ? f[0] : mix(f[0], strength);
+      return { fill: fill, opacity: 1, unknown: unknown, top: cats[top].key };
     }
     var catIndex = {};
     cats.forEach(function (c, k) { catIndex[c.key] = k; });
