@@ -301,7 +301,9 @@ class Tracker:
         return spatial.attach_geometry(state, districts)
 
     def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
-        """Districts whose controller or status differs between two dates, with the events."""
+        """Districts whose controller or status differs between two dates, with the kind of
+        change (column ``change``, :func:`tracker.core.timeline.change_kinds`) and the events.
+        """
         start, end = s.as_day(d1, name="from"), s.as_day(d2, name="to")
         if end < start:
             msg = f"to={end.date()} is before from={start.date()}; give the earlier day first"

@@ -277,7 +277,10 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
 @db_option
 @handle_errors
 def diff(d1, d2, fmt, db_url):
-    """Districts whose control changed between two dates."""
+    """Districts whose control changed between two dates.
+
+    The change column says how: changed hands, status changed, first report or report withdrawn.
+    """
     echo_table(open_tracker(db_url).diff(d1, d2), fmt)
 
 
