@@ -143,9 +143,9 @@ def test_diff_returns_the_changed_districts_with_polygons(two):
     assert isinstance(changed, gpd.GeoDataFrame)
     assert changed.crs is not None and changed.crs.to_epsg() == 4326
     assert list(changed.columns) == [
-        s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "old_controller",
-        "old_status", "new_controller", "new_status", "new_confidence", s.SINCE, s.EVENT_IDS,
-        "geometry"]
+        s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "change",
+        "old_controller", "old_status", "new_controller", "new_status", "new_confidence", s.SINCE,
+        s.EVENT_IDS, "geometry"]
     row = changed.iloc[0]
     assert (row[s.DISTRICT_CODE], row["old_status"], row["new_controller"], row["new_status"],
             row["new_confidence"], row[s.SINCE], row[s.EVENT_IDS]) == (

@@ -11,7 +11,7 @@ import pytest
 from browser_pages import open_page
 
 from tracker.core import schema as s
-from tracker.core import timeline
+from tracker.core import spatial, timeline
 from tracker.geo.boundaries import default_boundaries
 from tracker.render import html_map
 
@@ -133,11 +133,11 @@ def test_keyboard_arrows_step_and_legend_counts(page, story):
     assert page.evaluate("trackerMap.date()") == "2021-06-09"
     st = timeline.state_on(intervals, "2021-06-09", districts=codes)
     counts = page.evaluate("trackerMap.legendCounts()")
-    held = st[st[s.STATUS].isin([s.CONTROLLED, s.INFLUENCED])][s.CONTROLLER].value_counts()
-    assert counts["actors"] == {a: int(held.get(a, 0)) for a in ACTORS}
-    assert counts["contested"] == int((st[s.STATUS] == s.CONTESTED).sum())
-    assert counts["disputed"] == int((st[s.STATUS] == s.DISPUTED).sum())
-    assert counts["unknown"] == int((st[s.STATUS] == s.UNKNOWN).sum())
+    want = spatial.categories(st[s.STATUS], st[s.CONTROLLER]).value_counts().to_dict()
+    assert {k: v for k, v in counts.items() if v} == want
+    assert any(k.endswith(" (influenced)") for k in want)  # five-level categories kept apart
+    shown = page.evaluate("trackerMap.legendShown()")
+    assert {k: int(v) for k, v in shown.items() if v != "0"} == want
     legend = page.locator(".trk-legend").inner_text()
     assert "Control on 9 Jun 2021" in legend
     assert page.locator(".trk-date").inner_text() == "9 June 2021"
@@ -149,8 +149,9 @@ def test_diff_lists_the_districts_that_changed(page, story):
     b = timeline.state_on(intervals, "2021-08-15", districts=codes)
     changed = a[(a[s.CONTROLLER].values != b[s.CONTROLLER].values)
                 | (a[s.STATUS].values != b[s.STATUS].values)][s.DISTRICT_CODE].tolist()
+    page.evaluate("trackerMap.compare('2021-05-01', '2021-08-15')")  # as built (diff=...)
     assert sorted(page.evaluate("trackerMap.diff()")) == sorted(changed)
-    assert page.locator(".trk-diff-list li").count() == len(changed)
+    assert page.locator(".trk-diff-list > li").count() == len(changed)
     assert page.locator(".leaflet-trkDiff-pane path").count() == len(changed)
 
 
@@ -159,18 +160,12 @@ def test_province_rollup_shares_by_area(page, story, boundaries):
     page.evaluate("trackerMap.setDate('2021-07-01')")
     shares = page.evaluate("trackerMap.rollup()")
     st = timeline.state_on(intervals, "2021-07-01", districts=codes)
-    d = boundaries.districts.to_crs("EPSG:6933")
-    area = pd.Series(d.area.values / 1e6, index=d[s.DISTRICT_CODE])
-    held = st[s.STATUS].isin([s.CONTROLLED, s.INFLUENCED])
-    key = st[s.CONTROLLER].where(held, st[s.STATUS].map(
-        {s.CONTESTED: "Contested", s.DISPUTED: "Disputed", s.UNKNOWN: "No information"}))
-    frame = pd.DataFrame({"prov": boundaries.districts[s.PROVINCE_CODE].values,
-                          "key": key.values, "area": area.loc[st[s.DISTRICT_CODE]].values})
-    for prov, part in frame.groupby("prov"):
-        want = (part.groupby("key")["area"].sum() / part["area"].sum()).to_dict()
-        got = dict(shares[prov])
-        assert got.keys() == want.keys()
-        assert all(abs(got[k] - want[k]) < 1e-3 for k in want), prov
+    want = spatial.province_rollup(st, boundaries.districts)
+    for prov, part in want.groupby(s.PROVINCE_CODE):
+        got = {k: share for k, share, _ in shares[prov]}
+        assert got.keys() == set(part[spatial.CATEGORY]), prov
+        assert all(abs(got[k] - v) < 1e-3 for k, v in
+                   zip(part[spatial.CATEGORY], part[spatial.SHARE], strict=True)), prov
 
 
 def test_screenshot_is_a_coloured_map(page, tmp_path):

@@ -235,15 +235,49 @@ def test_one_end_given_outside_the_changes_moves_the_default_other_end(bounds, s
         assert t["start"] == t["end"] == (pd.Timestamp(day) - epoch).days
 
 
-@pytest.mark.parametrize(("js_name", "python_order"), [
-    ("STATUS", s.STATUS_ORDER), ("CONF", s.CONFIDENCES), ("PREC", s.PRECISIONS)])
-def test_the_page_decodes_codes_in_the_python_order(js_name, python_order):
-    """The payload sends statuses, confidences and precisions as positions in these orders."""
-    import json
-    import re
-    from importlib import resources
+def payload_of(page: str) -> dict:
+    return json.loads(re.search(r'id="tracker-data">(.*?)</script>', page).group(1))
 
-    js = (resources.files("tracker.render") / "assets" / "tracker_map.js").read_text(encoding="utf-8")
-    found = re.search(rf"var {js_name} = (\[[^\]]*\]);", js)
-    assert found, f"tracker_map.js no longer defines {js_name}"
-    assert json.loads(found.group(1)) == list(python_order)
+
+def test_the_payload_carries_the_python_rules(bounds, small):
+    """The page decodes statuses, confidences and precisions, splits actors, classifies changes
+    and rolls up by the tables Python puts in the payload (tracker_map.js holds none of them)."""
+    from tracker.core import timeline
+
+    codes = payload_of(html_of(bounds, small))["codes"]
+    assert codes["status"] == list(s.STATUS_ORDER)
+    assert codes["confidence"] == list(s.CONFIDENCES)
+    assert codes["precision"] == list(s.PRECISIONS)
+    assert codes["sep"] == s.ACTOR_SEP
+    assert codes["change"] == list(timeline.CHANGE_KINDS)
+    assert codes["status"][codes["unknownStatus"]] == s.UNKNOWN
+    table = codes["changeTable"]
+    for a, old in enumerate(s.STATUS_ORDER):
+        for b, new in enumerate(s.STATUS_ORDER):
+            for other, ctrl in enumerate(("A", "B")):
+                kind = timeline.change_kinds(["A"], [old], [ctrl], [new])[0]
+                want = -1 if kind is None else timeline.CHANGE_KINDS.index(kind)
+                assert table[a][b][other] == want, (old, new, ctrl)
+
+
+def test_every_history_row_carries_its_python_category(bounds):
+    from tracker.core import spatial
+
+    codes = bounds.districts[s.DISTRICT_CODE].tolist()[:3]
+    rows = []
+    for k, (status, ctrl) in enumerate([(s.CONTROLLED, "Taliban"), (s.INFLUENCED, "Taliban"),
+                                        (s.CONTESTED, "Afghan government;Taliban")]):
+        rows.append({s.DISTRICT_CODE: codes[k], s.CONTROLLER: ctrl, s.STATUS: status,
+                     s.CONFIDENCE: s.REPORTED, s.START: pd.Timestamp("2021-05-01"),
+                     s.END: pd.NaT, s.DATE_PRECISION: s.DAY, s.EVENT_IDS: f"e{k}",
+                     s.CLAIMS: None, s.SOURCE: None, s.SOURCE_URL: None})
+    iv = pd.DataFrame(rows, columns=s.INTERVAL_COLUMNS)
+    data = payload_of(html_of(bounds, iv))
+    strings = data["strings"]
+    keys = [strings[c[0]] for c in data["categories"]]
+    want = spatial.categories(iv[s.STATUS], iv[s.CONTROLLER]).tolist()
+    for k, code in enumerate(codes):
+        hist = data["districts"]["hist"][data["districts"]["code"].index(code)]
+        assert keys[hist[html_map.HIST_STRIDE - 1]] == want[k]
+    assert keys[data["codes"]["unknownCategory"]] == s.UNKNOWN
+    assert "Taliban (influenced)" in keys and "Taliban" in keys

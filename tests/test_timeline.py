@@ -417,3 +417,32 @@ def test_states_outside_given_intervals_are_unknown():
     assert list(grid[s.CONTROLLER]) == [s.UNKNOWN, "Taliban", "Taliban", s.UNKNOWN]
     assert [tl.state_on(iv, d)[s.CONTROLLER].iloc[0] for d in days] == list(grid[s.CONTROLLER])
 
+
+
+@pytest.mark.parametrize(("old", "new", "kind"), [
+    (("unknown", "unknown"), ("Taliban", "controlled"), "first report"),
+    (("Taliban", "controlled"), ("unknown", "unknown"), "report withdrawn"),
+    (("Afghan government", "controlled"), ("Taliban", "controlled"), "changed hands"),
+    (("Afghan government", "influenced"), ("Taliban", "controlled"), "changed hands"),
+    (("Taliban", "influenced"), ("Taliban", "controlled"), "status changed"),
+    (("Afghan government", "controlled"), ("Afghan government;Taliban", "contested"),
+     "status changed"),
+    (("Afghan government;Taliban", "contested"), ("Taliban", "controlled"), "status changed"),
+    (("Taliban", "controlled"), ("Taliban", "controlled"), None),
+])
+def test_change_kinds(old, new, kind):
+    got = tl.change_kinds([old[0]], [old[1]], [new[0]], [new[1]])
+    assert got.tolist() == [kind]
+
+
+def test_changes_carry_their_kind():
+    events = pd.DataFrame({
+        s.EVENT_ID: ["a", "b", "c"], s.DATE: pd.to_datetime(["2021-08-01", "2021-08-10",
+                                                             "2021-08-12"]),
+        s.DISTRICT_CODE: ["AF0101", "AF0101", "AF0102"],
+        s.CONTROLLER: ["Afghan government", "Taliban", "Taliban"],
+        s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED})
+    iv = tl.control_intervals(events)
+    out = tl.changes(iv, "2021-08-05", "2021-08-15")
+    assert out[[s.DISTRICT_CODE, tl.CHANGE]].values.tolist() == [
+        ["AF0101", "changed hands"], ["AF0102", "first report"]]

@@ -403,8 +403,9 @@ class Tracker:
             One row per changed district, sorted by code: ``district_code``, ``district_name``,
             ``province_code``, ``province_name``, ``old_controller``, ``old_status``,
             ``new_controller``, ``new_status``, ``new_confidence``, ``since`` (the day the state
-            on ``end`` began), ``event_ids`` (the events of every change in (start, end],
-            ``;``-separated) and the district polygon.
+            on ``end`` began), ``change`` (changed hands, status changed, first report, report
+            withdrawn: :func:`tracker.core.timeline.change_kinds`), ``event_ids`` (the events of
+            every change in (start, end], ``;``-separated) and the district polygon.
         """
         start = _renamed(start, d1, new="start", old="d1")
         end = _renamed(end, d2, new="end", old="d2")
@@ -500,7 +501,9 @@ class Tracker:
         ``known_on`` draws what was known at the end of that day (control, histories and ACLED
         events). ``points`` adds the switchable layer "ACLED events": at each slider date, the
         ACLED point events of the ``points_window`` days ending on it (see
-        :func:`tracker.render.html_map.build_map`).
+        :func:`tracker.render.html_map.build_map`). ``title`` heads the page (and its print);
+        ``diff`` gives the two dates its changes panel compares when it opens. The page's
+        search box finds districts by every spelling :attr:`gazetteer` knows.
         """
         from tracker.render import html_map
         from tracker.render import points as render_points
@@ -527,7 +530,8 @@ class Tracker:
             if diff else None,
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
-            points=shown, points_window=points_window)
+            points=shown, points_window=points_window,
+            spellings=self.gazetteer.district_spellings())
 
     def export(self, out: str | Path, *, format: str | None = None,
                date: str | date | None = None, intervals: bool = False, events: bool = False,

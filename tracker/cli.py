@@ -320,7 +320,10 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
 @db_option
 @handle_errors
 def diff(start, end, known_on, fmt, db_url):
-    """Districts whose control changed between two dates, with the events responsible."""
+    """Districts whose control changed between two dates, with the events responsible.
+
+    The change column says how: changed hands, status changed, first report or report withdrawn.
+    """
     echo_table(open_tracker(db_url).diff(start, end, known_on=known_on), fmt)
 
 
@@ -447,7 +450,11 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
               help="Inline every script and style (opens with no network).")
 @click.option("--tiles", is_flag=True, help="Add a switchable OpenStreetMap base layer.")
 @click.option("--diff", nargs=2, default=None, metavar="D1 D2",
-              help="Outline districts whose control changed between D1 and D2.")
+              help="Open the changes panel on the changes between D1 and D2 (default: the "
+                   "changes of the day shown).")
+@click.option("--title", default=None, metavar="TEXT",
+              help="Title shown on the map and its print (default: 'District control: "
+                   "<boundaries>').")
 @click.option("--points", is_flag=True,
               help="Add a switchable layer of the ACLED events (battles, explosions...) imported.")
 @click.option("--points-window", type=click.IntRange(min=1), default=7, show_default=True,
@@ -456,10 +463,11 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, points, points_window, known_on, out, db_url):
+def map_(start, end, step, offline, tiles, diff, title, points, points_window, known_on, out,
+         db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
-               tiles=tiles, diff=tuple(diff) if diff else None, points=points,
+               tiles=tiles, diff=tuple(diff) if diff else None, title=title, points=points,
                points_window=points_window, known_on=known_on)
 
 

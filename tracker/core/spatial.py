@@ -70,6 +70,14 @@ def _categories(status: pd.Series, controller: pd.Series) -> tuple[pd.Series, pd
     return label, actor
 
 
+def categories(status: pd.Series, controller: pd.Series) -> pd.Series:
+    """Roll-up category of each (status, controller): the actor for ``controlled``,
+    ``"<actor> (influenced)"`` for ``influenced``, else the status. The map page takes its
+    categories from this rule (through its payload)."""
+    return _categories(pd.Series(status, dtype=object).reset_index(drop=True),
+                       pd.Series(controller, dtype=object).reset_index(drop=True))[0]
+
+
 def province_rollup(state: pd.DataFrame, districts_gdf: gpd.GeoDataFrame, *,
                     provinces_gdf: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Districts and area held per province and category, and for the whole country.

@@ -422,6 +422,51 @@ def states_on_dates(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
 
 
 # --- changes and dates ---------------------------------------------------------------------------
+CHANGE = "change"  # column of :func:`changes`: what kind of change (one of CHANGE_KINDS)
+CHANGED_HANDS = "changed hands"
+STATUS_CHANGED = "status changed"
+FIRST_REPORT = "first report"
+REPORT_WITHDRAWN = "report withdrawn"
+CHANGE_KINDS = (CHANGED_HANDS, STATUS_CHANGED, FIRST_REPORT, REPORT_WITHDRAWN)
+_HELD = (s.CONTROLLED, s.INFLUENCED)
+
+
+def change_kinds(old_controller: Iterable[object], old_status: Iterable[object],
+                 new_controller: Iterable[object], new_status: Iterable[object]) -> np.ndarray:
+    """What kind of change each district went through between two days (``None``: none).
+
+    ``first report``: nothing was known on the first day; ``report withdrawn``: nothing is known
+    on the second (the reports were retracted or ended); ``changed hands``: an actor held it on
+    both days (controlled or influenced) and they differ; ``status changed``: any other difference
+    of controller or status (controlled -> contested, influenced -> controlled...).
+    The map's changes panel takes this rule from :func:`change_table`.
+    """
+    oc, os_, nc, ns = (np.asarray(list(v), dtype=object) for v in
+                       (old_controller, old_status, new_controller, new_status))
+    old_known, new_known = os_ != s.UNKNOWN, ns != s.UNKNOWN
+    differs = (oc != nc) | (os_ != ns)
+    held = np.isin(os_, _HELD) & np.isin(ns, _HELD)
+    kind = np.select(
+        [~differs | (~old_known & ~new_known), ~old_known, ~new_known, held & (oc != nc)],
+        [None, FIRST_REPORT, REPORT_WITHDRAWN, CHANGED_HANDS], default=STATUS_CHANGED)
+    return kind.astype(object)
+
+
+def change_table() -> list[list[list[int]]]:
+    """:func:`change_kinds` as a table for the map page: ``table[old][new][other]`` is the
+    position in :data:`CHANGE_KINDS` (-1: no change) of a district whose status goes from
+    ``STATUS_ORDER[old]`` to ``STATUS_ORDER[new]``, with the same controller (``other`` 0) or
+    another one (1)."""
+    n = len(s.STATUS_ORDER)
+    old, new, other = np.meshgrid(np.arange(n), np.arange(n), [0, 1], indexing="ij")
+    old_status = np.asarray(s.STATUS_ORDER, dtype=object)[old.ravel()]
+    new_status = np.asarray(s.STATUS_ORDER, dtype=object)[new.ravel()]
+    new_ctrl = np.where(other.ravel() == 1, "B", "A")
+    kinds = change_kinds(np.full(old.size, "A", dtype=object), old_status, new_ctrl, new_status)
+    codes = np.array([-1 if k is None else CHANGE_KINDS.index(k) for k in kinds])
+    return codes.reshape(n, n, 2).tolist()
+
+
 def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
             districts: Iterable[str] | None = None) -> pd.DataFrame:
     """Districts whose controller or status differs between two days.
@@ -438,8 +483,9 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
     Returns
     -------
     pandas.DataFrame
-        district_code, old_controller, old_status, new_controller, new_status, new_confidence,
-        since (start of the state on ``d2``) and event_ids: the events of every interval of that
+        district_code, change (:func:`change_kinds`), old_controller, old_status,
+        new_controller, new_status, new_confidence, since (start of the state on ``d2``) and
+        event_ids: the events of every interval of that
         district starting in (d1, d2], i.e. the events responsible (an interval also lists later
         reports that repeated its state). Sorted by district_code.
     """
@@ -464,6 +510,8 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
         "new_confidence": new[s.CONFIDENCE].to_numpy()[differs],
         s.SINCE: new[s.SINCE].to_numpy()[differs],
     })
+    out.insert(1, CHANGE, change_kinds(out["old_controller"], out["old_status"],
+                                       out["new_controller"], out["new_status"]))
     out[s.EVENT_IDS] = out[s.DISTRICT_CODE].map(responsible).fillna("")
     return out.sort_values(s.DISTRICT_CODE, kind="stable").reset_index(drop=True)
 

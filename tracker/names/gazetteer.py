@@ -268,6 +268,17 @@ class Gazetteer:
                     for spelling in codes.values():
                         yield kind, spelling
 
+    def district_spellings(self) -> dict[str, list[str]]:
+        """District code -> every spelling the exact rules know for it (its name first, then
+        aliases and variants, sorted); the map's search box carries them."""
+        out: dict[str, set[str]] = {}
+        for index in (self._alias, self._variant):
+            for codes in index.values():
+                for code, spelling in codes.items():
+                    out.setdefault(code, set()).add(spelling)
+        return {code: [name, *sorted(out.get(code, set()) - {name})]
+                for code, (name, _, _) in self._district.items()}
+
     def province_of(self, code: str) -> str:
         """Province code of the district ``code``."""
         return self._district[code][1]

@@ -27,29 +27,40 @@ from branca.element import Element, MacroElement
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.core import spatial, timeline
 from tracker.geo.topology import COORD_SCALE, topology
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
 
 EPOCH = pd.Timestamp("1970-01-01")
 EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
-STATUS_ORDER = s.STATUS_ORDER  # the page's STATUS list (tracker_map.js) follows it
+STATUS_ORDER = s.STATUS_ORDER  # sent to the page as payload["codes"]["status"]
 UNKNOWN_AT = STATUS_ORDER.index(s.UNKNOWN)  # code of a status the page does not know
+HIST_STRIDE = 10  # values per history row in the payload (see _payload)
 REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
 DEFAULT_TITLE = "District control"
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
 
 # Sensible defaults for well-known actors (matched on the name, case-insensitive); any other actor
-# takes the next colour of PALETTE in order of first appearance.
+# takes the next free colour of PALETTE in order of first appearance. PALETTE holds 12 colours
+# chosen so that every two of them, and each of them and the state fills (contested, disputed,
+# no information), differ by at least 12 CIEDE2000 units for normal vision and under simulated
+# deuteranopia and protanopia (tests/test_palette.py); the named colours are among them.
 NAMED_COLORS: tuple[tuple[str, str], ...] = (
     (r"taliban|islamic emirate", "#474747"),
     (r"government|republic|andsf|ansf|giroa|national army|security forces", "#2d6cb5"),
     (r"resistance|\bnrf\b|northern alliance", "#e8871e"),
-    (r"islamic state|\bisis\b|\bisil\b|iskp|is-k|daesh", "#8c1c3a"),
+    (r"islamic state|\bisis\b|\bisil\b|iskp|is-k|daesh", "#ff3377"),
 )
-PALETTE = ("#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7",
-           "#4e79a7", "#f28e2b", "#1b9e77", "#7570b3", "#d95f02")
+PALETTE = ("#474747", "#2d6cb5", "#e8871e", "#885511", "#668877", "#eedd88", "#7788ff",
+           "#334466", "#ff3377", "#4400cc", "#009999", "#444422")
+SAFE_ACTORS = len(PALETTE)  # beyond this many actors, colours are no longer checked
+# State fills the page draws (tracker_map.js reads them from the payload): hatch colours of
+# contested and disputed districts over their background, and the fill of "no information".
+STATE_FILLS = {"contested": ("#9a8a66", "#f4efe3"), "disputed": ("#7b5ea7", "#f3eef7"),
+               "unknown": ("#fdfdfb", "#fdfdfb")}
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ASSETS = "assets"
 
@@ -84,6 +95,8 @@ class _TrackerLayer(MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
+        # after folium's viewport tag (the last one counts): pinch-zoom stays allowed
+        root.header.add_child(_Raw(VIEWPORT, name="viewport"), name="viewport")
         data = f'<script type="application/json" id="{DATA_ID}">{self.payload}</script>'
         root.html.add_child(_Raw(data, name="tracker_data"), name="tracker_data")
         call = f'TrackerMapApp.create({self._parent.get_name()}, "{DATA_ID}")'
@@ -124,6 +137,7 @@ def build_map(
     actor_colors: dict[str, str] | None = None,
     points: pd.DataFrame | None = None,
     points_window: int = DEFAULT_WINDOW,
+    spellings: dict[str, list[str]] | None = None,
 ) -> TrackerMap:
     """Build the time-sliced control map.
 
@@ -146,7 +160,8 @@ def build_map(
     tiles
         Add an OpenStreetMap tile layer, switched off until the reader turns it on.
     diff
-        Two dates: outline and list the districts whose control changed between them.
+        Two dates the changes panel compares when the page opens (the reader picks others, or
+        the changes of the day shown); ``None``: the changes of the day shown.
     actor_colors
         Actor name -> ``#rrggbb`` colour, overriding the defaults.
     points
@@ -156,6 +171,9 @@ def build_map(
         ``render_points.MAX_POINTS`` in the span is an :class:`InputError`.
     points_window
         Days of events shown at each slider date.
+    spellings
+        District code -> names the page's search box finds it by (its name is always one); see
+        :meth:`tracker.names.gazetteer.Gazetteer.district_spellings`.
 
     Returns
     -------
@@ -175,7 +193,7 @@ def build_map(
     points_json = None
     if points is not None:
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
-    payload = _payload(districts, provinces, intervals, events, actor_colors)
+    payload = _payload(districts, provinces, intervals, events, actor_colors, spellings or {})
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -185,7 +203,7 @@ def build_map(
     minx, miny, maxx, maxy = districts.total_bounds
     m = TrackerMap(location=[round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)],
                    zoom_start=6, tiles=None, zoom_control=False, zoom_snap=0.25,
-                   control_scale=False)
+                   control_scale=False, keyboard=False)  # the page's own keys step the date
     root = m.get_root()
     root.title = html.escape(title)
     for name, text in _page_assets(offline=offline, points=points_json is not None):
@@ -323,7 +341,8 @@ def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
 
 
 def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals: pd.DataFrame,
-             events: pd.DataFrame | None, actor_colors: dict[str, str] | None) -> dict[str, Any]:
+             events: pd.DataFrame | None, actor_colors: dict[str, str] | None,
+             spellings: dict[str, list[str]]) -> dict[str, Any]:
     strings = _Strings()
     arcs, (d_geom, p_geom) = topology([districts.geometry.values, provinces.geometry.values])
     codes = districts[s.DISTRICT_CODE].tolist()
@@ -334,26 +353,37 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
     actors = _actors_by_first_appearance(intervals)
     colors = actor_palette(actors, actor_colors)
 
-    # History rows: [start - previous end (the first: start), days held (0: open), controller,
-    # status, confidence, precision, source, url, claims]; the page makes the days absolute.
-    hist: list[list[Any]] = [[] for _ in codes]
-    last_end: dict[int, int] = {}
+    # Roll-up categories (Python's rule, spatial.categories): per actor its controlled and
+    # influenced categories, then contested, disputed, unknown: [key, status, actor (-1: none)].
     iv = intervals[intervals[s.DISTRICT_CODE].isin(row_of)]
+    status_of = iv[s.STATUS].where(iv[s.STATUS].isin(STATUS_ORDER), s.UNKNOWN)
+    category = spatial.categories(status_of, iv[s.CONTROLLER]).tolist()
+    cats = _categories(actors, zip(category, status_of, iv[s.CONTROLLER], strict=True))
+    cat_at = {key: k for k, (key, _, _) in enumerate(cats)}
+    actor_at = {a: k for k, a in enumerate(actors)}
+    # History rows: [start - previous end (the first: start), days held (0: open), controller,
+    # status, confidence, precision, source, url, claims, category]; the page makes the days
+    # absolute.
+    hist: list[list[Any]] = [[] for _ in codes]
+    row_of_event: dict[tuple[int, str], int] = {}  # (district, event id) -> its history row
+    last_end: dict[int, int] = {}
     for code, start, end, *rest in zip(
             iv[s.DISTRICT_CODE], _days(iv[s.START]), _days(iv[s.END]), iv[s.CONTROLLER],
             iv[s.STATUS], iv[s.CONFIDENCE], iv[s.DATE_PRECISION], iv[s.SOURCE], iv[s.SOURCE_URL],
-            iv[s.CLAIMS], strict=True):
-        ctrl, status, conf, prec, source, url, claims = rest
+            iv[s.CLAIMS], category, iv[s.EVENT_IDS], strict=True):
+        ctrl, status, conf, prec, source, url, claims, cat, ids = rest
         i = row_of[code]
+        for event_id in ids.split(s.ID_SEP) if isinstance(ids, str) else []:
+            row_of_event[(i, event_id)] = len(hist[i]) // HIST_STRIDE
         hist[i].extend([
             start - last_end.get(i, 0), 0 if end is None else end - start, strings(ctrl),
             _index_of(STATUS_ORDER, status, UNKNOWN_AT),
             _index_of(s.CONFIDENCES, conf, REPORTED_AT), _index_of(s.PRECISIONS, prec, 0),
-            strings(source), strings(url), strings(claims),
+            strings(source), strings(url), strings(claims), cat_at[cat],
         ])
         last_end[i] = start if end is None else end
     # Event rows: [day - previous event's day, precision, controller, status, confidence, source,
-    # url, notes], by day.
+    # url, notes, history row it made (-1: none, e.g. superseded)], by day.
     reports: list[list[Any]] = [[] for _ in codes]
     if events is not None and len(events):
         ev = events.copy()
@@ -369,19 +399,29 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
         for code, day, *rest in zip(
                 ev[s.DISTRICT_CODE], _days(ev[s.DATE]), ev[s.DATE_PRECISION], ev[s.CONTROLLER],
                 ev[s.STATUS], ev[s.CONFIDENCE], ev[s.SOURCE], ev[s.SOURCE_URL], ev[s.NOTES],
-                strict=True):
-            prec, ctrl, status, conf, source, url, notes = rest
+                ev[s.EVENT_ID], strict=True):
+            prec, ctrl, status, conf, source, url, notes, event_id = rest
             i = row_of[code]
             reports[i].extend([
                 day - last_day.get(i, 0), _index_of(s.PRECISIONS, prec, 0), strings(ctrl),
                 _index_of(STATUS_ORDER, status, UNKNOWN_AT),
                 _index_of(s.CONFIDENCES, conf, REPORTED_AT), strings(source), strings(url),
-                strings(notes),
+                strings(notes), row_of_event.get((i, str(event_id)), -1),
             ])
             last_day[i] = day
     labels = [_label_point(g) for g in provinces.geometry.values]
+    d_labels = [_label_point(g) for g in districts.geometry.values]
     return {
-        "v": 1,
+        "v": 2,
+        "codes": {  # the rules the page applies, from Python (tracker.core)
+            "status": list(STATUS_ORDER), "confidence": list(s.CONFIDENCES),
+            "precision": list(s.PRECISIONS), "sep": s.ACTOR_SEP,
+            "change": list(timeline.CHANGE_KINDS), "changeTable": timeline.change_table(),
+            "unknownStatus": UNKNOWN_AT, "unknownCategory": cat_at[s.UNKNOWN],
+            "allProvinces": spatial.ALL_PROVINCES, "fills": STATE_FILLS,
+        },
+        "categories": [[strings(key), status, actor_at.get(actor, -1)]
+                       for key, status, actor in cats],
         "scale": COORD_SCALE,
         "arcs": arcs,
         "districts": {
@@ -390,8 +430,10 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
             "prov": [p_row.get(v, -1) for v in districts[s.PROVINCE_CODE]],
             "area": [round(float(a) / 1e6, 1) for a in areas],
             "geom": d_geom,
+            "label": d_labels,
             "hist": hist,
             "events": reports,
+            "spell": [[strings(v) for v in spellings.get(c, [])[1:]] for c in codes],
         },
         "provinces": {
             "code": p_codes,
@@ -402,6 +444,28 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
         "actors": [[strings(a), colors[a]] for a in actors],
         "strings": strings.items,
     }
+
+
+def _categories(actors: list[str], rows: Any) -> list[tuple[str, int, str | None]]:
+    """Every roll-up category met, in legend order: per actor (first appearance) its controlled
+    then its influenced category, then any other held category, contested, disputed, unknown.
+    ``rows`` yields (category, status, controller) of each interval."""
+    seen: dict[str, tuple[int, str | None]] = {}
+    for cat, status, ctrl in rows:
+        held = status in (s.CONTROLLED, s.INFLUENCED)
+        seen.setdefault(cat, (STATUS_ORDER.index(status), ctrl if held else None))
+    fixed = [(st, STATUS_ORDER.index(st)) for st in (s.CONTESTED, s.DISPUTED, s.UNKNOWN)]
+    for st, code in fixed:
+        seen.setdefault(st, (code, None))
+    rank = {a: k for k, a in enumerate(actors)}
+
+    def order(cat: str) -> tuple[int, int, int, str]:
+        status, actor = seen[cat]
+        if actor is None:
+            return (1, 0, status, cat)
+        return (0, rank.get(actor, len(rank)), status, cat)
+
+    return [(cat, *seen[cat]) for cat in sorted(seen, key=order)]
 
 
 def _actors_by_first_appearance(intervals: pd.DataFrame) -> list[str]:
@@ -437,13 +501,14 @@ def _label_point(geom: Any) -> list[float]:
 
 # --- page assets
 def _page_assets(*, offline: bool, points: bool = False) -> list[tuple[str, str]]:
-    """Leaflet (inlined from the installed xstatic-leaflet, or linked) and our own JS and CSS
-    (with ``points``, also the ACLED events layer's)."""
+    """Leaflet (inlined from the installed xstatic-leaflet, or linked) and our own JS (the model,
+    then the views) and CSS (with ``points``, also the ACLED events layer's)."""
     import xstatic.pkg.leaflet as xleaflet
 
     ours = resources.files("tracker.render") / _ASSETS
     own_css = (ours / "tracker_map.css").read_text(encoding="utf-8")
-    own_js = (ours / "tracker_map.js").read_text(encoding="utf-8")
+    own_js = "\n".join((ours / name).read_text(encoding="utf-8")
+                        for name in ("tracker_model.js", "tracker_map.js"))
     if offline:
         base = Path(xleaflet.BASE_DIR)
         css = (base / "leaflet.css").read_text(encoding="utf-8")

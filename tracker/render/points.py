@@ -116,6 +116,7 @@ def points_payload(points: pd.DataFrame, *, start: pd.Timestamp, end: pd.Timesta
         "id": frame["_id"].tolist(),
         "day": steps,
         "prec": [_precision(p) for p in _column(frame, s.DATE_PRECISION)],
+        "precision": list(s.PRECISIONS),
         "lat": frame["_lat"].tolist(),
         "lon": frame["_lon"].tolist(),
         "type": type_index,

@@ -1,20 +1,17 @@
-/* conflict-tracker: time-sliced district control map (our own script; needs Leaflet 1.9).
+/* conflict-tracker: time-sliced district control map, the views (our own script; needs Leaflet 1.9
+ * and tracker_model.js, which answers every question about the data). Views listen to the date:
+ * district fills, legend, province roll-up, changes panel, labels, the address (hash) and any
+ * overlay or chart (api.onDate, and the "tracker:date" event on document).
  * Data comes from outside (names, notes, sources): every text goes into the page through
  * textContent or esc(), never as markup. Only http(s) URLs become links. */
 (function () {
   "use strict";
 
-  var DAY_MS = 86400000;
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
-  var STATUS = ["controlled", "influenced", "contested", "disputed", "unknown"];
-  var CONF = ["confirmed", "reported", "unconfirmed"];
-  var PREC = ["day", "week", "month"];
-  var H = 9; // stride of a history row: start, end, controller, status, confidence, precision, source, url, claims
-  var E = 8; // stride of an event row: day, precision, controller, status, confidence, source, url, notes
-  var UNKNOWN_FILL = "#f7f7f5";
+  var M = window.TrackerModel;
+  var toDate = M.toDate, isoDay = M.isoDay, parseDay = M.parseDay, fmtDay = M.fmtDay, fmtLong = M.fmtLong;
+  var MONTHS = M.MONTHS;
   var NEUTRAL = "#9a8a66";
+  var PHONE = "(max-width: 600px)";
 
   // ---- small helpers ------------------------------------------------------------------------
   // Phases of the page's start are marked ("trk:" measures) so tests and benchmarks can read them.
@@ -38,31 +35,6 @@
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
   function isHttp(url) { return /^https?:\/\/[^\s]+$/i.test(url); }
-  function pad2(n) { return (n < 10 ? "0" : "") + n; }
-  function toDate(day) { return new Date(day * DAY_MS); }
-  function isoDay(day) {
-    var d = toDate(day);
-    return d.getUTCFullYear() + "-" + pad2(d.getUTCMonth() + 1) + "-" + pad2(d.getUTCDate());
-  }
-  function parseDay(text) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
-    if (!m) { throw new Error("date must be YYYY-MM-DD, got " + text); }
-    return Math.round(Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS);
-  }
-  function fmtDay(day) {
-    var d = toDate(day);
-    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
-  function fmtLong(day) {
-    var d = toDate(day);
-    return d.getUTCDate() + " " + MONTHS_LONG[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
-  function fmtPrec(day, prec) {
-    var d = toDate(day);
-    if (PREC[prec] === "month") { return MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + " (month)"; }
-    if (PREC[prec] === "week") { return "week of " + fmtDay(day) + " (week)"; }
-    return fmtDay(day);
-  }
   function hexRgb(hex) {
     var h = hex.replace("#", "");
     if (h.length === 3) { h = h[0] + h[0] + h[1] + h[1] + h[2] + h[2]; }
@@ -71,41 +43,6 @@
   function mix(hex, share) { // hex towards white: share 1 = hex, 0 = white
     var c = hexRgb(hex);
     return "rgb(" + c.map(function (v) { return Math.round(255 - (255 - v) * share); }).join(",") + ")";
-  }
-
-  // Slider positions: pandas date_range(start, end, freq) for "D", "W-MON" and "MS".
-  function positions(t) {
-    var out = [], day = t.start;
-    if (t.step === "week") {
-      var dow = toDate(day).getUTCDay(); // 0 Sunday .. 6 Saturday
-      day += (8 - dow) % 7;
-      for (; day <= t.end; day += 7) { out.push(day); }
-    } else if (t.step === "month") {
-      var d = toDate(day), y = d.getUTCFullYear(), m = d.getUTCMonth();
-      if (d.getUTCDate() !== 1) { m += 1; }
-      for (;;) {
-        var first = Math.round(Date.UTC(y, m, 1) / DAY_MS);
-        if (first > t.end) { break; }
-        out.push(first);
-        m += 1;
-      }
-    } else {
-      for (; day <= t.end; day += 1) { out.push(day); }
-    }
-    if (!out.length) { out.push(t.start); }
-    return out;
-  }
-
-  // Offset of the history row holding `day` (start <= day < end), or -1.
-  function findRow(hist, day) {
-    var lo = 0, hi = hist.length / H - 1, found = -1;
-    while (lo <= hi) {
-      var mid = (lo + hi) >> 1;
-      if (hist[mid * H] <= day) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
-    }
-    if (found < 0) { return -1; }
-    var end = hist[found * H + 1];
-    return (end === null || day < end) ? found * H : -1;
   }
 
   // ---- geometry ---------------------------------------------------------------------------------
@@ -447,25 +384,8 @@
     });
   }
 
-  // The data stores days as differences (smaller); make them absolute: history rows get
-  // [start, end (null: open), ...], event rows [day, ...].
-  function absolute(hists, events) {
-    hists.forEach(function (h) {
-      var last = 0;
-      for (var k = 0; k < h.length; k += H) {
-        var start = last + h[k], held = h[k + 1];
-        h[k] = start;
-        h[k + 1] = held ? start + held : null;
-        last = held ? start + held : start;
-      }
-    });
-    events.forEach(function (ev) {
-      var last = 0;
-      for (var k = 0; k < ev.length; k += E) { ev[k] += last; last = ev[k]; }
-    });
-  }
 
-  function svgPatterns(actors) {
+  function svgPatterns(actors, fills) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("class", "trk-defs");
@@ -496,8 +416,9 @@
       return "url(#" + id + ")";
     }
     var out = {
-      contested: pattern("trk-p-contested", "#f4efe3", NEUTRAL, false),
-      disputed: pattern("trk-p-disputed", "#f3eef7", "#7b5ea7", true),
+      contested: pattern("trk-p-contested", fills.contested[1], fills.contested[0], false),
+      disputed: pattern("trk-p-disputed", fills.disputed[1], fills.disputed[0], true),
+      unknown: fills.unknown[0],
       unconfirmed: []
     };
     actors.forEach(function (a, i) { out.unconfirmed.push(pattern("trk-p-u" + i, mix(a.color, 0.25), a.color, false)); });
@@ -505,8 +426,8 @@
     return out;
   }
 
-  // The layer panel, always open. Leaflet's expand() measures the panel against the map's height
-  // (a forced layout while the page is being built) to add a scroll bar: ours has a few rows.
+  // The layer panel, open on wide screens. Leaflet's expand() measures the panel against the map's
+  // height (a forced layout while the page is being built) to add a scroll bar: ours has a few rows.
   var OpenLayers = L.Control.Layers.extend({
     expand: function () {
       L.DomUtil.addClass(this._container, "leaflet-control-layers-expanded");
@@ -527,26 +448,50 @@
     return new C();
   }
 
+  // A panel with a header button that folds its body (folded at first on phones).
+  function foldable(box, label, body, folded) {
+    var head = el("button", "trk-fold", label);
+    head.type = "button";
+    head.setAttribute("aria-expanded", folded ? "false" : "true");
+    box.classList.toggle("trk-folded", !!folded);
+    head.addEventListener("click", function () {
+      var now = !box.classList.contains("trk-folded");
+      box.classList.toggle("trk-folded", now);
+      head.setAttribute("aria-expanded", now ? "false" : "true");
+    });
+    box.appendChild(head);
+    body.classList.add("trk-fold-body");
+    box.appendChild(body);
+    return head;
+  }
+
+  function rectsOverlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
   // ---- the map ------------------------------------------------------------------------------
   function create(map, D) {
     phase("start");
     if (typeof D === "string") { D = JSON.parse(document.getElementById(D).textContent); }
     phase("parse");
-    var S = D.strings;
-    var str = function (i) { return S[i] || ""; };
-    var actors = D.actors.map(function (a) { return { name: S[a[0]], color: a[1] }; });
-    var actorIdx = {};
-    actors.forEach(function (a, i) { actorIdx[a.name] = i; });
-    var dist = D.districts, prov = D.provinces;
-    absolute(dist.hist, dist.events);
-    var n = dist.code.length;
-    var days = positions(D.t);
+    var model = M.create(D);
+    var str = model.str, dist = model.dist, prov = model.prov, n = model.n, days = model.days;
+    var actors = model.actors, cats = model.categories, CONF = model.codes.confidence;
+    var PREC = model.codes.precision, H = model.H, E = model.E, byCode = model.byCode;
     var cur = days[days.length - 1];
     var rows = new Array(n).fill(-2); // history offset shown now (-1: none, -2: not drawn yet)
-    var byCode = {};
-    dist.code.forEach(function (c, i) { byCode[c] = i; });
     var container = map.getContainer();
     container.classList.add("trk-map");
+    // the panels come first for Tab (they are drawn above the map whatever their order)
+    if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
+    var phone = window.matchMedia ? window.matchMedia(PHONE).matches : false;
+    var filters = { hideUnconfirmed: false, fadeDays: 0 };
+    function fmtPrec(day, prec) {
+      var d = toDate(day);
+      if (PREC[prec] === "month") { return MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + " (month)"; }
+      if (PREC[prec] === "week") { return "week of " + fmtDay(day) + " (week)"; }
+      return fmtDay(day);
+    }
 
     phase("absolute");
     var G = decodeArcs(D.arcs, D.scale, map.options.crs);
@@ -563,41 +508,44 @@
       pane.style.zIndex = String(400 + 10 * i);
       if (i >= 2) { pane.style.pointerEvents = "none"; }
     });
-    var pats = svgPatterns(actors);
+    var pats = svgPatterns(actors, model.codes.fills);
     phase("patterns");
 
-    // -- state on a day
-    function row(i) { return rows[i]; }
-    function controllerAt(i, off) { return off < 0 ? "unknown" : str(dist.hist[i][off + 2]); }
-    function statusAt(i, off) { return off < 0 ? "unknown" : STATUS[dist.hist[i][off + 3]]; }
-    function describe(i, off) {
-      if (off < 0) { return "No information"; }
-      var h = dist.hist[i], st = STATUS[h[off + 3]], ctrl = str(h[off + 2]);
-      var names = ctrl.split(";").filter(Boolean).join(", ");
-      if (st === "contested") { return "Contested" + (names ? " (" + names + ")" : ""); }
-      if (st === "disputed") { return "Disputed" + (names ? " (" + names + ")" : ""); }
-      return names + " \u2014 " + st;
+    // -- how a category and a district look
+    function catFill(k) { // [fill, opacity] of roll-up category k
+      var c = cats[k];
+      if (c.status === "contested") { return [pats.contested, 1]; }
+      if (c.status === "disputed") { return [pats.disputed, 1]; }
+      if (c.actor < 0) { return c.status === "unknown" ? [pats.unknown, 1] : [NEUTRAL, 0.88]; }
+      return [actors[c.actor].color, c.status === "influenced" ? 0.42 : 0.88];
     }
+    function hidden(i, off) { return filters.hideUnconfirmed && off >= 0 && CONF[dist.hist[i][off + 4]] === "unconfirmed"; }
     function styleOf(i, off) {
-      if (off < 0) { return { fillColor: UNKNOWN_FILL, fillOpacity: 1 }; }
-      var h = dist.hist[i], st = STATUS[h[off + 3]], a = actorIdx[str(h[off + 2])];
-      if (st === "contested") { return { fillColor: pats.contested, fillOpacity: 1 }; }
-      if (st === "disputed") { return { fillColor: pats.disputed, fillOpacity: 1 }; }
-      if (st === "unknown" || a === undefined) { return { fillColor: UNKNOWN_FILL, fillOpacity: 1 }; }
-      var fill = CONF[h[off + 4]] === "unconfirmed" ? pats.unconfirmed[a] : actors[a].color;
-      return { fillColor: fill, fillOpacity: st === "influenced" ? 0.42 : 0.88 };
+      if (off < 0 || hidden(i, off)) { return { fillColor: pats.unknown, fillOpacity: 1 }; }
+      var k = model.category(i, off), c = cats[k], f = catFill(k);
+      var fill = f[0], opacity = f[1];
+      if (c.actor >= 0 && CONF[dist.hist[i][off + 4]] === "unconfirmed") { fill = pats.unconfirmed[c.actor]; }
+      if (filters.fadeDays > 0) {
+        var last = model.lastReport(i, cur);
+        if (last !== null && cur - last > filters.fadeDays) { opacity *= 0.3; }
+      }
+      return { fillColor: fill, fillOpacity: opacity };
+    }
+    function catLabel(c) {
+      if (c.status === "contested") { return "Contested"; }
+      if (c.status === "disputed") { return "Disputed (reports disagree)"; }
+      if (c.status === "unknown") { return "No information"; }
+      return c.key;
     }
 
-    // -- the day shown first: the diff's second date, the page's #YYYY-MM-DD, else the last day
-    var start = D.diff ? D.diff[1] : cur;
-    var hash = /^#(\d{4}-\d{2}-\d{2})$/.exec(window.location.hash || "");
-    if (hash) { try { start = parseDay(hash[1]); } catch (e) { /* keep the default */ } }
+    // -- the day shown first: the last day (the address may say another, read below)
+    var start = cur;
 
     // -- districts: one layer, drawn once with the first day's style; one tooltip, one popup and
     // one set of handlers for all
     var shapes = [], fills = [], i;
     for (i = 0; i < n; i++) {
-      rows[i] = findRow(dist.hist[i], start);
+      rows[i] = model.row(i, start);
       var first = styleOf(i, rows[i]);
       shapes.push(rings(dist.geom[i]));
       fills.push([first.fillColor, first.fillOpacity]);
@@ -606,14 +554,38 @@
       pane: "trkDistricts", color: "#ffffff", weight: 0.7, opacity: 1, className: "trk-district"
     });
     var tip = L.tooltip({ sticky: true, className: "trk-tip", direction: "top", offset: [0, -8] });
-    var popup = L.popup({ maxWidth: 380, minWidth: 260, className: "trk-popup", autoPanPadding: [40, 40] });
+    var popup = L.popup({ maxWidth: 380, minWidth: 240, className: "trk-popup", autoPanPadding: [12, 12] });
     var popupOf = -1;
     popup.setContent(function () { return popupOf >= 0 ? popupFor(popupOf)() : ""; });
-    popup.on("remove", function () { popupOf = -1; });
+    popup.on("remove", function () { popupOf = -1; writeHash(); });
+
+    // The popup's room: the map minus the panels (a popup never opens under a panel).
+    function freeRoom() {
+      var box = container.getBoundingClientRect(), pad = { l: 8, t: 8, r: 8, b: 8 };
+      var narrow = box.width <= 600;
+      Array.prototype.forEach.call(container.querySelectorAll(".leaflet-control"), function (c) {
+        var r = c.getBoundingClientRect();
+        if (!r.width || !r.height || c.offsetParent === null) { return; }
+        var corner = c.parentNode.className;
+        var top = corner.indexOf("leaflet-top") >= 0, left = corner.indexOf("leaflet-left") >= 0;
+        if (narrow || r.width > box.width * 0.45) { // full-width rows: keep above or below them
+          if (top) { pad.t = Math.max(pad.t, r.bottom - box.top + 8); } else { pad.b = Math.max(pad.b, box.bottom - r.top + 8); }
+        } else if (left) { pad.l = Math.max(pad.l, r.right - box.left + 8); } else { pad.r = Math.max(pad.r, box.right - r.left + 8); }
+      });
+      return { pad: pad, w: box.width - pad.l - pad.r, h: box.height - pad.t - pad.b };
+    }
     function openDistrict(k, latlng) {
       popupOf = k;
+      var room = freeRoom();
+      popup.options.maxWidth = Math.max(160, Math.min(380, room.w - 30, window.innerWidth * 0.9 - 30));
+      popup.options.minWidth = Math.min(240, popup.options.maxWidth);
+      popup.options.maxHeight = Math.max(160, room.h - 40);
+      popup.options.autoPanPaddingTopLeft = [room.pad.l, room.pad.t];
+      popup.options.autoPanPaddingBottomRight = [room.pad.r, room.pad.b];
       popup.setLatLng(latlng || districtLayer.centerOf(k));
-      if (map.hasLayer(popup)) { popup.update(); } else { popup.openOn(map); }
+      if (map.hasLayer(popup)) { map.closePopup(popup); }
+      popup.openOn(map);
+      writeHash();
     }
     districtLayer.on({
       mouseover: function (e) {
@@ -625,21 +597,29 @@
       mouseout: function () { map.closeTooltip(tip); },
       click: function (e) {
         var k = districtLayer.indexOf(e);
-        if (k >= 0) { L.DomEvent.stop(e); openDistrict(k, e.latlng); }
+        if (k >= 0) { L.DomEvent.stop(e); map.closeTooltip(tip); openDistrict(k, e.latlng); }
       },
       remove: function () { map.closeTooltip(tip); map.closePopup(popup); }
     });
     phase("districts");
+
+    function ageText(i) {
+      var last = model.lastReport(i, cur);
+      if (last === null) { return ""; }
+      var age = cur - last;
+      return "last report " + (age === 0 ? "that day" : age === 1 ? "1 day before" : age + " days before") + " (" + fmtDay(last) + ")";
+    }
     function tooltipFor(i) {
       return function () {
-        var off = row(i), box = el("div", "trk-tipbox");
+        var off = rows[i], box = el("div", "trk-tipbox");
         box.appendChild(el("div", "trk-tip-name", str(dist.name[i])));
         var pi = dist.prov[i];
         box.appendChild(el("div", "trk-tip-prov", (pi >= 0 ? str(prov.name[pi]) + " province" : "")));
-        box.appendChild(el("div", "trk-tip-ctrl", describe(i, off)));
+        box.appendChild(el("div", "trk-tip-ctrl", hidden(i, off) ? "Unconfirmed report (hidden)" : model.describe(i, off)));
         if (off >= 0) {
           var h = dist.hist[i];
           box.appendChild(el("div", "trk-tip-since", "since " + fmtPrec(h[off], h[off + 5]) + " \u00b7 " + CONF[h[off + 4]]));
+          box.appendChild(el("div", "trk-tip-age", ageText(i)));
           if (h[off + 6]) { box.appendChild(el("div", "trk-tip-src", "Source: " + str(h[off + 6]))); }
         }
         return box;
@@ -660,18 +640,29 @@
       }
       return line;
     }
+    function eventItem(i, k) { // one report of district i (offset k in its event rows)
+      var ev = dist.events[i], item = el("li");
+      item.appendChild(el("span", "trk-h-date", fmtPrec(ev[k], ev[k + 1])));
+      var who = str(ev[k + 2]).split(model.codes.sep).filter(Boolean).join(", ");
+      item.appendChild(el("span", "trk-h-what", who + " \u00b7 " + model.codes.status[ev[k + 3]] + " \u00b7 " + CONF[ev[k + 4]]));
+      item.appendChild(sourceLine(str(ev[k + 5]), str(ev[k + 6])));
+      if (ev[k + 7]) { item.appendChild(el("div", "trk-h-note", str(ev[k + 7]))); }
+      return item;
+    }
 
     function popupFor(i) {
       return function () {
-        var off = row(i), box = el("div", "trk-pop"), pi = dist.prov[i];
+        var off = rows[i], box = el("div", "trk-pop"), pi = dist.prov[i];
         box.appendChild(el("div", "trk-pop-name", str(dist.name[i])));
         box.appendChild(el("div", "trk-pop-sub", (pi >= 0 ? str(prov.name[pi]) + " province \u00b7 " : "") + dist.code[i]));
         var now = el("div", "trk-pop-now");
         now.appendChild(el("strong", null, fmtDay(cur) + ": "));
-        now.appendChild(document.createTextNode(describe(i, off)));
+        now.appendChild(document.createTextNode(model.describe(i, off)));
         if (off >= 0) {
           var h = dist.hist[i];
           now.appendChild(el("div", "trk-pop-since", "since " + fmtPrec(h[off], h[off + 5]) + ", " + CONF[h[off + 4]]));
+          now.appendChild(el("div", "trk-pop-age", ageText(i)));
+          if (hidden(i, off)) { now.appendChild(el("div", "trk-pop-filtered", "Hidden on the map: unconfirmed reports are filtered out")); }
           if (h[off + 8]) { now.appendChild(el("div", "trk-pop-claims", "Claims: " + str(h[off + 8]))); }
         }
         box.appendChild(now);
@@ -679,14 +670,7 @@
         var list = el("ol", "trk-hist"), ev = dist.events[i], k, item;
         if (ev.length) {
           for (k = ev.length - E; k >= 0; k -= E) {
-            if (ev[k] > cur) { continue; }
-            item = el("li");
-            item.appendChild(el("span", "trk-h-date", fmtPrec(ev[k], ev[k + 1])));
-            var who = str(ev[k + 2]).split(";").filter(Boolean).join(", ");
-            item.appendChild(el("span", "trk-h-what", who + " \u00b7 " + STATUS[ev[k + 3]] + " \u00b7 " + CONF[ev[k + 4]]));
-            item.appendChild(sourceLine(str(ev[k + 5]), str(ev[k + 6])));
-            if (ev[k + 7]) { item.appendChild(el("div", "trk-h-note", str(ev[k + 7]))); }
-            list.appendChild(item);
+            if (ev[k] <= cur) { list.appendChild(eventItem(i, k)); }
           }
         } else {
           var hist = dist.hist[i];
@@ -694,7 +678,7 @@
             if (hist[k] > cur) { continue; }
             item = el("li");
             item.appendChild(el("span", "trk-h-date", fmtPrec(hist[k], hist[k + 5])));
-            item.appendChild(el("span", "trk-h-what", describe(i, k) + " \u00b7 " + CONF[hist[k + 4]]));
+            item.appendChild(el("span", "trk-h-what", model.describe(i, k) + " \u00b7 " + CONF[hist[k + 4]]));
             item.appendChild(sourceLine(str(hist[k + 6]), str(hist[k + 7])));
             list.appendChild(item);
           }
@@ -705,34 +689,52 @@
       };
     }
 
-    // -- provinces: borders, names, roll-up
+    // -- provinces: borders (a light casing under a dark line: visible on every fill), names
     var lineArcs = {};
     prov.geom.forEach(function (g) { g.forEach(function (poly) { poly.forEach(function (r) { r.forEach(function (a) { lineArcs[a >= 0 ? a : ~a] = true; }); }); }); });
+    var lineRings = Object.keys(lineArcs).map(function (a) { return [+a]; });
     var provinceLayer = L.layerGroup();
-    new Shape(Object.keys(lineArcs).map(function (a) { return [+a]; }), false, {
-      pane: "trkLines", color: "#2b2b2b", weight: 1.6, opacity: 0.9, interactive: false, fill: false
+    new Shape(lineRings, false, {
+      pane: "trkLines", color: "#ffffff", weight: 3.6, opacity: 0.95, interactive: false, fill: false, className: "trk-prov-casing"
     }).addTo(provinceLayer);
+    new Shape(lineRings, false, {
+      pane: "trkLines", color: "#1f1f1f", weight: 1.5, opacity: 1, interactive: false, fill: false, className: "trk-prov-line"
+    }).addTo(provinceLayer);
+    var provLabels = [];
     prov.code.forEach(function (c, pi) {
       var label = el("span", "trk-prov-name", str(prov.name[pi]));
+      provLabels.push([model.provArea[pi], label]);
       L.marker(prov.label[pi], {
         pane: "trkLabels", interactive: false, keyboard: false,
         icon: L.divIcon({ className: "trk-prov-label", html: label, iconSize: null })
       }).addTo(provinceLayer);
     });
-    var provArea = prov.code.map(function () { return 0; });
-    for (i = 0; i < n; i++) { if (dist.prov[i] >= 0) { provArea[dist.prov[i]] += dist.area[i]; } }
-    var shares = [];
-    var rollupLayer = L.layerGroup();
-    var rollPolys = null;
+
+    // -- province roll-up: the largest known category's colour, fainter where more is unknown
+    var rollupLayer = L.layerGroup(), rollPolys = null, shares = {};
+    function rollupColor(list) {
+      var top = null, unknown = 0;
+      list.forEach(function (s) {
+        var k = catIndex[s[0]];
+        if (cats[k].status === "unknown") { unknown += s[1]; } else if (top === null) { top = k; }
+      });
+      if (top === null) { return { fill: pats.unknown, opacity: 1, unknown: unknown }; }
+      var f = catFill(top), strength = Math.max(0.12, f[1] * (1 - 0.75 * unknown));
+      // opaque (the districts below must not show through): a colour paler where more is unknown
+      var fill = f[0].indexOf("url(") === 0 ? f[0] : mix(f[0], strength);
+      return { fill: fill, opacity: 1, unknown: unknown, top: cats[top].key };
+    }
+    var catIndex = {};
+    cats.forEach(function (c, k) { catIndex[c.key] = k; });
     function makeRollup() { // drawn on first use only: most readers never open it
       rollPolys = prov.geom.map(function (g, pi) {
-        var p = new Shape(rings(g), true, { pane: "trkRollup", color: "#555", weight: 0.5, fillOpacity: 1, fillColor: UNKNOWN_FILL });
+        var p = new Shape(rings(g), true, { pane: "trkRollup", color: "#555", weight: 0.5, fillOpacity: 1, fillColor: pats.unknown });
         p.bindTooltip(function () {
           var box = el("div", "trk-tipbox");
           box.appendChild(el("div", "trk-tip-name", str(prov.name[pi]) + " province"));
           box.appendChild(el("div", "trk-tip-prov", "Share of area on " + fmtDay(cur)));
-          (shares[pi] || []).forEach(function (s) {
-            box.appendChild(el("div", "trk-tip-share", s[0] + ": " + Math.round(s[1] * 100) + "%"));
+          (shares[prov.code[pi]] || []).forEach(function (s) {
+            box.appendChild(el("div", "trk-tip-share", catLabel(cats[catIndex[s[0]]]) + ": " + Math.round(s[1] * 100) + "% (" + s[2] + " district" + (s[2] === 1 ? "" : "s") + ")"));
           });
           return box;
         }, { sticky: true, className: "trk-tip" });
@@ -740,93 +742,211 @@
         return p;
       });
     }
-
     function updateRollup() {
       if (!rollPolys) { makeRollup(); }
-      var acc = prov.code.map(function () { return {}; });
-      for (var i = 0; i < n; i++) {
-        var pi = dist.prov[i];
-        if (pi < 0) { continue; }
-        var off = rows[i], st = statusAt(i, off), key;
-        if (st === "controlled" || st === "influenced") { key = controllerAt(i, off); } else if (st === "contested") { key = "Contested"; } else if (st === "disputed") { key = "Disputed"; } else { key = "No information"; }
-        acc[pi][key] = (acc[pi][key] || 0) + dist.area[i];
+      shares = model.rollup(cur);
+      prov.code.forEach(function (code, pi) {
+        var c = rollupColor(shares[code]);
+        rollPolys[pi].setStyle({ fillColor: c.fill, fillOpacity: c.opacity });
+      });
+    }
+    phase("provinces");
+
+    // -- changes: the panel says which districts changed (on the day shown, or between two days
+    // picked), grouped by Python's classification; the outlines follow the panel
+    var changeLayer = L.layerGroup(), changeList = [], changeOutlines = {};
+    var compare = D.diff ? { from: D.diff[0], to: D.diff[1] } : null; // null: the day shown
+    function changeSpan() {
+      if (compare) { return [compare.from, compare.to]; }
+      var k = model.indexOf(cur);
+      if (days[k] < cur) { return [days[k], cur]; }
+      return k > 0 ? [days[k - 1], cur] : null;
+    }
+    function outline(i) {
+      if (!changeOutlines[i]) {
+        changeOutlines[i] = new Shape(rings(dist.geom[i]), true, { pane: "trkDiff", color: "#d1007a", weight: 3.2, fill: false, interactive: false, className: "trk-diff-line" });
       }
-      acc.forEach(function (a, pi) {
-        var list = Object.keys(a).map(function (k) { return [k, provArea[pi] ? a[k] / provArea[pi] : 0]; });
-        list.sort(function (x, y) { return y[1] - x[1] || (x[0] < y[0] ? -1 : 1); });
-        shares[pi] = list;
-        var top = list[0], idx = top ? actorIdx[top[0]] : undefined;
-        var fill = idx === undefined ? (top && top[0] === "Contested" ? mix(NEUTRAL, 0.6) : UNKNOWN_FILL) : mix(actors[idx].color, 0.2 + 0.8 * top[1]);
-        rollPolys[pi].setStyle({ fillColor: fill });
+      return changeOutlines[i];
+    }
+    var ch = {};
+    function updateChanges() {
+      var span = changeSpan();
+      changeList = span ? model.changes(span[0], span[1]) : [];
+      changeLayer.clearLayers();
+      changeList.forEach(function (c) { outline(c.i).addTo(changeLayer); });
+      if (!ch.body) { return; }
+      ch.title.textContent = changeList.length + " district" + (changeList.length === 1 ? "" : "s") + " changed" +
+        (span ? ", " + fmtDay(span[0]) + " \u2192 " + fmtDay(span[1]) : " (first day)");
+      ch.head.textContent = "Changes (" + changeList.length + ")";
+      ch.list.textContent = "";
+      model.codes.change.forEach(function (kind) {
+        var mine = changeList.filter(function (c) { return c.kind === kind; });
+        if (!mine.length) { return; }
+        var group = el("details", "trk-ch-group");
+        group.open = mine.length <= 25;
+        group.setAttribute("data-kind", kind);
+        group.appendChild(el("summary", "trk-ch-kind", kind.charAt(0).toUpperCase() + kind.slice(1) + " (" + mine.length + ")"));
+        var ul = el("ul", "trk-diff-list");
+        mine.forEach(function (c) {
+          var li = el("li");
+          var name = el("button", "trk-diff-name", str(dist.name[c.i]));
+          name.type = "button";
+          name.addEventListener("click", function () { api.open(c.code); });
+          li.appendChild(name);
+          li.appendChild(el("span", "trk-diff-change", model.describe(c.i, c.before) + " \u2192 " + model.describe(c.i, c.after)));
+          if (c.events.length) {
+            var evs = el("ul", "trk-ch-events");
+            c.events.forEach(function (k) { evs.appendChild(eventItem(c.i, k)); });
+            li.appendChild(evs);
+          }
+          ul.appendChild(li);
+        });
+        group.appendChild(ul);
+        ch.list.appendChild(group);
       });
     }
 
-    phase("provinces");
-    // -- diff
-    var diffLayer = L.layerGroup(), diffList = [];
-    if (D.diff) {
-      for (i = 0; i < n; i++) {
-        var a0 = findRow(dist.hist[i], D.diff[0]), a1 = findRow(dist.hist[i], D.diff[1]);
-        var before = controllerAt(i, a0) + "|" + statusAt(i, a0), after = controllerAt(i, a1) + "|" + statusAt(i, a1);
-        if (before !== after) {
-          diffList.push({ i: i, before: describe(i, a0), after: describe(i, a1) });
-          new Shape(rings(dist.geom[i]), true, { pane: "trkDiff", color: "#d1007a", weight: 3.2, fill: false, interactive: false }).addTo(diffLayer);
-        }
-      }
-    }
-
-    // -- layers, panels (fit first: layers are drawn once, at the final zoom)
-    phase("diff");
-    var overlays = { "Districts": districtLayer, "Province borders &amp; names": provinceLayer, "Province roll-up (share of area)": rollupLayer };
-    if (D.diff) { overlays["Changes (diff)"] = diffLayer; }
+    // -- layers, panels
+    var overlays = { "Districts": districtLayer, "Province borders &amp; names": provinceLayer,
+      "Province roll-up (share of area)": rollupLayer, "Changes (outlined)": changeLayer };
+    var layerIds = { districts: districtLayer, provinces: provinceLayer, rollup: rollupLayer, changes: changeLayer };
     if (D.meta.tiles) {
-      overlays["OpenStreetMap (needs network)"] = L.tileLayer(D.meta.tiles, {
+      layerIds.tiles = overlays["OpenStreetMap (needs network)"] = L.tileLayer(D.meta.tiles, {
         maxZoom: 19, attribution: "&copy; OpenStreetMap contributors"
       });
     }
 
-    // -- panels first (the layer panel measures itself: cheap while no district is drawn yet)
+    var ui = {};
     control("topleft", function () {
       var box = el("div", "trk-panel trk-title");
       box.appendChild(el("div", "trk-title-main", D.meta.title));
-      box.appendChild(el("div", "trk-title-sub", n + " districts \u00b7 " + fmtDay(D.t.start) + " \u2013 " + fmtDay(D.t.end)));
+      box.appendChild(el("div", "trk-title-sub", n + " districts \u00b7 " + fmtDay(days[0]) + " \u2013 " + fmtDay(days[days.length - 1])));
+      var form = el("div", "trk-search");
+      ui.search = el("input", "trk-search-input");
+      ui.search.type = "search";
+      ui.search.placeholder = "Find a district\u2026";
+      ui.search.setAttribute("aria-label", "Find a district by any spelling");
+      ui.search.setAttribute("autocomplete", "off");
+      ui.results = el("ul", "trk-search-results");
+      ui.results.setAttribute("role", "listbox");
+      form.appendChild(ui.search);
+      form.appendChild(ui.results);
+      box.appendChild(form);
+      function pick(hit) {
+        ui.search.value = hit.name;
+        api.find(hit.code);
+        // after this click is handled: Leaflet takes a click on a removed node for a map click
+        setTimeout(function () { ui.results.textContent = ""; }, 0);
+      }
+      ui.search.addEventListener("input", function () {
+        ui.results.textContent = "";
+        model.search(ui.search.value, 8).forEach(function (hit) {
+          var li = el("li", "trk-search-hit");
+          var b = el("button", null, hit.name + (hit.matched !== hit.name ? " (" + hit.matched + ")" : ""));
+          b.type = "button";
+          var pi = dist.prov[hit.i];
+          b.appendChild(el("span", "trk-search-prov", pi >= 0 ? str(prov.name[pi]) : ""));
+          b.addEventListener("click", function () { pick(hit); });
+          li.appendChild(b);
+          ui.results.appendChild(li);
+        });
+      });
+      ui.search.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") {
+          var hits = model.search(ui.search.value, 1);
+          if (hits.length) { e.preventDefault(); pick(hits[0]); }
+        } else if (e.key === "Escape") { ui.search.value = ""; ui.results.textContent = ""; }
+      });
+      var info = el("button", "trk-info", "i");
+      info.type = "button";
+      info.title = "Sources and credit";
+      info.setAttribute("aria-label", "Sources and credit");
+      info.addEventListener("click", function () { container.classList.toggle("trk-credit-open"); });
+      box.appendChild(info);
       return box;
     }).addTo(map);
-    L.control.zoom({ position: "topleft" }).addTo(map);
-    new OpenLayers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
 
-    var legendRows = {};
+    control("topleft", function () {
+      var box = el("div", "trk-panel trk-diff trk-changes");
+      var body = el("div");
+      ch.head = foldable(box, "Changes", body, true);
+      ch.title = el("div", "trk-diff-title", "");
+      body.appendChild(ch.title);
+      var mode = el("div", "trk-ch-mode");
+      var day = el("label"), between = el("label");
+      ch.day = el("input"); ch.day.type = "radio"; ch.day.name = "trk-ch-mode";
+      ch.between = el("input"); ch.between.type = "radio"; ch.between.name = "trk-ch-mode";
+      day.appendChild(ch.day); day.appendChild(document.createTextNode(" on the day shown"));
+      between.appendChild(ch.between); between.appendChild(document.createTextNode(" between "));
+      ch.from = el("input", "trk-ch-from"); ch.from.type = "date";
+      ch.to = el("input", "trk-ch-to"); ch.to.type = "date";
+      [ch.from, ch.to].forEach(function (inp, k) {
+        inp.min = isoDay(days[0]); inp.max = isoDay(days[days.length - 1]);
+        inp.value = isoDay(compare ? (k ? compare.to : compare.from) : days[Math.max(0, days.length - 8 * k)]);
+        inp.setAttribute("aria-label", k ? "Changes up to" : "Changes from");
+        inp.addEventListener("change", function () { ch.between.checked = true; setCompareFromInputs(); });
+      });
+      ch.from.value = isoDay(compare ? compare.from : days[Math.max(0, days.length - 8)]);
+      ch.to.value = isoDay(compare ? compare.to : days[days.length - 1]);
+      between.appendChild(ch.from); between.appendChild(document.createTextNode(" and ")); between.appendChild(ch.to);
+      mode.appendChild(day); mode.appendChild(between);
+      ch.day.checked = !compare; ch.between.checked = !!compare;
+      ch.day.addEventListener("change", function () { setCompare(null); });
+      ch.between.addEventListener("change", setCompareFromInputs);
+      body.appendChild(mode);
+      ch.list = el("div", "trk-ch-list");
+      body.appendChild(ch.list);
+      ch.body = body;
+      return box;
+    }).addTo(map);
+    function setCompareFromInputs() {
+      try {
+        var a = parseDay(ch.from.value), b = parseDay(ch.to.value);
+        setCompare(a <= b ? { from: a, to: b } : { from: b, to: a });
+      } catch (e) { ch.title.textContent = e.message; }
+    }
+    function setCompare(c) {
+      compare = c;
+      if (ch.day) { ch.day.checked = !c; ch.between.checked = !!c; }
+      if (c && ch.from) { ch.from.value = isoDay(c.from); ch.to.value = isoDay(c.to); }
+      updateChanges();
+      writeHash();
+    }
+    L.control.zoom({ position: "topleft" }).addTo(map);
+    var layersControl = new (phone ? L.Control.Layers : OpenLayers)(null, overlays, { collapsed: phone, position: "topright" }).addTo(map);
+
+    var legend = {};
     control("topright", function () {
       var box = el("div", "trk-panel trk-legend");
-      legendRows.title = el("div", "trk-legend-title", "");
-      box.appendChild(legendRows.title);
-      function entry(key, label, swatch) {
-        var r = el("div", "trk-legend-row");
-        r.appendChild(swatch);
-        r.appendChild(el("span", "trk-legend-label", label));
-        var count = el("span", "trk-legend-count", "0");
-        r.appendChild(count);
-        legendRows[key] = count;
-        box.appendChild(r);
-      }
+      var body = el("div");
+      legend.fold = foldable(box, "Legend", body, phone);
+      legend.title = el("div", "trk-legend-title", "");
+      body.appendChild(legend.title);
+      legend.mode = el("div", "trk-legend-mode", "");
+      body.appendChild(legend.mode);
       function sw(fill, cls) {
         var s = el("span", "trk-sw" + (cls ? " " + cls : ""));
-        s.style.background = fill;
+        if (fill) { s.style.background = fill; }
         return s;
       }
-      actors.forEach(function (a, k) { entry("a" + k, a.name, sw(a.color)); });
-      entry("contested", "Contested", sw("", "trk-sw-contested"));
-      entry("disputed", "Disputed (reports disagree)", sw("", "trk-sw-disputed"));
-      entry("unknown", "No information", sw(UNKNOWN_FILL, "trk-sw-unknown"));
+      legend.counts = [];
+      cats.forEach(function (c, k) {
+        var r = el("div", "trk-legend-row");
+        var s;
+        if (c.status === "contested") { s = sw("", "trk-sw-contested"); } else if (c.status === "disputed") { s = sw("", "trk-sw-disputed"); } else if (c.status === "unknown") { s = sw(pats.unknown, "trk-sw-unknown"); } else {
+          var f = catFill(k);
+          s = sw(f[0].indexOf("url(") === 0 ? NEUTRAL : f[0]);
+          s.style.opacity = String(f[1] < 0.5 ? 0.5 : 1);
+        }
+        r.appendChild(s);
+        r.appendChild(el("span", "trk-legend-label", catLabel(c)));
+        var count = el("span", "trk-legend-count", "0");
+        r.appendChild(count);
+        r.setAttribute("data-category", c.key);
+        legend.counts.push(count);
+        body.appendChild(r);
+      });
       var key = el("div", "trk-legend-key");
-      var k1 = el("div", "trk-legend-row");
-      var s1 = el("span", "trk-sw trk-sw-pair");
-      var sa = sw(actors.length ? actors[0].color : "#888"), sb = sw(actors.length ? actors[0].color : "#888");
-      sb.style.opacity = "0.45";
-      s1.appendChild(sa); s1.appendChild(sb);
-      k1.appendChild(s1);
-      k1.appendChild(el("span", "trk-legend-label", "Control / influence (lighter)"));
-      key.appendChild(k1);
       var k2 = el("div", "trk-legend-row");
       k2.appendChild(sw("", "trk-sw-unconfirmed"));
       if (actors.length) { k2.lastChild.style.setProperty("--c", actors[0].color); }
@@ -836,37 +956,42 @@
       k3.appendChild(el("span", "trk-sw trk-sw-line"));
       k3.appendChild(el("span", "trk-legend-label", "Province border"));
       key.appendChild(k3);
-      if (D.diff) {
-        var k4 = el("div", "trk-legend-row");
-        k4.appendChild(el("span", "trk-sw trk-sw-diff"));
-        k4.appendChild(el("span", "trk-legend-label", "Changed " + fmtDay(D.diff[0]) + " \u2192 " + fmtDay(D.diff[1])));
-        key.appendChild(k4);
-      }
-      box.appendChild(key);
+      var k4 = el("div", "trk-legend-row");
+      k4.appendChild(el("span", "trk-sw trk-sw-diff"));
+      legend.changes = el("span", "trk-legend-label", "Changed (see Changes)");
+      k4.appendChild(legend.changes);
+      key.appendChild(k4);
+      body.appendChild(key);
+      // filters
+      var fl = el("div", "trk-filters");
+      var lab1 = el("label", "trk-filter");
+      ui.hideUnconfirmed = el("input");
+      ui.hideUnconfirmed.type = "checkbox";
+      lab1.appendChild(ui.hideUnconfirmed);
+      lab1.appendChild(document.createTextNode(" Hide unconfirmed reports"));
+      fl.appendChild(lab1);
+      var lab2 = el("label", "trk-filter");
+      lab2.appendChild(document.createTextNode("Fade if last report older than "));
+      ui.fade = el("select");
+      [[0, "\u2014"], [30, "30 days"], [90, "90 days"], [180, "180 days"]].forEach(function (o) {
+        var opt = el("option", null, o[1]); opt.value = String(o[0]); ui.fade.appendChild(opt);
+      });
+      lab2.appendChild(ui.fade);
+      fl.appendChild(lab2);
+      legend.filtered = el("div", "trk-legend-filtered", "");
+      fl.appendChild(legend.filtered);
+      body.appendChild(fl);
+      ui.hideUnconfirmed.addEventListener("change", function () { setFilters({ hideUnconfirmed: ui.hideUnconfirmed.checked }); });
+      ui.fade.addEventListener("change", function () { setFilters({ fadeDays: +ui.fade.value }); });
       return box;
     }).addTo(map);
-
-    if (D.diff) {
-      control("topleft", function () {
-        var box = el("div", "trk-panel trk-diff");
-        box.appendChild(el("div", "trk-diff-title", diffList.length + " district" + (diffList.length === 1 ? "" : "s") +
-          " changed, " + fmtDay(D.diff[0]) + " \u2192 " + fmtDay(D.diff[1])));
-        var list = el("ul", "trk-diff-list");
-        diffList.forEach(function (d) {
-          var li = el("li");
-          var name = el("button", "trk-diff-name", str(dist.name[d.i]));
-          name.type = "button";
-          name.addEventListener("click", function () { api.open(dist.code[d.i]); });
-          li.appendChild(name);
-          li.appendChild(el("span", "trk-diff-change", d.before + " \u2192 " + d.after));
-          list.appendChild(li);
-        });
-        box.appendChild(list);
-        return box;
-      }).addTo(map);
+    function setFilters(f) {
+      if (f.hideUnconfirmed !== undefined) { filters.hideUnconfirmed = !!f.hideUnconfirmed; ui.hideUnconfirmed.checked = filters.hideUnconfirmed; }
+      if (f.fadeDays !== undefined) { filters.fadeDays = +f.fadeDays || 0; ui.fade.value = String(filters.fadeDays); }
+      restyle(true);
+      writeHash();
     }
 
-    var ui = {};
     control("bottomleft", function () {
       var box = el("div", "trk-panel trk-time");
       ui.play = el("button", "trk-play", "\u25b6");
@@ -874,6 +999,7 @@
       ui.play.title = "Play / pause";
       ui.play.setAttribute("aria-label", "Play");
       ui.date = el("div", "trk-date", "");
+      ui.date.setAttribute("aria-hidden", "true");
       ui.slider = el("input", "trk-slider");
       ui.slider.type = "range";
       ui.slider.min = "0";
@@ -884,13 +1010,19 @@
       top.appendChild(ui.play);
       top.appendChild(ui.date);
       box.appendChild(top);
+      ui.note = el("div", "trk-date-note", "");
+      ui.note.setAttribute("role", "status");
+      box.appendChild(ui.note);
       box.appendChild(ui.slider);
       var ends = el("div", "trk-time-ends");
       ends.appendChild(el("span", null, fmtDay(days[0])));
       ends.appendChild(el("span", "trk-time-hint", "\u2190 \u2192 keys step by " + D.t.step));
       ends.appendChild(el("span", null, fmtDay(days[days.length - 1])));
       box.appendChild(ends);
-      ui.slider.addEventListener("input", function () { show(days[+ui.slider.value]); });
+      ui.live = el("div", "trk-sr");
+      ui.live.setAttribute("aria-live", "polite");
+      box.appendChild(ui.live);
+      ui.slider.addEventListener("input", function () { note(""); show(days[+ui.slider.value]); });
       ui.play.addEventListener("click", togglePlay);
       return box;
     }).addTo(map);
@@ -898,92 +1030,275 @@
 
     var credit = [D.meta.credit, D.meta.limitation].filter(Boolean).map(esc).join(" ");
     if (credit) { map.attributionControl.addAttribution('<span class="trk-credit">' + credit + "</span>"); }
+    phase("controls");
 
-    // -- date changes
-    function indexOf(day) { // last slider position <= day
-      var lo = 0, hi = days.length - 1, found = 0;
-      while (lo <= hi) { var mid = (lo + hi) >> 1; if (days[mid] <= day) { found = mid; lo = mid + 1; } else { hi = mid - 1; } }
-      return found;
+    // -- the date and what listens to it
+    function note(text) { ui.note.textContent = text; }
+    var dateListeners = []; // overlays that follow the slider (api.onDate)
+    var liveTimer = null;
+    function restyle(all) {
+      for (var i = 0; i < n; i++) {
+        var off = model.row(i, cur);
+        if (all || off !== rows[i] || filters.fadeDays > 0) {
+          rows[i] = off;
+          var st = styleOf(i, off);
+          districtLayer.setFill(i, st.fillColor, st.fillOpacity);
+        }
+      }
+      updateLegend();
     }
-    var counts = {};
+    function updateLegend() {
+      var rollupOn = map.hasLayer(rollupLayer);
+      if (rollupOn) {
+        var all = model.rollup(cur).ALL, share = {};
+        all.forEach(function (s) { share[s[0]] = s[1]; });
+        legend.title.textContent = "Share of area on " + fmtDay(cur);
+        legend.mode.textContent = "Province roll-up shown: each province in the colour of its largest known share of area, fainter where more of it is unknown. Figures: share of the country's area.";
+        cats.forEach(function (c, k) { legend.counts[k].textContent = Math.round(100 * (share[c.key] || 0)) + "%"; });
+      } else {
+        var counts = model.counts(cur);
+        legend.title.textContent = "Control on " + fmtDay(cur);
+        legend.mode.textContent = "Figures: number of districts.";
+        cats.forEach(function (c, k) { legend.counts[k].textContent = String(counts[c.key]); });
+      }
+      var parts = [];
+      if (filters.hideUnconfirmed) {
+        var hiddenN = 0;
+        for (var i = 0; i < n; i++) { if (hidden(i, rows[i])) { hiddenN += 1; } }
+        parts.push(hiddenN + " district" + (hiddenN === 1 ? "" : "s") + " with only unconfirmed reports drawn as No information");
+      }
+      if (filters.fadeDays > 0) { parts.push("faded where the last report is over " + filters.fadeDays + " days old"); }
+      legend.filtered.textContent = parts.length ? "Filtered: " + parts.join("; ") + " (counts include them)." : "";
+      container.classList.toggle("trk-filtered", parts.length > 0);
+    }
     function show(day) {
       cur = day;
-      counts = { actors: {}, contested: 0, disputed: 0, unknown: 0 };
-      actors.forEach(function (a) { counts.actors[a.name] = 0; });
-      for (var i = 0; i < n; i++) {
-        var off = findRow(dist.hist[i], day);
-        if (off !== rows[i]) { rows[i] = off; var st0 = styleOf(i, off); districtLayer.setFill(i, st0.fillColor, st0.fillOpacity); }
-        var st = statusAt(i, off);
-        if (st === "controlled" || st === "influenced") {
-          var c = controllerAt(i, off);
-          if (counts.actors[c] === undefined) { counts.unknown += 1; } else { counts.actors[c] += 1; }
-        } else if (st === "contested" || st === "disputed") { counts[st] += 1; } else { counts.unknown += 1; }
-      }
-      ui.slider.value = String(indexOf(day));
+      restyle(false);
+      ui.slider.value = String(model.indexOf(day));
+      ui.slider.setAttribute("aria-valuetext", fmtLong(day));
       ui.date.textContent = fmtLong(day);
-      legendRows.title.textContent = "Control on " + fmtDay(day);
-      actors.forEach(function (a, k) { legendRows["a" + k].textContent = String(counts.actors[a.name]); });
-      ["contested", "disputed", "unknown"].forEach(function (k) { legendRows[k].textContent = String(counts[k]); });
       if (map.hasLayer(rollupLayer)) { updateRollup(); }
+      updateChanges();
       if (popupOf >= 0 && map.hasLayer(popup)) { popup.update(); }
-      dateListeners.forEach(function (listener) { listener(isoDay(day)); });
-      clearTimeout(hashTimer);
-      hashTimer = setTimeout(function () {
-        try { window.history.replaceState(null, "", "#" + isoDay(cur)); } catch (e) { /* file:// may refuse */ }
-      }, 400);
+      var iso = isoDay(day);
+      dateListeners.forEach(function (listener) { listener(iso); });
+      document.dispatchEvent(new CustomEvent("tracker:date", { detail: { date: iso } }));
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(function () { ui.live.textContent = "Showing " + fmtLong(cur); }, 600);
+      writeHash();
     }
-    var hashTimer = null;
-    var dateListeners = []; // overlays that follow the slider (api.onDate)
-    map.on("overlayadd", function (e) { if (e.layer === rollupLayer) { updateRollup(); } });
+    // A date from outside (API, address, keys): impossible dates are refused (the page keeps its
+    // date and says why), dates outside the data are moved to its first or last day.
+    function goTo(text) {
+      var day;
+      try { day = parseDay(text); } catch (e) { note(e.message + "; still showing " + fmtDay(cur)); throw e; }
+      var c = model.clamp(day);
+      note(c.clamped === "after" ? text + " is after the last day of the map: showing " + fmtDay(c.day)
+        : c.clamped === "before" ? text + " is before the first day of the map: showing " + fmtDay(c.day) : "");
+      show(c.day);
+      return isoDay(cur);
+    }
+    map.on("overlayadd overlayremove", function (e) {
+      if (e.layer === rollupLayer && e.type === "overlayadd") { updateRollup(); }
+      if (e.layer === districtLayer || e.layer === provinceLayer) { updateLabels(); declutter(); }
+      updateLegend();
+      writeHash();
+    });
 
-    var timer = null;
-    function togglePlay() {
-      if (timer) {
-        clearInterval(timer); timer = null; ui.play.textContent = "\u25b6"; ui.play.setAttribute("aria-label", "Play");
-        return;
+    // -- district names: from the zoom at which a name fits inside its district
+    var labelLayer = L.layerGroup().addTo(map), labelMarkers = {}, labelsShown = [];
+    function updateLabels() {
+      labelLayer.clearLayers();
+      labelsShown = [];
+      if (!map.hasLayer(districtLayer) || map.getZoom() < 7) { return; }
+      var C = arcsAt(G, map), view = map.getPixelBounds(), origin = map.getPixelOrigin();
+      for (var i = 0; i < n; i++) {
+        var b = pxBoundsOf(C, shapes[i]);
+        if (!b) { continue; }
+        var name = str(dist.name[i]);
+        if (b.max.x - b.min.x < 7 * name.length + 10 || b.max.y - b.min.y < 22) { continue; }
+        var at = L.point(b.min.x + origin.x, b.min.y + origin.y);
+        if (!view.contains(at) && !view.contains(L.point(b.max.x + origin.x, b.max.y + origin.y))) { continue; }
+        if (!labelMarkers[i]) {
+          labelMarkers[i] = L.marker(dist.label[i], {
+            pane: "trkLabels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "trk-dist-label", html: el("span", "trk-dist-name", name), iconSize: null })
+          });
+        }
+        labelMarkers[i].addTo(labelLayer);
+        labelsShown.push(dist.code[i]);
       }
-      var k = indexOf(cur);
-      if (k >= days.length - 1) { k = -1; }
+    }
+    // Names never pile up: larger provinces first, then districts; a name that would overlap one
+    // already placed is hidden at this zoom.
+    provLabels.sort(function (a, b) { return b[0] - a[0]; });
+    function declutter() {
+      var kept = [], nodes = provLabels.map(function (p) { return p[1]; });
+      if (!map.hasLayer(provinceLayer)) { nodes = []; }
+      labelLayer.eachLayer(function (m) { if (m._icon) { nodes.push(m._icon.firstChild); } });
+      nodes.forEach(function (node) { node.style.visibility = ""; });
+      var rects = nodes.map(function (node) { return node.getBoundingClientRect(); });
+      nodes.forEach(function (node, k) {
+        var r = rects[k], clash = kept.some(function (q) { return rectsOverlap(r, q); });
+        if (clash) { node.style.visibility = "hidden"; } else { kept.push(r); }
+      });
+      labelsShown = labelsShown.filter(function (code) {
+        var m = labelMarkers[byCode[code]];
+        return m && m._icon && m._icon.firstChild.style.visibility !== "hidden";
+      });
+    }
+    map.on("zoomend", function () { updateLabels(); declutter(); });
+    map.on("moveend", function () { updateLabels(); declutter(); writeHash(); });
+
+    // -- playback follows the date: each tick steps from wherever the date is now
+    var timer = null;
+    function stopPlay() {
+      if (!timer) { return; }
+      clearInterval(timer); timer = null; ui.play.textContent = "\u25b6"; ui.play.setAttribute("aria-label", "Play");
+    }
+    function nextIndex() { var k = model.indexOf(cur); return days[k] <= cur ? k + 1 : k; }
+    function togglePlay() {
+      if (timer) { stopPlay(); return; }
+      if (nextIndex() >= days.length) { show(days[0]); }
       ui.play.textContent = "\u275a\u275a"; ui.play.setAttribute("aria-label", "Pause");
       timer = setInterval(function () {
-        k += 1;
-        if (k >= days.length) { togglePlay(); return; }
+        var k = nextIndex();
+        if (k >= days.length) { stopPlay(); return; }
         show(days[k]);
       }, days.length > 400 ? 60 : 300);
     }
-    document.addEventListener("keydown", function (e) {
-      if (e.target === ui.slider || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName || "")) { return; }
-      var k = indexOf(cur);
-      if (e.key === "ArrowRight") { k = Math.min(days.length - 1, k + 1); } else if (e.key === "ArrowLeft") { k = Math.max(0, days[k] < cur ? k : k - 1); } else if (e.key === "Home") { k = 0; } else if (e.key === "End") { k = days.length - 1; } else { return; }
-      e.preventDefault();
-      show(days[k]);
-    });
 
-    phase("controls");
+    // -- keys: arrows, Home and End step the date (Leaflet's own keyboard handler is off, so the
+    // map never pans under them); + and - zoom; Enter or Space on a district opens it
+    document.addEventListener("keydown", function (e) {
+      var t = e.target || {};
+      if (t === ui.slider || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName || "")) { return; }
+      if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+      if (t.trkIndex !== undefined && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault(); openDistrict(t.trkIndex, null); return;
+      }
+      if (e.key === "+" || e.key === "=") { map.zoomIn(); e.preventDefault(); return; }
+      if (e.key === "-") { map.zoomOut(); e.preventDefault(); return; }
+      if (e.key === "Escape") { map.closePopup(); return; }
+      var k = model.indexOf(cur);
+      if (e.key === "ArrowRight" || e.key === "ArrowUp") { k = Math.min(days.length - 1, days[k] < cur ? k + 1 : k + 1); } else if (e.key === "ArrowLeft" || e.key === "ArrowDown") { k = Math.max(0, days[k] < cur ? k : k - 1); } else if (e.key === "Home") { k = 0; } else if (e.key === "End") { k = days.length - 1; } else { return; }
+      e.preventDefault();
+      note("");
+      show(days[Math.min(k, days.length - 1)]);
+    });
+    // districts are reachable by Tab; each says its name and state when focused
+    function focusable() {
+      districtLayer._paths.forEach(function (p, k) {
+        p.setAttribute("tabindex", "0");
+        p.setAttribute("role", "button");
+        p.addEventListener("focus", function () {
+          p.setAttribute("aria-label", str(dist.name[k]) + ": " + model.describe(k, rows[k]));
+          container.scrollTop = 0; container.scrollLeft = 0; // focus must not scroll the map's box
+        });
+      });
+    }
+
+    // -- the address: #date=...&district=...&view=zoom/lat/lon&layers=...&compare=D1,D2&filter=...
+    var hashTimer = null, ready = false;
+    function stateHash() {
+      var c = map.getCenter(), parts = ["date=" + isoDay(cur)];
+      if (popupOf >= 0) { parts.push("district=" + encodeURIComponent(dist.code[popupOf])); }
+      parts.push("view=" + (Math.round(map.getZoom() * 100) / 100) + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4));
+      parts.push("layers=" + Object.keys(layerIds).filter(function (id) { return map.hasLayer(layerIds[id]); })
+        .concat(api.pointsOn && api.pointsOn() ? ["points"] : []).join(","));
+      if (compare) { parts.push("compare=" + isoDay(compare.from) + "," + isoDay(compare.to)); }
+      var f = [];
+      if (filters.hideUnconfirmed) { f.push("confirmed"); }
+      if (filters.fadeDays) { f.push("fade" + filters.fadeDays); }
+      if (f.length) { parts.push("filter=" + f.join(",")); }
+      return "#" + parts.join("&");
+    }
+    function writeHash() {
+      if (!ready) { return; }
+      clearTimeout(hashTimer);
+      hashTimer = setTimeout(function () {
+        try { window.history.replaceState(null, "", stateHash()); } catch (e) { /* file:// may refuse */ }
+      }, 250);
+    }
+    function readHash(text) {
+      var h = String(text || "").replace(/^#/, ""), out = {};
+      if (/^\d{4}-\d{2}-\d{2}$/.test(h)) { return { date: h }; } // the old links: #YYYY-MM-DD
+      h.split("&").forEach(function (kv) {
+        var at = kv.indexOf("=");
+        if (at > 0) { out[kv.slice(0, at)] = decodeURIComponent(kv.slice(at + 1)); }
+      });
+      return out;
+    }
+    function applyHash(text, first) {
+      var s = readHash(text);
+      if (s.layers !== undefined) {
+        var want = s.layers.split(",");
+        Object.keys(layerIds).forEach(function (id) {
+          var on = want.indexOf(id) >= 0, layer = layerIds[id];
+          if (on && !map.hasLayer(layer)) { map.addLayer(layer); } else if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+        });
+        if (api.setPointsVisible) { api.setPointsVisible(want.indexOf("points") >= 0); }
+      }
+      if (s.filter !== undefined) {
+        var fl = s.filter.split(","), fade = 0;
+        fl.forEach(function (x) { if (/^fade\d+$/.test(x)) { fade = +x.slice(4); } });
+        filters.hideUnconfirmed = fl.indexOf("confirmed") >= 0; filters.fadeDays = fade;
+        ui.hideUnconfirmed.checked = filters.hideUnconfirmed; ui.fade.value = String(fade);
+      }
+      if (s.compare) {
+        try {
+          var cd = s.compare.split(",").map(parseDay);
+          compare = { from: Math.min(cd[0], cd[1]), to: Math.max(cd[0], cd[1]) };
+          ch.from.value = isoDay(compare.from); ch.to.value = isoDay(compare.to);
+          ch.between.checked = true; ch.day.checked = false;
+        } catch (e) { note("compare: " + e.message); }
+      } else if (!first) { compare = null; ch.day.checked = true; ch.between.checked = false; }
+      if (s.view) {
+        var v = s.view.split("/").map(Number);
+        if (v.length === 3 && v.every(isFinite)) { map.setView([v[1], v[2]], v[0], { animate: false }); }
+      }
+      if (s.date) { try { goTo(s.date); } catch (e) { restyle(true); updateChanges(); } } else { restyle(true); updateChanges(); }
+      if (s.district !== undefined && byCode[s.district] !== undefined) {
+        if (popupOf !== byCode[s.district]) { openDistrict(byCode[s.district], null); }
+      } else if (!first && map.hasLayer(popup)) { map.closePopup(popup); }
+      return s;
+    }
+    window.addEventListener("hashchange", function () { applyHash(window.location.hash, false); });
+
+    // -- fit the country between the panels (also for print)
+    var bounds = districtLayer.getBounds();
+    function fitCountry() {
+      if (!bounds.isValid()) { return; }
+      var room = freeRoom(), pad = room.pad;
+      if (container.getBoundingClientRect().width > 600) { // wide: the corners' panels may overlap the country's empty corners
+        pad = { l: 20, t: 20, r: pad.r, b: pad.b };
+      }
+      map.fitBounds(bounds, { paddingTopLeft: [pad.l, pad.t], paddingBottomRight: [pad.r, pad.b], animate: false });
+    }
+    window.addEventListener("beforeprint", function () { map.invalidateSize({ animate: false }); fitCountry(); });
+    window.addEventListener("afterprint", function () { map.invalidateSize({ animate: false }); });
 
     // -- layers (fit first: they are drawn once, at the final zoom)
-    var bounds = L.latLngBounds([]);
-    bounds.extend(districtLayer.getBounds());
-    if (bounds.isValid()) { map.fitBounds(bounds, { paddingTopLeft: [20, 20], paddingBottomRight: [240, 100], animate: false }); }
+    fitCountry();
     phase("fit");
     districtLayer.addTo(map);
+    focusable();
     phase("draw-districts");
     provinceLayer.addTo(map);
+    declutter();
     phase("draw-provinces");
-    diffLayer.addTo(map);
+    changeLayer.addTo(map);
     phase("draw-diff");
-    show(start);
-    phase("first-style");
 
     var api = {
-      setDate: function (text) { show(parseDay(text)); return isoDay(cur); },
+      setDate: goTo,
       date: function () { return isoDay(cur); },
       onDate: function (listener) { dateListeners.push(listener); listener(isoDay(cur)); },
       dates: function () { return days.map(isoDay); },
-      controllerOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : controllerAt(i, rows[i]); },
-      statusOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : statusAt(i, rows[i]); },
-      confidenceOf: function (code) { var i = byCode[code]; return i === undefined || rows[i] < 0 ? "unknown" : CONF[dist.hist[i][rows[i] + 4]]; },
-      states: function () { var out = {}; dist.code.forEach(function (c, i) { out[c] = controllerAt(i, rows[i]); }); return out; },
+      controllerOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : model.controller(i, rows[i]); },
+      statusOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : model.status(i, rows[i]); },
+      confidenceOf: function (code) { var i = byCode[code]; return i === undefined ? undefined : model.confidence(i, rows[i]); },
+      states: function () { var out = {}; dist.code.forEach(function (c, i) { out[c] = model.controller(i, rows[i]); }); return out; },
       open: function (code) {
         var i = byCode[code];
         if (i === undefined) { throw new Error("no district " + code); }
@@ -991,19 +1306,48 @@
         openDistrict(i, null);
         return true;
       },
-      legendCounts: function () { return JSON.parse(JSON.stringify(counts)); },
-      diff: function () { return diffList.map(function (d) { return dist.code[d.i]; }); },
-      rollup: function () { updateRollup(); var out = {}; prov.code.forEach(function (c, pi) { out[c] = shares[pi]; }); return out; },
-      colorOf: function (actor) { var k = actorIdx[actor]; return k === undefined ? undefined : actors[k].color; },
+      find: function (code) { // zoom to a district and open it (the search box)
+        var i = byCode[code];
+        if (i === undefined) { throw new Error("no district " + code); }
+        if (!map.hasLayer(districtLayer)) { districtLayer.addTo(map); }
+        var room = freeRoom();
+        map.fitBounds(districtLayer.getBounds(i), { paddingTopLeft: [room.pad.l, room.pad.t], paddingBottomRight: [room.pad.r, room.pad.b], maxZoom: 9, animate: false });
+        openDistrict(i, null);
+        return true;
+      },
+      openDistrict: function () { return popupOf >= 0 && map.hasLayer(popup) ? dist.code[popupOf] : null; },
+      legendCounts: function () { return model.counts(cur); },
+      legendShown: function () {
+        var out = {};
+        cats.forEach(function (c, k) { out[c.key] = legend.counts[k].textContent; });
+        return out;
+      },
+      diff: function () { return changeList.map(function (c) { return c.code; }); },
+      changes: function () { return changeList.map(function (c) { return { code: c.code, change: c.kind }; }); },
+      compare: function (d1, d2) { setCompare(d1 ? { from: parseDay(d1), to: parseDay(d2) } : null); return api.diff(); },
+      rollup: function () { return model.rollup(cur); },
+      series: function () { return model.series(); },
+      search: function (q) { return model.search(q, 8).map(function (h) { return h.code; }); },
+      setFilters: function (f) { setFilters(f); return JSON.parse(JSON.stringify(filters)); },
+      labels: function () { return labelsShown.slice(); },
+      colorOf: function (actor) { var k = -1; actors.forEach(function (a, j) { if (a.name === actor) { k = j; } }); return k < 0 ? undefined : actors[k].color; },
+      categories: function () { return cats.map(function (c) { return c.key; }); },
+      fit: fitCountry,
+      model: model,
       map: map
     };
+    var given = applyHash(window.location.hash, true);
+    if (!given.date) { show(start); }
+    ready = true;
+    writeHash();
+    phase("first-style");
     return api;
   }
 
   window.TrackerMapApp = {
-    create: create, positions: positions, findRow: findRow,
+    create: create, positions: M.positions, findRow: M.findRow,
     // helpers shared with the overlays (tracker_points.js)
     util: { el: el, toDate: toDate, isoDay: isoDay, parseDay: parseDay, fmtDay: fmtDay,
-            control: control, MONTHS: MONTHS, PREC: PREC }
+            control: control, MONTHS: MONTHS }
   };
 }());

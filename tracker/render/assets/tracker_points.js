@@ -13,7 +13,7 @@
 
   var U = window.TrackerMapApp.util; // tracker_map.js, loaded before this file
   var el = U.el, toDate = U.toDate, parseDay = U.parseDay, fmtDay = U.fmtDay, control = U.control;
-  var MONTHS = U.MONTHS, PREC = U.PREC;
+  var MONTHS = U.MONTHS, PREC = null; // the precision codes, from the layer's payload
   var PANE_Z = 435; // above districts (400), roll-up, borders and diff; below province names (440)
   var HIT_SLOP = 2; // pixels around a marker that still hit it
 
@@ -28,6 +28,7 @@
   // the layer's accessors added.
   function attach(api, dataId) {
     var P = JSON.parse(document.getElementById(dataId).textContent);
+    PREC = P.precision;
     var map = api.map, S = P.strings, n = P.id.length, k;
     var str = function (i) { return S[i] || ""; };
     var day = new Array(n), last = 0;
