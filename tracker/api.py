@@ -136,7 +136,7 @@ class Tracker:
         lines = csvfile.RecordLines.of_file(path, len(rows))
         parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
                                          lines=lines.start)
-        report = ImportReport(str(path), variants=parsed.variants)
+        report = ImportReport(str(path), variants=parsed.variants, warnings=parsed.warnings)
         if parsed.problems and not skip_bad:
             events_csv.raise_problems(path, parsed.problems)
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
