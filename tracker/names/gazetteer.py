@@ -92,6 +92,10 @@ SCORE = "score"
 ERROR = "error"
 WARNING = "warning"
 RESULT_COLUMNS = [s.DISTRICT_CODE, RULE, MATCHED, SCORE, ERROR, WARNING]
+LOOSE_RULES = ("normalized", "romanised")
+"""Rules that fold letters: their match must stand clear of other districts' spellings."""
+LOOSE_MARGIN = 10.0
+"""Points of literal similarity by which a loose match must lead every other district."""
 STRICT_RULES = ("code", "exact", "alias", "variant", "place", "normalized", "romanised")
 """Rules by which a district resolves on its own, so that an unknown province is only a hint."""
 
@@ -301,8 +305,9 @@ class Gazetteer:
         q_skel = skeleton(name) if district else skeleton(name, PROVINCE_SUFFIXES)
         scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
                             process.cdist([q_skel], skel, scorer=fuzz.ratio)[0])
-        scores = np.maximum(scores, process.cdist([roman_key(name)], roman,
-                                                  scorer=fuzz.ratio)[0])
+        if district:  # the skeleton's vowel folding is too loose for districts alone
+            scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
+                                process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
         out: list[tuple[float, str, str]] = []
         seen: set[str] = set()
         for i in np.argsort(-scores, kind="stable"):
@@ -429,6 +434,8 @@ class Gazetteer:
                 hits = inside
             if len(hits) == 1:
                 code, spelling = next(iter(hits.items()))
+                if rule in LOOSE_RULES:
+                    self._check_rivals(name, code, spelling, allowed)
                 return self.district_match(code, rule, spelling)
             if hits:
                 labels = " and ".join(self.district_match(c, rule, sp).label()
@@ -449,6 +456,39 @@ class Gazetteer:
                    f"fix the spelling or add an alias")
             raise ResolveError(msg)
         return self._fuzzy(name, allowed, where)
+
+    def _literal(self, name: str, allowed: set[str] | None) -> dict[str, float]:
+        """Best literal (accent- and case-free) similarity of ``name`` per district, 0-100."""
+        compacts, _, _, codes, _ = self._fz
+        scores = process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0]
+        best: dict[str, float] = {}
+        for code, score in zip(codes, scores, strict=True):
+            code = str(code)
+            if allowed and self._district[code][1] not in allowed:
+                continue
+            best[code] = max(best.get(code, 0.0), float(score))
+        return best
+
+    def _check_rivals(self, name: str, code: str, spelling: str,
+                      allowed: set[str] | None) -> None:
+        """Refuse a loose match when another district is written about as closely to ``name``.
+
+        Folding keys merge letters; when another district's spelling is, letter for letter, within
+        :data:`LOOSE_MARGIN` of the matched one, the name is a tie ("Manaung": Myanaung or
+        Munaung), never a guess.
+        """
+        own, quals = unit_words(name)  # admin words aside: "Kajran District" is "Kajran"
+        bare = " ".join((*own, *quals))
+        literal = self._literal(bare, allowed)
+        mine = max(literal.get(code, 0.0), fuzz.ratio(compact(bare), compact(spelling)))
+        rivals = [(sc, c) for c, sc in literal.items() if c != code and sc >= mine - LOOSE_MARGIN]
+        if rivals:
+            other = max(rivals)[1]
+            labels = (f"{self.district_match(code, '', spelling).label()} and "
+                      f"{self.district_match(other, '', self._district[other][0]).label()}")
+            msg = (f"{name!r} is about equally close to {labels}; give the exact spelling, "
+                   f"the province or an alias")
+            raise ResolveError(msg)
 
     def _fuzzy(self, name: str, allowed: set[str] | None, where: str) -> Match:
         ranked = self._ranked(name, self._fz, allowed, district=True, limit=3)

@@ -32,6 +32,7 @@ _SILENT_E = re.compile(f"(?<=n)e(?=[{_CONSONANT}])")
 _RUNS = re.compile(r"(.)\1+")
 _FINAL_H = re.compile("(?<=[aeiou])h$")
 _FINAL_NG = re.compile("(?<=[aeiou])ng$")
+_FINAL_AING = re.compile("(?<=ai)n$")  # after -ng -> -n: Laukkaing/Laukkai, Kut Khaing/Kutkai
 _FINAL_R = re.compile("(?<=a)r$")
 _FINAL_E = re.compile(f"(?<=[{_CONSONANT}])e$")
 
@@ -45,7 +46,7 @@ def roman_word(word: str) -> str:
     w = _RUNS.sub(r"\1", _SILENT_E.sub("", w))
     w = _FINAL_H.sub("", w)
     if len(w) > 3:
-        w = _FINAL_E.sub("", _FINAL_R.sub("", _FINAL_NG.sub("n", w)))
+        w = _FINAL_E.sub("", _FINAL_R.sub("", _FINAL_AING.sub("", _FINAL_NG.sub("n", w))))
     return w
 
 
