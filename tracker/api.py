@@ -52,6 +52,19 @@ class ImportReport:
     stale: int = 0  # ACLED: versions older than a stored one (point events only)
     warnings: list[str] = field(default_factory=list)  # ACLED: admin names vs coordinates
     unmatched: int = 0  # ACLED deletions: of events not imported (yet)
+    suggestions_path: str | None = None  # events --suggest: the candidates file written
+    suggested: int = 0  # events --suggest: names with candidates in it
+
+
+@dataclass
+class PlacesReport:
+    """What a places import did."""
+
+    path: str
+    format: str  # "geonames" or "csv"
+    added: int
+    already: int  # the same place (name, point, district) was stored before
+    outside: int  # places outside every district, left out
 
 
 def detect_format(path: str | Path) -> str:
@@ -72,18 +85,26 @@ class Tracker:
         return f"Tracker({self.url!r})"
 
     # --- setup --------------------------------------------------------------------------------
-    def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None) -> bool:
+    def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None,
+             variants: str | Path | None = None, credit: str | None = None) -> bool:
         """Create the schema and load boundaries (the shipped Afghan set by default); idempotent.
 
         ``scale`` chooses the data set's status levels: ``control`` (controlled / contested, the
-        default) or ``five-level`` (controlled / influenced / contested per side).
+        default) or ``five-level`` (controlled / influenced / contested per side). ``variants``
+        loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
+        replaces the boundary credit shown on every map and export.
         """
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
         if scale is not None:
             self.set_status_scale(scale)
+        if credit is not None:
+            with self.engine.begin() as conn:
+                models.write_settings(conn, {"credit": " ".join(credit.split())})
         self.__dict__.pop("gazetteer", None)
+        if variants is not None:
+            self.import_aliases(variants)
         return written
 
     @property
@@ -109,13 +130,23 @@ class Tracker:
     def gazetteer(self) -> Gazetteer:
         """Name resolution for this database's boundaries and the user's aliases."""
         records.require_initialised(self.engine)
+        from tracker.store import naming
+
         conf = records.settings(self.engine)
         if conf.get("boundaries") == "default":
             base = default_boundaries()
         else:
             base = BoundarySet(conf.get("boundaries_name", ""), self.districts(),
                                records.read_provinces(self.engine))
-        return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine))
+        mine = naming.read_places(self.engine)
+        if len(mine):
+            places = pd.concat([base.places, mine[["name", "alternatenames", s.DISTRICT_CODE]]],
+                               ignore_index=True) if len(base.places) else mine
+            base = BoundarySet(base.name, base.districts, base.provinces, base.name_variants,
+                               places, base.credit, base.use_limitation)
+        return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine),
+                                         province_aliases=naming.read_province_aliases(
+                                             self.engine))
 
     def districts(self) -> gpd.GeoDataFrame:
         """Every district with province and geometry."""
@@ -129,16 +160,35 @@ class Tracker:
 
     # --- ingest -------------------------------------------------------------------------------
     def import_csv(self, path: str | Path, *, skip_bad: bool = False,
-                   rejects: str | Path | None = None) -> ImportReport:
-        """Import an events CSV in one transaction (see the README for its columns)."""
+                   rejects: str | Path | None = None,
+                   suggest: str | Path | None = None) -> ImportReport:
+        """Import an events CSV in one transaction (see the README for its columns).
+
+        ``suggest`` writes, for every district name that did not resolve (and every province
+        taken only as a hint), its lines and top candidates in the shape
+        :meth:`import_aliases` reads (see :mod:`tracker.ingest.suggestions`).
+        """
+        from tracker.ingest import suggestions
+
         records.require_initialised(self.engine)
         rows = events_csv.read_rows(path)
         lines = csvfile.RecordLines.of_file(path, len(rows))
         parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
                                          lines=lines.start)
         report = ImportReport(str(path), variants=parsed.variants, warnings=parsed.warnings)
+        if suggest is not None:
+            found = suggestions.suggestion_rows(rows, list(lines.start), self.gazetteer)
+            report.suggestions_path = str(suggestions.write_suggestions(suggest, found))
+            report.suggested = len({r["name"] for r in found})
         if parsed.problems and not skip_bad:
-            events_csv.raise_problems(path, parsed.problems)
+            try:
+                events_csv.raise_problems(path, parsed.problems)
+            except InputError as exc:
+                if suggest is None:
+                    raise
+                msg = (f"{exc}; candidates for {report.suggested} name(s) written to {suggest}: "
+                       f"keep one per name, then `tracker alias import {suggest}`")
+                raise InputError(msg) from None
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
@@ -150,7 +200,7 @@ class Tracker:
 
     def import_file(self, path: str | Path, *, format: str | None = None,
                     skip_bad: bool = False, rejects: str | Path | None = None,
-                    progress=None) -> ImportReport:
+                    progress=None, suggest: str | Path | None = None) -> ImportReport:
         """Import an events CSV or an ACLED export (``format`` detected from the header)."""
         fmt = format or detect_format(path)
         if fmt == acled_columns.ORIGIN:
@@ -161,7 +211,7 @@ class Tracker:
             msg = (f"format={fmt!r} is not a known import format; use 'acled', "
                    f"'{acled_deletions.FORMAT}' or 'events'")
             raise InputError(msg)
-        return self.import_csv(path, skip_bad=skip_bad, rejects=rejects)
+        return self.import_csv(path, skip_bad=skip_bad, rejects=rejects, suggest=suggest)
 
     def import_acled(self, path: str | Path, *, skip_bad: bool = False,
                      rejects: str | Path | None = None, progress=None,
@@ -211,6 +261,14 @@ class Tracker:
         district of the same province: those rules come before aliases, so it would never apply.
         """
         target = self.gazetteer.resolve_district(district, province=province)
+        self._check_alias(name, target)
+        code = target.code
+        records.add_alias(self.engine, name, code)
+        self.__dict__.pop("gazetteer", None)
+        return code
+
+    def _check_alias(self, name: str, target) -> None:
+        """Refuse an alias that the code or exact rules would never reach (see add_alias)."""
         for rule, hits in self.gazetteer.district_rules(str(name).strip()):
             if rule not in ("code", "exact"):
                 break
@@ -222,10 +280,75 @@ class Tracker:
                     msg = (f"{name!r} is the {what} of {found.label()}, which comes before any "
                            f"alias; choose another spelling for {target.label()}")
                     raise InputError(msg)
-        code = target.code
-        records.add_alias(self.engine, name, code)
+
+    def import_aliases(self, path: str | Path) -> tuple[int, int]:
+        """Load an alias table (``name,district[,province][,level]``) in one transaction.
+
+        ``district`` is a code or any name that resolves; ``level=province`` rows alias a
+        province. All or nothing: every bad line is listed. Returns (district aliases, province
+        aliases) stored.
+        """
+        from tracker.ingest import alias_file
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        table = alias_file.read_alias_file(path, self.gazetteer)
+        for name, code in table.districts:
+            self._check_alias(name, self.gazetteer.district_match(code, "alias", name))
+        naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
-        return code
+        return len(table.districts), len(table.provinces)
+
+    def aliases(self) -> pd.DataFrame:
+        """Every stored alias: ``name``, ``level`` (district/province), ``code``, ``unit``."""
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        return naming.read_aliases(self.engine)
+
+    def remove_alias(self, name: str) -> int:
+        """Remove the alias(es) spelled ``name`` (district and province); returns how many."""
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        gone = naming.remove_alias(self.engine, name)
+        self.__dict__.pop("gazetteer", None)
+        return gone
+
+    def import_places(self, path: str | Path) -> PlacesReport:
+        """Load towns, villages, crossings and landmarks (GeoNames dump or ``name,lon,lat[,
+        alternate_names]``), each located in its district by point in polygon."""
+        from tracker.ingest import places_file
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        table, fmt = places_file.read_places_file(path)
+        located, outside = places_file.locate(table, self.districts())
+        located["source"] = Path(path).name[:300]
+        added = naming.write_places(self.engine, located)
+        self.__dict__.pop("gazetteer", None)
+        return PlacesReport(str(path), fmt, added, len(located) - added, outside)
+
+    def set_actor_color(self, actor: str, color: str) -> None:
+        """Colour ``actor`` with ``#rrggbb`` on maps and legends (overrides the automatic one)."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        actor_styles.set_style(self.engine, actor, color=color)
+
+    def set_actor_side(self, actor: str, side: str | None) -> None:
+        """Put ``actor`` on ``side`` (an alliance, a coalition); ``None`` takes it off."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        actor_styles.set_style(self.engine, actor, side=side, clear_side=side is None)
+
+    def actor_styles(self) -> pd.DataFrame:
+        """Actors' stored colours and sides: ``actor``, ``color``, ``side``."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        return actor_styles.read_styles(self.engine)
 
     def resolve(self, name: str, *, province: str | None = None):
         """How a name resolves to a district (a gazetteer Match); raises with candidates."""

@@ -27,7 +27,7 @@ from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
-from tracker.store import point_batches, queries
+from tracker.store import naming, point_batches, queries
 from tracker.store.engines import write_transaction
 from tracker.store.models import (
     Actor,
@@ -61,6 +61,7 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         for model in (ControlEvent, Alias):  # every table that names a district
             used.update(conn.execute(select(model.district_code).distinct()).scalars())
         used.update(point_batches.district_codes(conn))
+        used.update(naming.district_codes(conn))
         if used - new_codes:
             sample = ", ".join(sorted(used - new_codes)[:3])
             msg = (f"cannot replace boundaries: events or aliases refer to district codes missing "
