@@ -435,12 +435,19 @@ class Tracker:
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
 
-    def provinces(self, date: str | date, *, known_on: str | date | None = None) -> pd.DataFrame:
+    def provinces(self, date: str | date, *, known_on: str | date | None = None,
+                  by: str = "actor") -> pd.DataFrame:
         """Per province (and the whole country): districts and km2 held by each actor.
 
-        ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
+        ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`);
+        ``by="side"`` counts by the sides of :meth:`set_actor_side` instead of actors.
         """
+        from tracker.core import sides as core_sides
+
+        core_sides.check_by(by)
         state = self.status(date, known_on=known_on)
+        if by == "side":
+            state = core_sides.by_side(state, self._sides())
         return spatial.province_rollup(state, self.districts(),
                                        provinces_gdf=self.provinces_layer())
 
@@ -498,19 +505,35 @@ class Tracker:
             return point_batches.count_points(conn)
 
     # --- outputs ------------------------------------------------------------------------------
+    def _sides(self) -> dict[str, str]:
+        """Actor -> side, from ``tracker actor side``."""
+        styles = self.actor_styles()
+        styles = styles[styles["side"].notna()]
+        return dict(zip(styles["actor"], styles["side"], strict=True))
+
+    def _actor_colors(self) -> dict[str, str]:
+        """Actor (or side) -> the user's ``#rrggbb``, from ``tracker actor color``."""
+        styles = self.actor_styles()
+        styles = styles[styles["color"].notna()]
+        return dict(zip(styles["actor"], styles["color"], strict=True))
+
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
             diff: tuple[str | date, str | date] | None = None, title: str | None = None,
-            points: bool = False, points_window: int = 7):
+            points: bool = False, points_window: int = 7, by: str = "actor"):
         """A time-sliced folium map of control (one self-contained page when ``offline``).
 
         ``points`` adds the switchable layer "ACLED events": at each slider date, the ACLED point
         events of the ``points_window`` days ending on it (see
-        :func:`tracker.render.html_map.build_map`).
+        :func:`tracker.render.html_map.build_map`). Actor colours stored with
+        :meth:`set_actor_color` win over the automatic ones; ``by="side"`` colours, counts and
+        labels districts by the sides of :meth:`set_actor_side` (see :mod:`tracker.core.sides`).
         """
+        from tracker.core import sides as core_sides
         from tracker.render import html_map
         from tracker.render import points as render_points
 
+        core_sides.check_by(by)
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
         events = self.events()
@@ -522,8 +545,14 @@ class Tracker:
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
             shown = self.point_events(s.as_day(start, name="start") - lead if start else None,
                                       s.as_day(end, name="end") if end else None)
+        intervals = timeline.control_intervals(events)
+        if by == "side":
+            sides = self._sides()
+            intervals = core_sides.by_side(intervals, sides)
+            events = core_sides.by_side(events, sides)
         return html_map.build_map(
-            self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
+            self.districts(), self.provinces_layer(), intervals, events,
+            actor_colors=self._actor_colors(),
             start=s.as_day(start, name="start") if start else None,
             end=s.as_day(end, name="end") if end else None,
             step=step, offline=offline, tiles=tiles,

@@ -305,12 +305,14 @@ def diff(d1, d2, fmt, db_url):
 
 @main.command()
 @click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
+@click.option("--by", "by", type=click.Choice(["actor", "side"]), default="actor",
+              show_default=True, help="Count by actor or by side (`tracker actor side`).")
 @format_option
 @db_option
 @handle_errors
-def provinces(day, fmt, db_url):
-    """Per province: districts and area held by each actor on a date."""
-    echo_table(open_tracker(db_url).provinces(day), fmt)
+def provinces(day, by, fmt, db_url):
+    """Per province: districts and area held by each actor (or side) on a date."""
+    echo_table(open_tracker(db_url).provinces(day, by=by), fmt)
 
 
 @main.command()
@@ -523,14 +525,17 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
               help="Add a switchable layer of the ACLED events (battles, explosions...) imported.")
 @click.option("--points-window", type=click.IntRange(min=1), default=7, show_default=True,
               metavar="DAYS", help="With --points: days of events shown at each slider date.")
+@click.option("--by", "by", type=click.Choice(["actor", "side"]), default="actor",
+              show_default=True,
+              help="Colour, count and label districts by actor or by side (`tracker actor side`).")
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, points, points_window, out, db_url):
+def map_(start, end, step, offline, tiles, diff, points, points_window, by, out, db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
                tiles=tiles, diff=tuple(diff) if diff else None, points=points,
-               points_window=points_window)
+               points_window=points_window, by=by)
 
 
 @main.command()
