@@ -151,11 +151,13 @@ def test_a_bad_alias_file_lists_every_bad_line_and_stores_nothing(toy, tmp_path)
                    "Nowhere,Atlantis,,\n"                # unknown district
                    "Twice,Lashio,,\n"
                    "Twice,Bhamo,,\n"                     # one name, two targets
-                   "Odd,Lashio,,county\n", encoding="utf-8")
+                   "Odd,Lashio,,county\n"
+                   "Hsipaw,Lashio,,\n", encoding="utf-8")  # official name of a neighbour
     with pytest.raises(InputError) as err:
         toy.import_aliases(bad)
     text = str(err.value)
-    assert "3 bad line(s), no alias stored" in text
+    assert "4 bad line(s), no alias stored" in text
+    assert "line 7, name='Hsipaw': 'Hsipaw' is the official name of Hsipaw" in text
     assert "line 3, district='Atlantis'" in text and "line 5, name='Twice'" in text
     assert "line 6, level='county'" in text and "\n" not in text
     assert toy.aliases().empty
@@ -282,6 +284,24 @@ def test_contested_with_one_actor_or_none_everywhere(toy, tmp_path):
     assert "Myanmar military;TNLA" in iv[s.CONTROLLER].tolist()
     html = toy.map().get_root().render()
     assert "Myanmar military;TNLA" in html or "TNLA" in html
+
+
+def test_contested_with_one_actor_on_the_five_level_scale(toy, tmp_path):
+    toy.set_status_scale("five-level")
+    events = tmp_path / "f.csv"
+    events.write_text("date,district,controller,status\n"
+                      "2024-01-01,Mogoke,Myanmar military,influenced\n"
+                      "2024-02-01,Mogoke,TNLA,contested\n", encoding="utf-8")
+    toy.import_csv(events)
+    row = toy.status("2024-02-02").set_index(s.DISTRICT_CODE).loc["TY003002"]
+    assert (row[s.CONTROLLER], row[s.STATUS]) == ("Myanmar military;TNLA", "contested")
+
+
+def test_suggest_is_for_events_files(toy, tmp_path):
+    acled = tmp_path / "acled.csv"
+    acled.write_text("event_id_cnty,event_date,timestamp\nX1,2024-01-01,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="--suggest reads events files"):
+        toy.import_file(acled, format="acled", suggest=tmp_path / "s.csv")
 
 
 # --- 10. actor colours and sides ---------------------------------------------------------------

@@ -203,6 +203,10 @@ class Tracker:
                     progress=None, suggest: str | Path | None = None) -> ImportReport:
         """Import an events CSV or an ACLED export (``format`` detected from the header)."""
         fmt = format or detect_format(path)
+        if suggest is not None and fmt != "events":
+            msg = (f"--suggest reads events files; {path} is {fmt!r}: ACLED rows are placed by "
+                   f"their coordinates")
+            raise InputError(msg)
         if fmt == acled_columns.ORIGIN:
             return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
         if fmt == acled_deletions.FORMAT:
@@ -292,9 +296,7 @@ class Tracker:
         from tracker.store import naming
 
         records.require_initialised(self.engine)
-        table = alias_file.read_alias_file(path, self.gazetteer)
-        for name, code in table.districts:
-            self._check_alias(name, self.gazetteer.district_match(code, "alias", name))
+        table = alias_file.read_alias_file(path, self.gazetteer, check=self._check_alias)
         naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
         return len(table.districts), len(table.provinces)

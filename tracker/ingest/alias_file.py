@@ -28,8 +28,12 @@ class AliasTable:
     provinces: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_alias_file(path: str | Path, gazetteer) -> AliasTable:
-    """Read and check an alias file against ``gazetteer``; InputError listing every bad line."""
+def read_alias_file(path: str | Path, gazetteer, check=None) -> AliasTable:
+    """Read and check an alias file against ``gazetteer``; InputError listing every bad line.
+
+    ``check(name, match)`` may raise InputError for a district alias the caller refuses (e.g. the
+    official name of another district, which would never apply); it becomes a bad line too.
+    """
     rows = events_csv.read_rows(path, required=("name",), kind="an alias file")
     lines = csvfile.RecordLines.of_file(path, len(rows)).start
     problems: list[RowProblem] = []
@@ -60,6 +64,12 @@ def read_alias_file(path: str | Path, gazetteer) -> AliasTable:
             problems.append(RowProblem(line, column, province if column == "province"
                                        else target, str(exc)))
             continue
+        if check is not None and level == "district":
+            try:
+                check(name, gazetteer.district_match(code, "alias", name))
+            except InputError as exc:
+                problems.append(RowProblem(line, "name", name, str(exc)))
+                continue
         before = seen.get((level, name.casefold()))
         if before and before[1] != code:
             problems.append(RowProblem(line, "name", name,

@@ -99,8 +99,6 @@ def district_codes(conn) -> set[str]:
     return set(conn.execute(select(Place.district_code).distinct()).scalars())
 
 
-def require_code(conn, model, code: str) -> None:
-    """NotFoundError when ``code`` is not a stored district/province code."""
-    if conn.execute(select(model.code).where(model.code == code)).first() is None:
-        msg = f"unknown {model.__tablename__[:-1]} code {code!r}"
-        raise NotFoundError(msg)
+def province_codes(conn) -> set[str]:
+    """Province codes the province aliases name (boundaries may not drop them)."""
+    return set(conn.execute(select(ProvinceAlias.province_code).distinct()).scalars())

@@ -70,6 +70,12 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         # rows still referenced are updated in place (a DELETE would break the foreign keys)
         old_provinces = set(conn.execute(select(Province.code)).scalars())
         new_provinces = set(boundaries.provinces[s.PROVINCE_CODE])
+        kept = naming.province_codes(conn) - new_provinces
+        if kept:
+            msg = (f"cannot replace boundaries: province aliases refer to province code(s) "
+                   f"missing from the new boundaries ({', '.join(sorted(kept)[:3])}); remove "
+                   f"them with `tracker alias remove` or use a new database")
+            raise InputError(msg)
         _upsert(conn, Province, old_provinces, [
             {"code": r.province_code, "name": r.province_name, "geometry": r.geometry}
             for r in boundaries.provinces.itertuples()
