@@ -1,18 +1,22 @@
 """The romanisation-aware key: one Latin spelling per name, whatever transliteration wrote it.
 
 Burmese, Arabic, Pashto/Dari and Cyrillic names reach English in several spellings
-(Myitkyina/Myitkyinar, Hpakant/Phakant, Kyaukphyu/Kyaukpyu, Deir ez-Zor/Dayr al-Zawr,
-Kharkiv/Kharkov). :func:`roman_key` folds the usual differences, for any layer:
+(Myitkyina/Myitkyinar, Hpakant/Phakant, Kyaukphyu/Kyaukpyu, Tachileik/Tachilek,
+Deir ez-Zor/Deir al-Zor). :func:`roman_key` folds the usual differences, for any layer:
 
-- admin words and qualifiers as :func:`tracker.names.admin_words.unit_words` (qualifiers kept);
-- leading articles (``al-``, ``el-``, ``ez-``...) dropped, hyphens and spaces ignored;
+- admin words and qualifiers as :func:`tracker.names.admin_words.unit_words` (qualifiers kept, in
+  canonical form), articles of the table (``al``, ``el``, ``ez``...) dropped, hyphens and spaces
+  ignored (Mrauk U/Mrauk-U);
+- letter pairs read as one: ``oe``/``o``, ``v``/``w``, ``aw``/``au``, ``ck``/``k``, ``q``/``k``,
+  ``dj``/``j``, ``y``/``i``, ``ee``/``i``, ``oo``/``u``, ``ou``/``u``, ``ei``/``e``;
 - an ``h`` next to a consonant dropped (``hk``/``kh``, ``hp``/``ph``, ``ht``/``th``, ``hs``/``s``,
-  ``gh``, ``dh``), ``oe`` read ``o``, ``w``/``v`` and ``aw``/``au`` one letter;
-- vowels folded (a/e/i/y as ``i``, o/u as ``u``: ``ou``/``u``, ``ee``/``i``, ``y``/``i`` endings),
-  doubled letters once, a final ``-ng`` or ``-n`` after a vowel and a final ``-r`` after a vowel
-  dropped (Laukkaing/Laukkai, Mantong/Manton, Myitkyinar/Myitkyina), a silent ``e`` after ``n``
-  before a consonant dropped (Konekyan/Konkyan), a final ``e`` after a consonant dropped.
+  ``gh``, ``dh``), a silent ``e`` between ``n`` and a consonant dropped (Konekyan/Konkyan),
+  doubled letters once, a final ``h`` after a vowel dropped (Barah/Bara);
+- in names of four letters or more: a final ``-ng`` read ``-n`` (Mantong/Manton), ``-aing`` read
+  ``-ai`` (Laukkaing/Laukkai, Kut Khaing/Kutkai), a final ``-ar`` read ``-a``
+  (Myitkyinar/Myitkyina) and a final ``e`` after a consonant dropped (Mogoke/Mogok).
 
+Vowels are otherwise kept: Hopang/Hopong and Kyauktaw/Kyauktan stay apart.
 A key shared by several districts is a tie, reported and never guessed (see the gazetteer's
 ``romanised`` rule). ``benchmarks/bench_romanisation.py`` measures it on real variant pairs.
 """
@@ -25,7 +29,7 @@ from tracker.names.admin_words import admin_words, unit_words
 
 _CONSONANT = "bcdfgjklmnpqrstvwxz"
 _PAIRS = (("oe", "o"), ("v", "w"), ("aw", "au"), ("ck", "k"), ("q", "k"), ("dj", "j"),
-          ("y", "i"), ("ee", "i"), ("oo", "u"), ("ou", "u"))
+          ("y", "i"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("ei", "e"))
 _H_AFTER = re.compile(f"([{_CONSONANT}])h")
 _H_BEFORE = re.compile(f"h(?=[{_CONSONANT}])")
 _SILENT_E = re.compile(f"(?<=n)e(?=[{_CONSONANT}])")
