@@ -71,6 +71,10 @@ def test_the_admin_word_table_drives_it_not_code():
     assert admin_key("Kharkiv Oblast") == admin_key("Kharkiv") == "kharkiv"
     assert admin_key("Shan (North)") != admin_key("Shan (South)")
     assert unit_words("Region") == (("region",), ())  # a name of admin words only stays whole
+    # a qualifier that is the name itself stays the name: Sudan's "Northern" state
+    assert admin_key("Northern State") == admin_key("Northern") == "northern"
+    assert admin_key("Shan State (North)") == "shan|north"
+    assert roman_key("Al Jazirah State") == roman_key("Aj Jazirah")
 
 
 def test_a_province_without_its_qualifier_stands_for_every_one(layer):

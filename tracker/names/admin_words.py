@@ -66,46 +66,63 @@ def _phrase_ending(words: list[str], end: int, table) -> int:
     return 0
 
 
-def unit_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The unit's own words and its canonical qualifiers, admin words dropped.
-
-    ``"northern Shan State"``, ``"Shan (North)"`` and ``"North Shan"`` all give
-    ``(("shan",), ("north",))``; ``"Kachin State"`` gives ``(("kachin",), ())``. Admin words
-    are dropped at the start and end (``"Wilayat Khartoum"``, ``"Kokang Self-Administered
-    Zone"``), qualifiers anywhere; a name made only of such words is kept whole.
-    """
-    table = admin_words()
-    words = fold_tokens(name)
-    own, quals = [], []
-    i = 0
-    while i < len(words):
-        n = _phrase_at(words, i, table.qualifiers)
-        if n and len(words) > n:
-            quals.append(table.qualifiers[tuple(words[i:i + n])])
-            i += n
-            continue
-        own.append(words[i])
-        i += 1
+def _strip_admin(words: list[str]) -> list[str]:
+    """``words`` without admin words (and a left-over "of") at either end; never emptied."""
+    table = admin_words().admin
+    own = list(words)
     trimmed = True
     while trimmed and own:
         trimmed = False
-        n = _phrase_ending(own, len(own), table.admin)
+        n = _phrase_ending(own, len(own), table)
         if n and len(own) > n:
             del own[-n:]
             trimmed = True
-        n = _phrase_at(own, 0, table.admin)
+        n = _phrase_at(own, 0, table)
         if n and len(own) > n:
             del own[:n]
             trimmed = True
-        if len(own) > 1 and own[-1] == "of":  # "State of X" read as "X"... "of" left over
-            own.pop()
-            trimmed = True
-        if len(own) > 1 and own[0] == "of":
-            own.pop(0)
-            trimmed = True
-    if not own:
-        return tuple(fold_tokens(name)), ()
-    return tuple(own), tuple(sorted(set(quals)))
+        for end in (-1, 0):  # "State of X": the "of" left over
+            if len(own) > 1 and own[end] == "of":
+                own.pop(end)
+                trimmed = True
+    return own
+
+
+def _is_admin_only(words: list[str]) -> bool:
+    table = admin_words().admin
+    i = 0
+    while i < len(words):
+        n = _phrase_at(words, i, table)
+        if not n:
+            return words[i] == "of"
+        i += n
+    return True
+
+
+def unit_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The unit's own words and its canonical qualifiers, admin words dropped.
+
+    ``"northern Shan State"``, ``"Shan State (North)"`` and ``"North Shan"`` all give
+    ``(("shan",), ("north",))``; ``"Kachin State"`` gives ``(("kachin",), ())``. Admin words
+    are dropped at the start and end (``"Wilayat Khartoum"``, ``"Kokang Self-Administered
+    Zone"``), qualifiers anywhere, as long as some other word is left: ``"Northern State"`` is
+    the unit ``Northern`` and ``"Region"`` stays ``Region``.
+    """
+    table = admin_words()
+    words = fold_tokens(name)
+    rest, quals = [], []
+    i = 0
+    while i < len(words):
+        n = _phrase_at(words, i, table.qualifiers)
+        if n:
+            quals.append(table.qualifiers[tuple(words[i:i + n])])
+            i += n
+            continue
+        rest.append(words[i])
+        i += 1
+    if not quals or _is_admin_only(rest):  # the qualifier is the name itself
+        return tuple(_strip_admin(words)), ()
+    return tuple(_strip_admin(rest)), tuple(sorted(set(quals)))
 
 
 def admin_key(name: str) -> str:

@@ -95,7 +95,8 @@ RESULT_COLUMNS = [s.DISTRICT_CODE, RULE, MATCHED, SCORE, ERROR, WARNING]
 LOOSE_RULES = ("normalized", "romanised")
 """Rules that fold letters: their match must stand clear of other districts' spellings."""
 LOOSE_MARGIN = 10.0
-"""Points of literal similarity by which a loose match must lead every other district."""
+"""Points of similarity (letter for letter or romanised) by which a loose match must lead every
+other district."""
 STRICT_RULES = ("code", "exact", "alias", "variant", "place", "normalized", "romanised")
 """Rules by which a district resolves on its own, so that an unknown province is only a hint."""
 
@@ -457,10 +458,11 @@ class Gazetteer:
             raise ResolveError(msg)
         return self._fuzzy(name, allowed, where)
 
-    def _literal(self, name: str, allowed: set[str] | None) -> dict[str, float]:
-        """Best literal (accent- and case-free) similarity of ``name`` per district, 0-100."""
-        compacts, _, _, codes, _ = self._fz
-        scores = process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0]
+    def _closeness(self, name: str, allowed: set[str] | None) -> dict[str, float]:
+        """Best similarity (0-100) of ``name`` per district: letter for letter or romanised."""
+        compacts, _, _, codes, roman = self._fz
+        scores = np.maximum(process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0],
+                            process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
         best: dict[str, float] = {}
         for code, score in zip(codes, scores, strict=True):
             code = str(code)
@@ -473,15 +475,16 @@ class Gazetteer:
                       allowed: set[str] | None) -> None:
         """Refuse a loose match when another district is written about as closely to ``name``.
 
-        Folding keys merge letters; when another district's spelling is, letter for letter, within
-        :data:`LOOSE_MARGIN` of the matched one, the name is a tie ("Manaung": Myanaung or
-        Munaung), never a guess.
+        Folding keys merge letters; when another district's spelling is, letter for letter or
+        romanised, within :data:`LOOSE_MARGIN` of the matched one, the name is a tie
+        ("Manaung": Myanaung or Munaung), never a guess.
         """
         own, quals = unit_words(name)  # admin words aside: "Kajran District" is "Kajran"
         bare = " ".join((*own, *quals))
-        literal = self._literal(bare, allowed)
-        mine = max(literal.get(code, 0.0), fuzz.ratio(compact(bare), compact(spelling)))
-        rivals = [(sc, c) for c, sc in literal.items() if c != code and sc >= mine - LOOSE_MARGIN]
+        close = self._closeness(bare, allowed)
+        mine = max(close.get(code, 0.0), fuzz.ratio(compact(bare), compact(spelling)),
+                   fuzz.ratio(roman_key(bare), roman_key(spelling)))
+        rivals = [(sc, c) for c, sc in close.items() if c != code and sc >= mine - LOOSE_MARGIN]
         if rivals:
             other = max(rivals)[1]
             labels = (f"{self.district_match(code, '', spelling).label()} and "
