@@ -101,6 +101,11 @@ def test_sudan_cod_ab_original_is_read_without_flags():
 
     gaz = Gazetteer.from_boundaries(b)
     assert gaz.resolve_province("Khartoum State").name == "Khartoum"
+    assert gaz.resolve_province("Al Jazirah State").name == "Aj Jazirah"
+    assert gaz.resolve_province("Northern State").name == "Northern"
+    assert gaz.resolve_province("North Darfur State").name == "North Darfur"
+    with pytest.raises(Exception, match="unknown province 'Gezira'"):
+        gaz.resolve_province("Gezira")  # another romanisation altogether: an alias's job
     assert gaz.resolve_district("Jebel Awlia", province="Khartoum State").code == "SD01001"
 
 
