@@ -150,8 +150,9 @@ def test_province_fuzzy_and_unknown(gaz):
     assert (m.code, m.rule) == ("AF27", "fuzzy")
     with pytest.raises(ResolveError, match="unknown province 'Atlantis'; closest: "):
         gaz.resolve_province("Atlantis")
-    with pytest.raises(ResolveError, match="unknown province"):
-        gaz.resolve_district("Deh Salah", province="Atlantis")
+    # an unknown province is a hint when the district resolves on its own (issue 12)
+    m = gaz.resolve_district("Deh Salah", province="Atlantis")
+    assert m.code == "AF0908" and "'Atlantis' is not known" in m.warning
 
 
 def test_every_official_name_resolves_within_its_province(gaz, afg):
@@ -185,7 +186,7 @@ def test_resolve_table_mixed_rows(gaz):
                        "Deh Salah"], index=[10, 11, 12, 13, 14, 15, 16])
     provinces = pd.Series([None, None, None, "Kandahar", None, "", "Baghlan"], index=names.index)
     out = gaz.resolve_table(names, provinces)
-    assert list(out.columns) == [s.DISTRICT_CODE, "rule", "matched", "score", "error"]
+    assert list(out.columns) == [s.DISTRICT_CODE, "rule", "matched", "score", "error", "warning"]
     assert list(out.index) == [10, 11, 12, 13, 14, 15, 16]
     assert list(out[s.DISTRICT_CODE]) == ["AF0908", None, None, "AF2702", None, "AF0912", "AF0908"]
     assert list(out["rule"]) == ["exact", None, None, "exact", None, "variant", "exact"]

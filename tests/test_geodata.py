@@ -80,8 +80,12 @@ def test_another_country_with_column_mapping(tmp_path):
 
 
 def test_missing_column_mapping_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match=r"lacks column\(s\) district_code.*--column"):
-        read_boundaries(_toy_country(tmp_path), level="district")
+    # COD-AB columns are recognised now (issue 12); columns of no known convention are not
+    gdf = gpd.read_file(_toy_country(tmp_path)).rename(
+        columns={"ADM2_PCODE": "CODE_B", "ADM2_EN": "LABEL_B"})
+    gdf.to_file(tmp_path / "odd.gpkg")
+    with pytest.raises(InputError, match=r"lacks column\(s\) district_code.*CODE_B.*--column"):
+        read_boundaries(tmp_path / "odd.gpkg", level="district")
 
 
 def test_wheel_contains_the_boundary_data(tmp_path):

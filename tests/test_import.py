@@ -98,12 +98,18 @@ def test_same_id_different_content_is_refused(fresh, tmp_path):
     assert fresh.events().set_index(s.EVENT_ID).loc["e1", s.CONTROLLER] == "Taliban"
 
 
-def test_contested_needs_two_actors_and_is_stored_canonically(fresh, tmp_path):
+def test_contested_is_stored_canonically_with_one_actor_or_none(fresh, tmp_path):
     body = ("k1,2021-08-25,Deh Salah,Baghlan,Taliban; Resistance,contested,reported,,,,\n")
     fresh.import_csv(write(tmp_path, body))
     assert fresh.events()[s.CONTROLLER].iloc[0] == "Resistance;Taliban"
-    with pytest.raises(InputError, match="two or more actors"):
-        fresh.import_csv(write(tmp_path, "k2,2021-08-25,AF0908,,Taliban,contested,,,,,\n", "k.csv"))
+    # issue 12: one actor (contested with the holder before) or none (unnamed parties)
+    fresh.import_csv(write(tmp_path, "k2,2021-08-25,AF0907,,Taliban,contested,,,,,\n"
+                                     "k3,2021-08-25,AF0909,,,contested,,,,,\n", "k.csv"))
+    stored = fresh.events().set_index(s.EVENT_ID)[s.CONTROLLER]
+    assert (stored["k2"], stored["k3"]) == ("Taliban", "")
+    # without status contested a controller is still required
+    with pytest.raises(InputError, match="controller='': required value is empty"):
+        fresh.import_csv(write(tmp_path, "k4,2021-08-25,AF0910,,,controlled,,,,,\n", "n.csv"))
 
 
 def test_month_precision_is_kept(fresh, tmp_path):

@@ -46,6 +46,7 @@ from tracker.ingest.reports import (
     DeletionsImportReport,
     EventsImportReport,
     ImportReport,
+    PlacesReport,
 )
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
@@ -55,7 +56,7 @@ SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.cs
 
 
 __all__ = ["AcledImportReport", "DeletionsImportReport", "EventsImportReport", "ImportReport",
-           "Tracker", "connect", "detect_format"]
+           "PlacesReport", "Tracker", "connect", "detect_format"]
 
 
 def connect(url: str | None = None) -> Tracker:
@@ -138,18 +139,26 @@ class Tracker:
         self.close()
 
     # --- setup --------------------------------------------------------------------------------
-    def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None) -> bool:
+    def init(self, boundaries: BoundarySet | None = None, *, scale: str | None = None,
+             variants: str | Path | None = None, credit: str | None = None) -> bool:
         """Create the schema and load boundaries (the shipped Afghan set by default); idempotent.
 
         ``scale`` chooses the data set's status levels: ``control`` (controlled / contested, the
-        default) or ``five-level`` (controlled / influenced / contested per side).
+        default) or ``five-level`` (controlled / influenced / contested per side). ``variants``
+        loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
+        replaces the boundary credit shown on every map and export.
         """
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
         if scale is not None:
             self.set_status_scale(scale)
+        if credit is not None:
+            with self.engine.begin() as conn:
+                models.write_settings(conn, {"credit": " ".join(credit.split())})
         self.__dict__.pop("gazetteer", None)
+        if variants is not None:
+            self.import_aliases(variants)
         return written
 
     @property
@@ -175,13 +184,23 @@ class Tracker:
     def gazetteer(self) -> Gazetteer:
         """Name resolution for this database's boundaries and the user's aliases."""
         records.require_initialised(self.engine)
+        from tracker.store import naming
+
         conf = records.settings(self.engine)
         if conf.get("boundaries") == "default":
             base = default_boundaries()
         else:
             base = BoundarySet(conf.get("boundaries_name", ""), self.district_layer(),
                                records.read_provinces(self.engine))
-        return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine))
+        mine = naming.read_places(self.engine)
+        if len(mine):
+            places = pd.concat([base.places, mine[["name", "alternatenames", s.DISTRICT_CODE]]],
+                               ignore_index=True) if len(base.places) else mine
+            base = BoundarySet(base.name, base.districts, base.provinces, base.name_variants,
+                               places, base.credit, base.use_limitation)
+        return Gazetteer.from_boundaries(base, aliases=records.read_aliases(self.engine),
+                                         province_aliases=naming.read_province_aliases(
+                                             self.engine))
 
     def district_layer(self) -> gpd.GeoDataFrame:
         """Every district (code, name, province code and name) with its polygon."""
@@ -207,16 +226,36 @@ class Tracker:
 
     # --- ingest -------------------------------------------------------------------------------
     def import_csv(self, path: str | Path, *, skip_bad: bool = False,
-                   rejects: str | Path | None = None) -> EventsImportReport:
-        """Import an events CSV in one transaction (see the README for its columns)."""
+                   rejects: str | Path | None = None,
+                   suggest: str | Path | None = None) -> EventsImportReport:
+        """Import an events CSV in one transaction (see the README for its columns).
+
+        ``suggest`` writes, for every district name that did not resolve (and every province
+        taken only as a hint), its lines and top candidates in the shape
+        :meth:`import_aliases` reads (see :mod:`tracker.ingest.suggestions`).
+        """
+        from tracker.ingest import suggestions
+
         records.require_initialised(self.engine)
         rows = events_csv.read_rows(path)
         lines = csvfile.RecordLines.of_file(path, len(rows))
         parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
                                          lines=lines.start)
-        report = EventsImportReport(str(path), variants=parsed.variants)
+        report = EventsImportReport(str(path), variants=parsed.variants,
+                                    warnings=parsed.warnings)
+        if suggest is not None:
+            found = suggestions.suggestion_rows(rows, list(lines.start), self.gazetteer)
+            report.suggestions_path = str(suggestions.write_suggestions(suggest, found))
+            report.suggested = len({r["name"] for r in found})
         if parsed.problems and not skip_bad:
-            events_csv.raise_problems(path, parsed.problems)
+            try:
+                events_csv.raise_problems(path, parsed.problems)
+            except InputError as exc:
+                if suggest is None:
+                    raise
+                msg = (f"{exc}; candidates for {report.suggested} name(s) written to {suggest}: "
+                       f"keep one per name, then `tracker alias import {suggest}`")
+                raise InputError(msg) from None
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
@@ -228,12 +267,16 @@ class Tracker:
 
     def import_file(self, path: str | Path, *, format: str | None = None,
                     skip_bad: bool = False, rejects: str | Path | None = None,
-                    progress=None) -> ImportReport:
+                    progress=None, suggest: str | Path | None = None) -> ImportReport:
         """Import an events CSV, an ACLED export or ACLED's deletions (``format``: ``events``,
         ``acled`` or ``acled-deletions``, detected from the header by default); the report is
         the format's (:class:`EventsImportReport`, :class:`AcledImportReport`,
-        :class:`DeletionsImportReport`)."""
+        :class:`DeletionsImportReport`). ``suggest``: see :meth:`import_csv`."""
         fmt = format or detect_format(path)
+        if suggest is not None and fmt != "events":
+            msg = (f"--suggest reads events files; {path} is {fmt!r}: ACLED rows are placed by "
+                   f"their coordinates")
+            raise InputError(msg)
         if fmt == acled_columns.ORIGIN:
             return self.import_acled(path, skip_bad=skip_bad, rejects=rejects, progress=progress)
         if fmt == acled_deletions.FORMAT:
@@ -242,7 +285,7 @@ class Tracker:
             msg = (f"format={fmt!r} is not a known import format; use 'acled', "
                    f"'{acled_deletions.FORMAT}' or 'events'")
             raise InputError(msg)
-        return self.import_csv(path, skip_bad=skip_bad, rejects=rejects)
+        return self.import_csv(path, skip_bad=skip_bad, rejects=rejects, suggest=suggest)
 
     def import_acled(self, path: str | Path, *, skip_bad: bool = False,
                      rejects: str | Path | None = None, progress=None,
@@ -292,6 +335,14 @@ class Tracker:
         district of the same province: those rules come before aliases, so it would never apply.
         """
         target = self.gazetteer.resolve_district(district, province=province)
+        self._check_alias(name, target)
+        code = target.code
+        records.add_alias(self.engine, name, code)
+        self.__dict__.pop("gazetteer", None)
+        return code
+
+    def _check_alias(self, name: str, target) -> None:
+        """Refuse an alias that the code or exact rules would never reach (see add_alias)."""
         for rule, hits in self.gazetteer.district_rules(str(name).strip()):
             if rule not in ("code", "exact"):
                 break
@@ -303,10 +354,73 @@ class Tracker:
                     msg = (f"{name!r} is the {what} of {found.label()}, which comes before any "
                            f"alias; choose another spelling for {target.label()}")
                     raise InputError(msg)
-        code = target.code
-        records.add_alias(self.engine, name, code)
+
+    def import_aliases(self, path: str | Path) -> tuple[int, int]:
+        """Load an alias table (``name,district[,province][,level]``) in one transaction.
+
+        ``district`` is a code or any name that resolves; ``level=province`` rows alias a
+        province. All or nothing: every bad line is listed. Returns (district aliases, province
+        aliases) stored.
+        """
+        from tracker.ingest import alias_file
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        table = alias_file.read_alias_file(path, self.gazetteer, check=self._check_alias)
+        naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
-        return code
+        return len(table.districts), len(table.provinces)
+
+    def aliases(self) -> pd.DataFrame:
+        """Every stored alias: ``name``, ``level`` (district/province), ``code``, ``unit``."""
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        return naming.read_aliases(self.engine)
+
+    def remove_alias(self, name: str) -> int:
+        """Remove the alias(es) spelled ``name`` (district and province); returns how many."""
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        gone = naming.remove_alias(self.engine, name)
+        self.__dict__.pop("gazetteer", None)
+        return gone
+
+    def import_places(self, path: str | Path) -> PlacesReport:
+        """Load towns, villages, crossings and landmarks (GeoNames dump or ``name,lon,lat[,
+        alternate_names]``), each located in its district by point in polygon."""
+        from tracker.ingest import places_file
+        from tracker.store import naming
+
+        records.require_initialised(self.engine)
+        table, fmt = places_file.read_places_file(path)
+        located, outside = places_file.locate(table, self.district_layer())
+        located["source"] = Path(path).name[:300]
+        added = naming.write_places(self.engine, located)
+        self.__dict__.pop("gazetteer", None)
+        return PlacesReport(str(path), fmt, added, len(located) - added, outside)
+
+    def set_actor_color(self, actor: str, color: str) -> None:
+        """Colour ``actor`` with ``#rrggbb`` on maps and legends (overrides the automatic one)."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        actor_styles.set_style(self.engine, actor, color=color)
+
+    def set_actor_side(self, actor: str, side: str | None) -> None:
+        """Put ``actor`` on ``side`` (an alliance, a coalition); ``None`` takes it off."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        actor_styles.set_style(self.engine, actor, side=side, clear_side=side is None)
+
+    def actor_styles(self) -> pd.DataFrame:
+        """Actors' stored colours and sides: ``actor``, ``color``, ``side``."""
+        from tracker.store import actor_styles
+
+        records.require_initialised(self.engine)
+        return actor_styles.read_styles(self.engine)
 
     def resolve(self, name: str, *, province: str | None = None):
         """How a name resolves to a district (a gazetteer Match); raises with candidates."""
@@ -421,14 +535,21 @@ class Tracker:
         table = districts.merge(changed, on=s.DISTRICT_CODE, how="inner")
         return table[[c for c in table.columns if c != geometry] + [geometry]]
 
-    def provinces(self, date: str | date, *, known_on: str | date | None = None) -> pd.DataFrame:
+    def provinces(self, date: str | date, *, known_on: str | date | None = None,
+                  by: str = "actor") -> pd.DataFrame:
         """Per province (and the whole country): districts and km2 held by each actor on ``date``.
 
-        ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
+        ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`);
+        ``by="side"`` counts by the sides of :meth:`set_actor_side` instead of actors.
         A DataFrame (one row per province and actor, no geometry): the polygons are
         :meth:`province_layer`'s.
         """
+        from tracker.core import sides as core_sides
+
+        core_sides.check_by(by)
         state = self.status(date, known_on=known_on)
+        if by == "side":
+            state = core_sides.by_side(state, self._sides())
         return spatial.province_rollup(state, self.district_layer(),
                                        provinces_gdf=self.province_layer())
 
@@ -492,10 +613,23 @@ class Tracker:
             return point_batches.count_points(conn)
 
     # --- outputs ------------------------------------------------------------------------------
+    def _sides(self) -> dict[str, str]:
+        """Actor -> side, from ``tracker actor side``."""
+        styles = self.actor_styles()
+        styles = styles[styles["side"].notna()]
+        return dict(zip(styles["actor"], styles["side"], strict=True))
+
+    def _actor_colors(self) -> dict[str, str]:
+        """Actor (or side) -> the user's ``#rrggbb``, from ``tracker actor color``."""
+        styles = self.actor_styles()
+        styles = styles[styles["color"].notna()]
+        return dict(zip(styles["actor"], styles["color"], strict=True))
+
     def map(self, *, start: str | date | None = None, end: str | date | None = None,
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
             diff: tuple[str | date, str | date] | None = None, title: str | None = None,
-            points: bool = False, points_window: int = 7, known_on: str | date | None = None):
+            points: bool = False, points_window: int = 7, known_on: str | date | None = None,
+            by: str = "actor"):
         """A time-sliced folium map of control (one self-contained page when ``offline``).
 
         ``known_on`` draws what was known at the end of that day (control, histories and ACLED
@@ -503,11 +637,16 @@ class Tracker:
         ACLED point events of the ``points_window`` days ending on it (see
         :func:`tracker.render.html_map.build_map`). ``title`` heads the page (and its print);
         ``diff`` gives the two dates its changes panel compares when it opens. The page's
-        search box finds districts by every spelling :attr:`gazetteer` knows.
+        search box finds districts by every spelling :attr:`gazetteer` knows. Actor colours
+        stored with :meth:`set_actor_color` win over the automatic ones; ``by="side"`` colours,
+        counts and labels districts by the sides of :meth:`set_actor_side`
+        (see :mod:`tracker.core.sides`).
         """
+        from tracker.core import sides as core_sides
         from tracker.render import html_map
         from tracker.render import points as render_points
 
+        core_sides.check_by(by)
         first, last, known = _day(start, "start"), _day(end, "end"), _day(known_on, "known_on")
         _ordered(first, last)
         records.require_initialised(self.engine)
@@ -522,9 +661,14 @@ class Tracker:
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
             shown = self.point_events(first - lead if first is not None else None, last,
                                       known_on=known)
+        intervals = timeline.control_intervals(events, known_on=known)
+        if by == "side":
+            sides = self._sides()
+            intervals = core_sides.by_side(intervals, sides)
+            events = core_sides.by_side(events, sides)
         return html_map.build_map(
-            self.district_layer(), self.province_layer(),
-            timeline.control_intervals(events, known_on=known), events,
+            self.district_layer(), self.province_layer(), intervals, events,
+            actor_colors=self._actor_colors(),
             start=first, end=last, step=step, offline=offline, tiles=tiles,
             diff=(s.as_day(diff[0], name="diff start"), s.as_day(diff[1], name="diff end"))
             if diff else None,

@@ -177,10 +177,22 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--scale", type=click.Choice(list(s.STATUS_SCALES)), default=None,
               help="Status levels of the data set: control (controlled/contested, default) or "
                    "five-level (controlled/influenced/contested per side).")
+@click.option("--variants", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Alias table to load with the boundaries (CSV name,district[,province]"
+                   "[,level]; see `tracker alias import`).")
+@click.option("--credit", default=None,
+              help="Credit and use limitation of your boundaries, shown on every map and export "
+                   "(default: FILE.credit.txt next to --districts, if any).")
 @db_option
 @handle_errors
-def init(districts, provinces, columns, country, scale, db_url):
-    """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
+def init(districts, provinces, columns, country, scale, variants, credit, db_url):
+    """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice).
+
+    Column names of OCHA COD-AB (ADM2_PCODE, ADM2_EN, ADM1_PCODE, ADM1_EN and the ADM3 forms),
+    GADM (GID_2, NAME_2, GID_1, NAME_1), MIMU (TS_PCODE, TS, ST_PCODE, ST) and geoBoundaries
+    (shapeID, shapeName; provinces from --provinces by spatial join) are recognised; --column
+    flags always win.
+    """
     from tracker.geo.boundaries import boundaries_from_files
 
     if not districts and (provinces or columns or country):
@@ -191,10 +203,12 @@ def init(districts, provinces, columns, country, scale, db_url):
     if districts:
         custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
                                        name=country or Path(districts).stem)
-    written = t.init(custom, scale=scale)
+    written = t.init(custom, scale=scale, variants=variants, credit=credit)
     n = len(t.district_layer())
     click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "
                f"(status scale: {t.status_scale})")
+    if variants:
+        click.echo(f"aliases loaded from {variants}: {len(t.aliases())} stored")
 
 
 @main.command("import")
@@ -207,16 +221,21 @@ def init(districts, provinces, columns, country, scale, db_url):
               default=None,
               help="File format (default: detected from the header; ACLED names event_id_cnty, "
                    "ACLED's deletions also deleted_timestamp).")
+@click.option("--suggest", type=click.Path(dir_okay=False), default=None, metavar="PATH",
+              help="Events files: write the top 3 candidates of every name that did not resolve "
+                   "(and of provinces taken as hints) to PATH, in the shape `tracker alias "
+                   "import` reads; keep one row per name and load it.")
 @db_option
 @handle_errors
-def import_(file, skip_bad, rejects, fmt, db_url):
+def import_(file, skip_bad, rejects, fmt, suggest, db_url):
     """Import an events CSV, an ACLED export or ACLED's deletions (all or nothing unless
     --skip-bad)."""
     from tracker.progress import terminal_progress
 
     with terminal_progress() as progress:
         report = open_tracker(db_url).import_file(file, format=fmt, skip_bad=skip_bad,
-                                                  rejects=rejects, progress=progress)
+                                                  rejects=rejects, progress=progress,
+                                                  suggest=suggest)
     if isinstance(report, DeletionsImportReport):
         click.echo(f"recorded {report.added} ACLED deletion(s), skipped {report.skipped} already "
                    f"recorded; retracted {report.retracted} control event(s) of deleted events")
@@ -233,8 +252,13 @@ def import_(file, skip_bad, rejects, fmt, db_url):
     if isinstance(report, EventsImportReport):
         for line, name, code, rule in report.variants:
             click.echo(f"  line {line}: {name!r} -> {code} ({rule})")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
     if report.rejected:
         click.echo(f"rejected {report.rejected} row(s), written to {report.rejects_path}", err=True)
+    if isinstance(report, EventsImportReport) and report.suggestions_path:
+        click.echo(f"candidates for {report.suggested} name(s) written to "
+                   f"{report.suggestions_path}", err=True)
 
 
 @main.command()
@@ -329,13 +353,15 @@ def diff(start, end, known_on, fmt, db_url):
 
 @main.command()
 @click.option("--date", "day", required=True, help="Date YYYY-MM-DD.")
+@click.option("--by", "by", type=click.Choice(["actor", "side"]), default="actor",
+              show_default=True, help="Count by actor or by side (`tracker actor side`).")
 @known_on_option("Roll up the state as known")
 @format_option
 @db_option
 @handle_errors
-def provinces(day, known_on, fmt, db_url):
-    """Per province: districts and area held by each actor on a date."""
-    echo_table(open_tracker(db_url).provinces(day, known_on=known_on), fmt)
+def provinces(day, by, known_on, fmt, db_url):
+    """Per province: districts and area held by each actor (or side) on a date."""
+    echo_table(open_tracker(db_url).provinces(day, known_on=known_on, by=by), fmt)
 
 
 @main.command()
@@ -357,12 +383,15 @@ def retract(event_id, reason, db_url):
 def resolve(name, province, db_url):
     """Show which district a name resolves to, and by which rule."""
     m = open_tracker(db_url).resolve(name, province=province)
-    click.echo(f"{m.code}\t{m.name}\t{m.province_name}\t{m.rule}\t{m.matched}\t{m.score:.0f}")
+    via = f"place {m.matched}" if m.rule == "place" else m.matched
+    click.echo(f"{m.code}\t{m.name}\t{m.province_name}\t{m.rule}\t{via}\t{m.score:.0f}")
+    if m.warning:
+        click.echo(f"warning: {m.warning}", err=True)
 
 
 @main.group()
 def alias() -> None:
-    """Your own spellings of district names."""
+    """Your own spellings of district and province names."""
 
 
 @alias.command("add")
@@ -375,6 +404,60 @@ def alias_add(name, district, province, db_url):
     """Make NAME resolve to DISTRICT."""
     code = open_tracker(db_url).add_alias(name, district, province=province)
     click.echo(f"{name!r} -> {code}")
+
+
+@alias.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@handle_errors
+def alias_import(file, db_url):
+    """Load many aliases from a CSV: name,district[,province][,level] (all or nothing).
+
+    district is a code or any name that resolves (province helps choose); level=province
+    aliases a province (give it in province). The file `tracker import --suggest` writes has
+    this shape: keep one row per name.
+    """
+    n_districts, n_provinces = open_tracker(db_url).import_aliases(file)
+    click.echo(f"stored {n_districts} district alias(es) and {n_provinces} province alias(es)")
+
+
+@alias.command("list")
+@format_option
+@db_option
+@handle_errors
+def alias_list(fmt, db_url):
+    """Every alias you stored: name, level, code and the unit it means."""
+    echo_table(open_tracker(db_url).aliases(), fmt)
+
+
+@alias.command("remove")
+@click.argument("name")
+@db_option
+@handle_errors
+def alias_remove(name, db_url):
+    """Remove the alias NAME (district or province)."""
+    gone = open_tracker(db_url).remove_alias(name)
+    click.echo(f"removed {gone} alias(es) {name!r}")
+
+
+@main.group()
+def places() -> None:
+    """Towns, villages, crossings and landmarks that name their district."""
+
+
+@places.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@handle_errors
+def places_import(file, db_url):
+    """Load places from a GeoNames country dump (XX.txt) or a CSV name,lon,lat[,alternate_names].
+
+    Each place is located in its district by point in polygon; its name and alternate names then
+    resolve to that district (`tracker resolve` says "place").
+    """
+    r = open_tracker(db_url).import_places(file)
+    click.echo(f"added {r.added} place(s) from the {r.format} file, {r.already} already "
+               f"stored, {r.outside} outside every district (left out)")
 
 
 @main.command()
@@ -412,7 +495,7 @@ def extract(file, day, source, url, fmt, apply_, db_url):
 
 @main.group()
 def actor() -> None:
-    """Words reports use for each actor (read by `tracker extract`)."""
+    """Actors: words reports use for them (read by `tracker extract`), colours and sides."""
 
 
 @actor.command("add")
@@ -433,6 +516,41 @@ def actor_add(alias, actor_name, db_url):
 def actor_list(fmt, db_url):
     """Every actor alias: the shipped ones and yours."""
     echo_table(open_tracker(db_url).actor_aliases(), fmt)
+
+
+@actor.command("color")
+@click.argument("actor_name", metavar="ACTOR")
+@click.argument("color", metavar="'#rrggbb'")
+@db_option
+@handle_errors
+def actor_color(actor_name, color, db_url):
+    """Colour ACTOR on maps and legends (overrides the automatic colour)."""
+    open_tracker(db_url).set_actor_color(actor_name, color)
+    click.echo(f"{actor_name}: {color.lower()}")
+
+
+@actor.command("side")
+@click.argument("actor_name", metavar="ACTOR")
+@click.argument("side", required=False)
+@click.option("--clear", is_flag=True, help="Take ACTOR off its side.")
+@db_option
+@handle_errors
+def actor_side(actor_name, side, clear, db_url):
+    """Put ACTOR on SIDE (an alliance, a coalition); `tracker map --by side` counts by side."""
+    if not clear and not side:
+        msg = "give the SIDE (e.g. tracker actor side TNLA 'Brotherhood Alliance') or --clear"
+        raise click.UsageError(msg)
+    open_tracker(db_url).set_actor_side(actor_name, None if clear else side)
+    click.echo(f"{actor_name}: {'no side' if clear else side}")
+
+
+@actor.command("styles")
+@format_option
+@db_option
+@handle_errors
+def actor_styles(fmt, db_url):
+    """Every actor colour and side you stored."""
+    echo_table(open_tracker(db_url).actor_styles(), fmt)
 
 
 def _write_map(t: Tracker, out: str, **options) -> Path:
@@ -459,16 +577,19 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
               help="Add a switchable layer of the ACLED events (battles, explosions...) imported.")
 @click.option("--points-window", type=click.IntRange(min=1), default=7, show_default=True,
               metavar="DAYS", help="With --points: days of events shown at each slider date.")
+@click.option("--by", "by", type=click.Choice(["actor", "side"]), default="actor",
+              show_default=True,
+              help="Colour, count and label districts by actor or by side (`tracker actor side`).")
 @known_on_option("Draw what was known")
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, title, points, points_window, known_on, out,
+def map_(start, end, step, offline, tiles, diff, title, points, points_window, by, known_on, out,
          db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
                tiles=tiles, diff=tuple(diff) if diff else None, title=title, points=points,
-               points_window=points_window, known_on=known_on)
+               points_window=points_window, by=by, known_on=known_on)
 
 
 @main.command()

@@ -31,6 +31,8 @@ _EPOCH = pd.Timestamp("1970-01-01")
 _PRECISION_RANK = {p: i for i, p in enumerate(s.PRECISIONS)}  # finest first
 _STATE_COLUMNS = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SINCE, s.DATE_PRECISION,
                   s.SOURCE, s.SOURCE_URL, s.EVENT_IDS, s.CLAIMS]
+_HOLDING = frozenset({s.CONTROLLED, s.INFLUENCED, s.CONTESTED})
+"""States whose actors a later one-actor contested report is contested with."""
 _NEEDED = (s.EVENT_ID, s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE)
 
 
@@ -265,6 +267,7 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
     order, gstart = groups.order, groups.start
     g_dist, g_ctrl, g_status, g_rank, g_claims = (
         groups.district, groups.controller, groups.status, groups.rank, groups.claims)
+    g_ctrl = contested_parties(g_dist, g_ctrl, g_status)
     # merge runs of equal consecutive groups of a district whose reports agreed
     plain = np.equal(g_claims, None)
     same = ((g_dist[1:] == g_dist[:-1]) & (g_ctrl[1:] == g_ctrl[:-1])
@@ -298,6 +301,32 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
         s.SOURCE_URL: _col(s.SOURCE_URL),
     }
     return pd.DataFrame({k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in columns.items()})
+
+
+def contested_parties(district: np.ndarray, controller: np.ndarray,
+                      status: np.ndarray) -> np.ndarray:
+    """Controllers of day states with a contested report naming one actor completed.
+
+    A district ``contested`` by one named actor is contested between that actor and whoever held
+    it before (the previous state of the same district when it was controlled, influenced or
+    contested, and its actors differ): "TNLA contests Hsipaw" after "Military controls Hsipaw"
+    gives ``Military;TNLA``. With no earlier state, or an earlier disputed or unknown one, the
+    one actor stays alone. A contested state naming no actor (controller ``""``) is contested
+    between unnamed parties and stays so. States are sorted by district and date.
+    """
+    single = np.flatnonzero((status == s.CONTESTED)
+                            & np.array([s.ACTOR_SEP not in c and c != "" for c in controller],
+                                       dtype=bool))
+    if not single.size:
+        return controller
+    out = controller.copy()
+    for i in single:  # in date order: a completed state may complete the next one
+        if i == 0 or district[i - 1] != district[i] or status[i - 1] not in _HOLDING:
+            continue
+        before = s.split_actors(out[i - 1])
+        if before and before != [out[i]]:
+            out[i] = s.join_actors([*before, out[i]])
+    return out
 
 
 # --- states on dates -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import tomllib
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.geo import conventions
 
 
 def default_dir() -> Path:
@@ -67,7 +68,8 @@ _LEVEL_COLUMNS = {
 
 
 def read_boundaries(
-    path: str | Path, *, level: str, columns: dict[str, str] | None = None, layer: str | None = None
+    path: str | Path, *, level: str, columns: dict[str, str] | None = None,
+    layer: str | None = None, province_optional: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a district or province layer (GeoPackage, GeoJSON, shapefile...) into standard columns.
 
@@ -79,9 +81,13 @@ def read_boundaries(
         ``"district"`` or ``"province"``.
     columns
         Mapping from the standard column names (``district_code``, ``district_name``,
-        ``province_code``, ``province_name``) to the file's own column names.
+        ``province_code``, ``province_name``) to the file's own column names. Columns not mapped
+        are found by the conventions of :mod:`tracker.geo.conventions` (OCHA COD-AB, GADM,
+        MIMU, geoBoundaries); the mapping wins.
     layer
         Layer name for multi-layer files.
+    province_optional
+        Districts may lack province columns (geoBoundaries): the caller joins them.
     """
     if level not in _LEVEL_COLUMNS:
         msg = f"level={level!r} is not one of {sorted(_LEVEL_COLUMNS)}"
@@ -102,13 +108,25 @@ def read_boundaries(
             msg = (f"column mapping {key!r} is not a standard column; map one of "
                    f"{', '.join(standard)} (e.g. district_code=ADM2_PCODE)")
             raise InputError(msg)
-    mapping = {v: k for k, v in (columns or {}).items()}
-    gdf = gdf.rename(columns=mapping)
     need = _LEVEL_COLUMNS[level]
+    _, detected = conventions.detect([c for c in gdf.columns if c != "geometry"], level)
+    chosen = {**detected, **(columns or {})}  # flags always win
+    absent = [v for v in chosen.values() if v not in gdf.columns]
+    if absent:
+        msg = (f"boundary file {path} has no column {absent[0]!r}; it has "
+               f"{', '.join(map(str, gdf.columns))}; fix the --column flag")
+        raise InputError(msg)
+    taken = set(chosen.values())
+    gdf = gdf[[c for c in gdf.columns if c not in need or c in taken]]
+    gdf = gdf.rename(columns={v: k for k, v in chosen.items()})
+    gdf = gdf.loc[:, ~gdf.columns.duplicated()]
+    if level == "district" and province_optional:
+        need = tuple(c for c in need if c in gdf.columns or c in (s.DISTRICT_CODE,
+                                                                   s.DISTRICT_NAME))
     missing = [c for c in need if c not in gdf.columns]
     if missing:
         msg = (f"boundary file {path} lacks column(s) {', '.join(missing)} for {level}s; "
-               f"it has {', '.join(map(str, gdf.columns))}; map them with --column STANDARD=THEIRS")
+               f"{conventions.hint([c for c in gdf.columns if c != 'geometry'], level)}")
         raise InputError(msg)
     if gdf.crs is None:
         gdf = gdf.set_crs(s.CRS)
@@ -125,19 +143,77 @@ def read_boundaries(
 
 def boundaries_from_files(
     districts: str | Path, provinces: str | Path | None = None, *,
-    columns: dict[str, str] | None = None, name: str = "", credit: str = "",
-    use_limitation: str = "",
+    columns: dict[str, str] | None = None, name: str = "", credit: str | None = None,
+    use_limitation: str | None = None,
 ) -> BoundarySet:
-    """A user's boundary set from files; provinces default to the districts dissolved by code."""
-    dist = read_boundaries(districts, level="district", columns=columns)
+    """A user's boundary set from files; provinces default to the districts dissolved by code.
+
+    Districts without province columns (geoBoundaries) take the province their representative
+    point lies in, from ``provinces``. ``credit`` and ``use_limitation`` default to a sidecar
+    file next to the districts (see :func:`read_credit_sidecar`).
+    """
+    dist = read_boundaries(districts, level="district", columns=columns,
+                           province_optional=provinces is not None)
     if provinces is not None:
-        prov = read_boundaries(provinces, level="province", columns=columns)
+        prov = read_boundaries(provinces, level="province", columns=_province_flags(columns))
     else:
         prov = (dist.dissolve(by=s.PROVINCE_CODE, as_index=False)[
             [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]])
+    if s.PROVINCE_CODE not in dist.columns:
+        dist = _join_provinces(dist, prov, districts, provinces)
     unknown = sorted(set(dist[s.PROVINCE_CODE]) - set(prov[s.PROVINCE_CODE]))
     if unknown:
         msg = (f"districts refer to province code(s) {', '.join(unknown[:3])} missing from "
                f"{provinces}; check the province_code column mapping")
         raise InputError(msg)
-    return BoundarySet(name, dist, prov, credit=credit, use_limitation=use_limitation)
+    side_credit, side_limit = read_credit_sidecar(districts)
+    return BoundarySet(name, dist, prov,
+                       credit=side_credit if credit is None else credit,
+                       use_limitation=side_limit if use_limitation is None else use_limitation)
+
+
+def _province_flags(columns: dict[str, str] | None) -> dict[str, str]:
+    return {k: v for k, v in (columns or {}).items() if k in _LEVEL_COLUMNS["province"]}
+
+
+def _join_provinces(dist: gpd.GeoDataFrame, prov: gpd.GeoDataFrame, districts, provinces
+                    ) -> gpd.GeoDataFrame:
+    """Province code and name of each district: the province its representative point lies in."""
+    points = gpd.GeoDataFrame(dist[[s.DISTRICT_CODE]], geometry=dist.representative_point(),
+                              crs=dist.crs)
+    joined = points.sjoin(prov[[s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]], how="left",
+                          predicate="within").drop_duplicates(s.DISTRICT_CODE)
+    lost = joined[joined[s.PROVINCE_CODE].isna()]
+    if len(lost):
+        msg = (f"{len(lost)} district(s) of {districts} (e.g. {lost[s.DISTRICT_CODE].iloc[0]}) "
+               f"lie in no province of {provinces}; give provinces covering every district")
+        raise InputError(msg)
+    out = dist.merge(joined[[s.DISTRICT_CODE, s.PROVINCE_CODE, s.PROVINCE_NAME]],
+                     on=s.DISTRICT_CODE)
+    cols = [*_LEVEL_COLUMNS["district"], "geometry"]
+    return gpd.GeoDataFrame(out[cols], geometry="geometry", crs=dist.crs)
+
+
+CREDIT_SUFFIXES = (".credit.txt", ".credits.txt")
+USE_LIMITATION = "use limitation:"
+
+
+def read_credit_sidecar(path: str | Path) -> tuple[str, str]:
+    """Credit and use limitation of a boundary file from its sidecar, else ``("", "")``.
+
+    The sidecar is ``FILE.credit.txt`` (or ``FILE.credits.txt``, or the same next to the name
+    without its extension): plain UTF-8 text, the credit; a line starting with ``Use
+    limitation:`` gives the use limitation.
+    """
+    path = Path(path)
+    for base in (path.name, path.stem):
+        for suffix in CREDIT_SUFFIXES:
+            side = path.with_name(base + suffix)
+            if side.is_file():
+                lines = side.read_text(encoding="utf-8-sig").splitlines()
+                limit = [ln.split(":", 1)[1].strip() for ln in lines
+                         if ln.strip().casefold().startswith(USE_LIMITATION)]
+                credit = " ".join(ln.strip() for ln in lines if ln.strip() and
+                                  not ln.strip().casefold().startswith(USE_LIMITATION))
+                return credit, " ".join(limit)
+    return "", ""

@@ -59,6 +59,7 @@ class ParsedEvents:
     # line, name, code, rule
     variants: list[tuple[int, str, str, str]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a province taken only as a hint
 
 
 def read_text(path: str | Path) -> str:
@@ -148,7 +149,7 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
     names = pd.Series([r.get("district", "") for r in rows], dtype=object)
     provinces = pd.Series([r.get("province", "") or None for r in rows], dtype=object)
     resolved = gazetteer.resolve_table(names, provinces) if rows else pd.DataFrame()
-    out, event_lines, variants = [], [], []
+    out, event_lines, variants, warnings = [], [], [], []
     for i, row in enumerate(rows):
         line = int(lines[i]) if lines is not None else i + 2
         bad = len(problems)
@@ -160,6 +161,8 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
             if len(value) > limit:
                 problems.append(RowProblem(line, col, value, f"longer than {limit} characters"))
         for col in REQUIRED:
+            if col == "controller" and row.get("status") == s.CONTESTED:
+                continue  # contested between unnamed parties
             if not row.get(col):
                 problems.append(RowProblem(line, col, "", "required value is empty"))
         day = precision = None
@@ -193,10 +196,6 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
                 len(a) > MAX_ACTOR for a in actors):
             problems.append(RowProblem(line, "controller", row["controller"],
                                        f"an actor name is longer than {MAX_ACTOR} characters"))
-        if status == s.CONTESTED and len(actors) < 2 and row.get("controller"):
-            problems.append(RowProblem(line, "controller", row["controller"],
-                                       "a contested district names two or more actors, "
-                                       "separated by ';'"))
         code = None
         if row.get("district"):
             res = resolved.iloc[i]
@@ -206,11 +205,13 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
                 code = res[s.DISTRICT_CODE]
                 if res["rule"] not in ("code", "exact"):
                     variants.append((line, row["district"], code, res["rule"]))
+                if res.get("warning"):
+                    warnings.append(f"line {line}: {res['warning']}")
         if len(problems) > bad:
             continue
         event = {
             s.DATE: pd.Timestamp(day), s.DATE_PRECISION: precision, s.DISTRICT_CODE: code,
-            s.CONTROLLER: s.join_actors(actors) if len(actors) > 1 else actors[0],
+            s.CONTROLLER: s.join_actors(actors) if len(actors) > 1 else (actors or [""])[0],
             s.STATUS: status, s.CONFIDENCE: confidence,
             s.SOURCE: row.get("source") or None, s.SOURCE_URL: row.get("source_url") or None,
             s.REPORTED_ON: pd.Timestamp(reported) if reported else pd.NaT,
@@ -221,7 +222,7 @@ def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAUL
         out.append(event)
         event_lines.append(line)
     events = s.normalize_events(pd.DataFrame(out)) if out else s.empty_events()
-    parsed = ParsedEvents(events, event_lines, variants, problems)
+    parsed = ParsedEvents(events, event_lines, variants, problems, warnings)
     _check_duplicate_ids(parsed)
     return parsed
 

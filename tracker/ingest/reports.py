@@ -35,10 +35,14 @@ class EventsImportReport(ImportReport):
     """An events CSV (or drafts of ``tracker extract``).
 
     ``variants``: ``(line, name, district_code, rule)`` of each name resolved by a rule other
-    than its code or exact name.
+    than its code or exact name; ``warnings``: provinces that did not resolve where the district
+    did on its own; ``suggestions_path``, ``suggested``: the ``--suggest`` file and its names.
     """
 
     variants: list[tuple[int, str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # provinces taken only as a hint
+    suggestions_path: str | None = None  # with ``suggest``: the candidates file written
+    suggested: int = 0  # with ``suggest``: names with candidates in it
     format: str = field(default="events", init=False)
 
 
@@ -80,3 +84,14 @@ class DeletionsImportReport(ImportReport):
     retracted: int = 0
     unmatched: int = 0
     format: str = field(default=DELETIONS, init=False)
+
+
+@dataclass
+class PlacesReport:
+    """A places file (towns, villages, crossings) loaded with ``tracker places import``."""
+
+    path: str
+    format: str  # "geonames" or "csv"
+    added: int
+    already: int  # the same place (name, point, district) was stored before
+    outside: int  # places outside every district, left out

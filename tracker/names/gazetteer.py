@@ -13,13 +13,21 @@ a rule that finds several raises :class:`~tracker._errors.ResolveError` naming t
                 apostrophes and spaces, ``-e-``/``-i-`` connectors, doubled letters, a/e/i/y and
                 o/u swaps and a trailing "district", "city" or "centre" ignored), over all the
                 spellings above;
+``romanised``   the same after :func:`~tracker.names.romanise.roman_key` (admin words such as
+                "State", "Region", "Township" and articles dropped, directional qualifiers kept in
+                canonical form, transliteration differences such as hk/kh, hp/ph, -ng/-n, ou/u
+                folded); a key shared by several districts is a tie, never a guess;
 ``fuzzy``       the closest spelling by :func:`rapidfuzz.fuzz.ratio`, accepted only when it scores
                 at least :data:`FUZZY_THRESHOLD` and leads the next district by
                 :data:`FUZZY_MARGIN`.
 
-When a province is given it is resolved first (code, exact, variant, normalized, fuzzy) and every
-rule only considers districts of that province. Tables of a boundary set (all optional but
-districts):
+When a province is given it is resolved first (code, exact, alias, variant, normalized,
+romanised, fuzzy) and every rule only considers districts of that province. A province written
+without the qualifier that tells several apart ("Shan State" for "Shan (North)", "Shan (South)"...)
+stands for all of them. A province that does not resolve is a hint, not an error, when the district
+resolves on its own by a rule other than ``fuzzy``: the match then carries a ``warning``. When the
+province is needed to choose between districts it stays an error. Tables of a boundary set (all
+optional but districts):
 
 - ``name_variants``: column ``district_code`` and any number of name columns, i.e. columns whose
   name starts with ``name`` or ``alt``; a cell may hold several spellings separated by ``|``, and
@@ -35,6 +43,7 @@ districts):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -44,6 +53,7 @@ from rapidfuzz import fuzz, process
 
 from tracker._errors import ResolveError
 from tracker.core import schema as s
+from tracker.names.admin_words import unit_words
 from tracker.names.keys import (
     DISTRICT,
     PLACE,
@@ -56,12 +66,14 @@ from tracker.names.keys import (
 )
 from tracker.names.match import Match
 from tracker.names.mentions import Mention, MentionFinder
+from tracker.names.romanise import roman_key
 from tracker.names.tables import (
     Index,
     add_spelling,
     missing,
     read_aliases,
     read_places,
+    read_province_aliases,
     read_variants,
 )
 
@@ -78,7 +90,15 @@ RULE = "rule"
 MATCHED = "matched"
 SCORE = "score"
 ERROR = "error"
-RESULT_COLUMNS = [s.DISTRICT_CODE, RULE, MATCHED, SCORE, ERROR]
+WARNING = "warning"
+RESULT_COLUMNS = [s.DISTRICT_CODE, RULE, MATCHED, SCORE, ERROR, WARNING]
+LOOSE_RULES = ("normalized", "romanised")
+"""Rules that fold letters: their match must stand clear of other districts' spellings."""
+LOOSE_MARGIN = 10.0
+"""Points of similarity (letter for letter or romanised) by which a loose match must lead every
+other district."""
+STRICT_RULES = ("code", "exact", "alias", "variant", "place", "normalized", "romanised")
+"""Rules by which a district resolves on its own, so that an unknown province is only a hint."""
 
 CENTRE_WORDS = frozenset({"centre", "center", "capital"})
 
@@ -91,7 +111,8 @@ class Gazetteer:
 
     def __init__(self, districts: pd.DataFrame, *, provinces: pd.DataFrame | None = None,
                  name_variants: pd.DataFrame | None = None, places: pd.DataFrame | None = None,
-                 aliases: pd.DataFrame | None = None) -> None:
+                 aliases: pd.DataFrame | None = None,
+                 province_aliases: pd.DataFrame | None = None) -> None:
         self._district: dict[str, tuple[str, str, str]] = {}  # code -> (name, prov code, prov name)
         self._province: dict[str, str] = {}  # code -> name
         for code, name, pcode, pname in districts[
@@ -111,6 +132,7 @@ class Gazetteer:
         self._variant, self._centre = read_variants(name_variants, self._district)
         self._places_table = places
         self._alias = read_aliases(aliases, self._district)
+        self._prov_alias = read_province_aliases(province_aliases, self._province)
         self._build_province_indexes()
         self._finder: MentionFinder | None = None
         # The normalised and fuzzy indexes (_norm, _norm_place, _fz, _prov_fz) are built on
@@ -132,6 +154,25 @@ class Gazetteer:
         return index
 
     @cached_property
+    def _roman(self) -> Index:
+        """Romanised keys of district names, aliases and variants."""
+        return self._keyed((self._exact, self._alias, self._variant), roman_key)
+
+    @cached_property
+    def _roman_place(self) -> Index:
+        """Romanised keys of town and village names."""
+        return self._keyed((self._place,), roman_key)
+
+    @staticmethod
+    def _keyed(indexes: Iterable[Index], key) -> Index:
+        index: Index = {}
+        for source in indexes:
+            for codes in source.values():
+                for code, spelling in codes.items():
+                    add_spelling(index, key(spelling), code, spelling)
+        return index
+
+    @cached_property
     def _norm_place(self) -> Index:
         """Skeletons of town and village names."""
         index: Index = {}
@@ -143,7 +184,8 @@ class Gazetteer:
     # --- construction -------------------------------------------------------------------------
     @classmethod
     def from_boundaries(cls, boundaries: BoundarySet, *,
-                        aliases: pd.DataFrame | None = None) -> Gazetteer:
+                        aliases: pd.DataFrame | None = None,
+                        province_aliases: pd.DataFrame | None = None) -> Gazetteer:
         """Gazetteer of a :class:`~tracker.geo.boundaries.BoundarySet` plus the user's aliases.
 
         Parameters
@@ -153,10 +195,12 @@ class Gazetteer:
         aliases
             User spellings: columns ``name`` and ``district_code``. Aliases of codes that are not in
             the boundary set are ignored.
+        province_aliases
+            User spellings of provinces: columns ``name`` and ``province_code``.
         """
         return cls(boundaries.districts, provinces=boundaries.provinces,
                    name_variants=boundaries.name_variants, places=boundaries.places,
-                   aliases=aliases)
+                   aliases=aliases, province_aliases=province_aliases)
 
     def _build_province_indexes(self) -> None:
         self._prov_code = {c.casefold(): c for c in self._province}
@@ -170,11 +214,16 @@ class Gazetteer:
             code = by_name.get(light_key(official))
             for spelling in spellings if code else ():
                 add_spelling(self._prov_variant, light_key(spelling), code, spelling)
-        for source in (self._prov_exact, self._prov_variant):
+        self._prov_roman: Index = {}
+        self._prov_base: Index = {}
+        for source in (self._prov_exact, self._prov_alias, self._prov_variant):
             for codes in source.values():
                 for code, spelling in codes.items():
                     add_spelling(self._prov_norm, skeleton(spelling, PROVINCE_SUFFIXES), code,
                                  spelling)
+                    add_spelling(self._prov_roman, roman_key(spelling), code, spelling)
+                    add_spelling(self._prov_base, roman_key(" ".join(unit_words(spelling)[0])),
+                                 code, spelling)
 
     @staticmethod
     def _pool(indexes: Iterable[Index]) -> tuple[list[str], list[str], list[str], np.ndarray]:
@@ -187,15 +236,17 @@ class Gazetteer:
         pairs = list(seen)
         compacts = [compact(sp) for _, sp in pairs]
         skel = [skeleton(sp) for _, sp in pairs]
-        return compacts, skel, [sp for _, sp in pairs], np.array([c for c, _ in pairs])
+        roman = [roman_key(sp) for _, sp in pairs]
+        return (compacts, skel, [sp for _, sp in pairs], np.array([c for c, _ in pairs]),
+                roman)
 
     @cached_property
-    def _fz(self) -> tuple[list[str], list[str], list[str], np.ndarray]:
+    def _fz(self) -> tuple:
         return self._pool((self._exact, self._alias, self._variant))
 
     @cached_property
-    def _prov_fz(self) -> tuple[list[str], list[str], list[str], np.ndarray]:
-        return self._pool((self._prov_exact, self._prov_variant))
+    def _prov_fz(self) -> tuple:
+        return self._pool((self._prov_exact, self._prov_alias, self._prov_variant))
 
     # --- look-ups -----------------------------------------------------------------------------
     def district_rules(self, name: str) -> Iterator[tuple[str, dict[str, str]]]:
@@ -209,6 +260,8 @@ class Gazetteer:
         yield "place", self._place.get(key, {})
         skel = skeleton(name)
         yield "normalized", self._norm.get(skel, {}) or self._norm_place.get(skel, {})
+        rkey = roman_key(name)
+        yield "romanised", self._roman.get(rkey, {}) or self._roman_place.get(rkey, {})
 
     def _centre_of(self, name: str) -> dict[str, str]:
         """``Laghman Centre``, ``Ghor capital``: the district marked as that province's centre."""
@@ -231,24 +284,36 @@ class Gazetteer:
         code = self._prov_code.get(key)
         yield "code", ({code: code} if code else {})
         yield "exact", self._prov_exact.get(key, {})
+        yield "alias", self._prov_alias.get(key, {})
         yield "variant", self._prov_variant.get(key, {})
         yield "normalized", self._prov_norm.get(skeleton(name, PROVINCE_SUFFIXES), {})
+        yield "romanised", self._prov_roman.get(roman_key(name), {})
 
-    def _ranked(self, name: str, pool: tuple, allowed: str | None, *, district: bool,
+    def province_group(self, name: str) -> dict[str, str]:
+        """Provinces ``name`` stands for when written without their qualifier ("Shan State" for
+        "Shan (North)", "Shan (South)"...); {} when it names none."""
+        return dict(self._prov_base.get(roman_key(" ".join(unit_words(name)[0])), {}))
+
+    def _ranked(self, name: str, pool: tuple, allowed: Iterable[str] | None, *, district: bool,
                 limit: int) -> list[tuple[float, str, str]]:
-        """Best (score, code, spelling) per entry, highest first."""
-        compacts, skel, spellings, codes = pool
+        """Best (score, code, spelling) per entry, highest first (districts of ``allowed``
+        provinces only, when given)."""
+        compacts, skel, spellings, codes, roman = pool
         if not spellings:
             return []
+        allowed = set(allowed) if allowed else None
         q_compact = compact(name)
         q_skel = skeleton(name) if district else skeleton(name, PROVINCE_SUFFIXES)
         scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
                             process.cdist([q_skel], skel, scorer=fuzz.ratio)[0])
+        if district:  # the skeleton's vowel folding is too loose for districts alone
+            scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
+                                process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
         out: list[tuple[float, str, str]] = []
         seen: set[str] = set()
         for i in np.argsort(-scores, kind="stable"):
             code = str(codes[i])
-            if code in seen or (allowed and self._district[code][1] != allowed):
+            if code in seen or (allowed and self._district[code][1] not in allowed):
                 continue
             seen.add(code)
             out.append((round(float(scores[i]), 1), code, spellings[i]))
@@ -262,7 +327,7 @@ class Gazetteer:
         (``province``)."""
         for kind, indexes in ((DISTRICT, (self._exact, self._alias, self._variant)),
                               (PLACE, (self._place,)),
-                              (PROVINCE, (self._prov_exact, self._prov_variant))):
+                              (PROVINCE, (self._prov_exact, self._prov_alias, self._prov_variant))):
             for index in indexes:
                 for codes in index.values():
                     for spelling in codes.values():
@@ -326,7 +391,10 @@ class Gazetteer:
         name
             District code, name, alias, variant spelling or town name.
         province
-            Province name or code: restricts every rule to that province.
+            Province name or code: restricts every rule to that province (or to the provinces
+            it stands for, "Shan State" for every "Shan (...)"). A province that does not
+            resolve is only a hint when the district resolves on its own by a rule of
+            :data:`STRICT_RULES`: the match then carries a ``warning``.
 
         Raises
         ------
@@ -338,22 +406,48 @@ class Gazetteer:
             msg = "district name is empty; give a district name or code"
             raise ResolveError(msg)
         name = str(name).strip()
-        allowed = None if missing(province) else self.resolve_province(str(province)).code
-        where = f" in {self._province[allowed]}" if allowed else ""
+        if missing(province):
+            return self._resolve_within(name, None)
+        province = str(province).strip()
+        try:
+            allowed = {self.resolve_province(province).code}
+        except ResolveError as exc:
+            allowed = set(self.province_group(province))
+            if not allowed:
+                return self._resolve_hinted(name, province, str(exc))
+        return self._resolve_within(name, allowed)
+
+    def _resolve_hinted(self, name: str, province: str, province_error: str) -> Match:
+        """``name`` alone, when its province did not resolve: a warning if it resolves strictly."""
+        try:
+            m = self._resolve_within(name, None, fuzzy=False)
+        except ResolveError as exc:
+            msg = f"{province_error}; without it, {exc}"
+            raise ResolveError(msg) from None
+        warning = (f"province {province!r} is not known, {name!r} resolved on its own to "
+                   f"{m.label()} ({m.rule}); add a province alias if it is right")
+        return replace(m, warning=warning)
+
+    def _resolve_within(self, name: str, allowed: set[str] | None, *,
+                        fuzzy: bool = True) -> Match:
+        where = (" in " + " or ".join(self._province[c] for c in sorted(allowed))
+                 if allowed else "")
         elsewhere: dict[str, str] = {}
         for rule, hits in self.district_rules(name):
             if allowed:
-                inside = {c: sp for c, sp in hits.items() if self._district[c][1] == allowed}
+                inside = {c: sp for c, sp in hits.items() if self._district[c][1] in allowed}
                 if rule == "code" and hits and not inside:
                     code = next(iter(hits))
                     msg = (f"district code {code} lies in {self._district[code][2]}, "
-                           f"not in {self._province[allowed]}; check the province column")
+                           f"not{where}; check the province column")
                     raise ResolveError(msg)
                 for code, spelling in hits.items():
                     elsewhere.setdefault(code, spelling)
                 hits = inside
             if len(hits) == 1:
                 code, spelling = next(iter(hits.items()))
+                if rule in LOOSE_RULES:
+                    self._check_rivals(name, code, spelling, allowed)
                 return self.district_match(code, rule, spelling)
             if hits:
                 labels = " and ".join(self.district_match(c, rule, sp).label()
@@ -364,11 +458,53 @@ class Gazetteer:
         if elsewhere:
             labels = ", ".join(self.district_match(c, "", sp).label()
                                for c, sp in sorted(elsewhere.items()))
-            msg = f"{name!r} is {labels}, not in {self._province[allowed]}; check the province"
+            msg = f"{name!r} is {labels}, not{where}; check the province"
+            raise ResolveError(msg)
+        if not fuzzy:
+            ranked = self._ranked(name, self._fz, None, district=True, limit=3)
+            closest = ", ".join(f"{self._district[c][0]} ({self._district[c][2]}, score {sc:g})"
+                                for sc, c, _ in ranked)
+            msg = (f"{name!r} does not resolve on its own; closest: {closest or 'none'}; "
+                   f"fix the spelling or add an alias")
             raise ResolveError(msg)
         return self._fuzzy(name, allowed, where)
 
-    def _fuzzy(self, name: str, allowed: str | None, where: str) -> Match:
+    def _closeness(self, name: str, allowed: set[str] | None) -> dict[str, float]:
+        """Best similarity (0-100) of ``name`` per district: letter for letter or romanised."""
+        compacts, _, _, codes, roman = self._fz
+        scores = np.maximum(process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0],
+                            process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
+        best: dict[str, float] = {}
+        for code, score in zip(codes, scores, strict=True):
+            code = str(code)
+            if allowed and self._district[code][1] not in allowed:
+                continue
+            best[code] = max(best.get(code, 0.0), float(score))
+        return best
+
+    def _check_rivals(self, name: str, code: str, spelling: str,
+                      allowed: set[str] | None) -> None:
+        """Refuse a loose match when another district is written about as closely to ``name``.
+
+        Folding keys merge letters; when another district's spelling is, letter for letter or
+        romanised, within :data:`LOOSE_MARGIN` of the matched one, the name is a tie
+        ("Manaung": Myanaung or Munaung), never a guess.
+        """
+        own, quals = unit_words(name)  # admin words aside: "Kajran District" is "Kajran"
+        bare = " ".join((*own, *quals))
+        close = self._closeness(bare, allowed)
+        mine = max(close.get(code, 0.0), fuzz.ratio(compact(bare), compact(spelling)),
+                   fuzz.ratio(roman_key(bare), roman_key(spelling)))
+        rivals = [(sc, c) for c, sc in close.items() if c != code and sc >= mine - LOOSE_MARGIN]
+        if rivals:
+            other = max(rivals)[1]
+            labels = (f"{self.district_match(code, '', spelling).label()} and "
+                      f"{self.district_match(other, '', self._district[other][0]).label()}")
+            msg = (f"{name!r} is about equally close to {labels}; give the exact spelling, "
+                   f"the province or an alias")
+            raise ResolveError(msg)
+
+    def _fuzzy(self, name: str, allowed: set[str] | None, where: str) -> Match:
         ranked = self._ranked(name, self._fz, allowed, district=True, limit=3)
         if ranked and ranked[0][0] >= FUZZY_THRESHOLD:
             score, code, spelling = ranked[0]
@@ -386,13 +522,33 @@ class Gazetteer:
                f"fix the spelling or add an alias")
         raise ResolveError(msg)
 
+    def candidates(self, name: str, *, province: str | None = None, limit: int = 5) -> list[Match]:
+        """Districts ``name`` may mean, best first: every non-fuzzy hit, then by fuzzy score."""
+        name = "" if missing(name) else str(name).strip()
+        allowed = None
+        if not missing(province):
+            try:
+                allowed = {self.resolve_province(str(province)).code}
+            except ResolveError:
+                allowed = set(self.province_group(str(province))) or None
+        out: dict[str, Match] = {}
+        for rule, hits in self.district_rules(name) if name else ():
+            for code, spelling in sorted(hits.items()):
+                if not allowed or self._district[code][1] in allowed:
+                    out.setdefault(code, self.district_match(code, rule, spelling))
+        for score, code, spelling in self._ranked(name, self._fz, allowed, district=True,
+                                                  limit=limit + len(out)):
+            out.setdefault(code, self.district_match(code, "fuzzy", spelling, score))
+        return list(out.values())[:limit]
+
     def resolve_table(self, names: pd.Series,
                       provinces: pd.Series | None = None) -> pd.DataFrame:
         """Resolve a column of names (and optionally provinces); never raises per row.
 
         Each distinct (name, province) pair is resolved once. Returns a frame on ``names.index``
-        with columns ``district_code``, ``rule``, ``matched``, ``score`` and ``error`` (``None``,
-        or the one-line reason the row did not resolve; the other columns are then ``None``/NaN).
+        with columns ``district_code``, ``rule``, ``matched``, ``score``, ``error`` (``None``,
+        or the one-line reason the row did not resolve; the other columns are then ``None``/NaN)
+        and ``warning`` (``None``, or why the province was only a hint).
         """
         names = pd.Series(names)
         if provinces is None:
@@ -411,9 +567,9 @@ class Gazetteer:
             name, province = name_values[pair // width], prov_values[pair % width]
             try:
                 m = self.resolve_district(name, province=province)
-                results.append((m.code, m.rule, m.matched, m.score, None))
+                results.append((m.code, m.rule, m.matched, m.score, None, m.warning or None))
             except ResolveError as exc:
-                results.append((None, None, None, np.nan, str(exc)))
+                results.append((None, None, None, np.nan, str(exc), None))
         # object columns keep None (pandas 3 would turn None into NaN in a str column)
         columns = {c: pd.Series(np.array([r[i] for r in results], dtype=object)[codes],
                                 index=names.index, dtype=float if c == SCORE else object)

@@ -13,9 +13,11 @@ class Match:
     name: str
     province_code: str
     province_name: str
-    rule: str  # "code" | "exact" | "alias" | "variant" | "place" | "normalized" | "fuzzy"
+    rule: str  # "code" | "exact" | "alias" | "variant" | "place" | "normalized" | "romanised"
+    #                 | "fuzzy"
     matched: str  # the known spelling the name matched
     score: float = 100.0  # 100 unless fuzzy
+    warning: str = ""  # e.g. the province given did not resolve and the name alone did
 
     def label(self) -> str:
         """``Name (Province, CODE)`` for messages."""

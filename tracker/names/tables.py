@@ -137,3 +137,14 @@ def read_aliases(table: pd.DataFrame | None, districts: Districts) -> Index:
         if str(code) in districts and not missing(name):
             add_spelling(aliases, light_key(name), str(code), str(name).strip())
     return aliases
+
+
+def read_province_aliases(table: pd.DataFrame | None, provinces: dict[str, str]) -> Index:
+    """Index the user's province aliases (columns ``name``, ``province_code``) by light key."""
+    aliases: Index = {}
+    if table is None or not len(table):
+        return aliases
+    for name, code in table[[ALIAS_NAME, s.PROVINCE_CODE]].itertuples(index=False):
+        if str(code) in provinces and not missing(name):
+            add_spelling(aliases, light_key(name), str(code), str(name).strip())
+    return aliases

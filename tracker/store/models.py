@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -137,6 +138,41 @@ class Alias(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+
+
+class ProvinceAlias(Base):
+    """A user's own spelling of a province name (``Arakan State`` -> Rakhine). Migration 0009."""
+
+    __tablename__ = "province_aliases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
+
+
+class Place(Base):
+    """A town, village, crossing or landmark with its alternate names, located in its district.
+
+    Loaded by ``tracker places import`` (GeoNames dump or ``name,lon,lat[,alternate_names]``).
+    Migration 0009.
+    """
+
+    __tablename__ = "places"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    alternate_names: Mapped[str] = mapped_column(Text, default="")  # "|"-separated
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ActorStyle(Base):
+    """A user's colour (``#rrggbb``) and side (alliance, coalition) of an actor. Migration 0009."""
+
+    __tablename__ = "actor_styles"
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)
+    color: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    side: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ActorAlias(Base):

@@ -27,7 +27,7 @@ from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
-from tracker.store import point_batches, queries
+from tracker.store import naming, point_batches, queries
 from tracker.store.engines import write_transaction
 from tracker.store.models import (
     Actor,
@@ -61,6 +61,7 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         for model in (ControlEvent, Alias):  # every table that names a district
             used.update(conn.execute(select(model.district_code).distinct()).scalars())
         used.update(point_batches.district_codes(conn))
+        used.update(naming.district_codes(conn))
         if used - new_codes:
             sample = ", ".join(sorted(used - new_codes)[:3])
             msg = (f"cannot replace boundaries: events or aliases refer to district codes missing "
@@ -69,6 +70,12 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         # rows still referenced are updated in place (a DELETE would break the foreign keys)
         old_provinces = set(conn.execute(select(Province.code)).scalars())
         new_provinces = set(boundaries.provinces[s.PROVINCE_CODE])
+        kept = naming.province_codes(conn) - new_provinces
+        if kept:
+            msg = (f"cannot replace boundaries: province aliases refer to province code(s) "
+                   f"missing from the new boundaries ({', '.join(sorted(kept)[:3])}); remove "
+                   f"them with `tracker alias remove` or use a new database")
+            raise InputError(msg)
         _upsert(conn, Province, old_provinces, [
             {"code": r.province_code, "name": r.province_name, "geometry": r.geometry}
             for r in boundaries.provinces.itertuples()
