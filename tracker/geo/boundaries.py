@@ -60,6 +60,7 @@ def default_boundaries() -> BoundarySet:
                        b.places.copy(), b.credit, b.use_limitation)
 
 
+_OPTIONAL_COLUMNS = (s.POPULATION,)  # kept when the file has them (or they are mapped)
 _LEVEL_COLUMNS = {
     "district": (s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME),
     "province": (s.PROVINCE_CODE, s.PROVINCE_NAME),
@@ -96,11 +97,16 @@ def read_boundaries(
     except Exception as exc:  # pyogrio raises several error types for unreadable files
         msg = f"cannot read boundary file {path}: {str(exc).splitlines()[0]}"
         raise InputError(msg) from exc
-    standard = _LEVEL_COLUMNS["district"]
+    standard = (*_LEVEL_COLUMNS["district"], *_OPTIONAL_COLUMNS)
     for key in columns or {}:
         if key not in standard:
             msg = (f"column mapping {key!r} is not a standard column; map one of "
                    f"{', '.join(standard)} (e.g. district_code=ADM2_PCODE)")
+            raise InputError(msg)
+    for key, theirs in (columns or {}).items():
+        if key in _OPTIONAL_COLUMNS and theirs not in gdf.columns and level == "district":
+            msg = (f"boundary file {path} has no column {theirs!r} for {key}; "
+                   f"it has {', '.join(map(str, gdf.columns))}; fix --column {key}=COLUMN")
             raise InputError(msg)
     mapping = {v: k for k, v in (columns or {}).items()}
     gdf = gdf.rename(columns=mapping)
@@ -112,9 +118,12 @@ def read_boundaries(
         raise InputError(msg)
     if gdf.crs is None:
         gdf = gdf.set_crs(s.CRS)
-    gdf = gdf[[*need, "geometry"]].to_crs(s.CRS)
+    extra = [c for c in _OPTIONAL_COLUMNS if c in gdf.columns and level == "district"]
+    gdf = gdf[[*need, *extra, "geometry"]].to_crs(s.CRS)
     for col in need:
         gdf[col] = gdf[col].astype(str).str.strip()
+    if s.POPULATION in extra:
+        gdf[s.POPULATION] = _population(gdf[s.POPULATION], path)
     code = need[0]
     dup = gdf[code][gdf[code].duplicated()]
     if len(dup):
@@ -141,3 +150,16 @@ def boundaries_from_files(
                f"{provinces}; check the province_code column mapping")
         raise InputError(msg)
     return BoundarySet(name, dist, prov, credit=credit, use_limitation=use_limitation)
+
+
+def _population(values: pd.Series, path: Path) -> pd.Series:
+    """People per district as floats (empty cells stay missing); refuses text and negatives."""
+    raw = values.astype(object).where(values.notna(), None)
+    text = raw.map(lambda v: str(v).strip().replace(",", "") if v is not None else "")
+    number = pd.to_numeric(text.replace("", None), errors="coerce")
+    bad = (text != "") & (number.isna() | (number < 0))
+    if bad.any():
+        msg = (f"boundary file {path}: population {raw[bad].iloc[0]!r} is not a number of "
+               f"people; fix that value or map another column")
+        raise InputError(msg)
+    return number.astype(float)

@@ -50,6 +50,15 @@ NAMED_COLORS: tuple[tuple[str, str], ...] = (
 )
 PALETTE = ("#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7",
            "#4e79a7", "#f28e2b", "#1b9e77", "#7570b3", "#d95f02")
+# Fills of the states that no actor's colour shows (tracker_map.js draws the same): districts with
+# no information; contested (hatched in a neutral tone) and disputed (cross-hatched) as
+# (background, hatch); an unconfirmed report is hatched in its actor's colour over the colour mixed
+# UNCONFIRMED_MIX of the way from white; fill opacity of controlled and influenced districts.
+UNKNOWN_FILL = "#f7f7f5"
+CONTESTED_FILL = ("#f4efe3", "#9a8a66")
+DISPUTED_FILL = ("#f3eef7", "#7b5ea7")
+UNCONFIRMED_MIX = 0.25
+HELD_OPACITY = {s.CONTROLLED: 0.88, s.INFLUENCED: 0.42}
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ASSETS = "assets"
 
@@ -231,6 +240,12 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
     for i, actor in enumerate(a for a in actors if a not in colors):
         colors[actor] = free[i] if i < len(free) else _golden_color(i)
     return {a: colors[a] for a in actors}
+
+
+def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None
+                 ) -> dict[str, str]:
+    """Colour of every actor of ``intervals``, exactly as the page assigns them."""
+    return actor_palette(_actors_by_first_appearance(intervals), overrides)
 
 
 # --- inputs

@@ -1,0 +1,26 @@
+"""District population: an optional column kept from the boundary layer (``--column population=``).
+
+Revision ID: 0007p
+Revises: 0006
+Create Date: 2026-11-30
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007p"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("districts") as batch:
+        batch.add_column(sa.Column("population", sa.Float, nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("districts") as batch:
+        batch.drop_column("population")
