@@ -20,6 +20,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
@@ -27,8 +28,11 @@ from branca.element import Element, MacroElement
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.core.series import control_series
+from tracker.core.timeline import step_dates
 from tracker.geo.topology import COORD_SCALE, topology
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
+from tracker.render.styles import STATE_LABELS, category_fill
 
 EPOCH = pd.Timestamp("1970-01-01")
 EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
@@ -37,6 +41,7 @@ UNKNOWN_AT = STATUS_ORDER.index(s.UNKNOWN)  # code of a status the page does not
 REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
 DEFAULT_TITLE = "District control"
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
+SERIES_ID = "tracker-series"  # id of the JSON of the chart panel (tracker_chart.js)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
 
@@ -50,15 +55,6 @@ NAMED_COLORS: tuple[tuple[str, str], ...] = (
 )
 PALETTE = ("#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7",
            "#4e79a7", "#f28e2b", "#1b9e77", "#7570b3", "#d95f02")
-# Fills of the states that no actor's colour shows (tracker_map.js draws the same): districts with
-# no information; contested (hatched in a neutral tone) and disputed (cross-hatched) as
-# (background, hatch); an unconfirmed report is hatched in its actor's colour over the colour mixed
-# UNCONFIRMED_MIX of the way from white; fill opacity of controlled and influenced districts.
-UNKNOWN_FILL = "#f7f7f5"
-CONTESTED_FILL = ("#f4efe3", "#9a8a66")
-DISPUTED_FILL = ("#f3eef7", "#7b5ea7")
-UNCONFIRMED_MIX = 0.25
-HELD_OPACITY = {s.CONTROLLED: 0.88, s.INFLUENCED: 0.42}
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ASSETS = "assets"
 
@@ -84,12 +80,14 @@ class _TrackerLayer(MacroElement):
     again, and data from outside must never be read as a template.
     """
 
-    def __init__(self, payload: str, points: str | None = None) -> None:
+    def __init__(self, payload: str, points: str | None = None,
+                 series: str | None = None) -> None:
         super().__init__()
         self._name = "TrackerLayer"
         self._id = "data"
         self.payload = payload
         self.points = points
+        self.series = series
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
@@ -100,6 +98,10 @@ class _TrackerLayer(MacroElement):
             data = f'<script type="application/json" id="{POINTS_ID}">{self.points}</script>'
             root.html.add_child(_Raw(data, name="tracker_points"), name="tracker_points")
             call = f'TrackerPoints.attach({call}, "{POINTS_ID}")'
+        if self.series is not None:
+            data = f'<script type="application/json" id="{SERIES_ID}">{self.series}</script>'
+            root.html.add_child(_Raw(data, name="tracker_series"), name="tracker_series")
+            call = f'TrackerChart.attach({call}, "{SERIES_ID}")'
         call = f"window.trackerMap = {call};"
         root.script.add_child(_Raw(call, name="tracker_call"), name=self.get_name())
 
@@ -185,6 +187,10 @@ def build_map(
     if points is not None:
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     payload = _payload(districts, provinces, intervals, events, actor_colors)
+    series_json = safe_json(series_payload(intervals, districts[s.DISTRICT_CODE].tolist(),
+                                           t0, t1, step, actor_palette(
+                                               _actors_by_first_appearance(intervals),
+                                               actor_colors)))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -199,7 +205,7 @@ def build_map(
     root.title = html.escape(title)
     for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
-    m.add_child(_TrackerLayer(safe_json(payload), points_json), name="tracker_data")
+    m.add_child(_TrackerLayer(safe_json(payload), points_json, series_json), name="tracker_data")
     return m
 
 
@@ -240,6 +246,27 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
     for i, actor in enumerate(a for a in actors if a not in colors):
         colors[actor] = free[i] if i < len(free) else _golden_color(i)
     return {a: colors[a] for a in actors}
+
+
+def series_payload(intervals: pd.DataFrame, codes: list[str], start: pd.Timestamp,
+                   end: pd.Timestamp, step: str, colors: dict[str, str]) -> dict[str, Any]:
+    """The chart panel's data: districts per actor and state on every slider date.
+
+    The counts are :func:`tracker.core.series.control_series` on the slider's dates (those of
+    ``tracker chart --start --end --step``); each series is stored as the differences of its
+    values (mostly zeros), with its label and fill ``[colour, hatch colour or ""]``.
+    """
+    days = step_dates(start, end, step)
+    if not len(days):  # the page then shows the start alone (tracker_map.js positions())
+        days = pd.DatetimeIndex([start])
+    table = control_series(intervals, days, districts=codes)
+    fills = [category_fill(str(c), colors) for c in table.columns]
+    return {
+        "names": [str(c) for c in table.columns],
+        "labels": [STATE_LABELS.get(c, str(c)) for c in table.columns],
+        "fills": [[f.face, f.hatch_color or ""] for f in fills],
+        "d": [np.diff(table[c].to_numpy(), prepend=0).tolist() for c in table.columns],
+    }
 
 
 def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None
@@ -474,6 +501,10 @@ def _page_assets(*, offline: bool, points: bool = False) -> list[tuple[str, str]
         leaflet = [("leaflet_css", f'<link rel="stylesheet" href="{css_url}"/>'),
                    ("leaflet_js", f'<script src="{js_url}"></script>')]
     out = [*leaflet, ("tracker_css", f"<style>{own_css}</style>"), ("tracker_js", _script(own_js))]
+    for name in ("tracker_chart.css", "tracker_chart.js"):  # the chart panel
+        text = (ours / name).read_text(encoding="utf-8")
+        out.append((name.replace(".", "_"),
+                    f"<style>{text}</style>" if name.endswith(".css") else _script(text)))
     if points:
         for name in ("tracker_points.css", "tracker_points.js"):
             text = (ours / name).read_text(encoding="utf-8")

@@ -1,8 +1,9 @@
-"""Fills of district states for matplotlib pictures, from the map's own colours.
+"""Fills of district states, shared by the page's chart panel and the matplotlib pictures.
 
-The colours are those of :mod:`tracker.render.html_map` (actor palette, state fills), so a chart,
-a still and the page agree. A :class:`Fill` is a face colour with an optional hatch drawn in a
-second colour, already blended with white where the page uses transparency.
+Actor colours are those of :func:`tracker.render.html_map.actor_palette`; the state fills below
+are those the page's script draws, so a chart, a still and the page agree. A :class:`Fill` is a
+face colour with an optional hatch drawn in a second colour, already blended with white where
+the page uses transparency.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracker.core import schema as s
-from tracker.render.html_map import (
-    CONTESTED_FILL,
-    DISPUTED_FILL,
-    HELD_OPACITY,
-    UNCONFIRMED_MIX,
-    UNKNOWN_FILL,
-)
 
+# Fills of the states that no actor's colour shows (tracker_map.js draws the same): districts
+# with no information; contested (hatched in a neutral tone) and disputed (cross-hatched) as
+# (background, hatch); an unconfirmed report is hatched in its actor's colour over the colour mixed
+# UNCONFIRMED_MIX of the way from white; fill opacity of controlled and influenced districts.
+UNKNOWN_FILL = "#f7f7f5"
+CONTESTED_FILL = ("#f4efe3", "#9a8a66")
+DISPUTED_FILL = ("#f3eef7", "#7b5ea7")
+UNCONFIRMED_MIX = 0.25
+HELD_OPACITY = {s.CONTROLLED: 0.88, s.INFLUENCED: 0.42}
 HATCH = "////"
 CROSS_HATCH = "xxxx"
 PROVINCE_LINE = "#2b2b2b"

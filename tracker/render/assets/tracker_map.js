@@ -927,6 +927,7 @@
       if (map.hasLayer(rollupLayer)) { updateRollup(); }
       if (popupOf >= 0 && map.hasLayer(popup)) { popup.update(); }
       dateListeners.forEach(function (listener) { listener(isoDay(day)); });
+      document.dispatchEvent(new CustomEvent("tracker:date", { detail: { date: isoDay(day) } }));
       clearTimeout(hashTimer);
       hashTimer = setTimeout(function () {
         try { window.history.replaceState(null, "", "#" + isoDay(cur)); } catch (e) { /* file:// may refuse */ }
