@@ -90,6 +90,13 @@ def draw_chart(series: pd.DataFrame, path: str | Path, *, colors: dict[str, str]
     if credit:
         fig.text(0.07, 0.015, credit_lines(credit), fontsize=6.5, color="#55555a", va="bottom")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=path.suffix.lower()[1:], dpi=DPI, facecolor="white",
-                metadata={"Title": title} if path.suffix.lower() == ".svg" else None)
+    save_figure(fig, path, dpi=DPI)
     return path
+
+
+def save_figure(fig, path: Path, *, dpi: float) -> None:
+    """Save ``fig`` in the format of the suffix; SVG text stays text (searchable, small)."""
+    from matplotlib import rc_context
+
+    with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(path, format=path.suffix.lower()[1:], dpi=dpi, facecolor="white")

@@ -17,7 +17,7 @@ import shapely
 
 from tracker._errors import InputError
 from tracker.core import schema as s
-from tracker.render.chart import credit_lines, figure_module
+from tracker.render.chart import credit_lines, figure_module, save_figure
 from tracker.render.styles import (
     EDGE_LINE,
     PROVINCE_LINE,
@@ -223,7 +223,7 @@ class MapFrame:
             msg = f"snapshot file {path} must end in {', '.join(SNAPSHOT_FORMATS)}"
             raise InputError(msg)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fig.savefig(path, format=kind[1:], dpi=self.dpi, facecolor="white")
+        save_figure(self.fig, path, dpi=self.dpi)
         return path
 
     def rgb(self) -> np.ndarray:
