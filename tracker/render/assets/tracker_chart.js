@@ -130,8 +130,9 @@
       if (ui.svg.setPointerCapture) { ui.svg.setPointerCapture(e.pointerId); }
       pick(e);
       e.preventDefault();
+      e.stopPropagation(); // the drag moves the date, not the map
     });
-    ui.svg.addEventListener("pointermove", function (e) { if (dragging) { pick(e); } });
+    ui.svg.addEventListener("pointermove", function (e) { if (dragging) { pick(e); e.stopPropagation(); } });
     ["pointerup", "pointercancel"].forEach(function (type) {
       ui.svg.addEventListener(type, function () { dragging = false; });
     });
