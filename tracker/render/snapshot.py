@@ -136,28 +136,30 @@ class MapFrame:
         simple = shapely.simplify(np.asarray(dist.geometry.values), tolerance,
                                   preserve_topology=True)
         self.paths = [_geometry_path(g) for g in simple]
-        ax.add_collection(LineCollection(_segments(simple), colors=EDGE_LINE, linewidths=0.45,
-                                         zorder=2))
+        self._static = [ax.add_collection(LineCollection(
+            _segments(simple), colors=EDGE_LINE, linewidths=0.45, zorder=2))]
         p_simple = shapely.simplify(np.asarray(prov.geometry.values), tolerance,
                                     preserve_topology=True)
-        ax.add_collection(LineCollection(_segments(p_simple), colors=PROVINCE_LINE,
-                                         linewidths=1.1, zorder=3))
+        self._static.append(ax.add_collection(LineCollection(
+            _segments(p_simple), colors=PROVINCE_LINE, linewidths=1.1, zorder=3)))
         from matplotlib import patheffects
 
         halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
         for (x, y), name in zip(_label_points(prov.geometry.values), prov[s.PROVINCE_NAME],
                                 strict=True):
-            ax.text(x, y, str(name).upper(), fontsize=6.5, fontweight="bold", ha="center",
-                    va="center", color="#1b1b1b", path_effects=halo, zorder=4,
-                    clip_on=True)
+            self._static.append(ax.text(
+                x, y, str(name).upper(), fontsize=6.5, fontweight="bold", ha="center",
+                va="center", color="#1b1b1b", path_effects=halo, zorder=4, clip_on=True))
         top = 1 - 0.3 / height
-        fig.text(0.012, top, title, fontsize=17, fontweight="bold", va="top")
+        self._static.append(fig.text(0.012, top, title, fontsize=17, fontweight="bold",
+                                     va="top"))
         self.date_text = fig.text(0.012, top - 0.42 / height, "", fontsize=30,
                                   fontweight="bold", va="top")
         if credit:
-            fig.text(0.012, 0.12 / height, credit_lines(credit, 200), fontsize=7,
-                     color="#55555a", va="bottom")
+            self._static.append(fig.text(0.012, 0.12 / height, credit_lines(credit, 200),
+                                         fontsize=7, color="#55555a", va="bottom"))
         self._fills: list = []
+        self._overlay: np.ndarray | None = None  # the static layers, drawn once for frames
         self._legend = None
         self._legend_y = 1 - HEADER_IN / height
 
@@ -227,14 +229,47 @@ class MapFrame:
         return path
 
     def rgb(self) -> np.ndarray:
-        """The painted frame as an ``(height, width, 3)`` uint8 array."""
+        """The painted frame as an ``(height, width, 3)`` uint8 array.
+
+        Borders, names, title and credit do not change from frame to frame: they are drawn once
+        on a transparent layer and laid over each frame, which is drawn without them (text is
+        most of matplotlib's drawing time).
+        """
+        if self._overlay is None:
+            self._overlay = self._static_layer()
+        for artist in self._static:
+            artist.set_visible(False)
+        try:
+            base = self._draw()[:, :, :3].astype(np.uint16)
+        finally:
+            for artist in self._static:
+                artist.set_visible(True)
+        top = self._overlay
+        alpha = top[:, :, 3:4].astype(np.uint16)
+        out = (top[:, :, :3] * alpha + base * (255 - alpha) + 127) // 255
+        return out.astype(np.uint8)
+
+    def _draw(self) -> np.ndarray:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         canvas = self.fig.canvas
         if not isinstance(canvas, FigureCanvasAgg):
             canvas = FigureCanvasAgg(self.fig)
         canvas.draw()
-        return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    def _static_layer(self) -> np.ndarray:
+        """RGBA of the static layers alone, on a transparent background."""
+        moving = [*self._fills, self.date_text, *([self._legend] if self._legend else [])]
+        for artist in moving:
+            artist.set_visible(False)
+        self.fig.patch.set_alpha(0.0)
+        try:
+            return self._draw()
+        finally:
+            self.fig.patch.set_alpha(1.0)
+            for artist in moving:
+                artist.set_visible(True)
 
 
 def _dense(hatch: str | None) -> str | None:
