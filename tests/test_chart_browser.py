@@ -49,15 +49,17 @@ def test_page_series_equal_the_csv(shipped_page, story, tmp_path):
     assert max(want[s.DISPUTED]) > 0 and max(want[s.CONTESTED]) > 0
 
 
-def test_weekly_page_series_equal_the_weekly_csv(browser, story, tmp_path):
-    path = html_map.save_map(story.map(start=START, end=END, step="week"), tmp_path / "w.html")
+@pytest.mark.parametrize("step", ["week", "month"])
+def test_weekly_and_monthly_page_series_equal_the_csv(browser, story, tmp_path, step):
+    path = html_map.save_map(story.map(start=START, end=END, step=step), tmp_path / "w.html")
     context, page, errors = open_page(browser, path)
     try:
         got = page.evaluate("trackerMap.series()")
     finally:
         context.close()
-    want = chart_csv(story, tmp_path, "week")
+    want = chart_csv(story, tmp_path, step)
     assert got["dates"] == want["date"].tolist()
+    assert len(want) == {"week": 11, "month": 3}[step]
     assert {k: v for k, v in got["series"].items()} == {
         c: want[c].tolist() for c in want.columns[1:]}
     assert errors == []

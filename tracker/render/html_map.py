@@ -29,7 +29,6 @@ from branca.element import Element, MacroElement
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core.series import control_series
-from tracker.core.timeline import step_dates
 from tracker.geo.topology import COORD_SCALE, topology
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
 from tracker.render.styles import STATE_LABELS, category_fill
@@ -187,10 +186,9 @@ def build_map(
     if points is not None:
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     payload = _payload(districts, provinces, intervals, events, actor_colors)
-    series_json = safe_json(series_payload(intervals, districts[s.DISTRICT_CODE].tolist(),
-                                           t0, t1, step, actor_palette(
-                                               _actors_by_first_appearance(intervals),
-                                               actor_colors)))
+    series_json = safe_json(series_payload(
+        intervals, districts[s.DISTRICT_CODE].tolist(), t0, t1,
+        actor_palette(_actors_by_first_appearance(intervals), actor_colors)))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -249,24 +247,36 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
 
 
 def series_payload(intervals: pd.DataFrame, codes: list[str], start: pd.Timestamp,
-                   end: pd.Timestamp, step: str, colors: dict[str, str]) -> dict[str, Any]:
-    """The chart panel's data: districts per actor and state on every slider date.
+                   end: pd.Timestamp, colors: dict[str, str]) -> dict[str, Any]:
+    """The chart panel's data: districts per actor and state on every day of the slider's span.
 
-    The counts are :func:`tracker.core.series.control_series` on the slider's dates (those of
-    ``tracker chart --start --end --step``); each series is stored as the differences of its
-    values (mostly zeros), with its label and fill ``[colour, hatch colour or ""]``.
+    The counts are :func:`tracker.core.series.control_series` on every day from ``start`` to
+    ``end``; the page reads them at its slider dates, so they equal ``tracker chart --start
+    --end --step`` at any step. Each series is stored as its changes (:func:`_changes`), with
+    its label and fill ``[colour, hatch colour or ""]``: the size follows the number of changes,
+    not the span.
     """
-    days = step_dates(start, end, step)
-    if not len(days):  # the page then shows the start alone (tracker_map.js positions())
-        days = pd.DatetimeIndex([start])
+    days = pd.date_range(start, end, freq="D")
     table = control_series(intervals, days, districts=codes)
     fills = [category_fill(str(c), colors) for c in table.columns]
     return {
         "names": [str(c) for c in table.columns],
         "labels": [STATE_LABELS.get(c, str(c)) for c in table.columns],
         "fills": [[f.face, f.hatch_color or ""] for f in fills],
-        "d": [np.diff(table[c].to_numpy(), prepend=0).tolist() for c in table.columns],
+        "start": _day(start),
+        "n": len(table),
+        "d": [_changes(table[c].to_numpy()) for c in table.columns],
     }
+
+
+def _changes(values: np.ndarray) -> list[int]:
+    """A series as its changes only, ``[gap, step, gap, step, ...]``: ``gap`` positions after the
+    previous change (the first from position 0) the value moves by ``step`` (the value before
+    position 0 is 0). The size follows the number of changes, not the number of dates."""
+    step = np.diff(values, prepend=0)
+    at = np.flatnonzero(step)
+    gaps = np.diff(at, prepend=0)
+    return np.column_stack([gaps, step[at]]).ravel().astype(int).tolist()
 
 
 def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None

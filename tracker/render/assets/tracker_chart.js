@@ -14,13 +14,20 @@
     return node;
   }
 
-  // The embedded series: names, labels, fills and per series the differences of its values.
-  function decode(S) {
+  // The embedded series: names, labels, fills, the first day and number of days, and per series
+  // its daily changes [gap, step, gap, step...] (`gap` days after the previous change the value
+  // moves by `step`); read at the slider's dates `days` (days since 1970-01-01).
+  function decode(S, days) {
     var series = {};
     S.names.forEach(function (name, k) {
-      var out = [], v = 0;
-      S.d[k].forEach(function (x) { v += x; out.push(v); });
-      series[name] = out;
+      var daily = new Array(S.n), d = S.d[k], at = 0, v = 0, i = 0, j;
+      for (j = 0; j < d.length; j += 2) {
+        at += d[j];
+        for (; i < at; i++) { daily[i] = v; }
+        v += d[j + 1];
+      }
+      for (; i < S.n; i++) { daily[i] = v; }
+      series[name] = days.map(function (day) { return daily[Math.min(Math.max(day - S.start, 0), S.n - 1)]; });
     });
     return series;
   }
@@ -28,7 +35,8 @@
   function attach(api, id) {
     var util = window.TrackerMapApp.util, el = util.el;
     var S = JSON.parse(document.getElementById(id).textContent);
-    var series = decode(S), dates = api.dates(), n = dates.length;
+    var dates = api.dates(), n = dates.length;
+    var series = decode(S, dates.map(util.parseDay));
     if (!api.series) {
       api.series = function () {
         var copy = {};
