@@ -52,10 +52,16 @@ def category_of(status: pd.Series, controller: pd.Series, *,
 
 
 def actors_in_order(intervals: pd.DataFrame) -> list[str]:
-    """Actors that held a district in ``intervals``, by the day they first did (then by name)."""
-    held = intervals[intervals[s.STATUS].isin(HELD) & intervals[s.CONTROLLER].notna()]
-    first = held.groupby(s.CONTROLLER, sort=False)[s.START].min()
-    return sorted(first.index, key=lambda a: (first[a], a))
+    """Every actor named in ``intervals`` (holding, contesting or claiming a district), by the day
+    it first appears, then by name: the order of the page's legend."""
+    first: dict[str, pd.Timestamp] = {}
+    for ctrl, start in zip(intervals[s.CONTROLLER], intervals[s.START], strict=True):
+        if not isinstance(ctrl, str):
+            continue
+        for actor in s.split_actors(ctrl):
+            if actor.lower() != s.UNKNOWN and (actor not in first or start < first[actor]):
+                first[actor] = start
+    return sorted(first, key=lambda a: (first[a], a))
 
 
 def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
@@ -80,7 +86,7 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     Returns
     -------
     pandas.DataFrame
-        Index ``date``; one column per actor (by first holding, or per side), then
+        Index ``date``; one column per actor (:func:`actors_in_order`, or per side), then
         ``contested``, ``disputed``, ``unknown``. Each row adds up to the number of districts
         (or the total weight). Integer counts without weights, floats with them.
     """
