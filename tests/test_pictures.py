@@ -312,3 +312,17 @@ def test_animate_refuses_other_formats(story, tmp_path):
     res = CliRunner().invoke(main, ["animate", "--db", story.url, "--out", str(tmp_path / "a.avi")])
     assert res.exit_code == 1 and res.output.startswith("error: animation file")
     assert not (tmp_path / "a.avi").exists()
+
+
+def test_pictures_use_the_page_colours(story, tmp_path):
+    """The state fills of the stills and charts are those the page draws (in its script or its
+    data), and actor colours come from the page's palette."""
+    page = html_map.save_map(story.map(start="2021-08-01", end="2021-08-10"),
+                             tmp_path / "m.html").read_text(encoding="utf-8").lower()
+    for colour in (styles.UNKNOWN_FILL, *styles.CONTESTED_FILL, *styles.DISPUTED_FILL):
+        assert colour.lower() in page, colour
+    for opacity in styles.HELD_OPACITY.values():
+        assert str(opacity) in page
+    colors = html_map.actor_colors(story.intervals())
+    assert colors["Taliban"] == "#474747" and colors["Afghan government"] == "#2d6cb5"
+    assert all(f'"{c}"' in page for c in colors.values())
