@@ -107,6 +107,7 @@ def line_date(page) -> str:
 
 def test_chart_follows_the_slider_keys_and_set_date(shipped_page):
     page = shipped_page
+    page.evaluate("trackerMap.chartPanel(true)")
     assert page.locator(".trk-chart-area").count() == len(page.evaluate(
         "Object.keys(trackerMap.series().series)"))
     page.evaluate("trackerMap.setDate('2021-08-15')")
@@ -129,6 +130,7 @@ def test_chart_follows_the_slider_keys_and_set_date(shipped_page):
 
 def test_click_and_drag_on_the_chart_set_the_date(shipped_page):
     page = shipped_page
+    page.evaluate("trackerMap.chartPanel(true)")
     dates = page.evaluate("trackerMap.dates()")
     center = page.evaluate("trackerMap.map.getCenter()")
     box = page.locator(".trk-chart-svg").bounding_box()
@@ -148,10 +150,25 @@ def test_click_and_drag_on_the_chart_set_the_date(shipped_page):
     assert page.evaluate("trackerMap.map.getCenter()") == center  # the map did not pan
 
 
-def test_panel_collapses_and_opens(shipped_page):
-    page = shipped_page
+def test_panel_opens_and_collapses(browser, story, tmp_path):
+    path = html_map.save_map(story.map(start=START, end=END), tmp_path / "fresh.html")
+    context, page, errors = open_page(browser, path)
+    try:
+        panel_opens_and_collapses(page)
+    finally:
+        context.close()
+    assert errors == []
+
+
+def panel_opens_and_collapses(page):
     head = page.locator(".trk-chart-head")
+    # closed at first (it would hide the south of the map), the header reads the day's counts
+    assert not page.locator(".trk-chart-body").is_visible()
+    assert head.get_attribute("aria-expanded") == "false"
+    assert page.text_content(".trk-chart-readout").startswith("15 Sep 2021: Taliban ")
+    head.click()
     assert page.locator(".trk-chart-body").is_visible()
+    assert head.get_attribute("aria-expanded") == "true"
     head.click()
     assert not page.locator(".trk-chart-body").is_visible()
     assert head.get_attribute("aria-expanded") == "false"

@@ -55,10 +55,13 @@
 
     var ui = {};
     var panel = util.control("bottomleft", function () {
-      var box = el("div", "trk-panel trk-chart");
+      // closed at first: open, it would hide the south of the map (the map is fitted before it
+      // exists); its header still reads the day's counts
+      var box = el("div", "trk-panel trk-chart trk-chart-closed");
       var head = el("button", "trk-chart-head");
       head.type = "button";
-      head.setAttribute("aria-expanded", "true");
+      head.title = "Show / hide the chart";
+      head.setAttribute("aria-expanded", "false");
       head.appendChild(el("span", "trk-chart-title", "Districts held over time"));
       ui.readout = el("span", "trk-chart-readout", "");
       head.appendChild(ui.readout);
@@ -144,7 +147,10 @@
     ["pointerup", "pointercancel"].forEach(function (type) {
       ui.svg.addEventListener(type, function () { dragging = false; });
     });
-    api.chartPanel = function () { return ui.box; };
+    api.chartPanel = function (open) { // the panel's element; open(true) / close(false) it
+      if (open !== undefined && open === ui.box.classList.contains("trk-chart-closed")) { ui.box.querySelector(".trk-chart-head").click(); }
+      return ui.box;
+    };
     return api;
   }
 
