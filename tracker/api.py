@@ -45,6 +45,11 @@ def _picture_span(intervals: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd
     return first, last
 
 
+def _picture_credit(conf: dict[str, str]) -> str:
+    """The boundary credit and use limitation printed on charts and stills."""
+    return " ".join(v for v in (conf.get("credit", ""), conf.get("use_limitation", "")) if v)
+
+
 def connect(url: str | None = None) -> Tracker:
     """Open the tracker database at ``url`` (else ``$TRACKER_DB``, else ``sqlite:///tracker.db``)."""
     return Tracker(url or os.environ.get(ENV_DB) or engines.DEFAULT_URL)
@@ -571,7 +576,7 @@ class Tracker:
         where = province or conf.get("boundaries_name", "")
         return chart.draw_chart(table, path, colors=self._actor_colors(), by=by,
                                 title=f"Control over time: {where}".strip(": "),
-                                credit=conf.get("credit", ""))
+                                credit=_picture_credit(conf))
 
     def _actor_colors(self) -> dict[str, str]:
         from tracker.render import html_map
@@ -628,7 +633,7 @@ class Tracker:
         return snapshot.MapFrame(self.districts(), self.provinces_layer(),
                                  colors=self._actor_colors(),
                                  title=f"District control: {name}".strip(": "),
-                                 credit=conf.get("credit", ""), width=width)
+                                 credit=_picture_credit(conf), width=width)
 
     def demo(self, out: str | Path) -> Path:
         """Initialise, import the shipped 2021 events and write the offline map to ``out``."""
