@@ -326,3 +326,9 @@ def test_pictures_use_the_page_colours(story, tmp_path):
     colors = html_map.actor_colors(story.intervals())
     assert colors["Taliban"] == "#474747" and colors["Afghan government"] == "#2d6cb5"
     assert all(f'"{c}"' in page for c in colors.values())
+
+
+def test_too_many_gif_frames_are_refused_before_drawing(story, tmp_path):
+    with pytest.raises(InputError, match=r"1097 frames is more than 1000 for a GIF.*\.mp4"):
+        story.animate(tmp_path / "long.gif", start="2018-01-01", end="2021-01-01", step="day")
+    assert not (tmp_path / "long.gif").exists()

@@ -16,7 +16,7 @@ from tracker._errors import InputError
 from tracker.core import schema as s
 
 ANIMATION_FORMATS = (".gif", ".mp4")
-MAX_FRAMES = 5000
+MAX_FRAMES = {"gif": 1000, "mp4": 10000}  # a GIF's frames are held in memory until written
 STAGE = "frames"
 
 
@@ -70,9 +70,9 @@ def write_animation(frame, states: pd.DataFrame, counts: pd.DataFrame, out: str 
     if total == 0:
         msg = "no dates to animate; give an end on or after the start"
         raise InputError(msg)
-    if total > MAX_FRAMES:
-        msg = (f"{total} frames is more than {MAX_FRAMES}; use a longer --step or a shorter "
-               f"--start/--end")
+    if total > MAX_FRAMES[kind]:
+        msg = (f"{total} frames is more than {MAX_FRAMES[kind]} for a {kind.upper()}; use a "
+               f"longer --step, a shorter --start/--end{' or an .mp4' if kind == 'gif' else ''}")
         raise InputError(msg)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
