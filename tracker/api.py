@@ -55,6 +55,25 @@ ENV_DB = "TRACKER_DB"
 SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.csv"
 
 
+CHART_MEASURES = ("districts", "area", "population", "side")
+
+
+def _picture_span(intervals: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The dates of a chart or animation: as given, else the first and last change."""
+    changes = pd.concat([intervals[s.START], intervals[s.END]]).dropna()
+    if (start is None or end is None) and changes.empty:
+        msg = "no events to take the dates from; import events or give start and end"
+        raise NotFoundError(msg)
+    first = s.as_day(start, name="start") if start is not None else changes.min()
+    last = s.as_day(end, name="end") if end is not None else max(changes.max(), first)
+    return first, last
+
+
+def _picture_credit(conf: dict[str, str]) -> str:
+    """The boundary credit and use limitation printed on charts and stills."""
+    return " ".join(v for v in (conf.get("credit", ""), conf.get("use_limitation", "")) if v)
+
+
 __all__ = ["AcledImportReport", "DeletionsImportReport", "EventsImportReport", "ImportReport",
            "PlacesReport", "Tracker", "connect", "detect_format"]
 
@@ -749,6 +768,146 @@ class Tracker:
         return ex.write_tables(tables, out, fmt=format, credit=conf.get("credit", ""),
                                use_limitation=conf.get("use_limitation", ""), descriptions=what,
                                raw_csv=raw_csv)
+
+    # --- pictures -----------------------------------------------------------------------------
+    def chart(self, *, by: str = "districts", province: str | None = None,
+              start: str | date | None = None, end: str | date | None = None,
+              step: str = s.DAY, known_on: str | date | None = None,
+              out: str | Path | None = None) -> pd.DataFrame:
+        """Control over time: per date, what each actor held and what was contested, disputed or
+        unknown (see :func:`tracker.core.series.control_series`).
+
+        Parameters
+        ----------
+        by
+            ``districts`` (counts, equal to :meth:`status` on every date), ``area`` (km²),
+            ``population`` (people; needs a layer loaded with ``--column population=COL``) or
+            ``side`` (districts counted by the sides of :meth:`set_actor_side`).
+        province
+            Only the districts of this province (name or code, any common spelling).
+        start, end, step
+            The dates counted (default: the first to the last change), ``day``, ``week``
+            (Mondays) or ``month`` (first days).
+        known_on
+            Count what was known at the end of this day.
+        out
+            Also write the table (``.csv``) or a stacked area chart (``.png``, ``.svg``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``date``; one column per actor, then ``contested``, ``disputed``, ``unknown``.
+        """
+        from tracker.core import series as control
+
+        if by not in CHART_MEASURES:
+            msg = f"by={by!r} is not one of {', '.join(CHART_MEASURES)}"
+            raise InputError(msg)
+        districts = self.district_layer()
+        scope = districts
+        if province is not None:
+            code = self.gazetteer.resolve_province(province).code
+            scope = districts[districts[s.PROVINCE_CODE] == code]
+        weights = None
+        if by == "area":
+            weights = spatial.district_areas_km2(scope)
+        elif by == "population":
+            if s.POPULATION not in scope.columns:
+                msg = ("the boundary layer has no population column; load one with "
+                       "`tracker init --districts FILE --column population=COLUMN`, "
+                       "or chart --by districts or area")
+                raise InputError(msg)
+            weights = pd.Series(scope[s.POPULATION].to_numpy(), index=scope[s.DISTRICT_CODE])
+        iv = self.intervals(known_on=known_on)
+        first, last = _picture_span(iv, start, end)
+        if by == "side":
+            from tracker.core import sides as core_sides
+
+            iv = core_sides.by_side(iv, self._sides())
+        table = control.control_series(iv, timeline.step_dates(first, last, step),
+                                       districts=scope[s.DISTRICT_CODE].tolist(),
+                                       weights=weights)
+        if by == "area":
+            table = table.round(1)
+        elif by == "population":
+            table = table.round(0)
+        if out is not None:
+            self._write_chart(table, out, by=by, province=None if province is None
+                              else str(scope[s.PROVINCE_NAME].iloc[0]), intervals=iv)
+        return table
+
+    def _write_chart(self, table: pd.DataFrame, out: str | Path, *, by: str,
+                     province: str | None, intervals: pd.DataFrame) -> Path:
+        from tracker.render import chart
+
+        path = Path(out)
+        if path.suffix.lower() == ".csv":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(path, index_label=s.DATE, date_format="%Y-%m-%d", lineterminator="\n")
+            return path
+        conf = records.settings(self.engine)
+        where = province or conf.get("boundaries_name", "")
+        return chart.draw_chart(table, path, colors=self._picture_colors(intervals), by=by,
+                                title=f"Control over time: {where}".strip(": "),
+                                credit=_picture_credit(conf))
+
+    def _picture_colors(self, intervals: pd.DataFrame) -> dict[str, str]:
+        """Every actor's (or side's) colour as the page assigns it, the user's colours first."""
+        from tracker.render import html_map
+
+        return html_map.actor_colors(intervals, self._actor_colors())
+
+    def snapshot(self, date: str | date, out: str | Path, *, known_on: str | date | None = None,
+                 width: int = 1600) -> Path:
+        """A still map of ``date`` (as known on ``known_on``) as the page shows it: PNG, SVG or
+        PDF from the suffix of ``out``; PNG ``width`` pixels wide."""
+        from tracker.core import series as control
+        from tracker.render import snapshot
+
+        frame = self._map_frame(width=width, suffix=Path(out).suffix,
+                                kinds=snapshot.SNAPSHOT_FORMATS)
+        day = s.as_day(date)
+        iv = self.intervals(known_on=known_on)
+        state = timeline.state_on(iv, day, districts=frame.codes)
+        counts = control.control_series(iv, [day], districts=frame.codes).iloc[0]
+        frame.show(state, day, counts)
+        return frame.save(out)
+
+    def animate(self, out: str | Path, *, start: str | date | None = None,
+                end: str | date | None = None, step: str = s.WEEK, fps: float = 4,
+                width: int = 1000, known_on: str | date | None = None,
+                progress=None) -> Path:
+        """An animation of the map, one snapshot frame per step (GIF, or MP4 with the ``video``
+        extra); ``progress(stage, done, total)`` is called after each frame."""
+        from tracker.core import series as control
+        from tracker.render import animation
+
+        kind = animation.check_format(out)
+        frame = self._map_frame(width=width)
+        iv = self.intervals(known_on=known_on)
+        first, last = _picture_span(iv, start, end)
+        days = timeline.step_dates(first, last, step)
+        states = timeline.states_on_dates(iv, days, districts=frame.codes)
+        counts = control.control_series(iv, days, districts=frame.codes)
+        return animation.write_animation(frame, states, counts, out, kind=kind, fps=fps,
+                                         progress=progress)
+
+    def _map_frame(self, *, width: int, suffix: str | None = None, kinds: tuple = ()):
+        from tracker.render import snapshot
+
+        if suffix is not None and suffix.lower() not in kinds:
+            msg = f"picture file suffix {suffix!r} is not one of {', '.join(kinds)}"
+            raise InputError(msg)
+        records.require_initialised(self.engine)
+        conf = records.settings(self.engine)
+        if records.count_events(self.engine) == 0:
+            msg = f"no events in {self.url}; import some with `tracker import FILE` first"
+            raise NotFoundError(msg)
+        name = conf.get("boundaries_name", "")
+        return snapshot.MapFrame(self.district_layer(), self.province_layer(),
+                                 colors=self._picture_colors(self.intervals()),
+                                 title=f"District control: {name}".strip(": "),
+                                 credit=_picture_credit(conf), width=width)
 
     def demo(self, out: str | Path) -> Path:
         """Initialise, import the shipped 2021 events and write the offline map to ``out``."""

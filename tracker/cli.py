@@ -172,7 +172,7 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Province boundaries (default: the districts dissolved by province code).")
 @click.option("--column", "columns", multiple=True, metavar="STANDARD=THEIRS",
               help="Map a standard column (district_code, district_name, province_code, "
-                   "province_name) to your file's column; repeatable.")
+                   "province_name; optional: population) to your file's column; repeatable.")
 @click.option("--name", "country", default=None, help="Name of the data set, e.g. the country.")
 @click.option("--scale", type=click.Choice(list(s.STATUS_SCALES)), default=None,
               help="Status levels of the data set: control (controlled/contested, default) or "
@@ -590,6 +590,66 @@ def map_(start, end, step, offline, tiles, diff, title, points, points_window, b
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
                tiles=tiles, diff=tuple(diff) if diff else None, title=title, points=points,
                points_window=points_window, by=by, known_on=known_on)
+
+
+@main.command("chart")
+@click.option("--by", type=click.Choice(["districts", "area", "population", "side"]),
+              default="districts", show_default=True,
+              help="Count districts, km² or people (population needs a layer loaded with "
+                   "--column population=COL), or districts by side (`tracker actor side`).")
+@click.option("--province", default=None, help="Only this province (name or code).")
+@click.option("--start", default=None, help="First date YYYY-MM-DD (default: the first change).")
+@click.option("--end", default=None, help="Last date YYYY-MM-DD (default: the last change).")
+@click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.DAY, show_default=True)
+@click.option("--known-on", default=None, help="Count what was known on this date.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.csv (date + one column per actor or state), FILE.png or FILE.svg (a "
+                   "stacked area chart).")
+@db_option
+@handle_errors
+def chart_(by, province, start, end, step, known_on, out, db_url):
+    """Control over time: districts (or km², people) per actor, contested, disputed, unknown."""
+    table = open_tracker(db_url).chart(by=by, province=province, start=start, end=end,
+                                       step=step, known_on=known_on, out=out)
+    click.echo(f"wrote {out} ({len(table)} dates, {len(table.columns)} columns)")
+
+
+@main.command("snapshot")
+@click.option("--date", "day", required=True, help="The day shown, YYYY-MM-DD.")
+@click.option("--known-on", default=None, help="The map as known on this date.")
+@click.option("--width", type=int, default=1600, show_default=True,
+              help="PNG width in pixels.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.png, FILE.svg or FILE.pdf.")
+@db_option
+@handle_errors
+def snapshot_(day, known_on, width, out, db_url):
+    """A still map of one day as the page shows it (colours, hatching, legend with counts)."""
+    path = open_tracker(db_url).snapshot(day, out, known_on=known_on, width=width)
+    click.echo(f"wrote {path}")
+
+
+@main.command("animate")
+@click.option("--start", default=None, help="First date YYYY-MM-DD (default: the first change).")
+@click.option("--end", default=None, help="Last date YYYY-MM-DD (default: the last change).")
+@click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.WEEK, show_default=True)
+@click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=60), default=4,
+              show_default=True, help="Frames per second.")
+@click.option("--width", type=int, default=1000, show_default=True,
+              help="Frame width in pixels.")
+@click.option("--known-on", default=None, help="Every frame as known on this date.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.gif, or FILE.mp4 (needs the video extra, which ships ffmpeg).")
+@db_option
+@handle_errors
+def animate_(start, end, step, fps, width, known_on, out, db_url):
+    """An animated map, one frame per step (a progress bar shows on a terminal)."""
+    from tracker.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        path = open_tracker(db_url).animate(out, start=start, end=end, step=step, fps=fps,
+                                            width=width, known_on=known_on, progress=progress)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 @main.command()

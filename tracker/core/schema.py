@@ -24,6 +24,7 @@ DISTRICT_CODE = "district_code"
 DISTRICT_NAME = "district_name"
 PROVINCE_CODE = "province_code"
 PROVINCE_NAME = "province_name"
+POPULATION = "population"  # optional district column: people living there (tracker chart --by)
 CONTROLLER = "controller"  # actor holding the district; contested: actors joined by ACTOR_SEP
 STATUS = "status"
 CONFIDENCE = "confidence"

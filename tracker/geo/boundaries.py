@@ -61,6 +61,7 @@ def default_boundaries() -> BoundarySet:
                        b.places.copy(), b.credit, b.use_limitation)
 
 
+_OPTIONAL_COLUMNS = (s.POPULATION,)  # kept when the file has them (or they are mapped)
 _LEVEL_COLUMNS = {
     "district": (s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME),
     "province": (s.PROVINCE_CODE, s.PROVINCE_NAME),
@@ -102,7 +103,7 @@ def read_boundaries(
     except Exception as exc:  # pyogrio raises several error types for unreadable files
         msg = f"cannot read boundary file {path}: {str(exc).splitlines()[0]}"
         raise InputError(msg) from exc
-    standard = _LEVEL_COLUMNS["district"]
+    standard = (*_LEVEL_COLUMNS["district"], *_OPTIONAL_COLUMNS)
     for key in columns or {}:
         if key not in standard:
             msg = (f"column mapping {key!r} is not a standard column; map one of "
@@ -130,9 +131,12 @@ def read_boundaries(
         raise InputError(msg)
     if gdf.crs is None:
         gdf = gdf.set_crs(s.CRS)
-    gdf = gdf[[*need, "geometry"]].to_crs(s.CRS)
+    extra = [c for c in _OPTIONAL_COLUMNS if c in gdf.columns and level == "district"]
+    gdf = gdf[[*need, *extra, "geometry"]].to_crs(s.CRS)
     for col in need:
         gdf[col] = gdf[col].astype(str).str.strip()
+    if s.POPULATION in extra:
+        gdf[s.POPULATION] = _population(gdf[s.POPULATION], path)
     code = need[0]
     dup = gdf[code][gdf[code].duplicated()]
     if len(dup):
@@ -170,6 +174,19 @@ def boundaries_from_files(
     return BoundarySet(name, dist, prov,
                        credit=side_credit if credit is None else credit,
                        use_limitation=side_limit if use_limitation is None else use_limitation)
+
+
+def _population(values: pd.Series, path: Path) -> pd.Series:
+    """People per district as floats (empty cells stay missing); refuses text and negatives."""
+    raw = values.astype(object).where(values.notna(), None)
+    text = raw.map(lambda v: str(v).strip().replace(",", "") if v is not None else "")
+    number = pd.to_numeric(text.replace("", None), errors="coerce")
+    bad = (text != "") & (number.isna() | (number < 0))
+    if bad.any():
+        msg = (f"boundary file {path}: population {raw[bad].iloc[0]!r} is not a number of "
+               f"people; fix that value or map another column")
+        raise InputError(msg)
+    return number.astype(float)
 
 
 def _province_flags(columns: dict[str, str] | None) -> dict[str, str]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
@@ -28,8 +29,10 @@ from branca.element import Element, MacroElement
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core import spatial, timeline
+from tracker.core.series import control_series
 from tracker.geo.topology import COORD_SCALE, topology
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
+from tracker.render.styles import STATE_LABELS, category_fill
 
 EPOCH = pd.Timestamp("1970-01-01")
 EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
@@ -40,6 +43,7 @@ REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
 DEFAULT_TITLE = "District control"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
+SERIES_ID = "tracker-series"  # id of the JSON of the chart panel (tracker_chart.js)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
 
@@ -86,12 +90,14 @@ class _TrackerLayer(MacroElement):
     again, and data from outside must never be read as a template.
     """
 
-    def __init__(self, payload: str, points: str | None = None) -> None:
+    def __init__(self, payload: str, points: str | None = None,
+                 series: str | None = None) -> None:
         super().__init__()
         self._name = "TrackerLayer"
         self._id = "data"
         self.payload = payload
         self.points = points
+        self.series = series
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
@@ -104,6 +110,10 @@ class _TrackerLayer(MacroElement):
             data = f'<script type="application/json" id="{POINTS_ID}">{self.points}</script>'
             root.html.add_child(_Raw(data, name="tracker_points"), name="tracker_points")
             call = f'TrackerPoints.attach({call}, "{POINTS_ID}")'
+        if self.series is not None:
+            data = f'<script type="application/json" id="{SERIES_ID}">{self.series}</script>'
+            root.html.add_child(_Raw(data, name="tracker_series"), name="tracker_series")
+            call = f'TrackerChart.attach({call}, "{SERIES_ID}")'
         call = f"window.trackerMap = {call};"
         root.script.add_child(_Raw(call, name="tracker_call"), name=self.get_name())
 
@@ -194,6 +204,9 @@ def build_map(
     if points is not None:
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     payload = _payload(districts, provinces, intervals, events, actor_colors, spellings or {})
+    series_json = safe_json(series_payload(
+        intervals, districts[s.DISTRICT_CODE].tolist(), t0, t1,
+        actor_palette(_actors_by_first_appearance(intervals), actor_colors)))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -208,7 +221,7 @@ def build_map(
     root.title = html.escape(title)
     for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
-    m.add_child(_TrackerLayer(safe_json(payload), points_json), name="tracker_data")
+    m.add_child(_TrackerLayer(safe_json(payload), points_json, series_json), name="tracker_data")
     return m
 
 
@@ -249,6 +262,45 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
     for i, actor in enumerate(a for a in actors if a not in colors):
         colors[actor] = free[i] if i < len(free) else _golden_color(i)
     return {a: colors[a] for a in actors}
+
+
+def series_payload(intervals: pd.DataFrame, codes: list[str], start: pd.Timestamp,
+                   end: pd.Timestamp, colors: dict[str, str]) -> dict[str, Any]:
+    """The chart panel's data: districts per actor and state on every day of the slider's span.
+
+    The counts are :func:`tracker.core.series.control_series` on every day from ``start`` to
+    ``end``; the page reads them at its slider dates, so they equal ``tracker chart --start
+    --end --step`` at any step. Each series is stored as its changes (:func:`_changes`), with
+    its label and fill ``[colour, hatch colour or ""]``: the size follows the number of changes,
+    not the span.
+    """
+    days = pd.date_range(start, end, freq="D")
+    table = control_series(intervals, days, districts=codes)
+    fills = [category_fill(str(c), colors) for c in table.columns]
+    return {
+        "names": [str(c) for c in table.columns],
+        "labels": [STATE_LABELS.get(c, str(c)) for c in table.columns],
+        "fills": [[f.face, f.hatch_color or ""] for f in fills],
+        "start": _day(start),
+        "n": len(table),
+        "d": [_changes(table[c].to_numpy()) for c in table.columns],
+    }
+
+
+def _changes(values: np.ndarray) -> list[int]:
+    """A series as its changes only, ``[gap, step, gap, step, ...]``: ``gap`` positions after the
+    previous change (the first from position 0) the value moves by ``step`` (the value before
+    position 0 is 0). The size follows the number of changes, not the number of dates."""
+    step = np.diff(values, prepend=0)
+    at = np.flatnonzero(step)
+    gaps = np.diff(at, prepend=0)
+    return np.column_stack([gaps, step[at]]).ravel().astype(int).tolist()
+
+
+def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None
+                 ) -> dict[str, str]:
+    """Colour of every actor of ``intervals``, exactly as the page assigns them."""
+    return actor_palette(_actors_by_first_appearance(intervals), overrides)
 
 
 # --- inputs
@@ -524,6 +576,10 @@ def _page_assets(*, offline: bool, points: bool = False) -> list[tuple[str, str]
         leaflet = [("leaflet_css", f'<link rel="stylesheet" href="{css_url}"/>'),
                    ("leaflet_js", f'<script src="{js_url}"></script>')]
     out = [*leaflet, ("tracker_css", f"<style>{own_css}</style>"), ("tracker_js", _script(own_js))]
+    for name in ("tracker_chart.css", "tracker_chart.js"):  # the chart panel
+        text = (ours / name).read_text(encoding="utf-8")
+        out.append((name.replace(".", "_"),
+                    f"<style>{text}</style>" if name.endswith(".css") else _script(text)))
     if points:
         for name in ("tracker_points.css", "tracker_points.js"):
             text = (ours / name).read_text(encoding="utf-8")

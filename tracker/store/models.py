@@ -83,6 +83,7 @@ class District(Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
     geometry = mapped_column(GeometryColumn, nullable=True)
+    population: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Actor(Base):

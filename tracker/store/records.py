@@ -82,7 +82,7 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
         ])
         _upsert(conn, District, old_codes, [
             {"code": r.district_code, "name": r.district_name, "province_code": r.province_code,
-             "geometry": r.geometry}
+             "geometry": r.geometry, "population": _population(r)}
             for r in boundaries.districts.itertuples()
         ])
         if old_codes - new_codes:
@@ -110,15 +110,27 @@ def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
         conn.execute(insert(model), fresh)
 
 
+def _population(row) -> float | None:
+    value = getattr(row, s.POPULATION, None)
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def read_districts(engine: Engine) -> gpd.GeoDataFrame:
-    """Districts with their province names and geometry, sorted by code."""
+    """Districts with their province names and geometry, sorted by code; with a ``population``
+    column when the boundary layer gave one."""
     stmt = (select(District.code, District.name, District.province_code, Province.name,
-                   District.geometry)
+                   District.geometry, District.population)
             .join(Province, District.province_code == Province.code).order_by(District.code))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry",
+            s.POPULATION]
+    frame = pd.DataFrame(rows, columns=cols)
+    if frame[s.POPULATION].isna().all():
+        frame = frame.drop(columns=s.POPULATION)
+    else:
+        frame[s.POPULATION] = frame[s.POPULATION].astype(float)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
 
 
 def read_provinces(engine: Engine) -> gpd.GeoDataFrame:

@@ -1,0 +1,130 @@
+"""Control over time: per day (or step), how many districts, km² or people each actor held.
+
+Pure pandas on the output of :func:`tracker.core.timeline.control_intervals`. Every count comes from
+the states of :func:`tracker.core.timeline.states_on_dates` through :func:`category_of`, the one
+rule shared by the chart, the page's legend and snapshot counts:
+
+* ``controlled`` -> the controlling actor (or its side, when sides are given);
+* ``influenced`` -> ``"<actor> (influenced)"``, kept apart as in the province roll-up
+  (:func:`tracker.core.spatial.categories`, the map's legend);
+* ``contested`` -> ``contested``; ``disputed`` -> ``disputed``; anything else -> ``unknown``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from tracker._errors import InputError
+from tracker.core import schema as s
+from tracker.core.timeline import DateLike, states_on_dates
+
+STATE_CATEGORIES = (s.CONTESTED, s.DISPUTED, s.UNKNOWN)  # the columns after the actors
+HELD = (s.CONTROLLED, s.INFLUENCED)
+
+
+def category_of(status: pd.Series, controller: pd.Series, *,
+                sides: Mapping[str, str] | None = None) -> pd.Series:
+    """The chart category of each state: the actor controlling it, ``"<actor> (influenced)"``,
+    else its status.
+
+    Parameters
+    ----------
+    status, controller
+        Columns of a state table (:func:`tracker.core.timeline.state_on`).
+    sides
+        Actor -> side: a held district counts for the actor's side (actors without one keep
+        their own name).
+
+    Returns
+    -------
+    pandas.Series
+        Object series aligned with ``status``.
+    """
+    st = status.to_numpy(dtype=object)
+    ctrl = controller.to_numpy(dtype=object)
+    held = np.isin(st, HELD) & ~pd.isna(ctrl)
+    out = np.where(np.isin(st, (s.CONTESTED, s.DISPUTED)), st, s.UNKNOWN).astype(object)
+    actors = ctrl[held]
+    if sides:
+        actors = np.asarray([sides.get(a, a) for a in actors], dtype=object)
+    out[held] = actors
+    influenced = held & (st == s.INFLUENCED)
+    out[influenced] = [f"{a} ({s.INFLUENCED})" for a in out[influenced]]
+    return pd.Series(out, index=status.index, dtype=object)
+
+
+def actors_in_order(intervals: pd.DataFrame) -> list[str]:
+    """Every actor named in ``intervals`` (holding, contesting or claiming a district), by the day
+    it first appears, then by name: the order of the page's legend."""
+    first: dict[str, pd.Timestamp] = {}
+    for ctrl, start in zip(intervals[s.CONTROLLER], intervals[s.START], strict=True):
+        if not isinstance(ctrl, str):
+            continue
+        for actor in s.split_actors(ctrl):
+            if actor.lower() != s.UNKNOWN and (actor not in first or start < first[actor]):
+                first[actor] = start
+    return sorted(first, key=lambda a: (first[a], a))
+
+
+def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
+                   districts: Iterable[str], weights: pd.Series | None = None,
+                   sides: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """What each actor held, and how much was contested, disputed or unknown, on every date.
+
+    Parameters
+    ----------
+    intervals
+        Output of :func:`tracker.core.timeline.control_intervals`.
+    dates
+        Days to count (e.g. :func:`tracker.core.timeline.step_dates`).
+    districts
+        District codes counted (all of a layer, or one province's).
+    weights
+        Weight of each district, indexed by district code (km², people); ``None`` counts
+        districts. A district missing from ``weights`` or with no value counts 0.
+    sides
+        Actor -> side; held districts count for the side (see :func:`category_of`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date``; one column per actor (:func:`actors_in_order`, or per side), then
+        ``contested``, ``disputed``, ``unknown``. Each row adds up to the number of districts
+        (or the total weight). Integer counts without weights, floats with them.
+    """
+    codes = [str(c) for c in districts]
+    when = pd.DatetimeIndex([s.as_day(d, name="dates") for d in dates], name=s.DATE)
+    mine = intervals[intervals[s.DISTRICT_CODE].astype(str).isin(codes)]
+    names = actors_in_order(mine)
+    if sides:
+        names = list(dict.fromkeys(sides.get(a, a) for a in names))
+    clash = sorted(set(names) & set(STATE_CATEGORIES))
+    if clash:
+        msg = (f"an actor is named {clash[0]!r}, like a state of the chart; "
+               f"rename the actor in its events")
+        raise InputError(msg)
+    columns = [*names, *STATE_CATEGORIES]
+    if not len(when) or not codes:
+        return pd.DataFrame(0, index=when, columns=columns, dtype=np.int64)
+    states = states_on_dates(mine, when, districts=codes)
+    category = category_of(states[s.STATUS], states[s.CONTROLLER], sides=sides)
+    present = set(pd.unique(category))
+    columns = [c for a in names for c in (a, f"{a} ({s.INFLUENCED})")
+               if c == a or c in present] + list(STATE_CATEGORIES)
+    if weights is None:
+        value = np.ones(len(states), dtype=np.int64)
+    else:
+        w = pd.to_numeric(pd.Series(weights), errors="coerce")
+        w.index = w.index.astype(str)
+        value = states[s.DISTRICT_CODE].map(w).fillna(0.0).to_numpy(dtype=float)
+    table = (pd.DataFrame({s.DATE: states[s.DATE].to_numpy(), "category": category.to_numpy(),
+                           "value": value})
+             .groupby([s.DATE, "category"], sort=False)["value"].sum()
+             .unstack("category"))
+    out = table.reindex(index=when, columns=columns).fillna(0)
+    out.index.name = s.DATE
+    out.columns.name = None
+    return out.astype(np.int64) if weights is None else out.astype(float)
