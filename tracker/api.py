@@ -24,6 +24,7 @@ from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.ingest import csvfile, events_csv
 from tracker.ingest.acled import deletions as acled_deletions
 from tracker.ingest.acled import read as acled_read
+from tracker.ingest.problems import Problems
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
 
@@ -132,20 +133,19 @@ class Tracker:
                    rejects: str | Path | None = None) -> ImportReport:
         """Import an events CSV in one transaction (see the README for its columns)."""
         records.require_initialised(self.engine)
-        rows = events_csv.read_rows(path)
-        lines = csvfile.RecordLines.of_file(path, len(rows))
-        parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
-                                         lines=lines.start)
+        problems = Problems()
+        table = events_csv.read_events_table(path, problems)
+        parsed = events_csv.parse_events(table.frame, self.gazetteer, scale=self.status_scale,
+                                         lines=table.lines.start, problems=problems)
         report = ImportReport(str(path), variants=parsed.variants)
         if parsed.problems and not skip_bad:
-            events_csv.raise_problems(path, parsed.problems)
+            events_csv.raise_problems(path, parsed.problems, total=parsed.n_problems)
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
-            record_of = {int(line): i for i, line in enumerate(lines.start)}
-            bad_records = sorted({record_of[p.line] for p in parsed.problems})
-            report.rejected = len(bad_records)
-            report.rejects_path = str(csvfile.write_rejects(path, bad_records, lines, rejects))
+            report.rejected = len(parsed.rejected_records)
+            report.rejects_path = str(csvfile.write_rejects(path, parsed.rejected_records,
+                                                            table.lines, rejects))
         return report
 
     def import_file(self, path: str | Path, *, format: str | None = None,
