@@ -25,6 +25,7 @@ from tracker.ingest import csvfile, events_csv
 from tracker.ingest.acled import deletions as acled_deletions
 from tracker.ingest.acled import read as acled_read
 from tracker.ingest.problems import Problems
+from tracker.ingest.text_fields import REPORT_LIMIT, check_value, store_limit
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
 
@@ -202,6 +203,7 @@ class Tracker:
     def retract(self, event_id: str, *, reason: str) -> None:
         """Retract an event: it stays in history, marked, and no longer counts."""
         records.require_initialised(self.engine)
+        check_value(reason, "the retraction reason", multiline=True)
         records.retract(self.engine, event_id, reason=reason)
 
     def add_alias(self, name: str, district: str, *, province: str | None = None) -> str:
@@ -210,6 +212,7 @@ class Tracker:
         Refuses a name that is the code of another district, or the official name of another
         district of the same province: those rules come before aliases, so it would never apply.
         """
+        check_value(name, "the alias", limit=store_limit(models.Alias.name))
         target = self.gazetteer.resolve_district(district, province=province)
         for rule, hits in self.gazetteer.district_rules(str(name).strip()):
             if rule not in ("code", "exact"):
@@ -244,6 +247,10 @@ class Tracker:
         from tracker.extract import drafts as extraction
         from tracker.store import actor_aliases
 
+        check_value(text, "the report's text", multiline=True, byte_limit=REPORT_LIMIT)
+        for value, what in ((source, "--source"), (url, "--url")):
+            if value is not None:
+                check_value(value, what)
         day = s.as_day(date, name="date").date() if date is not None else None
         table = actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine))
         names = pd.DataFrame(self.districts()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
@@ -270,6 +277,8 @@ class Tracker:
         from tracker.store import actor_aliases
 
         records.require_initialised(self.engine)
+        check_value(alias, "the actor alias", limit=store_limit(models.ActorAlias.alias))
+        check_value(actor, "the actor", limit=store_limit(models.ActorAlias.actor))
         actor_aliases.add_actor_alias(self.engine, alias, actor)
 
     def actor_aliases(self) -> pd.DataFrame:

@@ -131,23 +131,39 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Map a standard column (district_code, district_name, province_code, "
                    "province_name) to your file's column; repeatable.")
 @click.option("--name", "country", default=None, help="Name of the data set, e.g. the country.")
+@click.option("--crs", default=None, metavar="CRS",
+              help="CRS of boundary files that name none (e.g. EPSG:4326); such files are "
+                   "refused without it.")
 @click.option("--scale", type=click.Choice(list(s.STATUS_SCALES)), default=None,
               help="Status levels of the data set: control (controlled/contested, default) or "
                    "five-level (controlled/influenced/contested per side).")
 @db_option
 @handle_errors
-def init(districts, provinces, columns, country, scale, db_url):
-    """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice)."""
-    from tracker.geo.boundaries import boundaries_from_files
+def init(districts, provinces, columns, country, crs, scale, db_url):
+    """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice).
 
-    if not districts and (provinces or columns or country):
-        msg = "--provinces, --column and --name describe your own boundaries: add --districts FILE"
+    Your own layers are checked: other geometries than polygons, empty geometries and files
+    without a CRS are refused; invalid polygons are repaired and overlaps reported (warnings).
+    """
+    import warnings
+
+    from tracker.geo.boundaries import boundaries_from_files
+    from tracker.geo.layer_checks import BoundaryWarning
+
+    if not districts and (provinces or columns or country or crs):
+        msg = ("--provinces, --column, --name and --crs describe your own boundaries: add "
+               "--districts FILE")
         raise click.UsageError(msg)
     t = open_tracker(db_url)
     custom = None
     if districts:
-        custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
-                                       name=country or Path(districts).stem)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BoundaryWarning)
+            custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
+                                           name=country or Path(districts).stem, crs=crs)
+        for warning in caught:
+            if issubclass(warning.category, BoundaryWarning):
+                click.echo(f"warning: {warning.message}", err=True)
     written = t.init(custom, scale=scale)
     n = len(t.districts())
     click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "

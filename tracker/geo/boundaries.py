@@ -17,6 +17,7 @@ import tomllib
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.geo import layer_checks
 
 
 def default_dir() -> Path:
@@ -67,7 +68,8 @@ _LEVEL_COLUMNS = {
 
 
 def read_boundaries(
-    path: str | Path, *, level: str, columns: dict[str, str] | None = None, layer: str | None = None
+    path: str | Path, *, level: str, columns: dict[str, str] | None = None,
+    layer: str | None = None, crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a district or province layer (GeoPackage, GeoJSON, shapefile...) into standard columns.
 
@@ -82,6 +84,9 @@ def read_boundaries(
         ``province_code``, ``province_name``) to the file's own column names.
     layer
         Layer name for multi-layer files.
+    crs
+        The CRS of a file that names none (``EPSG:4326``); a file without a CRS is refused
+        without it. Geometries are checked and repaired by :mod:`tracker.geo.layer_checks`.
     """
     if level not in _LEVEL_COLUMNS:
         msg = f"level={level!r} is not one of {sorted(_LEVEL_COLUMNS)}"
@@ -110,12 +115,11 @@ def read_boundaries(
         msg = (f"boundary file {path} lacks column(s) {', '.join(missing)} for {level}s; "
                f"it has {', '.join(map(str, gdf.columns))}; map them with --column STANDARD=THEIRS")
         raise InputError(msg)
-    if gdf.crs is None:
-        gdf = gdf.set_crs(s.CRS)
-    gdf = gdf[[*need, "geometry"]].to_crs(s.CRS)
+    gdf = gdf[[*need, "geometry"]].copy()
     for col in need:
         gdf[col] = gdf[col].astype(str).str.strip()
     code = need[0]
+    gdf = layer_checks.checked(gdf, path, code, crs)
     dup = gdf[code][gdf[code].duplicated()]
     if len(dup):
         msg = f"boundary file {path} repeats {code} {dup.iloc[0]!r}; codes must be unique"
@@ -126,12 +130,17 @@ def read_boundaries(
 def boundaries_from_files(
     districts: str | Path, provinces: str | Path | None = None, *,
     columns: dict[str, str] | None = None, name: str = "", credit: str = "",
-    use_limitation: str = "",
+    use_limitation: str = "", crs: str | None = None,
 ) -> BoundarySet:
-    """A user's boundary set from files; provinces default to the districts dissolved by code."""
-    dist = read_boundaries(districts, level="district", columns=columns)
+    """A user's boundary set from files; provinces default to the districts dissolved by code.
+
+    Overlapping districts and districts outside their province are reported as
+    :class:`~tracker.geo.layer_checks.BoundaryWarning` (see :mod:`tracker.geo.layer_checks`).
+    """
+    dist = read_boundaries(districts, level="district", columns=columns, crs=crs)
+    layer_checks.warn_overlaps(dist, districts)
     if provinces is not None:
-        prov = read_boundaries(provinces, level="province", columns=columns)
+        prov = read_boundaries(provinces, level="province", columns=columns, crs=crs)
     else:
         prov = (dist.dissolve(by=s.PROVINCE_CODE, as_index=False)[
             [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]])
@@ -140,4 +149,6 @@ def boundaries_from_files(
         msg = (f"districts refer to province code(s) {', '.join(unknown[:3])} missing from "
                f"{provinces}; check the province_code column mapping")
         raise InputError(msg)
+    if provinces is not None:
+        layer_checks.warn_outside_provinces(dist, prov, provinces)
     return BoundarySet(name, dist, prov, credit=credit, use_limitation=use_limitation)
