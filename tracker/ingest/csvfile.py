@@ -190,7 +190,8 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
         msg = (f"{path}: the file is empty; {kind} needs a header line with "
                f"{', '.join(required)}")
         raise InputError(msg)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote or text after a closing quote is an error, not a silent merge
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         raw = next(reader)
     except csv.Error as exc:

@@ -95,6 +95,7 @@ from tracker.ingest.column_checks import (
 from tracker.ingest.problems import Problems, no_problems
 from tracker.ingest.text_fields import check_text, store_limit
 from tracker.store.models import AcledDeletion, ActorAlias, Alias, Source
+from tracker.store.point_batches import POINT_SCHEMA
 
 __all__ = ["ParsedAcled", "control_event_id", "detect_format", "no_problems", "read_acled"]
 
@@ -107,6 +108,8 @@ MAX_LENGTH = {
 }
 MAX_CONTROLLER = store_limit(ActorAlias.actor)  # actor1 of a territorial row becomes a controller
 MULTILINE = (ACLED_NOTES,)
+# the largest count the point store's fatalities column holds
+MAX_FATALITIES = int(np.iinfo(POINT_SCHEMA.field(FATALITIES).type.to_pandas_dtype()).max)
 
 Progress = Callable[[str, int, int], None]
 
@@ -298,6 +301,8 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
                  "must be 1, 2 or 3")
     fat = nums[FATALITIES]
     problems.add(fat < 0, FATALITIES, fat, "must not be negative")
+    problems.add(fat > MAX_FATALITIES, FATALITIES, fat,
+                 f"more than {MAX_FATALITIES:,}: not a count of deaths")
     stamp = nums[TIMESTAMP]
     problems.add(np.isnan(stamp) & blank_cells(get(TIMESTAMP), n), TIMESTAMP,
                  text[EVENT_ID_CNTY], "required value is empty (ACLED's epoch-seconds timestamp)")
