@@ -240,3 +240,15 @@ def test_the_original_agcho_layers_load_without_warnings(tmp_path):
             "province_code": "ADM1_PCODE", "province_name": "ADM1_EN"}
     b, found = _no_boundary_warnings(d2, d1, cols)
     assert len(b.districts) == 399 and found == []
+
+
+def test_polygons_with_heights_are_stored_flat(tmp_path, db_url):
+    """A 3-D (PolygonZ) layer loads on both backends; PostGIS would refuse Z in a 2-D column."""
+    path = tmp_path / "z.gpkg"
+    z = [shapely.force_3d(square(0), 1200.0), shapely.force_3d(square(1), 900.0)]
+    layer(z).to_file(path)
+    url = db_url
+    result = CliRunner().invoke(main, ["init", "--districts", str(path), *COLUMNS, "--db", url])
+    assert result.exit_code == 0, result.output
+    stored = tracker.connect(url).districts()
+    assert len(stored) == 2 and not stored.geometry.has_z.any()

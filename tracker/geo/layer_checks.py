@@ -77,6 +77,9 @@ def check_geometries(gdf: gpd.GeoDataFrame, path, code: str) -> gpd.GeoDataFrame
                f"({', '.join(names)}): {code} {_codes(codes, ~polygonal)}; a boundary layer "
                f"holds Polygon or MultiPolygon areas")
         raise InputError(msg)
+    if shapely.has_z(geom).any():  # heights mean nothing here; the store keeps 2-D shapes
+        geom = shapely.force_2d(geom)
+        gdf = gdf.set_geometry(gpd.GeoSeries(geom, index=gdf.index, crs=gdf.crs))
     invalid = ~shapely.is_valid(geom)
     if not invalid.any():
         return gdf

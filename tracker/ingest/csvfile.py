@@ -52,6 +52,10 @@ def decode(path: str | Path, encoding: str | None = None) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding == UTF16:
+            msg = (f"{path}: is not valid UTF-16 after byte {exc.start} ({exc.reason}); the file "
+                   f"is cut short or damaged: save it again as UTF-8 and import again")
+            raise InputError(msg) from None
         line = raw[: exc.start].count(b"\n") + 1
         msg = (f"{path}: line {line} is not UTF-8 (byte 0x{raw[exc.start]:02x}); the file looks "
                f"like Latin-1/Windows-1252: save it as UTF-8 and import again")
