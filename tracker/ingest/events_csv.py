@@ -216,8 +216,9 @@ def parse_events(rows: list[dict[str, str]] | pd.DataFrame, gazetteer, *,
         for eid, row in zip(given_ids, events.to_dict("records"), strict=True)]
     events = s.normalize_events(events) if len(events) else s.empty_events()
     found = problems.frame()
+    good_lines = set(line_of[rows_ok].tolist())
     parsed = ParsedEvents(events, [int(x) for x in line_of[rows_ok]],
-                          [v for v in variants if v[0] in set(line_of[rows_ok].tolist())],
+                          [v for v in variants if v[0] in good_lines],
                           listed(found, lambda r: line_of[r]), problems.records(), len(found))
     _check_duplicate_ids(parsed, line_of)
     return parsed

@@ -95,7 +95,7 @@ def check_text(values: pd.Series, column: str, problems: Problems, *, limit: int
         Free text: tabs and line breaks allowed, :data:`NOTES_LIMIT` instead of
         :data:`FIELD_LIMIT`.
     """
-    arr = pa.array(pd.Series(values, dtype=object).fillna("").astype(str), type=pa.large_string())
+    arr = _arrow_text(values)
     n = len(arr)
     nbytes = pc.binary_length(arr).to_numpy(zero_copy_only=False)
     byte_limit = NOTES_LIMIT if multiline else FIELD_LIMIT
@@ -104,9 +104,13 @@ def check_text(values: pd.Series, column: str, problems: Problems, *, limit: int
     if limit is not None and n and nbytes.max() > limit:  # a character takes at least one byte
         too_long = pc.utf8_length(arr).to_numpy(zero_copy_only=False) > limit
         too_long &= ~too_big
-    control = np.asarray(pc.match_substring_regex(arr, _pattern(multiline))
-                         .to_numpy(zero_copy_only=False), dtype=bool) & ~too_big
-    texts = pd.Series(values, dtype=object).reset_index(drop=True)
+    control = np.zeros(n, dtype=bool)
+    if _may_hold_control(arr, multiline):
+        control = np.asarray(pc.match_substring_regex(arr, _pattern(multiline))
+                             .to_numpy(zero_copy_only=False), dtype=bool) & ~too_big
+    if not (too_big.any() or too_long.any() or control.any()):
+        return too_big
+    texts = pd.Series(values).reset_index(drop=True)
     if too_big.any():
         whys = np.full(n, "", dtype=object)
         whys[too_big] = [_size(int(b), multiline) for b in nbytes[too_big]]
@@ -117,6 +121,42 @@ def check_text(values: pd.Series, column: str, problems: Problems, *, limit: int
         whys[control] = [_control_why(str(v), multiline) for v in texts[control]]
         problems.add(control, column, texts, whys)
     return too_big | too_long | control
+
+
+_BREAK_BYTES = np.frombuffer(LINE_BREAKS.encode(), dtype=np.uint8)
+
+
+def _may_hold_control(arr: pa.Array, multiline: bool) -> bool:
+    """Whether the column's UTF-8 bytes hold a control character (a fast scan of one buffer).
+
+    C0 and DEL are single bytes below 0x20 and 0x7F; C1 characters are 0xC2 followed by
+    0x80-0x9F. False positives (bytes of a parent array outside a slice) only cost the regex.
+    """
+    data = arr.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    low = (raw < 0x20) | (raw == 0x7F)
+    if multiline:
+        for byte in _BREAK_BYTES:
+            low &= raw != byte
+    if low.any():
+        return True
+    lead = np.flatnonzero(raw[:-1] == 0xC2)
+    return bool(((raw[lead + 1] >= 0x80) & (raw[lead + 1] <= 0x9F)).any())
+
+
+def _arrow_text(values) -> pa.Array:
+    """A column as one Arrow string array, '' for missing (no copy for Arrow-backed text)."""
+    if (isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype)
+            and values.dtype.storage == "pyarrow"):
+        arr = pa.array(values.array)
+    else:
+        arr = pa.array(pd.Series(values, dtype=object).fillna("").astype(str).tolist(),
+                       type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(arr, "")
 
 
 def check_value(value: str, what: str, *, limit: int | None = None, multiline: bool = False,
