@@ -252,3 +252,15 @@ def test_polygons_with_heights_are_stored_flat(tmp_path, db_url):
     assert result.exit_code == 0, result.output
     stored = tracker.connect(url).districts()
     assert len(stored) == 2 and not stored.geometry.has_z.any()
+
+
+def test_control_characters_in_names_are_refused(tmp_path):
+    path = tmp_path / "names.gpkg"
+    gdf = layer([square(0), square(1)])
+    gdf.loc[1, "NAME"] = "South\x07Hill"  # (GDAL cuts strings at a NUL)
+    gdf.to_file(path)
+    result, url = init(tmp_path, path)
+    assert result.exit_code == 1
+    assert ("district_name of district_code 'XY0102' holds control character U+0007 at "
+            "character 6") in result.stderr
+    assert loaded_districts(url) == 0

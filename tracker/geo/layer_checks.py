@@ -19,6 +19,7 @@ import shapely
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.core.text_rules import ANY_CONTROL, control_character, describe
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 # Overlaps and parts outside the province smaller than both are border noise, not reported.
@@ -55,8 +56,25 @@ def set_crs(gdf: gpd.GeoDataFrame, path, crs: str | None) -> gpd.GeoDataFrame:
 
 def checked(gdf: gpd.GeoDataFrame, path, code: str, crs: str | None) -> gpd.GeoDataFrame:
     """The layer checked in its own CRS, then in EPSG:4326 (reprojection can bend a ring)."""
+    check_names(gdf, path, code)
     gdf = check_geometries(set_crs(gdf, path, crs), path, code)
     return check_geometries(gdf.to_crs(s.CRS), path, code)
+
+
+def check_names(gdf: gpd.GeoDataFrame, path, code: str) -> None:
+    """Refuse codes and names holding control characters (they would be stored and shown)."""
+    for column in gdf.columns:
+        if column == gdf.geometry.name:
+            continue
+        values = gdf[column].astype(str)
+        bad = values.str.contains(ANY_CONTROL, regex=True).to_numpy(dtype=bool)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            pos, char = control_character(values.iat[first])
+            msg = (f"boundary file {path}: {column} of {code} {gdf[code].iat[first]!r} holds "
+                   f"control character {describe(char)} at character {pos + 1} ({int(bad.sum())} "
+                   f"value(s) in all); fix the names in the file and load again")
+            raise InputError(msg)
 
 
 def check_geometries(gdf: gpd.GeoDataFrame, path, code: str) -> gpd.GeoDataFrame:

@@ -26,24 +26,18 @@ through :func:`check_value`, which raises a one-line :class:`~tracker._errors.In
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker._errors import InputError
+from tracker.core.text_rules import LINE_BREAKS, control_character, control_pattern, describe
 from tracker.ingest.problems import Problems
 
 FIELD_LIMIT = 64 * 1024  # bytes of UTF-8 in any field
 NOTES_LIMIT = 1024 * 1024  # bytes of UTF-8 in a multi-line free-text field (notes)
 REPORT_LIMIT = 16 * 1024 * 1024  # bytes of a news report (text or HTML) given to extract
-LINE_BREAKS = "\t\n\r"
-# RE2 (Arrow) and Python patterns: every control character / every one but tab and line breaks
-_ANY_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
-_CONTROL_NOT_BREAK = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-
 
 def store_limit(column) -> int | None:
     """The length of a sized store column (``String(200)`` -> 200); None for unsized text.
@@ -53,19 +47,9 @@ def store_limit(column) -> int | None:
     return getattr(getattr(column, "type", None), "length", None)
 
 
-def _pattern(multiline: bool) -> str:
-    return _CONTROL_NOT_BREAK if multiline else _ANY_CONTROL
-
-
-def control_character(value: str, *, multiline: bool = False) -> tuple[int, str] | None:
-    """(0-based position, character) of the first forbidden control character, or None."""
-    found = re.search(_pattern(multiline), value)
-    return (found.start(), found.group()) if found else None
-
-
 def _control_why(value: str, multiline: bool) -> str:
     pos, char = control_character(value, multiline=multiline)
-    why = f"holds control character U+{ord(char):04X} at character {pos + 1}; remove it"
+    why = f"holds control character {describe(char)} at character {pos + 1}; remove it"
     if char in LINE_BREAKS:
         why += " (tabs and line breaks are allowed only in notes)"
     return why
@@ -106,7 +90,7 @@ def check_text(values: pd.Series, column: str, problems: Problems, *, limit: int
         too_long &= ~too_big
     control = np.zeros(n, dtype=bool)
     if _may_hold_control(arr, multiline):
-        control = np.asarray(pc.match_substring_regex(arr, _pattern(multiline))
+        control = np.asarray(pc.match_substring_regex(arr, control_pattern(multiline))
                              .to_numpy(zero_copy_only=False), dtype=bool) & ~too_big
     if not (too_big.any() or too_long.any() or control.any()):
         return too_big
@@ -184,6 +168,6 @@ def check_value(value: str, what: str, *, limit: int | None = None, multiline: b
     column = pos - (value.rfind("\n", 0, pos) + 1) + 1
     where = f"line {line}, column {column}" if multiline else f"character {pos + 1}"
     hint = " (tabs and line breaks are not allowed here)" if char in LINE_BREAKS else ""
-    msg = (f"{what} holds control character U+{ord(char):04X} at {where}{hint}; remove it "
+    msg = (f"{what} holds control character {describe(char)} at {where}{hint}; remove it "
            f"and try again")
     raise InputError(msg)
