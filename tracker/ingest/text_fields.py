@@ -39,6 +39,7 @@ FIELD_LIMIT = 64 * 1024  # bytes of UTF-8 in any field
 NOTES_LIMIT = 1024 * 1024  # bytes of UTF-8 in a multi-line free-text field (notes)
 REPORT_LIMIT = 16 * 1024 * 1024  # bytes of a news report (text or HTML) given to extract
 
+
 def store_limit(column) -> int | None:
     """The length of a sized store column (``String(200)`` -> 200); None for unsized text.
 
