@@ -76,6 +76,10 @@ numbers = st.one_of(
                      "0x10", "1_000", " 7 ", "90.0000001", "-180", "1630454400", "253402300800",
                      "-62135596800", str(T0)]),
     st.integers().map(str), st.floats().map(str), hostile)
+edge_numbers = st.one_of(
+    st.sampled_from(["-1", "0", "4", "1e20", "99999999999999999999", "2147483648", "1e309",
+                     "nan", "-0", "1.5", "253402300800", "90.0000001"]),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str))
 
 
 @st.composite
@@ -167,6 +171,8 @@ def acled_files(draw) -> bytes:
     rows = []
     for k in range(draw(st.integers(0, 3))):
         row = acled_row(f"AFG{k}", draw(st.sampled_from(sorted(PLACES))))
+        if draw(st.integers(0, 2)) == 2:  # one number at its edge, the row otherwise sound
+            row[draw(st.sampled_from(ACLED_NUMBERS))] = draw(edge_numbers)
         for column in draw(st.lists(st.sampled_from(layout), unique=True, max_size=3)):
             row[column] = draw(numbers if column in ACLED_NUMBERS else
                                dates if column == "event_date" else hostile)
