@@ -173,10 +173,13 @@ BAD_ROWS = [
     (dict(latitude="north"), "latitude='north': not a number"),
     (dict(time_precision=4), "must be 1 (day), 2 (week) or 3 (month)"),
     (dict(timestamp=""), "timestamp"),
-    (dict(notes="x" * 10_001), "notes='xxxx"),
-    (dict(actor1="T" * 301), "longer than 300 characters"),
-    # the taker of a territory is also stored as an actor, whose name holds 200 characters
-    (dict(actor1="T" * 201), "actor1='TTTT"),
+    # notes hold up to 1 MiB (tracker.ingest.text_fields.NOTES_LIMIT), other fields 64 KiB
+    (dict(notes="x" * (1024 * 1024 + 1)), "notes='xxxx"),
+    (dict(location="x" * (64 * 1024 + 1)), "more than the 64 KiB a field may hold"),
+    (dict(actor1="Tal\x00iban"), "holds control character U+0000 at character 4"),
+    (dict(notes="bell\x07"), "holds control character U+0007"),
+    # the taker of a territory becomes a controller (store.models.ActorAlias.actor: 200)
+    (dict(actor1="T" * 201), "longer than 200 characters for the side taking control"),
     (dict(actor1=""), "a territorial event needs actor1"),
     (dict(latitude="", longitude="", admin2="Nowhereistan"), "unknown district 'Nowhereistan'"),
     (dict(latitude="", longitude="", admin1="", admin2="Arghandab"), "add the province"),

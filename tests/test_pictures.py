@@ -232,9 +232,9 @@ def rgb(hex_color: str) -> np.ndarray:
 
 
 def test_still_paints_districts_as_the_page(story):
-    districts = story.districts()
+    districts = story.district_layer()
     colors = html_map.actor_colors(story.intervals())
-    frame = snapshot.MapFrame(districts, story.provinces_layer(), colors=colors, title="T",
+    frame = snapshot.MapFrame(districts, story.province_layer(), colors=colors, title="T",
                               width=1600)
     day = pd.Timestamp("2021-09-06")
     state = story.status(day)

@@ -41,6 +41,7 @@ from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.ingest import coded_events, csvfile, events_csv
 from tracker.ingest.acled import deletions as acled_deletions
 from tracker.ingest.acled import read as acled_read
+from tracker.ingest.problems import Problems
 from tracker.ingest.reports import (
     AcledImportReport,
     DeletionsImportReport,
@@ -48,6 +49,7 @@ from tracker.ingest.reports import (
     ImportReport,
     PlacesReport,
 )
+from tracker.ingest.text_fields import REPORT_LIMIT, check_value, store_limit
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
 
@@ -256,19 +258,20 @@ class Tracker:
         from tracker.ingest import suggestions
 
         records.require_initialised(self.engine)
-        rows = events_csv.read_rows(path)
-        lines = csvfile.RecordLines.of_file(path, len(rows))
-        parsed = events_csv.parse_events(rows, self.gazetteer, scale=self.status_scale,
-                                         lines=lines.start)
+        problems = Problems()
+        table = events_csv.read_events_table(path, problems)
+        parsed = events_csv.parse_events(table.frame, self.gazetteer, scale=self.status_scale,
+                                         lines=table.lines.start, problems=problems)
         report = EventsImportReport(str(path), variants=parsed.variants,
                                     warnings=parsed.warnings)
         if suggest is not None:
-            found = suggestions.suggestion_rows(rows, list(lines.start), self.gazetteer)
+            rows = table.frame.fillna("").astype(str).to_dict("records")
+            found = suggestions.suggestion_rows(rows, list(table.lines.start), self.gazetteer)
             report.suggestions_path = str(suggestions.write_suggestions(suggest, found))
             report.suggested = len({r["name"] for r in found})
         if parsed.problems and not skip_bad:
             try:
-                events_csv.raise_problems(path, parsed.problems)
+                events_csv.raise_problems(path, parsed.problems, total=parsed.n_problems)
             except InputError as exc:
                 if suggest is None:
                     raise
@@ -278,10 +281,9 @@ class Tracker:
         report.added, report.skipped = records.insert_events(self.engine, parsed.events,
                                                            origin="csv")
         if parsed.problems:
-            record_of = {int(line): i for i, line in enumerate(lines.start)}
-            bad_records = sorted({record_of[p.line] for p in parsed.problems})
-            report.rejected = len(bad_records)
-            report.rejects_path = str(csvfile.write_rejects(path, bad_records, lines, rejects))
+            report.rejected = len(parsed.rejected_records)
+            report.rejects_path = str(csvfile.write_rejects(path, parsed.rejected_records,
+                                                            table.lines, rejects))
         return report
 
     def import_file(self, path: str | Path, *, format: str | None = None,
@@ -345,6 +347,7 @@ class Tracker:
     def retract(self, event_id: str, *, reason: str) -> None:
         """Retract an event: it stays in history, marked, and no longer counts."""
         records.require_initialised(self.engine)
+        check_value(reason, "the retraction reason", multiline=True)
         records.retract(self.engine, event_id, reason=reason)
 
     def add_alias(self, name: str, district: str, *, province: str | None = None) -> str:
@@ -353,6 +356,7 @@ class Tracker:
         Refuses a name that is the code of another district, or the official name of another
         district of the same province: those rules come before aliases, so it would never apply.
         """
+        check_value(name, "the alias", limit=store_limit(models.Alias.name))
         target = self.gazetteer.resolve_district(district, province=province)
         self._check_alias(name, target)
         code = target.code
@@ -458,6 +462,10 @@ class Tracker:
         from tracker.extract import drafts as extraction
         from tracker.store import actor_aliases
 
+        check_value(text, "the report's text", multiline=True, byte_limit=REPORT_LIMIT)
+        for value, what in ((source, "--source"), (url, "--url")):
+            if value is not None:
+                check_value(value, what)
         day = s.as_day(date, name="date").date() if date is not None else None
         table = actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine))
         names = pd.DataFrame(self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME,
@@ -485,6 +493,8 @@ class Tracker:
         from tracker.store import actor_aliases
 
         records.require_initialised(self.engine)
+        check_value(alias, "the actor alias", limit=store_limit(models.ActorAlias.alias))
+        check_value(actor, "the actor", limit=store_limit(models.ActorAlias.actor))
         actor_aliases.add_actor_alias(self.engine, alias, actor)
 
     def actor_aliases(self) -> pd.DataFrame:

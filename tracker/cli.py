@@ -174,6 +174,9 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Map a standard column (district_code, district_name, province_code, "
                    "province_name; optional: population) to your file's column; repeatable.")
 @click.option("--name", "country", default=None, help="Name of the data set, e.g. the country.")
+@click.option("--crs", default=None, metavar="CRS",
+              help="CRS of boundary files that name none (e.g. EPSG:4326); such files are "
+                   "refused without it.")
 @click.option("--scale", type=click.Choice(list(s.STATUS_SCALES)), default=None,
               help="Status levels of the data set: control (controlled/contested, default) or "
                    "five-level (controlled/influenced/contested per side).")
@@ -185,24 +188,36 @@ def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
                    "(default: FILE.credit.txt next to --districts, if any).")
 @db_option
 @handle_errors
-def init(districts, provinces, columns, country, scale, variants, credit, db_url):
+def init(districts, provinces, columns, country, crs, scale, variants, credit, db_url):
     """Create the schema and load boundaries: the shipped ones, or your own (safe to run twice).
 
     Column names of OCHA COD-AB (ADM2_PCODE, ADM2_EN, ADM1_PCODE, ADM1_EN and the ADM3 forms),
     GADM (GID_2, NAME_2, GID_1, NAME_1), MIMU (TS_PCODE, TS, ST_PCODE, ST) and geoBoundaries
     (shapeID, shapeName; provinces from --provinces by spatial join) are recognised; --column
     flags always win.
-    """
-    from tracker.geo.boundaries import boundaries_from_files
 
-    if not districts and (provinces or columns or country):
-        msg = "--provinces, --column and --name describe your own boundaries: add --districts FILE"
+    Your own layers are checked: other geometries than polygons, empty geometries and files
+    without a CRS are refused; invalid polygons are repaired and overlaps reported (warnings).
+    """
+    import warnings
+
+    from tracker.geo.boundaries import boundaries_from_files
+    from tracker.geo.layer_checks import BoundaryWarning
+
+    if not districts and (provinces or columns or country or crs):
+        msg = ("--provinces, --column, --name and --crs describe your own boundaries: add "
+               "--districts FILE")
         raise click.UsageError(msg)
     t = open_tracker(db_url)
     custom = None
     if districts:
-        custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
-                                       name=country or Path(districts).stem)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BoundaryWarning)
+            custom = boundaries_from_files(districts, provinces, columns=parse_columns(columns),
+                                           name=country or Path(districts).stem, crs=crs)
+        for warning in caught:
+            if issubclass(warning.category, BoundaryWarning):
+                click.echo(f"warning: {warning.message}", err=True)
     written = t.init(custom, scale=scale, variants=variants, credit=credit)
     n = len(t.district_layer())
     click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "

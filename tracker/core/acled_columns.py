@@ -51,11 +51,7 @@ TEXT = (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2, A
         LOCATION, ACLED_SOURCE, ACLED_NOTES)
 FLOATS = (LATITUDE, LONGITUDE)
 INTS = (TIME_PRECISION, GEO_PRECISION, FATALITIES, TIMESTAMP)
-# Longest accepted value per column (the store's column sizes); other columns: MAX_TEXT.
-MAX_LENGTH = {EVENT_ID_CNTY: 100, ACTOR1: 300, ACTOR2: 300, ACLED_SOURCE: 300,
-              EVENT_TYPE: 100, SUB_EVENT_TYPE: 100, ADMIN1: 200, ADMIN2: 200, LOCATION: 300}
-MAX_TEXT = 10_000
-MAX_CONTROLLER = 200  # actor1 of a territorial row is also stored as an actor (store.models.Actor)
+# Text limits come from the store's column types (tracker.ingest.acled.read.MAX_LENGTH).
 
 TERRITORIAL = ("Government regains territory", "Non-state actor overtakes territory",
                "Non-violent transfer of territory")

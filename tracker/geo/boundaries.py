@@ -17,7 +17,7 @@ import tomllib
 
 from tracker._errors import InputError
 from tracker.core import schema as s
-from tracker.geo import conventions
+from tracker.geo import conventions, layer_checks
 
 
 def default_dir() -> Path:
@@ -70,7 +70,7 @@ _LEVEL_COLUMNS = {
 
 def read_boundaries(
     path: str | Path, *, level: str, columns: dict[str, str] | None = None,
-    layer: str | None = None, province_optional: bool = False,
+    layer: str | None = None, province_optional: bool = False, crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a district or province layer (GeoPackage, GeoJSON, shapefile...) into standard columns.
 
@@ -89,6 +89,9 @@ def read_boundaries(
         Layer name for multi-layer files.
     province_optional
         Districts may lack province columns (geoBoundaries): the caller joins them.
+    crs
+        The CRS of a file that names none (``EPSG:4326``); a file without a CRS is refused
+        without it. Geometries are checked and repaired by :mod:`tracker.geo.layer_checks`.
     """
     if level not in _LEVEL_COLUMNS:
         msg = f"level={level!r} is not one of {sorted(_LEVEL_COLUMNS)}"
@@ -129,15 +132,14 @@ def read_boundaries(
         msg = (f"boundary file {path} lacks column(s) {', '.join(missing)} for {level}s; "
                f"{conventions.hint([c for c in gdf.columns if c != 'geometry'], level)}")
         raise InputError(msg)
-    if gdf.crs is None:
-        gdf = gdf.set_crs(s.CRS)
     extra = [c for c in _OPTIONAL_COLUMNS if c in gdf.columns and level == "district"]
-    gdf = gdf[[*need, *extra, "geometry"]].to_crs(s.CRS)
+    gdf = gdf[[*need, *extra, "geometry"]].copy()
     for col in need:
         gdf[col] = gdf[col].astype(str).str.strip()
     if s.POPULATION in extra:
         gdf[s.POPULATION] = _population(gdf[s.POPULATION], path)
     code = need[0]
+    gdf = layer_checks.checked(gdf, path, code, crs)
     dup = gdf[code][gdf[code].duplicated()]
     if len(dup):
         msg = f"boundary file {path} repeats {code} {dup.iloc[0]!r}; codes must be unique"
@@ -148,18 +150,22 @@ def read_boundaries(
 def boundaries_from_files(
     districts: str | Path, provinces: str | Path | None = None, *,
     columns: dict[str, str] | None = None, name: str = "", credit: str | None = None,
-    use_limitation: str | None = None,
+    use_limitation: str | None = None, crs: str | None = None,
 ) -> BoundarySet:
     """A user's boundary set from files; provinces default to the districts dissolved by code.
 
     Districts without province columns (geoBoundaries) take the province their representative
     point lies in, from ``provinces``. ``credit`` and ``use_limitation`` default to a sidecar
-    file next to the districts (see :func:`read_credit_sidecar`).
+    file next to the districts (see :func:`read_credit_sidecar`). Overlapping districts and
+    districts outside their province are reported as
+    :class:`~tracker.geo.layer_checks.BoundaryWarning` (see :mod:`tracker.geo.layer_checks`).
     """
     dist = read_boundaries(districts, level="district", columns=columns,
-                           province_optional=provinces is not None)
+                           province_optional=provinces is not None, crs=crs)
+    layer_checks.warn_overlaps(dist, districts)
     if provinces is not None:
-        prov = read_boundaries(provinces, level="province", columns=_province_flags(columns))
+        prov = read_boundaries(provinces, level="province", columns=_province_flags(columns),
+                               crs=crs)
     else:
         prov = (dist.dissolve(by=s.PROVINCE_CODE, as_index=False)[
             [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]])
@@ -170,6 +176,8 @@ def boundaries_from_files(
         msg = (f"districts refer to province code(s) {', '.join(unknown[:3])} missing from "
                f"{provinces}; check the province_code column mapping")
         raise InputError(msg)
+    if provinces is not None:
+        layer_checks.warn_outside_provinces(dist, prov, provinces)
     side_credit, side_limit = read_credit_sidecar(districts)
     return BoundarySet(name, dist, prov,
                        credit=side_credit if credit is None else credit,
@@ -207,7 +215,8 @@ def _join_provinces(dist: gpd.GeoDataFrame, prov: gpd.GeoDataFrame, districts, p
         raise InputError(msg)
     out = dist.merge(joined[[s.DISTRICT_CODE, s.PROVINCE_CODE, s.PROVINCE_NAME]],
                      on=s.DISTRICT_CODE)
-    cols = [*_LEVEL_COLUMNS["district"], "geometry"]
+    cols = [*_LEVEL_COLUMNS["district"], *[c for c in _OPTIONAL_COLUMNS if c in out],
+            "geometry"]
     return gpd.GeoDataFrame(out[cols], geometry="geometry", crs=dist.crs)
 
 

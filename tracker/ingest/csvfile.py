@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from tracker._errors import InputError
+from tracker.ingest.problems import Problems
 
 UTF8 = "utf-8"
 UTF8_SIG = "utf-8-sig"
 UTF16 = "utf-16"
 _CHUNK = 1 << 24
+# The csv module refuses fields over 128 KiB with its own error; the tracker's field sizes are
+# checked afterwards, with line and column (tracker.ingest.text_fields).
+csv.field_size_limit((1 << 31) - 1)
 
 
 def sniff_encoding(path: str | Path) -> str:
@@ -47,6 +52,10 @@ def decode(path: str | Path, encoding: str | None = None) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding == UTF16:
+            msg = (f"{path}: is not valid UTF-16 after byte {exc.start} ({exc.reason}); the file "
+                   f"is cut short or damaged: save it again as UTF-8 and import again")
+            raise InputError(msg) from None
         line = raw[: exc.start].count(b"\n") + 1
         msg = (f"{path}: line {line} is not UTF-8 (byte 0x{raw[exc.start]:02x}); the file looks "
                f"like Latin-1/Windows-1252: save it as UTF-8 and import again")
@@ -73,11 +82,14 @@ def _count_lines(path: Path, encoding: str) -> tuple[int, bool]:
     if encoding == UTF16:
         text = decode(path, encoding)
         return text.count("\n"), text.endswith("\n")
-    count, last = 0, b""
+    count, last, lone_cr = 0, b"", False
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             count += chunk.count(b"\n")
+            lone_cr |= chunk.count(b"\r") != chunk.count(b"\r\n")
             last = chunk[-1:]
+    if lone_cr:  # old Mac line ends: let the csv module count the lines
+        return -1, True
     return count, last == b"\n"
 
 
@@ -141,3 +153,113 @@ def write_rejects(path: str | Path, records: list[int] | np.ndarray, lines: Reco
         text = text.lstrip("\ufeff")
     dest.write_bytes(text.encode(encoding))
     return dest
+
+
+@dataclass
+class CsvTable:
+    """The text of a CSV file's data records, column by column, with their lines."""
+
+    frame: pd.DataFrame  # one text column per header name ('' for a missing cell), stripped
+    lines: RecordLines
+    header: list[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+
+def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
+               problems: Problems, wanted: tuple[str, ...] | None = None,
+               casefold: bool = False, short_rows_ok: bool = True) -> CsvTable:
+    """Read a whole CSV file as text columns with :mod:`csv`; header problems raise.
+
+    Parameters
+    ----------
+    path
+        The file (UTF-8 with or without BOM, or UTF-16 with BOM).
+    required
+        Columns the header must name (else a one-line InputError naming them).
+    kind
+        What the file is, for messages (``"an events CSV"``).
+    problems
+        Rows with more fields than the header (and fewer, unless ``short_rows_ok``) are added here
+        under the column ``(row)``.
+    wanted
+        The columns kept (default: every header name); one of them named twice is refused.
+    casefold
+        Match header names case-insensitively (frame columns are then casefolded).
+    """
+    text = decode(path)
+    if not text.strip():
+        msg = (f"{path}: the file is empty; {kind} needs a header line with "
+               f"{', '.join(required)}")
+        raise InputError(msg)
+    # strict: an unclosed quote or text after a closing quote is an error, not a silent merge
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        raw = next(reader)
+    except csv.Error as exc:
+        msg = f"{path}: cannot read the header line ({exc}); the first line must name the columns"
+        raise InputError(msg) from None
+    if not raw:
+        msg = f"{path}: line 1 is blank; the first line of {kind} must be its header"
+        raise InputError(msg)
+    header_line = reader.line_num
+    header = [h.strip().lstrip("\ufeff").strip() for h in raw]
+    if casefold:
+        header = [h.casefold() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        msg = (f"{path}: missing required column(s) {', '.join(missing)}"
+               f"{delimiter_hint(','.join(raw))}; the header of {kind} must name "
+               f"{', '.join(required)}")
+        raise InputError(msg)
+    keep = [h for h in dict.fromkeys(wanted if wanted is not None else header) if h in header]
+    twice = [h for h in keep if header.count(h) > 1]
+    if twice:
+        where = [str(i + 1) for i, h in enumerate(header) if h == twice[0]]
+        msg = (f"{path}: the header names column {twice[0]!r} more than once (columns "
+               f"{', '.join(where)}); keep one of them")
+        raise InputError(msg)
+    index = [header.index(h) for h in keep]
+    width = len(header)
+    cols: list[list[str]] = [[] for _ in keep]
+    starts, ends, long_rows, short_rows, extras = [], [], [], [], []
+    before = header_line
+    try:
+        for row in reader:
+            if not row:
+                before = reader.line_num
+                continue
+            starts.append(before + 1)
+            ends.append(reader.line_num)
+            before = reader.line_num
+            if len(row) > width:
+                long_rows.append(len(starts) - 1)
+                extras.append(",".join(row[width:]))
+            elif len(row) < width:
+                short_rows.append(len(starts) - 1)
+                row = row + [""] * (width - len(row))
+            for out, i in zip(cols, index, strict=True):
+                out.append(row[i].strip())
+    except csv.Error as exc:
+        msg = f"{path}: line {reader.line_num} cannot be read as CSV ({exc}); fix its quoting"
+        raise InputError(msg) from None
+    n = len(starts)
+    frame = pd.DataFrame({h: pd.Series(c, dtype=object) for h, c in zip(keep, cols, strict=True)},
+                         index=pd.RangeIndex(n))
+    if short_rows_ok:
+        mask = np.zeros(n, dtype=bool)
+        mask[long_rows] = True
+        values = np.full(n, "", dtype=object)
+        values[long_rows] = extras
+        problems.add(mask, "(row)", values,
+                     "more fields than header columns; quote values with commas")
+    else:
+        mask = np.zeros(n, dtype=bool)
+        mask[long_rows + short_rows] = True
+        problems.add(mask, "(row)", np.full(n, "", dtype=object),
+                     f"the row does not have the header's {width} fields; quote values with "
+                     f"commas or line breaks")
+    return CsvTable(frame, RecordLines(np.array(starts, dtype=int), np.array(ends, dtype=int)),
+                    header)

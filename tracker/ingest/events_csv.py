@@ -2,52 +2,58 @@
 
 Columns (header required): ``date``, ``district``, ``controller``; optional ``province``,
 ``status``, ``confidence``, ``source``, ``source_url``, ``reported_on``, ``notes``, ``event_id``,
-``supersedes``, ``date_precision``. Every problem of every row is collected; a file with any bad
-row is refused whole. ACLED exports are read by :mod:`tracker.ingest.acled.read`.
+``supersedes``, ``date_precision``. Every column is checked whole (one check per column, every
+distinct value converted once) into a :class:`~tracker.ingest.problems.Problems` collector; a file
+with any bad row is refused whole. Text sizes come from the store's column types
+(:func:`tracker.ingest.text_fields.store_limit`). ACLED exports are read by
+:mod:`tracker.ingest.acled.read`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.ingest import csvfile
+from tracker.ingest.column_checks import empty_cells
+from tracker.ingest.problems import Problem, Problems, RowProblem, listed, raise_problems
+from tracker.ingest.text_fields import check_text, store_limit
+from tracker.store.models import ActorAlias, Alias, ControlEvent, Source
+
+__all__ = ["ParsedEvents", "Problem", "RowProblem", "parse_events", "raise_problems",
+           "read_events_table", "read_rows", "read_text"]
 
 REQUIRED = ("date", "district", "controller")
 OPTIONAL = ("province", "status", "confidence", "source", "source_url", "reported_on", "notes",
             "event_id", "supersedes", "date_precision")
-MAX_FIELD = 10_000
-# Longest value per column where the store's column is shorter (store.models); others: MAX_FIELD.
-MAX_LENGTH = {"event_id": 200, "supersedes": 200, "controller": 400, "source": 300}
-MAX_ACTOR = 200  # each actor named in ``controller`` (tracker.store.models.Actor.name)
+COLUMNS = (*REQUIRED, *OPTIONAL)
+# Longest value per column: the store column it ends in (None: only the field size applies).
+MAX_LENGTH = {
+    "event_id": store_limit(ControlEvent.event_id),
+    "supersedes": store_limit(ControlEvent.supersedes),
+    "controller": store_limit(ControlEvent.controller),
+    "status": store_limit(ControlEvent.status),
+    "confidence": store_limit(ControlEvent.confidence),
+    "date_precision": store_limit(ControlEvent.date_precision),
+    "source": store_limit(Source.publisher),
+    "source_url": store_limit(Source.url),
+    # a name longer than any alias the store can hold resolves to nothing
+    "district": store_limit(Alias.name),
+    "province": store_limit(Alias.name),
+}
+MAX_ACTOR = store_limit(ActorAlias.actor)  # each actor named in ``controller``
+MULTILINE = ("notes",)
 EARLIEST = date(1900, 1, 1)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-@dataclass
-class RowProblem:
-    """One bad value: line number in the file (header = 1), column, value, why."""
-
-    line: int
-    column: str
-    value: str
-    why: str
-
-    def __str__(self) -> str:
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"line {self.line}, {self.column}={value!r}: {self.why}"
 
 
 @dataclass
@@ -58,7 +64,9 @@ class ParsedEvents:
     lines: list[int]
     # line, name, code, rule
     variants: list[tuple[int, str, str, str]] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    n_problems: int = 0
     warnings: list[str] = field(default_factory=list)  # e.g. a province taken only as a hint
 
 
@@ -67,34 +75,20 @@ def read_text(path: str | Path) -> str:
     return csvfile.decode(path)
 
 
+def read_events_table(path: str | Path, problems: Problems) -> csvfile.CsvTable:
+    """The events CSV's columns as text, with their lines (header problems raise)."""
+    return csvfile.read_table(path, required=REQUIRED, kind="an events CSV", problems=problems)
+
+
 def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED,
               kind: str = "an events CSV") -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts, with header checks (empty file, delimiter, required columns).
-
-    ``kind`` names the file in messages.
-    """
-    text = read_text(path)
-    if not text.strip():
-        msg = (f"{path}: the file is empty; {kind} needs a header line with "
-               f"{', '.join(required)}")
-        raise InputError(msg)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in required if c not in header]
-    if missing:
-        first = text.splitlines()[0]
-        hint = next((f"; the header seems to use {d!r} as delimiter, use commas"
-                     for d in (";", "\t", "|") if d in first and "," not in first), "")
-        msg = (f"{path}: missing required column(s) {', '.join(missing)}{hint}; "
-               f"the header must name {', '.join(required)}")
-        raise InputError(msg)
-    rows = []
-    for row in reader:
-        if None in row:
-            extra = row.pop(None)
-            row["__extra__"] = ",".join(extra or [])
-        rows.append({k: (v or "").strip() for k, v in row.items()})
+    """Rows of a CSV file as dicts (header checked; rows with too many fields get
+    ``__extra__``)."""
+    problems = Problems()
+    table = csvfile.read_table(path, required=required, kind=kind, problems=problems)
+    rows = table.frame.to_dict("records")
+    for p in problems.frame().itertuples():
+        rows[p.record]["__extra__"] = p.value
     return rows
 
 
@@ -129,6 +123,30 @@ def _check_date(value: str, *, today: date) -> tuple[date, str]:
         raise ValueError(msg) from None
 
 
+def parse_dates(values: pd.Series, *, today: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days as datetime64[s] with NaT, precisions, why-text or '') of a column of dates.
+
+    Every distinct value is parsed once; empty cells give NaT and no reason.
+    """
+    codes, uniques = pd.factorize(values)
+    days, precisions, whys = [], [], []
+    for value in uniques:
+        day, precision, why = None, None, ""
+        if value:
+            try:
+                day, precision = _check_date(str(value), today=today)
+            except ValueError as exc:
+                why = str(exc)
+        days.append(np.datetime64(day, "s") if day else np.datetime64("NaT", "s"))
+        precisions.append(precision)
+        whys.append(why)
+    days.append(np.datetime64("NaT", "s"))
+    precisions.append(None)
+    whys.append("")
+    return (np.asarray(days, dtype="datetime64[s]")[codes],
+            np.asarray(precisions, dtype=object)[codes], np.asarray(whys, dtype=object)[codes])
+
+
 def stable_event_id(row: dict[str, object]) -> str:
     """An id derived from what a row says, so re-importing a file without ids adds nothing."""
     keys = ("date", "district_code", "controller", "status", "confidence", "source", "source_url")
@@ -136,98 +154,138 @@ def stable_event_id(row: dict[str, object]) -> str:
     return "h-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def parse_events(rows: list[dict[str, str]], gazetteer, *, scale: str = s.DEFAULT_SCALE,
-                 today: date | None = None,
-                 lines: Sequence[int] | None = None) -> ParsedEvents:
-    """Validate rows of the events format and resolve their districts; collects every problem.
+def parse_events(rows: list[dict[str, str]] | pd.DataFrame, gazetteer, *,
+                 scale: str = s.DEFAULT_SCALE, today: date | None = None,
+                 lines=None, problems: Problems | None = None) -> ParsedEvents:
+    """Validate the events format column by column and resolve districts; collects every problem.
 
-    ``lines`` gives the file line each row starts on (default: one line per row after the header).
+    ``rows`` is a table of text columns (or a list of row dicts); ``lines`` gives the file line
+    each row starts on (default: one line per row after the header); ``problems`` may already
+    hold problems found while reading (rows of the wrong width).
     """
     today = today or date.today()
+    frame = pd.DataFrame(rows) if not isinstance(rows, pd.DataFrame) else rows
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    line_of = np.asarray(lines, dtype=int) if lines is not None else np.arange(2, n + 2)
+    problems = problems if problems is not None else Problems()
+    if "__extra__" in frame:
+        extra = frame["__extra__"].fillna("").astype(str)
+        problems.add((extra != "").to_numpy(), "(row)", extra,
+                     "more fields than header columns; quote values with commas")
+    col = {c: (frame[c].fillna("").astype(str).str.strip().reset_index(drop=True)
+               if c in frame else pd.Series([""] * n, dtype=object)) for c in COLUMNS}
+    ok = {c: ~check_text(col[c], c, problems, limit=MAX_LENGTH.get(c),
+                         multiline=c in MULTILINE) for c in COLUMNS}
+    for c in REQUIRED:
+        empty = empty_cells(col[c])
+        if c == "controller":  # contested between unnamed parties needs no actor
+            empty = empty & (col["status"] != s.CONTESTED).to_numpy()
+        problems.add(empty, c, col[c], "required value is empty")
+    days, precision, why = parse_dates(col["date"].where(ok["date"], ""), today=today)
+    problems.add(why != "", "date", col["date"], why)
+    given = col["date_precision"]
+    bad_given = ok["date_precision"] & (given != "") & ~given.isin(s.PRECISIONS)
+    problems.add(bad_given, "date_precision", given,
+                 f"must be one of {', '.join(s.PRECISIONS)}")
+    precision = np.where((given != "").to_numpy() & ~np.asarray(bad_given, dtype=bool),
+                         given.to_numpy(dtype=object), precision)
+    reported, _, why = parse_dates(col["reported_on"].where(ok["reported_on"], ""), today=today)
+    problems.add(why != "", "reported_on", col["reported_on"], why)
     allowed_status = s.STATUS_SCALES[scale]
-    problems: list[RowProblem] = []
-    names = pd.Series([r.get("district", "") for r in rows], dtype=object)
-    provinces = pd.Series([r.get("province", "") or None for r in rows], dtype=object)
-    resolved = gazetteer.resolve_table(names, provinces) if rows else pd.DataFrame()
-    out, event_lines, variants, warnings = [], [], [], []
-    for i, row in enumerate(rows):
-        line = int(lines[i]) if lines is not None else i + 2
-        bad = len(problems)
-        if row.get("__extra__"):
-            problems.append(RowProblem(line, "(row)", row["__extra__"],
-                                       "more fields than header columns; quote values with commas"))
-        for col, value in row.items():
-            limit = MAX_LENGTH.get(col, MAX_FIELD)
-            if len(value) > limit:
-                problems.append(RowProblem(line, col, value, f"longer than {limit} characters"))
-        for col in REQUIRED:
-            if col == "controller" and row.get("status") == s.CONTESTED:
-                continue  # contested between unnamed parties
-            if not row.get(col):
-                problems.append(RowProblem(line, col, "", "required value is empty"))
-        day = precision = None
-        if row.get("date"):
-            try:
-                day, precision = _check_date(row["date"], today=today)
-            except ValueError as exc:
-                problems.append(RowProblem(line, "date", row["date"], str(exc)))
-        if row.get("date_precision"):
-            if row["date_precision"] not in s.PRECISIONS:
-                problems.append(RowProblem(line, "date_precision", row["date_precision"],
-                                           f"must be one of {', '.join(s.PRECISIONS)}"))
-            else:
-                precision = row["date_precision"]
-        reported = None
-        if row.get("reported_on"):
-            try:
-                reported, _ = _check_date(row["reported_on"], today=today)
-            except ValueError as exc:
-                problems.append(RowProblem(line, "reported_on", row["reported_on"], str(exc)))
-        status = row.get("status") or s.CONTROLLED
-        if status not in allowed_status:
-            problems.append(RowProblem(line, "status", status,
-                                       f"must be one of {', '.join(allowed_status)}"))
-        confidence = row.get("confidence") or s.REPORTED
-        if confidence not in s.CONFIDENCES:
-            problems.append(RowProblem(line, "confidence", confidence,
-                                       f"must be one of {', '.join(s.CONFIDENCES)}"))
-        actors = s.split_actors(row.get("controller", ""))
-        if len(row.get("controller", "")) <= MAX_LENGTH["controller"] and any(
-                len(a) > MAX_ACTOR for a in actors):
-            problems.append(RowProblem(line, "controller", row["controller"],
-                                       f"an actor name is longer than {MAX_ACTOR} characters"))
-        code = None
-        if row.get("district"):
-            res = resolved.iloc[i]
-            if res["error"]:
-                problems.append(RowProblem(line, "district", row["district"], res["error"]))
-            else:
-                code = res[s.DISTRICT_CODE]
-                if res["rule"] not in ("code", "exact"):
-                    variants.append((line, row["district"], code, res["rule"]))
-                if res.get("warning"):
-                    warnings.append(f"line {line}: {res['warning']}")
-        if len(problems) > bad:
-            continue
-        event = {
-            s.DATE: pd.Timestamp(day), s.DATE_PRECISION: precision, s.DISTRICT_CODE: code,
-            s.CONTROLLER: s.join_actors(actors) if len(actors) > 1 else (actors or [""])[0],
-            s.STATUS: status, s.CONFIDENCE: confidence,
-            s.SOURCE: row.get("source") or None, s.SOURCE_URL: row.get("source_url") or None,
-            s.REPORTED_ON: pd.Timestamp(reported) if reported else pd.NaT,
-            s.NOTES: row.get("notes") or None, s.SUPERSEDES: row.get("supersedes") or None,
-        }
-        event[s.EVENT_ID] = row.get("event_id") or stable_event_id(
-            {**event, "date": day.isoformat()})
-        out.append(event)
-        event_lines.append(line)
-    events = s.normalize_events(pd.DataFrame(out)) if out else s.empty_events()
-    parsed = ParsedEvents(events, event_lines, variants, problems, warnings)
-    _check_duplicate_ids(parsed)
+    status = col["status"].where(col["status"] != "", s.CONTROLLED)
+    problems.add(ok["status"] & ~status.isin(allowed_status), "status", status,
+                 f"must be one of {', '.join(allowed_status)}")
+    confidence = col["confidence"].where(col["confidence"] != "", s.REPORTED)
+    problems.add(ok["confidence"] & ~confidence.isin(s.CONFIDENCES), "confidence", confidence,
+                 f"must be one of {', '.join(s.CONFIDENCES)}")
+    controller = _check_actors(col["controller"], ok["controller"], status, problems)
+    code, variants, hints = _resolve(col["district"], col["province"],
+                              ok["district"] & ok["province"] & (col["district"] != ""),
+                              gazetteer, problems, line_of)
+    good = ~problems.bad(n)
+    rows_ok = np.flatnonzero(good)
+    day_ts = pd.to_datetime(days[good]).astype("datetime64[ns]")
+    events = pd.DataFrame({
+        s.DATE: day_ts, s.DATE_PRECISION: precision[good], s.DISTRICT_CODE: code[good],
+        s.CONTROLLER: controller[good], s.STATUS: status.to_numpy(dtype=object)[good],
+        s.CONFIDENCE: confidence.to_numpy(dtype=object)[good],
+        s.SOURCE: _or_none(col["source"])[good], s.SOURCE_URL: _or_none(col["source_url"])[good],
+        s.REPORTED_ON: pd.to_datetime(reported[good]).astype("datetime64[ns]"),
+        s.NOTES: _or_none(col["notes"])[good], s.SUPERSEDES: _or_none(col["supersedes"])[good],
+    })
+    given_ids = col["event_id"].to_numpy(dtype=object)[good]
+    events[s.EVENT_ID] = [
+        eid or stable_event_id({**row, "date": str(row[s.DATE].date())})
+        for eid, row in zip(given_ids, events.to_dict("records"), strict=True)]
+    events = s.normalize_events(events) if len(events) else s.empty_events()
+    found = problems.frame()
+    good_lines = set(line_of[rows_ok].tolist())
+    parsed = ParsedEvents(events, [int(x) for x in line_of[rows_ok]],
+                          [v for v in variants if v[0] in good_lines],
+                          listed(found, lambda r: line_of[r]), problems.records(), len(found),
+                          [h for line, h in hints if line in good_lines])
+    _check_duplicate_ids(parsed, line_of)
     return parsed
 
 
-def _check_duplicate_ids(parsed: ParsedEvents) -> None:
+def _or_none(col: pd.Series) -> np.ndarray:
+    return col.where(col != "", None).to_numpy(dtype=object)
+
+
+def _check_actors(controller: pd.Series, ok: pd.Series, status: pd.Series,
+                  problems: Problems) -> np.ndarray:
+    """Controllers with their actors joined by ``;``; too long actors or only separators are
+    problems (a contested district may name one actor or none: docs/control-rules.md)."""
+    codes, uniques = pd.factorize(controller)
+    actors = [s.split_actors(str(u)) for u in uniques]
+    joined = np.asarray([(s.join_actors(a) if len(a) > 1 else (a[0] if a else "")) for a in actors]
+                        + [""], dtype=object)[codes]
+    count = np.asarray([len(a) for a in actors] + [0], dtype=int)[codes]
+    longest = np.asarray([max((len(x) for x in a), default=0) for a in actors] + [0],
+                         dtype=int)[codes]
+    ok = np.asarray(ok, dtype=bool) & (controller != "").to_numpy()
+    problems.add(ok & (longest > MAX_ACTOR), "controller", controller,
+                 f"an actor name is longer than {MAX_ACTOR} characters")
+    problems.add(ok & (count == 0), "controller", controller,
+                 "names no actor, only separators; give the actor holding the district")
+    return joined
+
+
+def _resolve(names: pd.Series, provinces: pd.Series, ask: pd.Series, gazetteer,
+             problems: Problems, line_of: np.ndarray):
+    """District codes of the rows in ``ask`` (None elsewhere), the variant spellings used and
+    the warnings of provinces taken only as hints, as ``(line, text)``."""
+    n = len(names)
+    code = np.full(n, None, dtype=object)
+    rows = np.flatnonzero(np.asarray(ask, dtype=bool))
+    if not len(rows):
+        return code, [], []
+    prov = provinces.iloc[rows]
+    resolved = gazetteer.resolve_table(names.iloc[rows].reset_index(drop=True).astype(object),
+                                       prov.where(prov != "", None).reset_index(drop=True)
+                                       .astype(object))
+    error = resolved["error"].to_numpy(dtype=object)
+    failed = np.array([bool(e) and not pd.isna(e) for e in error], dtype=bool)
+    mask = np.zeros(n, dtype=bool)
+    mask[rows[failed]] = True
+    whys = np.full(n, "", dtype=object)
+    whys[rows[failed]] = [str(e) for e in error[failed]]
+    problems.add(mask, "district", names, whys)
+    code[rows[~failed]] = resolved[s.DISTRICT_CODE].to_numpy(dtype=object)[~failed]
+    rule = resolved["rule"].to_numpy(dtype=object)
+    variants = [(int(line_of[r]), str(names.iat[r]), str(c), str(ru))
+                for r, c, ru, f in zip(rows, resolved[s.DISTRICT_CODE], rule, failed, strict=True)
+                if not f and ru not in ("code", "exact")]
+    hints = []
+    if "warning" in resolved:
+        hints = [(int(line_of[r]), f"line {int(line_of[r])}: {w}")
+                 for r, w, f in zip(rows, resolved["warning"], failed, strict=True)
+                 if not f and isinstance(w, str) and w]
+    return code, variants, hints
+
+
+def _check_duplicate_ids(parsed: ParsedEvents, line_of: np.ndarray) -> None:
     """Keep the first row of a repeated event_id; a repeat with other content is a problem."""
     ev = parsed.events
     repeated = ev[s.EVENT_ID].duplicated(keep=False)
@@ -244,24 +302,11 @@ def _check_duplicate_ids(parsed: ParsedEvents) -> None:
             continue
         same = content.iloc[pos].astype(object).equals(content.iloc[first[eid]].astype(object))
         if not same:
-            parsed.problems.append(RowProblem(
+            parsed.problems.append(Problem(
                 parsed.lines[pos], "event_id", eid,
                 f"same event_id as line {parsed.lines[first[eid]]} with different content"))
+            parsed.n_problems += 1
+            record = int(np.flatnonzero(line_of == parsed.lines[pos])[0])
+            parsed.rejected_records = np.union1d(parsed.rejected_records, [record])
     parsed.events = ev.iloc[keep].reset_index(drop=True)
     parsed.lines = [parsed.lines[p] for p in keep]
-
-
-def raise_problems(path: str | Path, problems: list[RowProblem], *, limit: int = 20,
-                   total: int | None = None) -> None:
-    """Raise one InputError listing the bad rows (the first line says how many).
-
-    ``total`` is the number of problems when ``problems`` holds only the first ones.
-    """
-    if not problems:
-        return
-    total = max(total or 0, len(problems))
-    shown = "; ".join(str(p) for p in problems[:limit])
-    more = f"; ... and {total - min(limit, len(problems))} more" if total > limit else ""
-    msg = (f"{path}: {total} bad value(s), nothing imported: {shown}{more}; "
-           f"fix them, or use --skip-bad to import the good rows")
-    raise InputError(msg)

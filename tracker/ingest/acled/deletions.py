@@ -18,14 +18,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tracker.core.acled_columns import ACLED_ID, EARLIEST, EVENT_ID_CNTY, MAX_LENGTH
+from tracker.core.acled_columns import ACLED_ID, EARLIEST, EVENT_ID_CNTY
 from tracker.ingest import csvfile
-from tracker.ingest.column_checks import empty_cells, parse_numbers, text_column
-from tracker.ingest.events_csv import RowProblem, read_rows
+from tracker.ingest.column_checks import empty_cells, parse_numbers
+from tracker.ingest.problems import Problem, Problems, listed
+from tracker.ingest.text_fields import check_text, store_limit
+from tracker.store.models import AcledDeletion
 
 DELETED_TIMESTAMP = "deleted_timestamp"
 REQUIRED = (EVENT_ID_CNTY, DELETED_TIMESTAMP)
 FORMAT = "acled-deletions"
+MAX_ID = store_limit(AcledDeletion.acled_id)
 
 
 def is_deletions_header(header: str) -> bool:
@@ -41,45 +44,40 @@ class ParsedDeletions:
     deletions: pd.DataFrame  # acled_id, deleted_timestamp (int64), record (0 = first data row)
     n_records: int
     lines: csvfile.RecordLines
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     rejected_records: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
 
 def read_deletions(path: str | Path, *, today: date | None = None) -> ParsedDeletions:
-    """Read and check a deletions file; every bad value becomes a :class:`RowProblem`."""
-    rows = read_rows(path, required=REQUIRED, kind="an ACLED deletions file")
-    n = len(rows)
-    lines = csvfile.RecordLines.of_file(path, n)
-    ids = text_column(pd.Series([r[EVENT_ID_CNTY] for r in rows], dtype=object), n)
-    raw_ts = pd.Series([r[DELETED_TIMESTAMP] for r in rows], dtype=object)
-    stamps, bad_number = parse_numbers(raw_ts, n, integer=True)
+    """Read and check a deletions file column by column; every bad value becomes a problem."""
+    problems = Problems()
+    table = csvfile.read_table(path, required=REQUIRED, kind="an ACLED deletions file",
+                               problems=problems, casefold=True)
+    n, lines = table.n, table.lines
+    ids = table.frame[EVENT_ID_CNTY].astype(str)
+    raw_ts = table.frame[DELETED_TIMESTAMP].astype(str)
+    bad_id = check_text(ids, EVENT_ID_CNTY, problems, limit=MAX_ID)
+    bad_ts = check_text(raw_ts, DELETED_TIMESTAMP, problems)
+    problems.add(empty_cells(ids), EVENT_ID_CNTY, ids, "required value is empty")
+    stamps, bad_number = parse_numbers(raw_ts.where(~bad_ts, ""), n, integer=True)
     latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
-    when = pd.to_datetime(pd.Series(stamps), unit="s", errors="coerce")
+    with np.errstate(invalid="ignore"):
+        seconds = np.where(np.abs(stamps) < 1e11, stamps, np.nan)  # beyond year 5000: not a time
+    when = pd.to_datetime(pd.Series(seconds), unit="s", errors="coerce")
     out_of_range = ~np.isnan(stamps) & (when.isna() | (when < EARLIEST)
                                         | (when >= latest)).to_numpy()
-    checks = [
-        (empty_cells(ids), EVENT_ID_CNTY, ids, "required value is empty"),
-        (ids.str.len().to_numpy() > MAX_LENGTH[EVENT_ID_CNTY], EVENT_ID_CNTY, ids,
-         f"longer than {MAX_LENGTH[EVENT_ID_CNTY]} characters; shorten it"),
-        (np.isnan(stamps) & ~bad_number, DELETED_TIMESTAMP, raw_ts,
-         "required value is empty (epoch seconds of the deletion)"),
-        (bad_number, DELETED_TIMESTAMP, raw_ts, "not a whole number of epoch seconds"),
-        (out_of_range, DELETED_TIMESTAMP, raw_ts,
-         f"not a deletion time: must lie between {EARLIEST.date()} and today"),
-        (np.array(["__extra__" in r for r in rows], dtype=bool), "(row)", raw_ts,
-         "the row has more fields than the header; quote values with commas"),
-    ]
-    problems: list[RowProblem] = []
-    bad = np.zeros(n, dtype=bool)
-    for mask, column, values, why in checks:
-        for i in np.flatnonzero(mask):
-            problems.append(RowProblem(int(lines.start[i]), column, str(values.iloc[i]), why))
-        bad |= mask
-    problems.sort(key=lambda p: p.line)
+    problems.add(np.isnan(stamps) & ~bad_number & ~bad_ts, DELETED_TIMESTAMP, raw_ts,
+                 "required value is empty (epoch seconds of the deletion)")
+    problems.add(bad_number, DELETED_TIMESTAMP, raw_ts, "not a whole number of epoch seconds")
+    problems.add(out_of_range, DELETED_TIMESTAMP, raw_ts,
+                 f"not a deletion time: must lie between {EARLIEST.date()} and today")
+    bad = problems.bad(n) | bad_id
     good = np.flatnonzero(~bad)
     deletions = pd.DataFrame({
         ACLED_ID: ids.to_numpy(dtype=object)[good],
         DELETED_TIMESTAMP: stamps[good].astype("int64"),
         "record": good,
     }).drop_duplicates([ACLED_ID, DELETED_TIMESTAMP])
-    return ParsedDeletions(deletions, n, lines, problems, np.flatnonzero(bad))
+    found = problems.frame()
+    return ParsedDeletions(deletions, n, lines, listed(found, lambda r: lines.start[r]),
+                           problems.records())

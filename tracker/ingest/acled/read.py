@@ -66,9 +66,6 @@ from tracker.core.acled_columns import (
     LEGACY,
     LOCATION,
     LONGITUDE,
-    MAX_CONTROLLER,
-    MAX_LENGTH,
-    MAX_TEXT,
     OPTIONAL,
     ORIGIN,
     POINT_COLUMNS,
@@ -95,6 +92,24 @@ from tracker.ingest.column_checks import (
     snap_to_precision,
     text_column,
 )
+from tracker.ingest.problems import Problems, no_problems
+from tracker.ingest.text_fields import check_text, store_limit
+from tracker.store.models import AcledDeletion, ActorAlias, Alias, Source
+from tracker.store.point_batches import POINT_SCHEMA
+
+__all__ = ["ParsedAcled", "control_event_id", "detect_format", "no_problems", "read_acled"]
+
+# Longest value per column: the store column it ends in (others: only the field size applies).
+MAX_LENGTH = {
+    EVENT_ID_CNTY: store_limit(AcledDeletion.acled_id),
+    ACLED_SOURCE: store_limit(Source.publisher),  # the source of its control events
+    # names placing a row without coordinates: no alias the store can hold is longer
+    ADMIN1: store_limit(Alias.name), ADMIN2: store_limit(Alias.name),
+}
+MAX_CONTROLLER = store_limit(ActorAlias.actor)  # actor1 of a territorial row becomes a controller
+MULTILINE = (ACLED_NOTES,)
+# the largest count the point store's fatalities column holds
+MAX_FATALITIES = int(np.iinfo(POINT_SCHEMA.field(FATALITIES).type.to_pandas_dtype()).max)
 
 Progress = Callable[[str, int, int], None]
 
@@ -121,39 +136,6 @@ class ParsedAcled:
         return self.lines.start[np.asarray(records, dtype=int)]
 
 
-def no_problems() -> pd.DataFrame:
-    return pd.DataFrame({RECORD: pd.Series(dtype="int64"), "column": pd.Series(dtype=object),
-                         "value": pd.Series(dtype=object), "why": pd.Series(dtype=object)})
-
-
-class _Problems:
-    """Collects bad values column by column (vectorised: one frame per check)."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, mask: np.ndarray, column: str, values, why: str | np.ndarray) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
-            return
-        rows = np.flatnonzero(mask)
-        if isinstance(values, pd.Series):
-            vals = values.iloc[rows].to_numpy(dtype=object)
-        elif np.isscalar(values):
-            vals = values
-        else:
-            vals = np.asarray(values, dtype=object)[rows]
-        whys = why[rows] if isinstance(why, np.ndarray) else why
-        self.parts.append(pd.DataFrame({RECORD: rows, "column": column,
-                                        "value": pd.Series(vals, dtype=object).astype(str),
-                                        "why": whys}))
-
-    def frame(self) -> pd.DataFrame:
-        if not self.parts:
-            return no_problems()
-        return pd.concat(self.parts, ignore_index=True).sort_values(RECORD, kind="stable")
-
-
 # --- reading -----------------------------------------------------------------------------------
 def is_acled_header(header: str) -> bool:
     """Whether a header line is ACLED's (names ``event_id_cnty``)."""
@@ -174,6 +156,12 @@ def _header(path: Path) -> list[str]:
         raise InputError(msg)
     raw = [h.strip() for h in next(iter(pacsv_header(line)))]
     names = [h.casefold() for h in raw]
+    twice = [c for c in (*REQUIRED, *OPTIONAL) if names.count(c) > 1]
+    if twice:
+        where = [str(i + 1) for i, h in enumerate(names) if h == twice[0]]
+        msg = (f"{path}: the header names column {twice[0]!r} more than once (columns "
+               f"{', '.join(where)}); keep one of them")
+        raise InputError(msg)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         msg = (f"{path}: missing required ACLED column(s) {', '.join(missing)}"
@@ -227,41 +215,13 @@ def _read_fast(path: Path, encoding: str, raw_names: list[str]) -> pd.DataFrame 
     return frame
 
 
-def _read_slow(path: Path, encoding: str, names: list[str],
-               problems: _Problems) -> tuple[pd.DataFrame, csvfile.RecordLines]:
+def _read_slow(path: Path, names: list[str],
+               problems: Problems) -> tuple[pd.DataFrame, csvfile.RecordLines]:
     """Every needed column as text with :mod:`csv`; rows of the wrong length become problems."""
-    import csv
-    import io
-
-    text = csvfile.decode(path, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    width = len(header)
-    keep = [names.index(c) for c in (*REQUIRED, *OPTIONAL) if c in names]
-    cols: list[list[str]] = [[] for _ in keep]
-    starts, ends, short = [], [], []
-    before = reader.line_num
-    for row in reader:
-        if not row:
-            before = reader.line_num
-            continue
-        starts.append(before + 1)
-        ends.append(reader.line_num)
-        before = reader.line_num
-        if len(row) != width:
-            short.append(len(starts) - 1)
-            row = (row + [""] * width)[:width]
-        for out, i in zip(cols, keep, strict=True):
-            out.append(row[i].strip())
-    frame = pd.DataFrame({names[i]: pd.Series(c, dtype=object) for i, c in zip(keep, cols,
-                                                                                 strict=True)})
-    if short:
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[short] = True
-        problems.add(mask, "(row)", np.full(len(frame), ""),
-                     f"the row does not have the header's {width} fields; quote values with "
-                     f"commas or line breaks")
-    return frame, csvfile.RecordLines(np.array(starts, dtype=int), np.array(ends, dtype=int))
+    table = csvfile.read_table(path, required=REQUIRED, kind="an ACLED export",
+                               problems=problems, wanted=(*REQUIRED, *OPTIONAL), casefold=True,
+                               short_rows_ok=False)
+    return table.frame, table.lines
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -287,12 +247,12 @@ def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
     encoding = csvfile.sniff_encoding(path)
     raw_names = _header(path)
     names = [n.casefold() for n in raw_names]
-    problems = _Problems()
+    problems = Problems()
     tick("reading", 0, 1)
     frame = _read_fast(path, encoding, raw_names)
     lines = None
     if frame is None:
-        frame, lines = _read_slow(path, encoding, names, problems)
+        frame, lines = _read_slow(path, names, problems)
     n = len(frame)
     tick("validating", 0, 1)
     parsed = _validate(frame, n, districts, gazetteer, problems, today=today or date.today())
@@ -307,13 +267,13 @@ def read_acled(path: str | Path, districts: pd.DataFrame, gazetteer, *,
 
 
 def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
-              problems: _Problems, *, today: date) -> pd.DataFrame:
+              problems: Problems, *, today: date) -> pd.DataFrame:
     get = frame.get
     text = {c: text_column(get(c), n) for c in TEXT}
-    for col, values in text.items():
-        limit = MAX_LENGTH.get(col, MAX_TEXT)
-        problems.add(longer_than(values, limit), col, values,
-                     f"longer than {limit} characters; shorten it")
+    bad_text = {c: check_text(values, c, problems, limit=MAX_LENGTH.get(c),
+                              multiline=c in MULTILINE) for c, values in text.items()}
+    for c in (ADMIN1, ADMIN2):  # not resolved: already refused
+        text[c] = text[c].where(~bad_text[c], "")
     for col in (EVENT_ID_CNTY, EVENT_DATE, EVENT_TYPE, SUB_EVENT_TYPE):
         problems.add(empty_cells(text[col]), col, text[col], "required value is empty")
     problems.add(text[EVENT_ID_CNTY].str.contains("@", regex=False).to_numpy(dtype=bool),
@@ -342,6 +302,8 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
                  "must be 1, 2 or 3")
     fat = nums[FATALITIES]
     problems.add(fat < 0, FATALITIES, fat, "must not be negative")
+    problems.add(fat > MAX_FATALITIES, FATALITIES, fat,
+                 f"more than {MAX_FATALITIES:,}: not a count of deaths")
     stamp = nums[TIMESTAMP]
     problems.add(np.isnan(stamp) & blank_cells(get(TIMESTAMP), n), TIMESTAMP,
                  text[EVENT_ID_CNTY], "required value is empty (ACLED's epoch-seconds timestamp)")
@@ -369,7 +331,7 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     territorial = text[SUB_EVENT_TYPE].isin(TERRITORIAL).to_numpy(dtype=bool)
     problems.add(territorial & empty_cells(text[ACTOR1]), ACTOR1, text[ACTOR1],
                  "empty: a territorial event needs actor1, the side taking control")
-    long_taker = territorial & ~longer_than(text[ACTOR1], MAX_LENGTH[ACTOR1])
+    long_taker = territorial & ~bad_text[ACTOR1]
     problems.add(long_taker & longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
                  f"longer than {MAX_CONTROLLER} characters for the side taking control; shorten it")
     reported = pd.to_datetime(pd.Series(stamp), unit="s", errors="coerce")
@@ -387,7 +349,7 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
 
 
 def _place_by_names(code: np.ndarray, no_point: np.ndarray, text: dict[str, np.ndarray],
-                    gazetteer, problems: _Problems) -> np.ndarray:
+                    gazetteer, problems: Problems) -> np.ndarray:
     """District of rows without coordinates, from admin2 (within admin1)."""
     rows = np.flatnonzero(no_point)
     names = text[ADMIN2].iloc[rows].to_numpy(dtype=object)
@@ -466,7 +428,7 @@ def _group_numbers(columns: list[pd.Series]) -> np.ndarray:
     return groups
 
 
-def _dedupe(points: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, int]:
+def _dedupe(points: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, int]:
     """Drop bad rows and identical repeats; flag same (id, timestamp) with other content."""
     columns = [*POINT_COLUMNS, RECORD, TERRITORIAL_FLAG]
     if problems.parts:

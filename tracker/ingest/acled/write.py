@@ -29,7 +29,7 @@ from tracker.ingest.acled import deletions as acled_deletions
 from tracker.ingest.acled.read import ParsedAcled, read_acled
 from tracker.ingest.acled.versions import VersionPlan, plan_versions
 from tracker.ingest.csvfile import RecordLines
-from tracker.ingest.events_csv import RowProblem, raise_problems
+from tracker.ingest.problems import Problem, listed, raise_problems
 from tracker.store import point_batches, records
 from tracker.store.engines import write_transaction
 from tracker.store.models import ControlEvent, Retraction, utcnow
@@ -173,18 +173,15 @@ class AcledImport:
     retracted: int = 0  # control events of versions ACLED reclassified as non-territorial
     stale: int = 0  # versions older than a stored one (kept as point events only)
     layout: str = ""
-    problems: list[RowProblem] = field(default_factory=list)  # the first ones, for messages
+    problems: list[Problem] = field(default_factory=list)  # the first ones, for messages
     n_problems: int = 0
     rejected_records: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     lines: RecordLines | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[RowProblem]:
-    head = frame.head(limit)
-    lines = parsed.line_of(head[RECORD].to_numpy())
-    return [RowProblem(int(line), col, str(value), why) for line, col, value, why in
-            zip(lines, head["column"], head["value"], head["why"], strict=True)]
+def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[Problem]:
+    return listed(frame, parsed.line_of, limit=limit)
 
 
 def _stored_versions(conn: Connection, ids: pd.Series) -> pa.Table:
