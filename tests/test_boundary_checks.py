@@ -104,7 +104,7 @@ def test_a_bow_tie_is_repaired_and_the_area_change_reported(tmp_path):
     assert "repaired 1 invalid polygon(s)" in result.stderr
     assert "XY0103 (Self-intersection; area 0.00 -> 50." in result.stderr  # two 25 km2 triangles
     t = tracker.connect(url)
-    stored = t.districts().set_index(s.DISTRICT_CODE).geometry
+    stored = t.district_layer().set_index(s.DISTRICT_CODE).geometry
     assert stored.is_valid.all()
     area = gpd.GeoSeries([stored["XY0103"]], crs=s.CRS).to_crs(s.EQUAL_AREA_CRS).area.iloc[0]
     assert area == pytest.approx(50e6, rel=0.01)
@@ -156,7 +156,7 @@ def test_a_projected_layer_is_reprojected_to_longitude_latitude(tmp_path):
     layer([square(0), square(1)]).to_file(path)
     result, url = init(tmp_path, path)
     assert result.exit_code == 0, result.output
-    bounds = tracker.connect(url).districts().total_bounds
+    bounds = tracker.connect(url).district_layer().total_bounds
     # UTM 41N easting 600-620 km, northing 3500-3510 km: about 64.0-64.3 E, 31.6-31.7 N
     assert 63.9 < bounds[0] < bounds[2] < 64.4 and 31.5 < bounds[1] < bounds[3] < 31.8
     assert "warning" not in result.stderr
@@ -252,7 +252,7 @@ def test_polygons_with_heights_are_stored_flat(tmp_path, db_url):
     url = db_url
     result = CliRunner().invoke(main, ["init", "--districts", str(path), *COLUMNS, "--db", url])
     assert result.exit_code == 0, result.output
-    stored = tracker.connect(url).districts()
+    stored = tracker.connect(url).district_layer()
     assert len(stored) == 2 and not stored.geometry.has_z.any()
 
 
