@@ -42,12 +42,26 @@ import pandas as pd
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.extract.rules import (
+    ADMIN_WORDS,
+    ANAPHOR_AFTER,
+    ANAPHOR_BEFORE,
+    BACKGROUND_OPENERS,
     BREAKS,
+    CAPITAL_AFTER,
+    CAPITAL_OF,
+    CONFIRMATION,
     COREF,
+    DENIAL,
+    DESCRIPTOR_GAP,
+    FACILITY,
+    FIRST_GAP_LOCATIVE,
+    FIRST_PERSON,
+    NOT_CONFIRMED,
     GLUE_WORDS,
     HEDGES,
     HOLD,
     LEAVE,
+    VERIFY_DISCLAIMER,
     LOCATIVE,
     NEGATIONS,
     NOT_AGENT,
@@ -72,7 +86,8 @@ from tracker.extract.text import (
     sentences,
     without_header,
 )
-from tracker.names.keys import PLACE, PROVINCE
+from tracker.extract.speakers import sentence_speaker, speaker
+from tracker.names.keys import DISTRICT, PLACE, PROVINCE
 from tracker.names.mentions import Mention
 
 if TYPE_CHECKING:
@@ -113,6 +128,10 @@ class _Context:
     districts: pd.DataFrame
     rules: list[tuple[Rule, re.Pattern]]
     alias_of: dict[str, str] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    speakers: list[_Actor | None] = field(default_factory=list)
+    seen: list[Mention] = field(default_factory=list)  # places of the sentences read so far
+    article: date | None = None
 
 
 def _find_actors(text: str, table: ActorTable) -> list[_Actor]:
@@ -156,7 +175,10 @@ def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) 
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
-        if not _gap_ok(gap, ctx, gap_start):
+        first = pos == anchor
+        if first and forward and FIRST_GAP_LOCATIVE.search(gap):
+            break
+        if not (_gap_ok(gap, ctx, gap_start) or (first and forward and DESCRIPTOR_GAP.match(gap))):
             break
         out.append(m)
         pos = m.end if forward else m.start
@@ -165,7 +187,10 @@ def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) 
 
 def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
     """District, town and province mentions in ``text[a:b]``; a shared name is placed in the
-    province named next to it (the next one, else the previous one) within its clause."""
+    province named next to it (the next one, else the previous one) within its clause. Names
+    that locate a facility ("Tarinkot base"), start a longer name ("Chin Shwe Haw") or are meant
+    in part ("half of the Kunlong town") are left out; a name followed by "State" or "Region"
+    that is a province's is that province."""
     sentence = ctx.text[a:b]
     found: dict[int, Mention] = {}
     clauses = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
@@ -182,26 +207,68 @@ def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
                 start = a + ca + pa + m.start
                 found.setdefault(start, Mention(start, start + len(m.text), m.text, m.kind,
                                                 m.match))
-    for m in ctx.doc_places:  # names the sentence alone leaves open, placed by the whole text
-        if a <= m.start and m.end <= b and not any(
+    for m in [*ctx.doc_places, *_spelled_places(ctx, a, b)]:  # names the sentence alone leaves
+        if a <= m.start and m.end <= b and not any(  # open, placed by the whole text
                 f.start < m.end and m.start < f.end for f in found.values()):
             found[m.start] = m
     out = []
     for m in sorted(found.values(), key=lambda m: m.start):
-        if not (m.text[:1].isupper() or m.text[:1].isdigit()) or m.text.casefold() in STOP_NAMES:
+        if not (m.text[:1].isupper() or m.text[:1].isdigit() or ARTICLE_PREFIX.match(m.text)) \
+                or m.text.casefold() in STOP_NAMES:
             continue
+        after = ctx.text[m.end:min(b, m.end + 60)]
+        if FACILITY.match(after) or PARTIAL.search(ctx.text[max(a, m.start - 40):m.start]):
+            continue
+        if m.kind == PROVINCE and re.match(r"\s+[A-Z]", after) and not ADMIN_WORDS.match(after):
+            continue
+        if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
+                                           re.IGNORECASE) and _is_province_name(ctx, m.text):
+            m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
         out.append(m)
     return out
 
 
+ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
+"""Arabic names written with a small article ("el-Fula", "al-Maliha")."""
+_SPELLED = re.compile(
+    r"(?<![\w-])(?P<name>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})"
+    r"(?=\s+(?:district|township|locality)\b)|"
+    r"\b(?:town|city|district|township|locality)\s+of\s+"
+    r"(?P<after>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})")
+
+
+def _spelled_places(ctx: _Context, a: int, b: int) -> list[Mention]:
+    """Names the text marks as a district ("Kanashin district", "the town of Al-Khuwayyi") that
+    the mention finder missed, resolved with the gazetteer's rules (variants, normalised keys,
+    places, fuzzy)."""
+    out = []
+    for m in _SPELLED.finditer(ctx.text, a, b):
+        group = "name" if m.group("name") else "after"
+        name, start = m.group(group), m.start(group)
+        if any(x.start < start + len(name) and start < x.end for x in ctx.actors):
+            continue
+        try:
+            match = ctx.gazetteer.resolve_district(name)
+        except (ValueError, LookupError):
+            continue
+        out.append(Mention(start, start + len(name), name, DISTRICT, match))
+    return out
+
+
 def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
-    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni") and without
-    provinces meant in part ("three districts of Baghlan")."""
+    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni", "Rakhine
+    State's Minbya Township"), without provinces meant in part ("three districts of Baghlan"),
+    and without the name a capital is "of" ("Sinjah, the capital of Sennar State")."""
     named = {m.match.province_code for m in chain if m.kind != PROVINCE}
     out: list[Mention] = []
     for m in chain:
+        before = ctx.text[max(0, m.start - 40):m.start]
+        after = ctx.text[m.end:m.end + 40]
+        if CAPITAL_OF.search(before) or CAPITAL_AFTER.match(after):
+            continue
         if m.kind == PROVINCE:
-            if m.match.code in named or PARTIAL.search(ctx.text[max(0, m.start - 40):m.start]):
+            if m.match.code in named or PARTIAL.search(before) or re.match(
+                    r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after):
                 continue
         elif out and m.match.province_code == out[-1].match.province_code and re.search(
                 r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
@@ -209,6 +276,24 @@ def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+def _antecedent(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
+    """The place a pronoun ("it", "the town", "the whole province") stands for: the last place
+    named before ``pos``; for a province word, that place's province."""
+    province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
+    before = [m for m in places if m.end <= pos] or []
+    for m in reversed([*ctx.seen, *before]):
+        if m.kind == PROVINCE:
+            if province:
+                return m
+            continue
+        if not province:
+            return m
+        code = m.match.province_code
+        match = ctx.gazetteer.province_match(code, "pronoun", m.text)
+        return Mention(m.start, m.end, m.text, PROVINCE, match)
+    return None
 
 
 def _is_province_name(ctx: _Context, name: str) -> bool:
@@ -228,6 +313,8 @@ def _actor_at(ctx: _Context, pos: int) -> _Actor | None:
 def _agent(ctx: _Context, a: int, before: int) -> _Actor | None:
     """The nearest actor named before position ``before`` in the sentence starting at ``a``."""
     for act in reversed([x for x in ctx.actors if a <= x.start and x.end <= before]):
+        if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]):
+            continue  # "the Myanmar military's Western Command": an owner, not the agent
         if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
             return act
     return None
@@ -300,42 +387,92 @@ def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
     return (breaks[-1].end() if breaks else start), t.start
 
 
-def _sentence_drafts(ctx: _Context, a: int, b: int) -> list[_Draft]:
+def _sentence_drafts(ctx: _Context, i: int) -> list[_Draft]:
+    a, b = ctx.spans[i]
     triggers = _triggers(ctx, a, b)
-    if not triggers:
-        return []
     places = [m for m in _place_mentions(ctx, a, b)
               if not any(t.start <= m.start < t.end for t in triggers)]
     out: list[_Draft] = []
-    for i, t in enumerate(triggers):
-        passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
-            t.rule.kind in (TAKE, LEAVE, HOLD)
-        by_actor = None
-        if t.rule.kind in (TAKE, LEAVE, HOLD):
-            follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
-            if follow:
-                by_actor = _actor_at(ctx, t.end + follow.end())
-                passive = passive or by_actor is not None
-        forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
-        ra, rb = _region(ctx, a, b, triggers, i, forward=forward)
+    if triggers and not _background(ctx, a, b):
+        for j in range(len(triggers)):
+            out.extend(_trigger_drafts(ctx, i, triggers, j, places))
+    ctx.seen.extend(places)
+    return out
+
+
+def _background(ctx: _Context, a: int, b: int) -> bool:
+    """"Before that the militants overran Kunduz": an earlier episode without its own day."""
+    return bool(BACKGROUND_OPENERS.match(ctx.text[a:b])) and not any(
+        p.pinned for p in date_phrases(ctx.text[a:b], ctx.article))
+
+
+def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
+                    places: list[Mention]) -> list[_Draft]:
+    a, b = ctx.spans[i]
+    t = triggers[j]
+    if DENIAL.search(ctx.text[a:t.start]):
+        return []  # "... denied that El Fasher had fallen to the RSF"
+    passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
+        t.rule.kind in (TAKE, LEAVE, HOLD)
+    by_actor = None
+    if t.rule.kind in (TAKE, LEAVE, HOLD):
+        follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
+        if follow:
+            by_actor = _actor_at(ctx, t.end + follow.end())
+            passive = passive or by_actor is not None
+    forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
+    ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
+    if _subordinate_background(ctx, a, b, t):
+        return []
+    chain: list[Mention] = []
+    if not forward:
+        ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
+        if ref:
+            hit = _antecedent(ctx, ref.group("ref"), ra + ref.start(), places)
+            chain = [hit] if hit else []
+    if not chain:
         in_region = [m for m in places if ra <= m.start and m.end <= rb]
         chain = _chain(in_region, t.end if forward else t.start, ctx, forward=forward)
-        chain = [m for m in chain if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
+        chain = [m for m in chain
+                 if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
         chain = _drop_locators(ctx, chain)
-        if not chain:
-            continue
-        lead = chain[-1].end if not forward else None
-        window = ctx.text[lead:t.start] if lead is not None else \
-            ctx.text[max(a, t.start - 40):t.start]
-        if NEGATIONS.search(window):
-            continue
-        decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
-        if decided is None:
-            continue
-        controller, note = decided
-        words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)]
-        out.extend(_Draft(m, controller, note, t, (a, b), words) for m in chain)
-    return out
+        if DENIAL.search(ctx.text[a:b]):
+            chain = [m for m in chain if m.kind != PROVINCE]
+    if not chain and forward:
+        ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])
+        if ref:
+            hit = _antecedent(ctx, ref.group("ref"), t.start, places)
+            chain = [hit] if hit else []
+    if not chain:
+        return []
+    lead = chain[-1].end if not forward and chain[-1].end <= t.start else None
+    window = ctx.text[lead:t.start] if lead is not None else \
+        ctx.text[max(a, t.start - 40):t.start]
+    if NEGATIONS.search(window):
+        return []
+    decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
+    if decided is None and ctx.speakers[i] is not None and t.rule.kind in (TAKE, HOLD) and \
+            not t.actor_text and (passive or _agent(ctx, a, t.start) is None):
+        who = ctx.speakers[i]  # "... were completely controlled," the alliance announced
+        decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{_via(who)}"
+    if decided is None:
+        return []
+    controller, note = decided
+    words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)] \
+        if chain[0].start >= a else ctx.text[t.start:t.end]
+    return [_Draft(m, controller, note, t, (a, b), words) for m in chain]
+
+
+def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> bool:
+    """"after retaking Sennar state in the south": a change told as the background of a clause
+    opened by "after" or "following", without a day of its own."""
+    breaks = list(BREAKS.finditer(ctx.text, a, t.start))
+    if not breaks or breaks[-1].group().casefold() not in {"after", "following"} or \
+            len(ctx.text[breaks[-1].end():t.start].split()) > 3:
+        return False
+    nxt = BREAKS.search(ctx.text, t.end, b)
+    clause = ctx.text[breaks[-1].start():nxt.start() if nxt else b]
+    return not any(p.pinned for p in date_phrases(clause, ctx.article))
 
 
 def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
@@ -343,6 +480,9 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
     """(controller, evidence words) of a trigger, or None when the text does not say."""
     kind = t.rule.kind
     named = ctx.alias_of.get(" ".join(t.actor_text.split()).casefold()) if t.actor_text else None
+    if t.actor_text and FIRST_PERSON.fullmatch(t.actor_text):  # "fell to our hands"
+        own = next((x for x in ctx.actors if x.start == t.actor_start), None)
+        named = own.actor if own else None
     if kind == TO and named:
         return named, f"{t.actor_text!r} -> {named}"
     if kind == OUTSIDE and named:
@@ -456,28 +596,125 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     url = url or header.get("url")
     text = without_header(text)
     table = actors.table()
-    ctx = _Context(text, gazetteer, _find_actors(text, actors), gazetteer.mentions(text),
-                   districts, compile_rules(actors.pattern),
-                   {alias.casefold(): actor for actor, alias in table.itertuples(index=False)})
+    spans = sentences(text)
+    found = _find_actors(text, actors)
+    ctx = _Context(text, gazetteer, found, gazetteer.mentions(text), districts,
+                   compile_rules(_with_first_person(actors.pattern)),
+                   {alias.casefold(): actor for actor, alias in table.itertuples(index=False)},
+                   spans=spans, article=article)
     for act in ctx.actors:
         ctx.alias_of.setdefault(act.text.casefold(), act.actor)
+    _add_speakers(ctx)
     rows: list[dict[str, object]] = []
-    for a, b in sentences(text):
-        drafts = _sentence_drafts(ctx, a, b)
+    for i, (a, b) in enumerate(spans):
+        drafts = _sentence_drafts(ctx, i)
         if not drafts:
             continue
         sentence = " ".join(text[a:b].split())
         hedges = sorted({" ".join(h.group().split()).lower() for h in HEDGES.finditer(text, a, b)})
         phrases = date_phrases(text[a:b], article)
+        sentence_rows: list[dict[str, object]] = []
         for d in drafts:
-            rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
+            sentence_rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
+        for row in _net_of_sentence(sentence_rows):
+            row["_sentence"], row["_headline"] = i, _is_headline(ctx, i)
+            rows.append(row)
+    _apply_report_confidence(ctx, rows)
     return _finish(rows)
+
+
+def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
+    """The actor alias expression plus "our" / "we", which stand for the speaker's side."""
+    first = r"(?i:\b(?:our|we)\b)"
+    return re.compile(f"(?:{pattern.pattern})|{first}" if pattern else first)
+
+
+def _add_speakers(ctx: _Context) -> None:
+    """The speaker of each sentence, and "we" / "our" as actors of the speaker's side."""
+    paragraph = 0
+    for i, (a, b) in enumerate(ctx.spans):
+        if i and re.search(r"\n\s*\n", ctx.text[ctx.spans[i - 1][1]:a]):
+            paragraph = a
+        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, paragraph, ctx.actors))
+    for i, (a, b) in enumerate(ctx.spans):
+        who = ctx.speakers[i]
+        if who is None:
+            continue
+        for m in FIRST_PERSON.finditer(ctx.text, a, b):
+            if not any(x.start <= m.start() < x.end for x in ctx.actors):
+                ctx.actors.append(_Actor(m.start(), m.end(), m.group(), who.actor,
+                                         via=f"{m.group()!r} = the speaker's side, {who.text!r}"))
+    ctx.actors.sort(key=lambda x: x.start)
+
+
+def _is_headline(ctx: _Context, i: int) -> bool:
+    """The first line of the text when it stands alone without a full stop (a headline)."""
+    a, b = ctx.spans[i]
+    return i == 0 and not re.search(r"[.!?\"\u201d]\s*$", ctx.text[a:b]) and \
+        ctx.text[b:b + 2].startswith("\n")
+
+
+def _net_of_sentence(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """"captured Nawzad but lost it in two days": of one district's changes on one day in one
+    sentence, the last one stands."""
+    last = {(r[s.DISTRICT_CODE], r[s.DATE]): k for k, r in enumerate(rows)}
+    return [r for k, r in enumerate(rows) if last[(r[s.DISTRICT_CODE], r[s.DATE])] == k]
+
+
+_RANK = {s.UNCONFIRMED: 0, s.REPORTED: 1, s.CONFIRMED: 2}
+
+
+def _apply_report_confidence(ctx: _Context, rows: list[dict[str, object]]) -> None:
+    """Confidence from other sentences: a later "could not verify" makes earlier claims
+    unconfirmed; a sentence confirming or admitting a change ("the army indirectly confirmed the
+    loss of the city", "Hemedti admitted the loss") makes the latest draft of the place it names
+    (else of the last place drafted before it) confirmed, unless the confirming side is the one
+    that gained it."""
+    for i, (a, b) in enumerate(ctx.spans):
+        body = ctx.text[a:b]
+        if VERIFY_DISCLAIMER.search(body):
+            for r in rows:
+                if r["_sentence"] < i and r[s.CONFIDENCE] == s.REPORTED:
+                    _set_confidence(r, s.UNCONFIRMED, f"{VERIFY_DISCLAIMER.search(body).group()!r} "
+                                                      f"later in the report")
+        hit = CONFIRMATION.search(body)
+        if not hit or NOT_CONFIRMED.search(body):
+            continue
+        earlier = [r for r in rows if r["_sentence"] <= i]
+        if not earlier:
+            continue
+        named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
+        target = [r for r in earlier if r[s.DISTRICT_CODE] in named] or \
+            [r for r in earlier if r[s.DISTRICT_CODE] == earlier[-1][s.DISTRICT_CODE]]
+        latest = max(str(r[s.DATE]) for r in target)
+        confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
+                          + hit.start()), None)
+        for r in target:
+            if str(r[s.DATE]) == latest and (confirmer is None or confirmer.actor !=
+                                             r[s.CONTROLLER] or r["_sentence"] == i):
+                _set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
+
+
+def _set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
+    row[s.CONFIDENCE] = confidence
+    row[s.NOTES] = f"{row[s.NOTES]}; {confidence} by {why}"
+    row[s.EVENT_ID] = draft_id(row)
 
 
 def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
           article: date, source: str | None, url: str | None) -> list[dict[str, object]]:
     a = d.sentence[0]
     confidence = s.UNCONFIRMED if hedges else s.REPORTED
+    hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
+                  "reported: no hedge in the sentence")
+    who = ctx.speakers[ctx.spans.index(d.sentence)]
+    if who is not None and who.actor == d.controller:
+        confidence = s.UNCONFIRMED
+        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{_via(who)}"
+    elif who is not None and d.trigger.rule.kind == LEAVE:
+        confidence = s.CONFIRMED
+        hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
+                      f"{who.actor}{_via(who)}")
     if phrases:
         near = min(phrases, key=lambda p: abs(a + p.start - d.trigger.start))
         day, precision = near.day, near.precision
@@ -502,8 +739,6 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
         place_note = (f"{d.place.text!r} -> {what} {m.name} ({m.province_name}, {m.code}; "
                       f"{m.rule}{'' if m.rule in ('exact', 'code') else ': ' + repr(m.matched)})")
     verb_note = f"{d.trigger.words!r} ({d.trigger.rule.kind})"
-    hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
-                  "reported: no hedge in the sentence")
     notes = (f"drafted by tracker extract; verb {verb_note}; place {place_note}; actor "
              f"{d.actor_note}; {date_note}; {hedge_note}; sentence: \"{sentence}\"")
     out = []
@@ -537,7 +772,13 @@ def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
                              for c in DRAFT_COLUMNS})
     df = pd.DataFrame(rows)
     df["_order"] = range(len(df))
-    df = df.sort_values([PROVINCE_LEVEL, "_order"], kind="stable")
+    if "_headline" not in df:
+        df["_headline"] = False
+    df["_rank"] = -df[s.CONFIDENCE].map(_RANK).fillna(0)
+    # one draft per day, district and controller: a district-level draft before a province-level
+    # one, the report's body before its headline, then the strongest confidence
+    df = df.sort_values([PROVINCE_LEVEL, "_headline", "_rank", "_order"], kind="stable")
+    df = df.drop_duplicates([s.DATE, s.DISTRICT_CODE, s.CONTROLLER])
     df = df.drop_duplicates(s.EVENT_ID).sort_values("_order", kind="stable")
     return df[DRAFT_COLUMNS].reset_index(drop=True)
 
