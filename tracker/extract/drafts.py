@@ -57,6 +57,8 @@ from tracker.extract.rules import (
     FIRST_GAP_LOCATIVE,
     FIRST_PERSON,
     NOT_CONFIRMED,
+    NOT_NEWS_BEFORE,
+    PART_OF,
     GLUE_WORDS,
     HEDGES,
     HOLD,
@@ -217,7 +219,7 @@ def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
                 or m.text.casefold() in STOP_NAMES:
             continue
         after = ctx.text[m.end:min(b, m.end + 60)]
-        if FACILITY.match(after) or PARTIAL.search(ctx.text[max(a, m.start - 40):m.start]):
+        if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
             continue
         if m.kind == PROVINCE and re.match(r"\s+[A-Z]", after) and not ADMIN_WORDS.match(after):
             continue
@@ -410,8 +412,8 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
                     places: list[Mention]) -> list[_Draft]:
     a, b = ctx.spans[i]
     t = triggers[j]
-    if DENIAL.search(ctx.text[a:t.start]):
-        return []  # "... denied that El Fasher had fallen to the RSF"
+    if DENIAL.search(ctx.text[a:t.start]) or NOT_NEWS_BEFORE.search(ctx.text[a:t.start]):
+        return []  # "... denied that El Fasher had fallen to the RSF", "amid reports"
     passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
         t.rule.kind in (TAKE, LEAVE, HOLD)
     by_actor = None
@@ -422,8 +424,7 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
             passive = passive or by_actor is not None
     forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
-    if _subordinate_background(ctx, a, b, t):
-        return []
+    background = _subordinate_background(ctx, a, b, t)
     chain: list[Mention] = []
     if not forward:
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
@@ -436,7 +437,7 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
         chain = [m for m in chain
                  if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
         chain = _drop_locators(ctx, chain)
-        if DENIAL.search(ctx.text[a:b]):
+        if DENIAL.search(ctx.text[a:b]) or background:
             chain = [m for m in chain if m.kind != PROVINCE]
     if not chain and forward:
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])
@@ -465,7 +466,8 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
 
 def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> bool:
     """"after retaking Sennar state in the south": a change told as the background of a clause
-    opened by "after" or "following", without a day of its own."""
+    opened by "after" or "following", without a day of its own (no province is expanded from
+    it)."""
     breaks = list(BREAKS.finditer(ctx.text, a, t.start))
     if not breaks or breaks[-1].group().casefold() not in {"after", "following"} or \
             len(ctx.text[breaks[-1].end():t.start].split()) > 3:
@@ -631,11 +633,8 @@ def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
 
 def _add_speakers(ctx: _Context) -> None:
     """The speaker of each sentence, and "we" / "our" as actors of the speaker's side."""
-    paragraph = 0
-    for i, (a, b) in enumerate(ctx.spans):
-        if i and re.search(r"\n\s*\n", ctx.text[ctx.spans[i - 1][1]:a]):
-            paragraph = a
-        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, paragraph, ctx.actors))
+    for i in range(len(ctx.spans)):
+        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, ctx.actors))
     for i, (a, b) in enumerate(ctx.spans):
         who = ctx.speakers[i]
         if who is None:

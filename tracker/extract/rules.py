@@ -113,7 +113,8 @@ GLUE_WORDS = frozenset({
     "had", "was", "were", "is", "are", "be", "been", "being", "still", "remains", "remain",
     "remained", "stays", "stay", "came", "come", "comes", "only", "last", "respectively",
     "valley", "area", "areas", "township", "townships", "locality", "localities", "state",
-    "region", "including", "such", "main", "major", "strategic", "historic", "town's", "city's",
+    "region", "including", "such", "state's", "region's", "province's", "northern", "southern",
+    "eastern", "western", "central", "north", "south", "east", "west", "main", "major", "strategic", "historic", "town's", "city's",
 })
 """Words allowed between a direction phrase and its places, and between listed places."""
 
@@ -163,7 +164,8 @@ base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw ro
 
 DESCRIPTOR_GAP = re.compile(
     r"^[\s,]*(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}?(?:city|cities|town|towns|township|district|"
-    r"locality|hub|port|village|capital|centre|center|stronghold|crossing)(?:\s+of)?\s*(?:the\s+)?$",
+    r"locality|hub|port|village|capital|centre|center|stronghold|crossing)(?:\s+of)?[\s,]*"
+    r"(?:the\s+)?$",
     re.IGNORECASE)
 """An appositive description between a verb and its place: "the gem-mining town of", "ruby hub",
 "the Sudanese city of"."""
@@ -196,7 +198,7 @@ BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+pas
 
 SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|announced|announces|announce|declared|declares|claimed|claims|"
-    r"claim|stated|states|added|wrote|quoted|tweeted|posted|statement|spokes(?:man|woman|person)|"
+    r"claim|declare|stated|states|added|wrote|quoted|tweeted|posted|statement|spokes(?:man|woman|person)|"
     r"commander|according\s+to)\b", re.IGNORECASE)
 """Words of attribution: an actor named next to one is the speaker of the sentence."""
 
@@ -215,3 +217,15 @@ VERIFY_DISCLAIMER = re.compile(
     r"(?:independently\s+)?(?:verify|confirm)\b", re.IGNORECASE)
 """A sentence saying the report could not verify what it told: the claims before it are
 ``unconfirmed``."""
+
+PART_OF = re.compile(
+    r"\b(?:most|much|half|parts?|some|swaths?|areas?|neighbou?rhoods?|outskirts|edges?)\s+of\s+"
+    r"(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
+"""A place meant in part ("most of the capital Khartoum", "half of the Kunlong town")."""
+
+NOT_NEWS_BEFORE = re.compile(
+    r"\b(?:amid\s+(?:unconfirmed\s+)?(?:reports|rumou?rs|claims)|briefly|condition\s+that|"
+    r"ultimatum|demand(?:ed|s|ing)?\s+that|call(?:ed|s|ing)?\s+on|urg(?:ed|es|ing))\b",
+    re.IGNORECASE)
+"""Words before a verb in its sentence that make it no news of a change: a rumour the report
+only mentions, a brief and reversed capture, a demand."""

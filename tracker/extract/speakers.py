@@ -18,7 +18,7 @@ from tracker.extract.rules import SPEECH, THIRD_PERSON
 
 BEFORE_SPEECH = 60  # characters an actor may stand before the attribution word ("the AA said")
 AFTER_SPEECH = 30  # characters an actor may stand after it ("said the AA", "spokesman for the KNU")
-LOOK_BACK = 3  # sentences of the paragraph searched for the speaker of "he", "she", "they"
+LOOK_BACK = 3  # sentences searched for the speaker of "he", "she", "they"
 
 
 class Named(Protocol):
@@ -46,11 +46,11 @@ def sentence_speaker(text: str, span: tuple[int, int], actors: Sequence[Named]) 
     return None
 
 
-def speaker(text: str, spans: Sequence[tuple[int, int]], i: int, paragraph_start: int,
+def speaker(text: str, spans: Sequence[tuple[int, int]], i: int,
             actors: Sequence[Named]) -> Named | None:
     """The speaker of sentence ``spans[i]``: named in it, or, when the sentence is said by "he",
-    "she" or "they" (or quotes a party without naming it), in an earlier sentence of its
-    paragraph."""
+    "she" or "they" (or quotes a party without naming it), in one of the few sentences before it
+    (a quote often opens a paragraph of its own)."""
     found = sentence_speaker(text, spans[i], actors)
     if found is not None:
         return found
@@ -63,8 +63,6 @@ def speaker(text: str, spans: Sequence[tuple[int, int]], i: int, paragraph_start
     if not (pronoun or quoted):
         return None
     for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):
-        if spans[j][1] < paragraph_start:
-            break
         found = sentence_speaker(text, spans[j], actors)
         if found is not None:
             return found
