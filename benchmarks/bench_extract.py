@@ -11,7 +11,8 @@ as ``tracker alias add`` does). A layer whose file is absent is skipped, and the
 Matching: a draft matches a gold row on (report, district code, controller); a province row of the
 gold file stands for every district of that province. Precision = matched draft keys / draft keys;
 recall = matched gold keys / gold keys; date (within a day) and confidence accuracy are over the
-matched keys. Province expansions that no gold province row supports are counted apart (must be 0).
+matched keys (the draft nearest the gold day; its confidence counts as right when a gold row of the
+key has that confidence). Province expansions that no gold province row supports are counted apart (must be 0).
 
 Run: ``.venv/bin/python benchmarks/bench_extract.py [--show-misses]``.
 """
@@ -184,7 +185,7 @@ def score_layer(t, layer: str, reports: pd.DataFrame, gold: pd.DataFrame, result
                 result.kinds[f"gold: {kind}"].dates_ok += 1
             else:
                 result.misses.append(f"DATE   {key} draft {best[1]['date']} gold {best[2]['date']}")
-            if best[1]["confidence"] == best[2]["confidence"]:
+            if any(r["confidence"] == best[1]["confidence"] for r in rows):
                 score.confidence_ok += 1
                 result.kinds[f"gold: {kind}"].confidence_ok += 1
             else:

@@ -177,6 +177,9 @@ def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) 
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
+            if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
+                gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])", lambda g: " " * len(g.group()),
+                             gap)
         first = pos == anchor
         if first and forward and FIRST_GAP_LOCATIVE.search(gap):
             break
@@ -621,8 +624,28 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
         for row in _net_of_sentence(sentence_rows):
             row["_sentence"], row["_headline"] = i, _is_headline(ctx, i)
             rows.append(row)
+    rows = _dated_over_undated(rows)
+    _drop_denied(ctx, rows)
     _apply_report_confidence(ctx, rows)
     return _finish(rows)
+
+
+def _dated_over_undated(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A draft without a date phrase ("had reclaimed Al-Khuwayyi", a headline) tells the same
+    change as a dated draft of its district and controller in the report: the dated one stays."""
+    dated = {(r[s.DISTRICT_CODE], r[s.CONTROLLER]) for r in rows if r["_dated"]}
+    return [r for r in rows if r["_dated"] or (r[s.DISTRICT_CODE], r[s.CONTROLLER]) not in dated]
+
+
+def _drop_denied(ctx: _Context, rows: list[dict[str, object]]) -> None:
+    """A claim the report later says is denied ("... denied that El Fasher had fallen to the
+    RSF") gives no draft, unless something confirmed it."""
+    for i, (a, b) in enumerate(ctx.spans):
+        if not DENIAL.search(ctx.text, a, b):
+            continue
+        named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
+        rows[:] = [r for r in rows if not (r["_sentence"] < i and r[s.DISTRICT_CODE] in named
+                                           and r[s.CONFIDENCE] == s.UNCONFIRMED)]
 
 
 def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
@@ -685,12 +708,12 @@ def _apply_report_confidence(ctx: _Context, rows: list[dict[str, object]]) -> No
         named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
         target = [r for r in earlier if r[s.DISTRICT_CODE] in named] or \
             [r for r in earlier if r[s.DISTRICT_CODE] == earlier[-1][s.DISTRICT_CODE]]
-        latest = max(str(r[s.DATE]) for r in target)
+        newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))
         confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
                           + hit.start()), None)
         for r in target:
-            if str(r[s.DATE]) == latest and (confirmer is None or confirmer.actor !=
-                                             r[s.CONTROLLER] or r["_sentence"] == i):
+            if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
+                    confirmer is None or confirmer.actor != r[s.CONTROLLER] or r["_sentence"] == i):
                 _set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
 
 
@@ -714,8 +737,13 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
         confidence = s.CONFIRMED
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
                       f"{who.actor}{_via(who)}")
+    phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
+    pinned = [p for p in phrases if p.pinned] or phrases
     if phrases:
-        near = min(phrases, key=lambda p: abs(a + p.start - d.trigger.start))
+        # the date phrase nearest the verb or the place ("including Sinja, which they entered on
+        # June 29"); a phrase that pins a day before one that cannot ("earlier ... on 3 May")
+        near = min(pinned, key=lambda p: min(abs(a + p.start - d.trigger.start),
+                                             abs(a + p.start - d.place.end)))
         day, precision = near.day, near.precision
         date_note = (f"date: {near.text!r} -> {date_value(day, precision)}" if near.pinned else
                      f"date: {near.text!r} cannot be pinned to a day; the article date "
@@ -750,10 +778,21 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
             s.NOTES: notes, EVIDENCE_SENTENCE: sentence, EVIDENCE_PLACE: place_note,
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
+            "_dated": bool(phrases) and near.pinned,
         }
         row[s.EVENT_ID] = draft_id(row)
         out.append(row)
     return out
+
+
+TIME_CLAUSE = re.compile(r"\b(?:after|before|since|following|while|until)\b", re.IGNORECASE)
+
+
+def _across_time_clause(ctx: _Context, a: int, phrase: DatePhrase, t: _Trigger) -> bool:
+    """"recaptured Musa Qala after it was seized ... last week": the date belongs to the other
+    clause."""
+    lo, hi = sorted((a + phrase.start, t.start))
+    return bool(TIME_CLAUSE.search(ctx.text, lo, hi))
 
 
 def draft_id(row: dict[str, object]) -> str:
@@ -773,13 +812,14 @@ def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
     df["_order"] = range(len(df))
     if "_headline" not in df:
         df["_headline"] = False
-    df["_rank"] = -df[s.CONFIDENCE].map(_RANK).fillna(0)
+    df["_rank"] = df[s.CONFIDENCE].map(_RANK).fillna(0)
     # one draft per day, district and controller: a district-level draft before a province-level
-    # one, the report's body before its headline, then the strongest confidence
+    # one, the report's body before its headline, then the most cautious confidence (a change
+    # one sentence hedges is hedged)
     df = df.sort_values([PROVINCE_LEVEL, "_headline", "_rank", "_order"], kind="stable")
     df = df.drop_duplicates([s.DATE, s.DISTRICT_CODE, s.CONTROLLER])
     df = df.drop_duplicates(s.EVENT_ID).sort_values("_order", kind="stable")
-    return df[DRAFT_COLUMNS].reset_index(drop=True)
+    return df[DRAFT_COLUMNS].reset_index(drop=True)  # the "_" columns are working state
 
 
 def draft_rows(drafts: pd.DataFrame) -> list[dict[str, str]]:

@@ -60,7 +60,7 @@ RULES: tuple[Rule, ...] = (
          r"keeps?|"
          r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
     Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
-         r"(?:fled|flee|flees|fleeing))\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
+         r"(?:fled|flee|flees|fleeing))[\"'\u201d]?\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
     Rule(LEAVE, r"\b(?:lost|lose|loses|losing)\s+(?:full\s+)?control\s+(?:of|over)\b"),
     Rule(LEAVE, r"\b(?:abandon(?:ed|s|ing)?|evacuat(?:e|ed|es|ing)|vacat(?:e|ed|es|ing)|lost|"
          r"hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:e|ed|es|ing)|gave\s+up)\b"),
@@ -76,9 +76,10 @@ HEDGES = re.compile(
     r"(?:is|are|was|were)\s+believed\s+to|"
     r"sources?(?:\s+\w+){0,2}\s+(?:said|say|says|told|confirmed)|(?:a\s+)?sources?\s+close\s+to|"
     r"according\s+to\s+(?:[\w']+\s+){0,3}(?:reports?|sources?|statements?|posts?|media)|"
-    r"media\s+report(?:s|ed)?|(?:in\s+a\s+)?statements?|"
+    r"media\s+report(?:s|ed)?|(?:in\s+a\s+)?statements?|the\s+reported\s+\w+|"
     r"if\s+(?:independently\s+)?(?:verified|confirmed|successful|true)|"
-    r"on\s+social\s+media|posted\s+(?:on|online)|"
+    r"on\s+social\s+media|posted\s+(?:on|online)|(?:posted|shared|circulated)(?:\s+\w+){0,3}\s+"
+    r"online|"
     r"(?:could|can)\s*not\s+(?:independently\s+)?(?:verify|confirm)|"
     r"unable\s+to\s+(?:independently\s+)?(?:verify|confirm))\b", re.IGNORECASE)
 """Words that make a draft ``unconfirmed``."""
@@ -214,7 +215,8 @@ NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNO
 
 VERIFY_DISCLAIMER = re.compile(
     r"\b(?:(?:could|can)\s*not|unable\s+to|did\s+not|has\s+not\s+been\s+able\s+to)\s+"
-    r"(?:independently\s+)?(?:verify|confirm)\b", re.IGNORECASE)
+    r"(?:independently\s+)?(?:verify|confirm)\b|"
+    r"\bif\s+(?:independently\s+)?(?:verified|confirmed|successful|true)\b", re.IGNORECASE)
 """A sentence saying the report could not verify what it told: the claims before it are
 ``unconfirmed``."""
 
