@@ -35,12 +35,13 @@ def sentence_speaker(text: str, span: tuple[int, int], actors: Sequence[Named]) 
     for m in SPEECH.finditer(text, a, b):
         before = [x for x in actors if a <= x.start and x.end <= m.start()
                   and m.start() - x.end <= BEFORE_SPEECH
-                  and not re.search(r"[.;:]|\bthat\b", text[x.end:m.start()])]
+                  and _subject_gap(text[x.end:m.start()])]
         if before:
             return before[-1]
         after = [x for x in actors if m.end() <= x.start < min(b, m.end() + AFTER_SPEECH)
                  and re.fullmatch(r"[\s,]*(?:(?:for|of|from|by|to|with)\s+)?(?:the\s+)?",
-                                  text[m.end():x.start])]
+                                  text[m.end():x.start])
+                 and (_names_speaker(m.group()) or _ends_clause(text, x.end, b))]
         if after:
             return after[0]
     return None
@@ -57,7 +58,7 @@ def speaker(text: str, spans: Sequence[tuple[int, int]], i: int,
     a, b = spans[i]
     body = text[a:b]
     pronoun = any(THIRD_PERSON.match(body[m.end():]) or
-                  re.search(r"\b(?:he|she|they)\s*$", body[:m.start()], re.IGNORECASE)
+                  re.search(r"\b(?:he|she|they|it)\s*$", body[:m.start()], re.IGNORECASE)
                   for m in SPEECH.finditer(body))
     quoted = bool(re.search(r"[\"\u201c]", body))
     if not (pronoun or quoted):
@@ -67,3 +68,22 @@ def speaker(text: str, spans: Sequence[tuple[int, int]], i: int,
         if found is not None:
             return found
     return None
+
+
+def _subject_gap(gap: str) -> bool:
+    """Between a speaker and its verb: titles and names ("TNLA spokesman Lwei Yay Oo told",
+    "Arakan Army (AA) says", "the RSF on Sunday said"), no clause ("took X, officials said")."""
+    return not re.search(r"[,.;:]|\bthat\b", gap) and len(gap.split()) <= 5
+
+
+def _names_speaker(word: str) -> bool:
+    """Attribution words followed by their speaker: "according to X", "a spokesman for X"."""
+    return bool(re.match(r"according|spokes|commander|quoted", word, re.IGNORECASE))
+
+
+def _ends_clause(text: str, end: int, b: int) -> bool:
+    """"..., said the AA." or "said the AA spokesman": the actor after "said" is its speaker only
+    when the clause ends there or a title follows; "said the Taliban captured X" is news."""
+    rest = text[end:b]
+    return not rest.strip() or bool(re.match(r"\s*(?:[,.;:]|spokes|commander|official|leader)",
+                                             rest, re.IGNORECASE))
