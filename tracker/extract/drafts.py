@@ -165,6 +165,11 @@ def _gap_ok(gap: str, ctx: _Context, offset: int) -> bool:
     return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
 
 
+_UNKNOWN_MEMBER = re.compile(
+    r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
+"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes on."""
+
+
 def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) -> list[Mention]:
     """Places standing next to ``anchor`` with only glue in between (see :data:`GLUE_WORDS`)."""
     out: list[Mention] = []
@@ -180,6 +185,7 @@ def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) 
             if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
                 gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])", lambda g: " " * len(g.group()),
                              gap)
+        gap = _UNKNOWN_MEMBER.sub(lambda g: " " * len(g.group()), gap)
         first = pos == anchor
         if first and forward and FIRST_GAP_LOCATIVE.search(gap):
             break
@@ -285,7 +291,15 @@ def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
 
 def _antecedent(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
     """The place a pronoun ("it", "the town", "the whole province") stands for: the last place
-    named before ``pos``; for a province word, that place's province."""
+    named before ``pos``; for a province word, that place's province. The mention stands where
+    the pronoun is."""
+    hit = _named_before(ctx, ref, pos, places)
+    if hit is None:
+        return None
+    return Mention(pos, pos + len(ref), f"{ref} = {hit.text}", hit.kind, hit.match)
+
+
+def _named_before(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
     province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
     before = [m for m in places if m.end <= pos] or []
     for m in reversed([*ctx.seen, *before]):
@@ -432,7 +446,7 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     if not forward:
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
         if ref:
-            hit = _antecedent(ctx, ref.group("ref"), ra + ref.start(), places)
+            hit = _antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
             chain = [hit] if hit else []
     if not chain:
         in_region = [m for m in places if ra <= m.start and m.end <= rb]
@@ -445,7 +459,7 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     if not chain and forward:
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])
         if ref:
-            hit = _antecedent(ctx, ref.group("ref"), t.start, places)
+            hit = _antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit else []
     if not chain:
         return []
