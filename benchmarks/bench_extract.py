@@ -12,7 +12,8 @@ Matching: a draft matches a gold row on (report, district code, controller); a p
 gold file stands for every district of that province. Precision = matched draft keys / draft keys;
 recall = matched gold keys / gold keys; date (within a day) and confidence accuracy are over the
 matched keys (the draft nearest the gold day; its confidence counts as right when a gold row of the
-key has that confidence). Province expansions that no gold province row supports are counted apart (must be 0).
+key has that confidence). Province expansions that no gold province row supports are counted apart
+(must be 0).
 
 Run: ``.venv/bin/python benchmarks/bench_extract.py [--show-misses]``.
 """

@@ -56,26 +56,27 @@ from tracker.extract.rules import (
     FACILITY,
     FIRST_GAP_LOCATIVE,
     FIRST_PERSON,
-    NOT_CONFIRMED,
-    NOT_NEWS_BEFORE,
-    PART_OF,
     GLUE_WORDS,
     HEDGES,
     HOLD,
     LEAVE,
-    VERIFY_DISCLAIMER,
     LOCATIVE,
     NEGATIONS,
     NOT_AGENT,
+    NOT_CONFIRMED,
+    NOT_NEWS_BEFORE,
     OUTSIDE,
+    PART_OF,
     PARTIAL,
     PASSIVE,
     STOP_NAMES,
     TAKE,
     TO,
+    VERIFY_DISCLAIMER,
     Rule,
     compile_rules,
 )
+from tracker.extract.speakers import speaker
 from tracker.extract.text import (
     DATE_PATTERNS,
     DatePhrase,
@@ -88,7 +89,6 @@ from tracker.extract.text import (
     sentences,
     without_header,
 )
-from tracker.extract.speakers import sentence_speaker, speaker
 from tracker.names.keys import DISTRICT, PLACE, PROVINCE
 from tracker.names.mentions import Mention
 
@@ -167,7 +167,8 @@ def _gap_ok(gap: str, ctx: _Context, offset: int) -> bool:
 
 _UNKNOWN_MEMBER = re.compile(
     r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
-"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes on."""
+"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes
+on."""
 
 
 def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) -> list[Mention]:
@@ -183,8 +184,8 @@ def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) 
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
             if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
-                gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])", lambda g: " " * len(g.group()),
-                             gap)
+                gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])",
+                             lambda g: " " * len(g.group()), gap)
         gap = _UNKNOWN_MEMBER.sub(lambda g: " " * len(g.group()), gap)
         first = pos == anchor
         if first and forward and FIRST_GAP_LOCATIVE.search(gap):
@@ -630,10 +631,13 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
         if not drafts:
             continue
         sentence = " ".join(text[a:b].split())
-        hedges = sorted({" ".join(h.group().split()).lower() for h in HEDGES.finditer(text, a, b)})
         phrases = date_phrases(text[a:b], article)
         sentence_rows: list[dict[str, object]] = []
+        verbs = {(d.trigger.start, d.trigger.end) for d in drafts}
         for d in drafts:
+            hedges = sorted({" ".join(h.group().split()).lower()
+                             for h in HEDGES.finditer(text, a, b)
+                             if not _in_other_verb(h, d, verbs)})
             sentence_rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
         for row in _net_of_sentence(sentence_rows):
             row["_sentence"], row["_headline"] = i, _is_headline(ctx, i)
@@ -652,14 +656,24 @@ def _dated_over_undated(rows: list[dict[str, object]]) -> list[dict[str, object]
 
 
 def _drop_denied(ctx: _Context, rows: list[dict[str, object]]) -> None:
-    """A claim the report later says is denied ("... denied that El Fasher had fallen to the
-    RSF") gives no draft, unless something confirmed it."""
+    """A party's claim the report later says is denied ("... denied that El Fasher had fallen to
+    the RSF") gives no draft; a reported change that is denied becomes ``unconfirmed``."""
     for i, (a, b) in enumerate(ctx.spans):
         if not DENIAL.search(ctx.text, a, b):
             continue
         named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
-        rows[:] = [r for r in rows if not (r["_sentence"] < i and r[s.DISTRICT_CODE] in named
-                                           and r[s.CONFIDENCE] == s.UNCONFIRMED)]
+        hit = [r for r in rows if r["_sentence"] < i and r[s.DISTRICT_CODE] in named]
+        rows[:] = [r for r in rows if not (r in hit and r[s.CONFIDENCE] == s.UNCONFIRMED)]
+        for r in hit:
+            if r[s.CONFIDENCE] == s.REPORTED:
+                _set_confidence(r, s.UNCONFIRMED, "a denial later in the report")
+
+
+def _in_other_verb(hedge: re.Match, d: _Draft, verbs: set[tuple[int, int]]) -> bool:
+    """"The RSF had earlier claimed control over Al-Khuwayyi, a day after it captured El Nahud":
+    the claim hedges its own verb's places, not the other verb's."""
+    return any(a <= hedge.start() < b for a, b in verbs if (a, b) != (d.trigger.start,
+                                                                        d.trigger.end))
 
 
 def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
@@ -744,7 +758,11 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
     hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
                   "reported: no hedge in the sentence")
     who = ctx.speakers[ctx.spans.index(d.sentence)]
-    if who is not None and who.actor == d.controller:
+    denied = DENIAL.search(ctx.text, d.trigger.end, d.sentence[1])
+    if denied:  # "The Taliban captured Nerkh district, but the government denies it."
+        confidence = s.UNCONFIRMED
+        hedge_note = f"unconfirmed: denied in the sentence ({denied.group()!r})"
+    elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
         hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{_via(who)}"
     elif who is not None and d.trigger.rule.kind == LEAVE:
@@ -754,6 +772,9 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if phrases:
+        spoken = [p for p in pinned if not _SPEECH_DAY.fullmatch(p.text)]
+        if spoken and len(spoken) < len(pinned):  # "'... today,' she told The Irrawaddy on
+            pinned = spoken  # Wednesday": today is the day she spoke
         # the date phrase nearest the verb or the place ("including Sinja, which they entered on
         # June 29"); a phrase that pins a day before one that cannot ("earlier ... on 3 May")
         near = min(pinned, key=lambda p: min(abs(a + p.start - d.trigger.start),
@@ -799,6 +820,8 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
     return out
 
 
+_SPEECH_DAY = re.compile(r"(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)",
+                         re.IGNORECASE)
 TIME_CLAUSE = re.compile(r"\b(?:after|before|since|following|while|until)\b", re.IGNORECASE)
 
 
