@@ -383,3 +383,21 @@ def test_the_development_corpus_meets_its_targets():
     assert total.date_accuracy >= 0.9, total
     assert total.confidence_accuracy >= 0.9, total
     assert total.bad_provinces == 0, total
+
+
+# --- rules the corpus has no sentence for (written in the words) ----------------------------
+def test_the_capital_of_a_province_is_its_centre_district_when_the_gazetteer_knows_it():
+    df = drafts("afg", "The Taliban captured the capital of Takhar province on Sunday.",
+                "2020-06-12")
+    assert rows(df) == {("AF1801", "Taliban", s.REPORTED, "2020-06-07")}  # Taloqan
+    assert "capital of Takhar" in df.iloc[0]["evidence_place"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Since the Taliban took Kunduz in mid-August, the city has been quiet.", set()),
+    ("After the Taliban took Kunduz in August, the city was quiet.", set()),
+    ("Since the Taliban took Kunduz on 8 August, the city has been quiet.",
+     {("AF1901", "Taliban", s.REPORTED, "2020-08-08")}),
+])
+def test_background_dated_only_to_a_month_gives_no_draft(text, expected):
+    assert rows(drafts("afg", text, "2020-09-20")) == expected

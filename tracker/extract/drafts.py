@@ -277,6 +277,9 @@ def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
         before = ctx.text[max(0, m.start - 40):m.start]
         after = ctx.text[m.end:m.end + 40]
         if CAPITAL_OF.search(before) or CAPITAL_AFTER.match(after):
+            centre = _centre(ctx, m) if len(chain) == 1 else None
+            if centre is not None:  # "captured the capital of Takhar": its centre district
+                out.append(centre)
             continue
         if m.kind == PROVINCE:
             if m.match.code in named or PARTIAL.search(before) or re.match(
@@ -288,6 +291,18 @@ def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+def _centre(ctx: _Context, m: Mention) -> Mention | None:
+    """The district the gazetteer marks as the centre of the province ``m`` names, if any."""
+    try:
+        province = m.match if m.kind == PROVINCE else ctx.gazetteer.resolve_province(m.text)
+        match = ctx.gazetteer.resolve_district(f"{province.name} capital")
+    except ValueError:
+        return None
+    if match.province_code != province.code:
+        return None
+    return Mention(m.start, m.end, f"capital of {m.text}", DISTRICT, match)
 
 
 def _antecedent(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
@@ -443,6 +458,8 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
     background = _subordinate_background(ctx, a, b, t)
+    if background == "vague":
+        return []
     chain: list[Mention] = []
     if not forward:
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
@@ -482,17 +499,32 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     return [_Draft(m, controller, note, t, (a, b), words) for m in chain]
 
 
-def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> bool:
-    """"after retaking Sennar state in the south": a change told as the background of a clause
-    opened by "after" or "following", without a day of its own (no province is expanded from
-    it)."""
-    breaks = list(BREAKS.finditer(ctx.text, a, t.start))
-    if not breaks or breaks[-1].group().casefold() not in {"after", "following"} or \
-            len(ctx.text[breaks[-1].end():t.start].split()) > 3:
-        return False
+def _subordinate_clause(ctx: _Context, a: int, b: int, t: _Trigger) -> str | None:
+    """The clause opened by "after", "since" or "following" that ``t`` stands in, if any."""
+    opener = None
+    for m in _SUBORDINATE.finditer(ctx.text, a, t.start):
+        opener = m
+    if opener is None or len(ctx.text[opener.end():t.start].split()) > 3:
+        return None
     nxt = BREAKS.search(ctx.text, t.end, b)
-    clause = ctx.text[breaks[-1].start():nxt.start() if nxt else b]
-    return not any(p.pinned for p in date_phrases(clause, ctx.article))
+    return ctx.text[opener.start():nxt.start() if nxt else b]
+
+
+_SUBORDINATE = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
+_MONTH_ONLY = re.compile(
+    r"\b(?:in\s+)?(?:(?:mid|early|late)[-\s]+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b(?!\s+\d)")
+
+
+def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> str:
+    """How a change told in a clause opened by "after", "since" or "following" is background:
+    ``"vague"`` when the clause dates it only to a month ("since the Taliban took Kabul in
+    mid-August": no draft), ``"undated"`` without any day ("after retaking Sennar state": no
+    province is expanded from it), ``""`` when it is not such a clause or carries its own day."""
+    clause = _subordinate_clause(ctx, a, b, t)
+    if clause is None or any(p.pinned for p in date_phrases(clause, ctx.article)):
+        return ""
+    return "vague" if _MONTH_ONLY.search(clause) else "undated"
 
 
 def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
