@@ -220,8 +220,14 @@ def run() -> Result:
 
 
 def _line(name: str, sc: Score) -> str:
-    return (f"{name:<28} {sc.drafts:>6} {sc.precision:>9.2f} {sc.gold:>5} {sc.recall:>7.2f} "
-            f"{sc.date_accuracy:>6.2f} {sc.confidence_accuracy:>6.2f} {sc.bad_provinces:>6}")
+    def cell(value: float, width: int, shown: bool) -> str:
+        return f"{value:>{width}.2f}" if shown else f"{'-':>{width}}"
+
+    drafts, gold = sc.drafts > 0, sc.gold > 0
+    return (f"{name:<28} {sc.drafts if drafts else '-':>6} {cell(sc.precision, 9, drafts)} "
+            f"{sc.gold if gold else '-':>5} {cell(sc.recall, 7, gold)} "
+            f"{cell(sc.date_accuracy, 6, gold)} {cell(sc.confidence_accuracy, 6, gold)} "
+            f"{sc.bad_provinces if drafts else '-':>6}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     print(_line("all layers", result.total))
     for kind in sorted(result.kinds):
         print(_line(kind, result.kinds[kind]))
+    print("draft: KIND = drafts by the phrase that gave them (take, to, hold, leave) or expanded "
+          "from a province;\ngold: KIND = gold rows by kind (background, a party's claim or a "
+          "hedged report, plain news, a whole province)")
     print("bad prov. = drafts from a province expanded without a province-level gold row "
           "(a location phrase or a denied claim); must be 0")
     if args.show_misses:

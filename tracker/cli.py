@@ -384,7 +384,8 @@ def actor_add(alias, actor_name, db_url):
 @db_option
 @handle_errors
 def actor_list(fmt, db_url):
-    """Every actor alias: the shipped ones and yours."""
+    """Every actor alias: yours, and the shipped ones when the data set uses the shipped
+    boundaries."""
     echo_table(open_tracker(db_url).actor_aliases(), fmt)
 
 

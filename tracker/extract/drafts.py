@@ -4,23 +4,35 @@ For each sentence the extractor looks for a *direction phrase* (:data:`RULES`: "
 "fell to X", "withdrew from", "remains outside X control"...), the places it governs and the actor
 who holds them afterwards:
 
-- **places** are the gazetteer's mentions (districts, towns, provinces, variant spellings) that
+- **places** are the gazetteer's mentions (districts, towns, provinces, variant spellings, and
+  names the text marks as a unit, "Kanashin district", resolved by the gazetteer's rules) that
   stand right next to the phrase: after it for an active verb ("the Taliban captured Nerkh and
   Deh Salah"), before it for "fell to", "under X control", "outside X control" and passives. Only
-  list glue may lie between them (:data:`GLUE_WORDS`: "and", "district", "the town of", a
-  province, a date...), so "captured a checkpoint in Nerkh" or "fighting near Pul-e-Khumri" give
-  nothing. A name several districts share is placed in the province named next to it. A province
-  governed as a whole ("Panjshir remains outside Taliban control") gives one draft per district,
-  marked as province-level; a province that only locates a named district does not.
-- **controller**: the actor named in the phrase ("fell to *the Taliban*"); else the agent, i.e. the
-  nearest actor named before the verb ("*resistance forces* retook"); for "withdrew from",
-  "outside X control" and the like, the other side: the nearest other actor named in the text.
-- **confidence**: a hedge in the sentence (:data:`HEDGES`: reportedly, unconfirmed, claimed...)
-  gives ``unconfirmed``; plain reporting ``reported``; never ``confirmed``.
-- **date**: the date phrase of the sentence nearest the verb ("on 15 August", "on Friday",
-  "yesterday", "earlier this week"), resolved against the article date; without one the article
-  date is kept and the notes say so.
-- negations and intentions before the verb ("failed to capture", "could fall") give nothing.
+  list glue (:data:`GLUE_WORDS`: "and", "district", "the town of", "including", a province, a
+  date, an unknown list member...) or an appositive ("the gem-mining town of") may lie between
+  them, so "captured a checkpoint in Nerkh" or "fighting near Pul-e-Khumri" give nothing. A
+  pronoun ("lost it", "the town was retaken") is the last place named; "the capital of Y" is Y's
+  centre district. A facility ("Tarinkot base") or a part ("most of X") is no place.
+- **provinces** governed as a whole ("Panjshir remains outside Taliban control", "the whole
+  province fell") give one draft per district, marked as province-level; a province that only
+  locates a place ("X district in Y province", "Y State's X Township", "the capital of Y"), one a
+  sentence denies, or one told in an "after ..." clause without its own day does not.
+- **controller**: the actor named in the phrase ("fell to *the Taliban*", "in *our* hands": the
+  speaker's side); else the agent, i.e. the nearest actor named before the verb ("*resistance
+  forces* retook"); for "withdrew from", "outside X control" and the like, the other side: the
+  nearest other actor named in the text; with no agent, the speaker
+  (:mod:`tracker.extract.speakers`).
+- **confidence**: a hedge in the sentence (:data:`HEDGES`: reportedly, claimed, sources said, in a
+  statement...), a party's own words, a later "could not verify" or a denial give
+  ``unconfirmed``; the losing side saying so, or a later sentence confirming or admitting the
+  change, ``confirmed``; plain reporting ``reported``.
+- **date**: the date phrase nearest the verb or the place ("on 15 August", "on Friday",
+  "yesterday", "earlier this week"), not across "after"/"before", resolved against the article
+  date; without one the article date is kept and the notes say so. A change a report tells twice
+  keeps its dated draft; a place taken and lost in one sentence on one day keeps the last change.
+- negations, intentions, rumours and brief captures before the verb ("failed to capture", "could
+  fall", "amid reports", "briefly occupied"), and earlier episodes without a day ("Before that
+  ...", "since ... in mid-August") give nothing.
 
 Every draft carries its evidence (sentence, place, actor and verb words) in ``notes`` and in the
 ``evidence_*`` columns. The module is pure: text, a gazetteer and an actor table in, a DataFrame
