@@ -42,10 +42,8 @@ out.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -53,44 +51,40 @@ import pandas as pd
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.extract.context import Actor, Context, Draft, Trigger, via
+from tracker.extract.places import antecedent, drop_locators, place_chain, place_mentions
+from tracker.extract.reconcile import (
+    RANK,
+    apply_report_confidence,
+    dated_over_undated,
+    draft_id,
+    drop_denied,
+    is_headline,
+    net_of_sentence,
+)
 from tracker.extract.rules import (
-    ADMIN_WORDS,
     ANAPHOR_AFTER,
     ANAPHOR_BEFORE,
     BACKGROUND_OPENERS,
     BREAKS,
-    CAPITAL_AFTER,
-    CAPITAL_OF,
-    CONFIRMATION,
     COREF,
     DENIAL,
-    DESCRIPTOR_GAP,
-    FACILITY,
-    FIRST_GAP_LOCATIVE,
     FIRST_PERSON,
-    GLUE_WORDS,
     HEDGES,
     HOLD,
     LEAVE,
     LOCATIVE,
     NEGATIONS,
     NOT_AGENT,
-    NOT_CONFIRMED,
     NOT_NEWS_BEFORE,
     OUTSIDE,
-    PART_OF,
-    PARTIAL,
     PASSIVE,
-    STOP_NAMES,
     TAKE,
     TO,
-    VERIFY_DISCLAIMER,
-    Rule,
     compile_rules,
 )
 from tracker.extract.speakers import speaker
 from tracker.extract.text import (
-    DATE_PATTERNS,
     DatePhrase,
     date_phrases,
     date_value,
@@ -101,7 +95,7 @@ from tracker.extract.text import (
     sentences,
     without_header,
 )
-from tracker.names.keys import DISTRICT, PLACE, PROVINCE
+from tracker.names.keys import PLACE, PROVINCE
 from tracker.names.mentions import Mention
 
 if TYPE_CHECKING:
@@ -123,241 +117,26 @@ EVIDENCE_COLUMNS = [EVIDENCE_SENTENCE, EVIDENCE_PLACE, EVIDENCE_ACTOR, EVIDENCE_
 DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_COLUMNS,
                  PROVINCE_LEVEL]
 
+
 # --- extraction -----------------------------------------------------------------------------------
-@dataclass
-class _Actor:
-    start: int
-    end: int
-    text: str
-    actor: str
-    via: str = ""  # how a coreference ("the group") was resolved
-
-
-@dataclass
-class _Context:
-    text: str
-    gazetteer: Gazetteer
-    actors: list[_Actor]
-    doc_places: list[Mention]
-    districts: pd.DataFrame
-    rules: list[tuple[Rule, re.Pattern]]
-    alias_of: dict[str, str] = field(default_factory=dict)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    speakers: list[_Actor | None] = field(default_factory=list)
-    seen: list[Mention] = field(default_factory=list)  # places of the sentences read so far
-    article: date | None = None
-
-
-def _find_actors(text: str, table: ActorTable) -> list[_Actor]:
-    found = [_Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
+def _find_actors(text: str, table: ActorTable) -> list[Actor]:
+    found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
     for m in COREF.finditer(text):
         before = [a for a in found if a.end <= m.start()]
         if before and not any(a.start <= m.start() < a.end for a in found):
             ref = before[-1]
-            found.append(_Actor(m.start(), m.end(), m.group(), ref.actor,
+            found.append(Actor(m.start(), m.end(), m.group(), ref.actor,
                                 via=f"{m.group()!r} = {ref.text!r} named before"))
     return sorted(found, key=lambda a: a.start)
 
 
-def _gap_ok(gap: str, ctx: _Context, offset: int) -> bool:
-    """True when ``gap`` (text at ``offset``) holds only list glue, provinces, actors and dates."""
-    masked = list(gap)
-    for a in ctx.actors:
-        for i in range(max(a.start, offset), min(a.end, offset + len(gap))):
-            masked[i - offset] = " "
-    for m in ctx.doc_places:
-        if m.kind == PROVINCE:
-            for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
-                masked[i - offset] = " "
-    rest = "".join(masked)
-    for _, pattern in DATE_PATTERNS:
-        rest = pattern.sub(" ", rest)
-    rest = re.sub(r"\b(?:on|by|to)\s*$", " ", rest, flags=re.IGNORECASE)  # "on <date>"
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\s\w,:'()\"\u2019]", rest)
-    return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
-
-
-_UNKNOWN_MEMBER = re.compile(
-    r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
-"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes
-on."""
-
-
-def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) -> list[Mention]:
-    """Places standing next to ``anchor`` with only glue in between (see :data:`GLUE_WORDS`)."""
-    out: list[Mention] = []
-    pos = anchor
-    seq = places if forward else list(reversed(places))
-    for m in seq:
-        gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
-        if gap_start > gap_end:
-            continue
-        gap = ctx.text[gap_start:gap_end]
-        if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
-            gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
-            if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
-                gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])",
-                             lambda g: " " * len(g.group()), gap)
-        gap = _UNKNOWN_MEMBER.sub(lambda g: " " * len(g.group()), gap)
-        first = pos == anchor
-        if first and forward and FIRST_GAP_LOCATIVE.search(gap):
-            break
-        if not (_gap_ok(gap, ctx, gap_start) or (first and forward and DESCRIPTOR_GAP.match(gap))):
-            break
-        out.append(m)
-        pos = m.end if forward else m.start
-    return out if forward else list(reversed(out))
-
-
-def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
-    """District, town and province mentions in ``text[a:b]``; a shared name is placed in the
-    province named next to it (the next one, else the previous one) within its clause. Names
-    that locate a facility ("Tarinkot base"), start a longer name ("Chin Shwe Haw") or are meant
-    in part ("half of the Kunlong town") are left out; a name followed by "State" or "Region"
-    that is a province's is that province."""
-    sentence = ctx.text[a:b]
-    found: dict[int, Mention] = {}
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
-    for ca, cb in clauses:
-        chunk = sentence[ca:cb]
-        local = ctx.gazetteer.mentions(chunk)
-        provs = [m for m in local if m.kind == PROVINCE]
-        pieces = [(0, len(chunk), "")]
-        if len(provs) >= 2:
-            cuts = [0, *[p.end for p in provs[:-1]], len(chunk)]
-            pieces = [(cuts[i], cuts[i + 1], "") for i in range(len(cuts) - 1)]
-        for pa, pb, _ in pieces:
-            for m in ctx.gazetteer.mentions(chunk[pa:pb]):
-                start = a + ca + pa + m.start
-                found.setdefault(start, Mention(start, start + len(m.text), m.text, m.kind,
-                                                m.match))
-    for m in [*ctx.doc_places, *_spelled_places(ctx, a, b)]:  # names the sentence alone leaves
-        if a <= m.start and m.end <= b and not any(  # open, placed by the whole text
-                f.start < m.end and m.start < f.end for f in found.values()):
-            found[m.start] = m
-    out = []
-    for m in sorted(found.values(), key=lambda m: m.start):
-        if not (m.text[:1].isupper() or m.text[:1].isdigit() or ARTICLE_PREFIX.match(m.text)) \
-                or m.text.casefold() in STOP_NAMES:
-            continue
-        after = ctx.text[m.end:min(b, m.end + 60)]
-        if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
-            continue
-        if m.kind == PROVINCE and re.match(r"\s+[A-Z]", after) and not ADMIN_WORDS.match(after):
-            continue
-        if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
-                                           re.IGNORECASE) and _is_province_name(ctx, m.text):
-            m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
-        out.append(m)
-    return out
-
-
-ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
-"""Arabic names written with a small article ("el-Fula", "al-Maliha")."""
-_SPELLED = re.compile(
-    r"(?<![\w-])(?P<name>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})"
-    r"(?=\s+(?:district|township|locality)\b)|"
-    r"\b(?:town|city|district|township|locality)\s+of\s+"
-    r"(?P<after>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})")
-
-
-def _spelled_places(ctx: _Context, a: int, b: int) -> list[Mention]:
-    """Names the text marks as a district ("Kanashin district", "the town of Al-Khuwayyi") that
-    the mention finder missed, resolved with the gazetteer's rules (variants, normalised keys,
-    places, fuzzy)."""
-    out = []
-    for m in _SPELLED.finditer(ctx.text, a, b):
-        group = "name" if m.group("name") else "after"
-        name, start = m.group(group), m.start(group)
-        if any(x.start < start + len(name) and start < x.end for x in ctx.actors):
-            continue
-        try:
-            match = ctx.gazetteer.resolve_district(name)
-        except (ValueError, LookupError):
-            continue
-        out.append(Mention(start, start + len(name), name, DISTRICT, match))
-    return out
-
-
-def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
-    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni", "Rakhine
-    State's Minbya Township"), without provinces meant in part ("three districts of Baghlan"),
-    and without the name a capital is "of" ("Sinjah, the capital of Sennar State")."""
-    named = {m.match.province_code for m in chain if m.kind != PROVINCE}
-    out: list[Mention] = []
-    for m in chain:
-        before = ctx.text[max(0, m.start - 40):m.start]
-        after = ctx.text[m.end:m.end + 40]
-        if CAPITAL_OF.search(before) or CAPITAL_AFTER.match(after):
-            centre = _centre(ctx, m) if len(chain) == 1 else None
-            if centre is not None:  # "captured the capital of Takhar": its centre district
-                out.append(centre)
-            continue
-        if m.kind == PROVINCE:
-            if m.match.code in named or PARTIAL.search(before) or re.match(
-                    r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after):
-                continue
-        elif out and m.match.province_code == out[-1].match.province_code and re.search(
-                r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
-                _is_province_name(ctx, m.text):
-            continue
-        out.append(m)
-    return out
-
-
-def _centre(ctx: _Context, m: Mention) -> Mention | None:
-    """The district the gazetteer marks as the centre of the province ``m`` names, if any."""
-    try:
-        province = m.match if m.kind == PROVINCE else ctx.gazetteer.resolve_province(m.text)
-        match = ctx.gazetteer.resolve_district(f"{province.name} capital")
-    except ValueError:
-        return None
-    if match.province_code != province.code:
-        return None
-    return Mention(m.start, m.end, f"capital of {m.text}", DISTRICT, match)
-
-
-def _antecedent(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
-    """The place a pronoun ("it", "the town", "the whole province") stands for: the last place
-    named before ``pos``; for a province word, that place's province. The mention stands where
-    the pronoun is."""
-    hit = _named_before(ctx, ref, pos, places)
-    if hit is None:
-        return None
-    return Mention(pos, pos + len(ref), f"{ref} = {hit.text}", hit.kind, hit.match)
-
-
-def _named_before(ctx: _Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
-    province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
-    before = [m for m in places if m.end <= pos] or []
-    for m in reversed([*ctx.seen, *before]):
-        if m.kind == PROVINCE:
-            if province:
-                return m
-            continue
-        if not province:
-            return m
-        code = m.match.province_code
-        match = ctx.gazetteer.province_match(code, "pronoun", m.text)
-        return Mention(m.start, m.end, m.text, PROVINCE, match)
-    return None
-
-
-def _is_province_name(ctx: _Context, name: str) -> bool:
-    try:
-        ctx.gazetteer.resolve_province(name)
-    except ValueError:
-        return False
-    return True
-
-
-def _actor_at(ctx: _Context, pos: int) -> _Actor | None:
+def _actor_at(ctx: Context, pos: int) -> Actor | None:
     """The actor named at ``pos`` (after an optional "the")."""
     skip = 4 if ctx.text[pos:pos + 4].casefold() == "the " else 0
     return next((x for x in ctx.actors if x.start in (pos, pos + skip)), None)
 
 
-def _agent(ctx: _Context, a: int, before: int) -> _Actor | None:
+def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     """The nearest actor named before position ``before`` in the sentence starting at ``a``."""
     for act in reversed([x for x in ctx.actors if a <= x.start and x.end <= before]):
         if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]):
@@ -367,7 +146,7 @@ def _agent(ctx: _Context, a: int, before: int) -> _Actor | None:
     return None
 
 
-def _other_side(ctx: _Context, actor: str, pos: int) -> _Actor | None:
+def _other_side(ctx: Context, actor: str, pos: int) -> Actor | None:
     """The actor other than ``actor`` named nearest to ``pos`` anywhere in the text."""
     others = [x for x in ctx.actors if x.actor != actor]
     if not others:
@@ -382,26 +161,16 @@ def _rule_actor(m: re.Match) -> tuple[str, int, int] | None:
     return None
 
 
-@dataclass
-class _Trigger:
-    rule: Rule
-    start: int
-    end: int
-    words: str
-    actor_text: str | None = None
-    actor_start: int = -1
-
-
-def _triggers(ctx: _Context, a: int, b: int) -> list[_Trigger]:
-    hits: list[_Trigger] = []
+def _triggers(ctx: Context, a: int, b: int) -> list[Trigger]:
+    hits: list[Trigger] = []
     sentence = ctx.text[a:b]
     for rule, pattern in ctx.rules:
         for m in pattern.finditer(sentence):
             actor = _rule_actor(m)
-            hits.append(_Trigger(rule, a + m.start(), a + m.end(), m.group(),
+            hits.append(Trigger(rule, a + m.start(), a + m.end(), m.group(),
                                  actor[0] if actor else None, a + actor[1] if actor else -1))
     hits.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    out: list[_Trigger] = []
+    out: list[Trigger] = []
     for t in hits:  # overlapping phrases: the longest (then the first listed) wins
         clash = [o for o in out if o.start < t.end and t.start < o.end]
         if not clash:
@@ -411,17 +180,7 @@ def _triggers(ctx: _Context, a: int, b: int) -> list[_Trigger]:
     return sorted(out, key=lambda t: t.start)
 
 
-@dataclass
-class _Draft:
-    place: Mention
-    controller: str
-    actor_note: str
-    trigger: _Trigger
-    sentence: tuple[int, int]
-    chain_words: str
-
-
-def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
+def _region(ctx: Context, a: int, b: int, triggers: list[Trigger], i: int,
             *, forward: bool) -> tuple[int, int]:
     """Text a trigger's places may lie in: up to the next clause break or trigger."""
     t = triggers[i]
@@ -434,12 +193,12 @@ def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
     return (breaks[-1].end() if breaks else start), t.start
 
 
-def _sentence_drafts(ctx: _Context, i: int) -> list[_Draft]:
+def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
     a, b = ctx.spans[i]
     triggers = _triggers(ctx, a, b)
-    places = [m for m in _place_mentions(ctx, a, b)
+    places = [m for m in place_mentions(ctx, a, b)
               if not any(t.start <= m.start < t.end for t in triggers)]
-    out: list[_Draft] = []
+    out: list[Draft] = []
     if triggers and not _background(ctx, a, b):
         for j in range(len(triggers)):
             out.extend(_trigger_drafts(ctx, i, triggers, j, places))
@@ -447,14 +206,14 @@ def _sentence_drafts(ctx: _Context, i: int) -> list[_Draft]:
     return out
 
 
-def _background(ctx: _Context, a: int, b: int) -> bool:
+def _background(ctx: Context, a: int, b: int) -> bool:
     """"Before that the militants overran Kunduz": an earlier episode without its own day."""
     return bool(BACKGROUND_OPENERS.match(ctx.text[a:b])) and not any(
         p.pinned for p in date_phrases(ctx.text[a:b], ctx.article))
 
 
-def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
-                    places: list[Mention]) -> list[_Draft]:
+def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
+                    places: list[Mention]) -> list[Draft]:
     a, b = ctx.spans[i]
     t = triggers[j]
     if DENIAL.search(ctx.text[a:t.start]) or NOT_NEWS_BEFORE.search(ctx.text[a:t.start]):
@@ -476,20 +235,20 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     if not forward:
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
         if ref:
-            hit = _antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
+            hit = antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
             chain = [hit] if hit else []
     if not chain:
         in_region = [m for m in places if ra <= m.start and m.end <= rb]
-        chain = _chain(in_region, t.end if forward else t.start, ctx, forward=forward)
+        chain = place_chain(in_region, t.end if forward else t.start, ctx, forward=forward)
         chain = [m for m in chain
                  if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
-        chain = _drop_locators(ctx, chain)
+        chain = drop_locators(ctx, chain)
         if DENIAL.search(ctx.text[a:b]) or background:
             chain = [m for m in chain if m.kind != PROVINCE]
     if not chain and forward:
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])
         if ref:
-            hit = _antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
+            hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit else []
     if not chain:
         return []
@@ -502,16 +261,16 @@ def _trigger_drafts(ctx: _Context, i: int, triggers: list[_Trigger], j: int,
     if decided is None and ctx.speakers[i] is not None and t.rule.kind in (TAKE, HOLD) and \
             not t.actor_text and (passive or _agent(ctx, a, t.start) is None):
         who = ctx.speakers[i]  # "... were completely controlled," the alliance announced
-        decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{_via(who)}"
+        decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{via(who)}"
     if decided is None:
         return []
     controller, note = decided
     words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)] \
         if chain[0].start >= a else ctx.text[t.start:t.end]
-    return [_Draft(m, controller, note, t, (a, b), words) for m in chain]
+    return [Draft(m, controller, note, t, (a, b), words) for m in chain]
 
 
-def _subordinate_clause(ctx: _Context, a: int, b: int, t: _Trigger) -> str | None:
+def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
     """The clause opened by "after", "since" or "following" that ``t`` stands in, if any."""
     opener = None
     for m in _SUBORDINATE.finditer(ctx.text, a, t.start):
@@ -523,12 +282,14 @@ def _subordinate_clause(ctx: _Context, a: int, b: int, t: _Trigger) -> str | Non
 
 
 _SUBORDINATE = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
+
+
 _MONTH_ONLY = re.compile(
     r"\b(?:in\s+)?(?:(?:mid|early|late)[-\s]+)?(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b(?!\s+\d)")
 
 
-def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> str:
+def _subordinate_background(ctx: Context, a: int, b: int, t: Trigger) -> str:
     """How a change told in a clause opened by "after", "since" or "following" is background:
     ``"vague"`` when the clause dates it only to a month ("since the Taliban took Kabul in
     mid-August": no draft), ``"undated"`` without any day ("after retaking Sennar state": no
@@ -539,8 +300,8 @@ def _subordinate_background(ctx: _Context, a: int, b: int, t: _Trigger) -> str:
     return "vague" if _MONTH_ONLY.search(clause) else "undated"
 
 
-def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
-                by_actor: _Actor | None, chain: list[Mention]) -> tuple[str, str] | None:
+def _controller(ctx: Context, t: Trigger, a: int, b: int, *, passive: bool,
+                by_actor: Actor | None, chain: list[Mention]) -> tuple[str, str] | None:
     """(controller, evidence words) of a trigger, or None when the text does not say."""
     kind = t.rule.kind
     named = ctx.alias_of.get(" ".join(t.actor_text.split()).casefold()) if t.actor_text else None
@@ -554,20 +315,20 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
         if other is None:
             return None
         return other.actor, (f"{t.actor_text!r} -> {named}; the other side: {other.text!r} -> "
-                             f"{other.actor}{_via(other)}")
+                             f"{other.actor}{via(other)}")
     if kind in (TAKE, HOLD):
         if named:  # "drove the Taliban out of X": the agent wins, the named actor loses
             agent = _agent(ctx, a, t.start)
             if agent and agent.actor != named:
-                return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+                return agent.actor, f"{agent.text!r} -> {agent.actor}{via(agent)}"
             return None
         if passive:
             if by_actor:
-                return by_actor.actor, f"by {by_actor.text!r} -> {by_actor.actor}{_via(by_actor)}"
+                return by_actor.actor, f"by {by_actor.text!r} -> {by_actor.actor}{via(by_actor)}"
             return _from_loser(ctx, t, chain, b)
         agent = _agent(ctx, a, t.start)
         if agent:
-            return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+            return agent.actor, f"{agent.text!r} -> {agent.actor}{via(agent)}"
         return _from_loser(ctx, t, chain, b)
     if kind == LEAVE:
         end = chain[-1].end if chain else t.end
@@ -575,7 +336,7 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
         if winner:
             got = _actor_at(ctx, end + winner.end())
             if got:
-                return got.actor, f"to {got.text!r} -> {got.actor}{_via(got)}"
+                return got.actor, f"to {got.text!r} -> {got.actor}{via(got)}"
         loser = by_actor if passive else _agent(ctx, a, t.start)
         if loser is None:
             return None
@@ -583,11 +344,11 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
         if other is None:
             return None
         return other.actor, (f"{loser.text!r} -> {loser.actor} leaves; the other side: "
-                             f"{other.text!r} -> {other.actor}{_via(other)}")
+                             f"{other.text!r} -> {other.actor}{via(other)}")
     return None
 
 
-def _from_loser(ctx: _Context, t: _Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:
+def _from_loser(ctx: Context, t: Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:
     """"retaken from the Taliban" with no agent: the other side of the one it was taken from."""
     end = max(chain[-1].end, t.end)
     hit = re.match(r"[\s,]*(?:\w+\s+){0,3}?from\s+", ctx.text[end:b])
@@ -600,11 +361,7 @@ def _from_loser(ctx: _Context, t: _Trigger, chain: list[Mention], b: int) -> tup
     if other is None:
         return None
     return other.actor, (f"from {loser.text!r} -> {loser.actor}; the other side: {other.text!r} "
-                         f"-> {other.actor}{_via(other)}")
-
-
-def _via(actor: _Actor) -> str:
-    return f" ({actor.via})" if actor.via else ""
+                         f"-> {other.actor}{via(other)}")
 
 
 def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
@@ -662,7 +419,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     table = actors.table()
     spans = sentences(text)
     found = _find_actors(text, actors)
-    ctx = _Context(text, gazetteer, found, gazetteer.mentions(text), districts,
+    ctx = Context(text, gazetteer, found, gazetteer.mentions(text), districts,
                    compile_rules(_with_first_person(actors.pattern)),
                    {alias.casefold(): actor for actor, alias in table.itertuples(index=False)},
                    spans=spans, article=article)
@@ -683,37 +440,16 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
                              for h in HEDGES.finditer(text, a, b)
                              if not _in_other_verb(h, d, verbs)})
             sentence_rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
-        for row in _net_of_sentence(sentence_rows):
-            row["_sentence"], row["_headline"] = i, _is_headline(ctx, i)
+        for row in net_of_sentence(sentence_rows):
+            row["_sentence"], row["_headline"] = i, is_headline(ctx, i)
             rows.append(row)
-    rows = _dated_over_undated(rows)
-    _drop_denied(ctx, rows)
-    _apply_report_confidence(ctx, rows)
+    rows = dated_over_undated(rows)
+    drop_denied(ctx, rows)
+    apply_report_confidence(ctx, rows)
     return _finish(rows)
 
 
-def _dated_over_undated(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """A draft without a date phrase ("had reclaimed Al-Khuwayyi", a headline) tells the same
-    change as a dated draft of its district and controller in the report: the dated one stays."""
-    dated = {(r[s.DISTRICT_CODE], r[s.CONTROLLER]) for r in rows if r["_dated"]}
-    return [r for r in rows if r["_dated"] or (r[s.DISTRICT_CODE], r[s.CONTROLLER]) not in dated]
-
-
-def _drop_denied(ctx: _Context, rows: list[dict[str, object]]) -> None:
-    """A party's claim the report later says is denied ("... denied that El Fasher had fallen to
-    the RSF") gives no draft; a reported change that is denied becomes ``unconfirmed``."""
-    for i, (a, b) in enumerate(ctx.spans):
-        if not DENIAL.search(ctx.text, a, b):
-            continue
-        named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
-        hit = [r for r in rows if r["_sentence"] < i and r[s.DISTRICT_CODE] in named]
-        rows[:] = [r for r in rows if not (r in hit and r[s.CONFIDENCE] == s.UNCONFIRMED)]
-        for r in hit:
-            if r[s.CONFIDENCE] == s.REPORTED:
-                _set_confidence(r, s.UNCONFIRMED, "a denial later in the report")
-
-
-def _in_other_verb(hedge: re.Match, d: _Draft, verbs: set[tuple[int, int]]) -> bool:
+def _in_other_verb(hedge: re.Match, d: Draft, verbs: set[tuple[int, int]]) -> bool:
     """"The RSF had earlier claimed control over Al-Khuwayyi, a day after it captured El Nahud":
     the claim hedges its own verb's places, not the other verb's."""
     return any(a <= hedge.start() < b for a, b in verbs if (a, b) != (d.trigger.start,
@@ -726,7 +462,7 @@ def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
     return re.compile(f"(?:{pattern.pattern})|{first}" if pattern else first)
 
 
-def _add_speakers(ctx: _Context) -> None:
+def _add_speakers(ctx: Context) -> None:
     """The speaker of each sentence, and "we" / "our" as actors of the speaker's side."""
     for i in range(len(ctx.spans)):
         ctx.speakers.append(speaker(ctx.text, ctx.spans, i, ctx.actors))
@@ -736,66 +472,12 @@ def _add_speakers(ctx: _Context) -> None:
             continue
         for m in FIRST_PERSON.finditer(ctx.text, a, b):
             if not any(x.start <= m.start() < x.end for x in ctx.actors):
-                ctx.actors.append(_Actor(m.start(), m.end(), m.group(), who.actor,
+                ctx.actors.append(Actor(m.start(), m.end(), m.group(), who.actor,
                                          via=f"{m.group()!r} = the speaker's side, {who.text!r}"))
     ctx.actors.sort(key=lambda x: x.start)
 
 
-def _is_headline(ctx: _Context, i: int) -> bool:
-    """The first line of the text when it stands alone without a full stop (a headline)."""
-    a, b = ctx.spans[i]
-    return i == 0 and not re.search(r"[.!?\"\u201d]\s*$", ctx.text[a:b]) and \
-        ctx.text[b:b + 2].startswith("\n")
-
-
-def _net_of_sentence(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """"captured Nawzad but lost it in two days": of one district's changes on one day in one
-    sentence, the last one stands."""
-    last = {(r[s.DISTRICT_CODE], r[s.DATE]): k for k, r in enumerate(rows)}
-    return [r for k, r in enumerate(rows) if last[(r[s.DISTRICT_CODE], r[s.DATE])] == k]
-
-
-_RANK = {s.UNCONFIRMED: 0, s.REPORTED: 1, s.CONFIRMED: 2}
-
-
-def _apply_report_confidence(ctx: _Context, rows: list[dict[str, object]]) -> None:
-    """Confidence from other sentences: a later "could not verify" makes earlier claims
-    unconfirmed; a sentence confirming or admitting a change ("the army indirectly confirmed the
-    loss of the city", "Hemedti admitted the loss") makes the latest draft of the place it names
-    (else of the last place drafted before it) confirmed, unless the confirming side is the one
-    that gained it."""
-    for i, (a, b) in enumerate(ctx.spans):
-        body = ctx.text[a:b]
-        if VERIFY_DISCLAIMER.search(body):
-            for r in rows:
-                if r["_sentence"] < i and r[s.CONFIDENCE] == s.REPORTED:
-                    _set_confidence(r, s.UNCONFIRMED, f"{VERIFY_DISCLAIMER.search(body).group()!r} "
-                                                      f"later in the report")
-        hit = CONFIRMATION.search(body)
-        if not hit or NOT_CONFIRMED.search(body):
-            continue
-        earlier = [r for r in rows if r["_sentence"] <= i]
-        if not earlier:
-            continue
-        named = {m.match.code for m in _place_mentions(ctx, a, b) if m.kind != PROVINCE}
-        target = [r for r in earlier if r[s.DISTRICT_CODE] in named] or \
-            [r for r in earlier if r[s.DISTRICT_CODE] == earlier[-1][s.DISTRICT_CODE]]
-        newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))
-        confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
-                          + hit.start()), None)
-        for r in target:
-            if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
-                    confirmer is None or confirmer.actor != r[s.CONTROLLER] or r["_sentence"] == i):
-                _set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
-
-
-def _set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
-    row[s.CONFIDENCE] = confidence
-    row[s.NOTES] = f"{row[s.NOTES]}; {confidence} by {why}"
-    row[s.EVENT_ID] = draft_id(row)
-
-
-def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
+def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
           article: date, source: str | None, url: str | None) -> list[dict[str, object]]:
     a = d.sentence[0]
     confidence = s.UNCONFIRMED if hedges else s.REPORTED
@@ -808,11 +490,11 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
         hedge_note = f"unconfirmed: denied in the sentence ({denied.group()!r})"
     elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
-        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{_via(who)}"
+        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
     elif who is not None and d.trigger.rule.kind == LEAVE:
         confidence = s.CONFIRMED
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
-                      f"{who.actor}{_via(who)}")
+                      f"{who.actor}{via(who)}")
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if phrases:
@@ -866,22 +548,16 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
 
 _SPEECH_DAY = re.compile(r"(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)",
                          re.IGNORECASE)
+
+
 TIME_CLAUSE = re.compile(r"\b(?:after|before|since|following|while|until)\b", re.IGNORECASE)
 
 
-def _across_time_clause(ctx: _Context, a: int, phrase: DatePhrase, t: _Trigger) -> bool:
+def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) -> bool:
     """"recaptured Musa Qala after it was seized ... last week": the date belongs to the other
     clause."""
     lo, hi = sorted((a + phrase.start, t.start))
     return bool(TIME_CLAUSE.search(ctx.text, lo, hi))
-
-
-def draft_id(row: dict[str, object]) -> str:
-    """A stable id from what a draft says, so applying the same report twice adds nothing."""
-    keys = (s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE, s.SOURCE_URL,
-            s.REPORTED_ON)
-    text = "\x1f".join(str(row.get(k) or "") for k in keys)
-    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -893,7 +569,7 @@ def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
     df["_order"] = range(len(df))
     if "_headline" not in df:
         df["_headline"] = False
-    df["_rank"] = df[s.CONFIDENCE].map(_RANK).fillna(0)
+    df["_rank"] = df[s.CONFIDENCE].map(RANK).fillna(0)
     # one draft per day, district and controller: a district-level draft before a province-level
     # one, the report's body before its headline, then the most cautious confidence (a change
     # one sentence hedges is hedged)
@@ -919,4 +595,3 @@ def to_events_csv(drafts: pd.DataFrame) -> str:
     writer.writeheader()
     writer.writerows(draft_rows(drafts))
     return buf.getvalue()
-
