@@ -401,3 +401,13 @@ def test_the_capital_of_a_province_is_its_centre_district_when_the_gazetteer_kno
 ])
 def test_background_dated_only_to_a_month_gives_no_draft(text, expected):
     assert rows(drafts("afg", text, "2020-09-20")) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Taliban capture district in Helmand\n\nNerkh district was captured on Sunday, officials "
+     "said.", {("AF0402", "Taliban", s.REPORTED, "2020-06-07")}),
+    ("Government forces fought the Taliban for days.\n\nNerkh district was captured on Sunday, "
+     "officials said.", set()),  # two sides named before: who took it is not said
+])
+def test_a_passive_without_agent_or_speaker_takes_the_headlines_one_actor(text, expected):
+    assert rows(drafts("afg", text, "2020-06-12")) == expected

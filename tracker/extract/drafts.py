@@ -262,12 +262,35 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
             not t.actor_text and (passive or _agent(ctx, a, t.start) is None):
         who = ctx.speakers[i]  # "... were completely controlled," the alliance announced
         decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{via(who)}"
+    if decided is None and passive and by_actor is None and t.rule.kind in (TAKE, HOLD) and \
+            not t.actor_text:
+        decided = _paragraph_actor(ctx, i, t.start)
     if decided is None:
         return []
     controller, note = decided
     words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)] \
         if chain[0].start >= a else ctx.text[t.start:t.end]
     return [Draft(m, controller, note, t, (a, b), words) for m in chain]
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _paragraph_actor(ctx: Context, i: int, pos: int) -> tuple[str, str] | None:
+    """"Nerkh district was captured on Sunday": a passive without agent or speaker takes the one
+    actor its paragraph names before it, else the one actor the headline names."""
+    a = ctx.spans[i][0]
+    start = max((m.end() for m in _BLANK_LINE.finditer(ctx.text, 0, a)), default=0)
+    named = {x.actor for x in ctx.actors if start <= x.start and x.end <= pos}
+    where = "its paragraph"
+    if not named and ctx.spans and is_headline(ctx, 0) and i > 0:
+        head = ctx.spans[0]
+        named = {x.actor for x in ctx.actors if head[0] <= x.start and x.end <= head[1]}
+        where = "the headline"
+    if len(named) != 1:
+        return None
+    actor = named.pop()
+    return actor, f"no agent: the one actor {where} names -> {actor}"
 
 
 def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
