@@ -121,26 +121,39 @@ ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
 """Arabic names written with a small article ("el-Fula", "al-Maliha")."""
 
 
+_NAME = r"(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
 _SPELLED = re.compile(
-    r"(?<![\w-])(?P<name>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})"
-    r"(?=\s+(?:district|township|locality)\b)|"
-    r"\b(?:town|city|district|township|locality)\s+of\s+"
-    r"(?P<after>(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})")
+    r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?:district|township|locality)\b)|"
+    r"\b(?:town|city|district|township|locality)\s+of\s+(?P<after>" + _NAME + r")")
+"""Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place them."""
+_NEXT_TO_VERB = re.compile(
+    r"\b(?:captured|seized|took|retook|overran|recaptured|retaken|liberated)\s+(?P<object>"
+    + _NAME + r")|(?<![\w-])(?P<subject>" + _NAME + r")\s+(?:has\s+|had\s+|was\s+)?"
+    r"(?:fallen|fell|been\s+(?:captured|seized|overrun))\b")
+"""Names next to a verb of capture: placed only by exact rules (variants, normalised keys, places,
+aliases), never by a fuzzy guess."""
 
 
 def _spelled_places(ctx: Context, a: int, b: int) -> list[Mention]:
-    """Names the text marks as a district ("Kanashin district", "the town of Al-Khuwayyi") that
-    the mention finder missed, resolved with the gazetteer's rules (variants, normalised keys,
-    places, fuzzy)."""
-    out = []
-    for m in _SPELLED.finditer(ctx.text, a, b):
-        group = "name" if m.group("name") else "after"
+    """Names the text marks as a district ("Kanashin district", "the town of Al-Khuwayyi") or that
+    stand next to a verb of capture ("captured Khanshin") which the mention finder missed,
+    resolved with the gazetteer's rules (variants, normalised keys, places; fuzzy only for the
+    marked ones)."""
+    out: list[Mention] = []
+    found = [(m, g, True) for m in _SPELLED.finditer(ctx.text, a, b)
+             for g in ("name", "after") if m.group(g)]
+    found += [(m, g, False) for m in _NEXT_TO_VERB.finditer(ctx.text, a, b)
+              for g in ("object", "subject") if m.group(g)]
+    for m, group, fuzzy_ok in found:
         name, start = m.group(group), m.start(group)
-        if any(x.start < start + len(name) and start < x.end for x in ctx.actors):
+        if any(x.start < start + len(name) and start < x.end for x in ctx.actors) or \
+                any(x.start == start for x in out):
             continue
         try:
             match = ctx.gazetteer.resolve_district(name)
         except (ValueError, LookupError):
+            continue
+        if match.rule == "fuzzy" and not fuzzy_ok:
             continue
         out.append(Mention(start, start + len(name), name, DISTRICT, match))
     return out
