@@ -125,7 +125,8 @@ _NAME = r"(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,
 _SPELLED = re.compile(
     r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?:district|township|locality)\b)|"
     r"\b(?:town|city|district|township|locality)\s+of\s+(?P<after>" + _NAME + r")")
-"""Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place them."""
+"""Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place
+them."""
 _NEXT_TO_VERB = re.compile(
     r"\b(?:captured|seized|took|retook|overran|recaptured|retaken|liberated)\s+(?P<object>"
     + _NAME + r")|(?<![\w-])(?P<subject>" + _NAME + r")\s+(?:has\s+|had\s+|was\s+)?"
