@@ -421,3 +421,16 @@ def test_a_passive_without_agent_or_speaker_takes_the_headlines_one_actor(text, 
 ])
 def test_another_romanisation_next_to_a_verb_of_capture_017(text, expected):
     assert rows(drafts("afg", text, "2016-10-04")) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # 009: "... as the Taliban and Afghan security forces battled for control of the provincial
+    # capital", with the capital named
+    "The Taliban and Afghan forces battled for control of Nerkh.",
+    "The Taliban are fighting to take control of Nerkh.",
+    "The Taliban were close to capturing Nerkh on Monday.",
+    "The Taliban seized a checkpoint in Nerkh.",
+    "The Taliban claimed that Nerkh had fallen, but officials denied it.",
+])
+def test_fights_for_control_give_nothing(text):
+    assert drafts("afg", text, "2020-06-12").empty

@@ -92,7 +92,11 @@ NEGATIONS = re.compile(
     r"could|would|will|(?-i:may)|might|should|cannot|unable\s+to|struggl(?:e|es|ed|ing)\s+to|"
     r"(?:offensive|operation|campaign|push|drive|assault|bid|effort|attempt)s?\s+to|"
     r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|danger\s+of|"
-    r"yet\s+to|if|briefly)\b(?!\s+have\b)", re.IGNORECASE)
+    r"yet\s+to|if|briefly|"
+    r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing)|struggl(?:e|es|ed|ing)|vying|competing|"
+    r"mov(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)|push(?:es|ed|ing)?|march(?:es|ed|ing)?|"
+    r"work(?:s|ed|ing)?)\s+(?:to|for)(?:\s+(?:the\s+)?(?:full\s+)?control)?)\b(?!\s+have\b)",
+    re.IGNORECASE)
 """Words right before a verb that make it no report of a change ("failed to capture")."""
 
 BREAKS = re.compile(
