@@ -434,3 +434,16 @@ def test_another_romanisation_next_to_a_verb_of_capture_017(text, expected):
 ])
 def test_fights_for_control_give_nothing(text):
     assert drafts("afg", text, "2020-06-12").empty
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 015: "The fall of Kanashin follows a report ..." names no one who holds it
+    ("The fall of Kanashin follows a report by the Special Inspector General.", set()),
+    ("After the fall of Kabul to the Taliban in mid-August, the resistance regrouped.", set()),
+    ("Provincial officials confirmed the fall of Nerkh to the Taliban on Sunday.",
+     {("AF0402", "Taliban", s.CONFIRMED, "2020-06-07")}),
+    ("Taliban spokesman Zabihullah Mujahid confirmed the capture of Nerkh.",
+     {("AF0402", "Taliban", s.UNCONFIRMED, "2020-06-12")}),  # a party confirming its own claim
+])
+def test_the_fall_of_a_place_to_an_actor(text, expected):
+    assert rows(drafts("afg", text, "2020-06-12")) == expected

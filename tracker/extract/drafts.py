@@ -69,6 +69,7 @@ from tracker.extract.rules import (
     BREAKS,
     COREF,
     DENIAL,
+    FALL_OF,
     FIRST_PERSON,
     HEDGES,
     HOLD,
@@ -226,7 +227,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if follow:
             by_actor = _actor_at(ctx, t.end + follow.end())
             passive = passive or by_actor is not None
-    forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
+    forward = t.rule.kind in (TAKE, LEAVE, HOLD, FALL_OF) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
     background = _subordinate_background(ctx, a, b, t)
     if background == "vague":
@@ -353,13 +354,15 @@ def _controller(ctx: Context, t: Trigger, a: int, b: int, *, passive: bool,
         if agent:
             return agent.actor, f"{agent.text!r} -> {agent.actor}{via(agent)}"
         return _from_loser(ctx, t, chain, b)
-    if kind == LEAVE:
+    if kind in (LEAVE, FALL_OF):
         end = chain[-1].end if chain else t.end
         winner = re.match(r"[\s,]*(?:\w+\s+){0,3}?to\s+", ctx.text[end:b])
         if winner:
             got = _actor_at(ctx, end + winner.end())
             if got:
                 return got.actor, f"to {got.text!r} -> {got.actor}{via(got)}"
+        if kind == FALL_OF:
+            return None  # "the fall of Kabul" names no one who holds it
         loser = by_actor if passive else _agent(ctx, a, t.start)
         if loser is None:
             return None

@@ -83,7 +83,7 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
                           + hit.start()), None)
         for r in target:
             if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
-                    confirmer is None or confirmer.actor != r[s.CONTROLLER] or r["_sentence"] == i):
+                    confirmer is None or confirmer.actor != r[s.CONTROLLER]):
                 set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
 
 

@@ -15,6 +15,7 @@ HOLD = "hold"  # as TAKE, for statements of who holds a place
 TO = "to"  # the actor in the phrase holds the places before it ("fell to X", "under X control")
 LEAVE = "leave"  # the agent loses the places after it: "to X" names the winner, else the other side
 OUTSIDE = "outside"  # the places before it are held by the other side of the actor in the phrase
+FALL_OF = "fall_of"  # "the fall of X to Y": Y holds the places after it; without "to Y" nothing
 
 ACTOR_SLOT = "{A}"
 """Stands for any actor alias in a rule's pattern."""
@@ -29,6 +30,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(FALL_OF, r"\b(?:fall|loss)\s+of\b"),
     Rule(TO, r"\b(?:fell|falls?|fallen|falling)\s+(?:back\s+)?(?:in)?to\s+"
          r"(?:the\s+hands\s+of\s+)?(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+hands)?"),
     Rule(TO, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|firm\s+)?"
