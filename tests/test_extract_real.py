@@ -10,6 +10,7 @@ The last tests run the whole corpus (``benchmarks/bench_extract.py``) and hold i
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
 from datetime import date
 from pathlib import Path
@@ -352,13 +353,13 @@ def test_a_myanmar_report_through_the_cli_gives_myanmar_drafts(tmp_path):
     report = CORPUS / "reports" / "026_mongmit_third_town_irrawaddy.txt"
     out = runner.invoke(main, ["extract", str(report), "--db", db, "--format", "csv"])
     assert out.exit_code == 0, out.output
-    got = pd.read_csv(__import__("io").StringIO(out.output), dtype=str)
+    got = pd.read_csv(io.StringIO(out.output), dtype=str)
     assert {"Mongmit", "Namtu", "Nawnghkio", "Mabein", "Singu", "Mogoke"} <= set(got["district"])
     assert set(got["controller"]) <= {"TNLA", "KIA", "PDF"}
     applied = runner.invoke(main, ["extract", str(report), "--db", db, "--apply"])
     assert applied.exit_code == 0, applied.output
     status = runner.invoke(main, ["status", "--date", "2024-08-01", "--db", db, "--format", "csv"])
-    state = pd.read_csv(__import__("io").StringIO(status.output), dtype=str)
+    state = pd.read_csv(io.StringIO(status.output), dtype=str)
     assert state.set_index("district_code").loc["MMR015017", "controller"] == "TNLA"
 
 
