@@ -448,3 +448,13 @@ def test_fights_for_control_give_nothing(text):
 ])
 def test_the_fall_of_a_place_to_an_actor(text, expected):
     assert rows(drafts("afg", text, "2020-06-12")) == expected
+
+
+def test_pushing_a_named_side_out_of_the_city_is_no_retake_012():
+    text = ("Taliban insurgents had battled their way on Thursday to within a few hundred metres "
+            "(yards) of key government buildings in Tarin Kot, the provincial capital home to as "
+            "many as 70,000 people, while many local leaders fled to a nearby airport.\n\n"
+            "Bolstered by reinforcements and air support, Afghan troops pushed the Taliban out of "
+            "the city by nightfall, but the situation remains serious, said Dost Mohammed Nayab, a "
+            "spokesman for the Uruzgan governor.")
+    assert drafts("afg", text, "2016-09-10").empty

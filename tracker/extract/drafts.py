@@ -246,8 +246,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         chain = drop_locators(ctx, chain)
         if DENIAL.search(ctx.text[a:b]) or background:
             chain = [m for m in chain if m.kind != PROVINCE]
-    if not chain and forward:
-        ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])
+    if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
+        ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
         if ref:
             hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit else []
