@@ -195,6 +195,7 @@ def _region(ctx: Context, a: int, b: int, triggers: list[Trigger], i: int,
 
 
 def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
+    """The drafts of sentence ``i``; its places are remembered for pronouns of later ones."""
     a, b = ctx.spans[i]
     triggers = _triggers(ctx, a, b)
     places = [m for m in place_mentions(ctx, a, b)
@@ -215,6 +216,8 @@ def _background(ctx: Context, a: int, b: int) -> bool:
 
 def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
                     places: list[Mention]) -> list[Draft]:
+    """The drafts of trigger ``j`` of sentence ``i``: its places (a pronoun, else the chain next
+    to it, without locators), unless denied, negated or background; and who holds them."""
     a, b = ctx.spans[i]
     t = triggers[j]
     if DENIAL.search(ctx.text[a:t.start]) or NOT_NEWS_BEFORE.search(ctx.text[a:t.start]):
