@@ -340,7 +340,7 @@ def alias_add(name, district, province, db_url):
               show_default=True, help="csv: an events CSV for `tracker import`; json and table "
                                       "add the evidence columns.")
 @click.option("--apply", "apply_", is_flag=True,
-              help="Also import the drafts now (reported/unconfirmed; twice adds nothing).")
+              help="Also import the drafts now (as drafted; twice adds nothing).")
 @db_option
 @handle_errors
 def extract(file, day, source, url, fmt, apply_, db_url):
