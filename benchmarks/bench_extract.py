@@ -142,7 +142,8 @@ def draft_kind(row: dict) -> str:
 
 def score_layer(t, layer: str, reports: pd.DataFrame, gold: pd.DataFrame, result: Result) -> Score:
     """Extract every report of ``layer`` and compare with the gold rows."""
-    districts = pd.DataFrame(t.districts()[["district_code", "province_code"]])
+    layer_of = getattr(t, "district_layer", None) or t.districts  # the newer name, where it exists
+    districts = pd.DataFrame(layer_of()[["district_code", "province_code"]])
     gold = gold_rows(districts, gold[gold["report"].isin(reports["report"])])
     score = Score()
     for report in reports["report"]:
