@@ -458,16 +458,14 @@ class Tracker:
         ``date`` is the article date (default: a date line in the text). Returns one row per draft
         with the events-CSV columns, ``district_code`` and the ``evidence_*`` columns.
         """
-        from tracker.extract import actors
         from tracker.extract import drafts as extraction
-        from tracker.store import actor_aliases
 
         check_value(text, "the report's text", multiline=True, byte_limit=REPORT_LIMIT)
         for value, what in ((source, "--source"), (url, "--url")):
             if value is not None:
                 check_value(value, what)
         day = s.as_day(date, name="date").date() if date is not None else None
-        table = actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine))
+        table = self._actor_table()
         names = pd.DataFrame(self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME,
                                                     s.PROVINCE_CODE, s.PROVINCE_NAME]])
         return extraction.extract_drafts(text, self.gazetteer, table, districts=names, date=day,
@@ -498,11 +496,21 @@ class Tracker:
         actor_aliases.add_actor_alias(self.engine, alias, actor)
 
     def actor_aliases(self) -> pd.DataFrame:
-        """Every actor alias :meth:`extract` knows (shipped and the user's): actor, alias."""
+        """Every actor alias :meth:`extract` knows (shipped with the shipped boundaries, and the
+        user's): actor, alias."""
+        return self._actor_table().table()
+
+    def _actor_table(self):
+        """The data set's actors: the shipped Afghan actors (``tracker/data/actors.csv``) with the
+        shipped boundaries, and the user's own (``tracker actor add``) with any boundaries; the
+        Afghan words ("militants", "the government") never name actors of another country."""
         from tracker.extract import actors
         from tracker.store import actor_aliases
 
-        return actors.ActorTable.shipped(actor_aliases.read_actor_aliases(self.engine)).table()
+        user = actor_aliases.read_actor_aliases(self.engine)
+        if records.settings(self.engine).get("boundaries") == "default":
+            return actors.ActorTable.shipped(user)
+        return actors.ActorTable(user)
 
     # --- reading ------------------------------------------------------------------------------
     def events(self, *, known_on: str | date | None = None) -> pd.DataFrame:

@@ -485,7 +485,7 @@ def places_import(file, db_url):
               show_default=True, help="csv: an events CSV for `tracker import`; json and table "
                                       "add the evidence columns.")
 @click.option("--apply", "apply_", is_flag=True,
-              help="Also import the drafts now (reported/unconfirmed; twice adds nothing).")
+              help="Also import the drafts now (as drafted; twice adds nothing).")
 @db_option
 @handle_errors
 def extract(file, day, source, url, fmt, apply_, db_url):
@@ -529,7 +529,8 @@ def actor_add(alias, actor_name, db_url):
 @db_option
 @handle_errors
 def actor_list(fmt, db_url):
-    """Every actor alias: the shipped ones and yours."""
+    """Every actor alias: yours, and the shipped ones when the data set uses the shipped
+    boundaries."""
     echo_table(open_tracker(db_url).actor_aliases(), fmt)
 
 

@@ -4,23 +4,35 @@ For each sentence the extractor looks for a *direction phrase* (:data:`RULES`: "
 "fell to X", "withdrew from", "remains outside X control"...), the places it governs and the actor
 who holds them afterwards:
 
-- **places** are the gazetteer's mentions (districts, towns, provinces, variant spellings) that
+- **places** are the gazetteer's mentions (districts, towns, provinces, variant spellings, and
+  names the text marks as a unit, "Kanashin district", resolved by the gazetteer's rules) that
   stand right next to the phrase: after it for an active verb ("the Taliban captured Nerkh and
   Deh Salah"), before it for "fell to", "under X control", "outside X control" and passives. Only
-  list glue may lie between them (:data:`GLUE_WORDS`: "and", "district", "the town of", a
-  province, a date...), so "captured a checkpoint in Nerkh" or "fighting near Pul-e-Khumri" give
-  nothing. A name several districts share is placed in the province named next to it. A province
-  governed as a whole ("Panjshir remains outside Taliban control") gives one draft per district,
-  marked as province-level; a province that only locates a named district does not.
-- **controller**: the actor named in the phrase ("fell to *the Taliban*"); else the agent, i.e. the
-  nearest actor named before the verb ("*resistance forces* retook"); for "withdrew from",
-  "outside X control" and the like, the other side: the nearest other actor named in the text.
-- **confidence**: a hedge in the sentence (:data:`HEDGES`: reportedly, unconfirmed, claimed...)
-  gives ``unconfirmed``; plain reporting ``reported``; never ``confirmed``.
-- **date**: the date phrase of the sentence nearest the verb ("on 15 August", "on Friday",
-  "yesterday", "earlier this week"), resolved against the article date; without one the article
-  date is kept and the notes say so.
-- negations and intentions before the verb ("failed to capture", "could fall") give nothing.
+  list glue (:data:`GLUE_WORDS`: "and", "district", "the town of", "including", a province, a
+  date, an unknown list member...) or an appositive ("the gem-mining town of") may lie between
+  them, so "captured a checkpoint in Nerkh" or "fighting near Pul-e-Khumri" give nothing. A
+  pronoun ("lost it", "the town was retaken") is the last place named; "the capital of Y" is Y's
+  centre district. A facility ("Tarinkot base") or a part ("most of X") is no place.
+- **provinces** governed as a whole ("Panjshir remains outside Taliban control", "the whole
+  province fell") give one draft per district, marked as province-level; a province that only
+  locates a place ("X district in Y province", "Y State's X Township", "the capital of Y"), one a
+  sentence denies, or one told in an "after ..." clause without its own day does not.
+- **controller**: the actor named in the phrase ("fell to *the Taliban*", "in *our* hands": the
+  speaker's side); else the agent, i.e. the nearest actor named before the verb ("*resistance
+  forces* retook"); for "withdrew from", "outside X control" and the like, the other side: the
+  nearest other actor named in the text; with no agent, the speaker
+  (:mod:`tracker.extract.speakers`).
+- **confidence**: a hedge in the sentence (:data:`HEDGES`: reportedly, claimed, sources said, in a
+  statement...), a party's own words, a later "could not verify" or a denial give
+  ``unconfirmed``; the losing side saying so, or a later sentence confirming or admitting the
+  change, ``confirmed``; plain reporting ``reported``.
+- **date**: the date phrase nearest the verb or the place ("on 15 August", "on Friday",
+  "yesterday", "earlier this week"), not across "after"/"before", resolved against the article
+  date; without one the article date is kept and the notes say so. A change a report tells twice
+  keeps its dated draft; a place taken and lost in one sentence on one day keeps the last change.
+- negations, intentions, rumours and brief captures before the verb ("failed to capture", "could
+  fall", "amid reports", "briefly occupied"), and earlier episodes without a day ("Before that
+  ...", "since ... in mid-August") give nothing.
 
 Every draft carries its evidence (sentence, place, actor and verb words) in ``notes`` and in the
 ``evidence_*`` columns. The module is pure: text, a gazetteer and an actor table in, a DataFrame
@@ -30,10 +42,8 @@ out.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -41,27 +51,41 @@ import pandas as pd
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.extract.context import Actor, Context, Draft, Trigger, via
+from tracker.extract.places import antecedent, drop_locators, place_chain, place_mentions
+from tracker.extract.reconcile import (
+    RANK,
+    apply_report_confidence,
+    dated_over_undated,
+    draft_id,
+    drop_denied,
+    is_headline,
+    net_of_sentence,
+)
 from tracker.extract.rules import (
+    ANAPHOR_AFTER,
+    ANAPHOR_BEFORE,
+    BACKGROUND_OPENERS,
     BREAKS,
     COREF,
-    GLUE_WORDS,
+    DENIAL,
+    FALL_OF,
+    FIRST_PERSON,
     HEDGES,
     HOLD,
     LEAVE,
     LOCATIVE,
     NEGATIONS,
     NOT_AGENT,
+    NOT_NEWS_BEFORE,
     OUTSIDE,
-    PARTIAL,
     PASSIVE,
-    STOP_NAMES,
     TAKE,
     TO,
-    Rule,
     compile_rules,
 )
+from tracker.extract.speakers import speaker
 from tracker.extract.text import (
-    DATE_PATTERNS,
     DatePhrase,
     date_phrases,
     date_value,
@@ -94,146 +118,36 @@ EVIDENCE_COLUMNS = [EVIDENCE_SENTENCE, EVIDENCE_PLACE, EVIDENCE_ACTOR, EVIDENCE_
 DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_COLUMNS,
                  PROVINCE_LEVEL]
 
+
 # --- extraction -----------------------------------------------------------------------------------
-@dataclass
-class _Actor:
-    start: int
-    end: int
-    text: str
-    actor: str
-    via: str = ""  # how a coreference ("the group") was resolved
-
-
-@dataclass
-class _Context:
-    text: str
-    gazetteer: Gazetteer
-    actors: list[_Actor]
-    doc_places: list[Mention]
-    districts: pd.DataFrame
-    rules: list[tuple[Rule, re.Pattern]]
-    alias_of: dict[str, str] = field(default_factory=dict)
-
-
-def _find_actors(text: str, table: ActorTable) -> list[_Actor]:
-    found = [_Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
+def _find_actors(text: str, table: ActorTable) -> list[Actor]:
+    found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
     for m in COREF.finditer(text):
         before = [a for a in found if a.end <= m.start()]
         if before and not any(a.start <= m.start() < a.end for a in found):
             ref = before[-1]
-            found.append(_Actor(m.start(), m.end(), m.group(), ref.actor,
+            found.append(Actor(m.start(), m.end(), m.group(), ref.actor,
                                 via=f"{m.group()!r} = {ref.text!r} named before"))
     return sorted(found, key=lambda a: a.start)
 
 
-def _gap_ok(gap: str, ctx: _Context, offset: int) -> bool:
-    """True when ``gap`` (text at ``offset``) holds only list glue, provinces, actors and dates."""
-    masked = list(gap)
-    for a in ctx.actors:
-        for i in range(max(a.start, offset), min(a.end, offset + len(gap))):
-            masked[i - offset] = " "
-    for m in ctx.doc_places:
-        if m.kind == PROVINCE:
-            for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
-                masked[i - offset] = " "
-    rest = "".join(masked)
-    for _, pattern in DATE_PATTERNS:
-        rest = pattern.sub(" ", rest)
-    rest = re.sub(r"\b(?:on|by|to)\s*$", " ", rest, flags=re.IGNORECASE)  # "on <date>"
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\s\w,:'()\"\u2019]", rest)
-    return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
-
-
-def _chain(places: list[Mention], anchor: int, ctx: _Context, *, forward: bool) -> list[Mention]:
-    """Places standing next to ``anchor`` with only glue in between (see :data:`GLUE_WORDS`)."""
-    out: list[Mention] = []
-    pos = anchor
-    seq = places if forward else list(reversed(places))
-    for m in seq:
-        gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
-        if gap_start > gap_end:
-            continue
-        gap = ctx.text[gap_start:gap_end]
-        if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
-            gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
-        if not _gap_ok(gap, ctx, gap_start):
-            break
-        out.append(m)
-        pos = m.end if forward else m.start
-    return out if forward else list(reversed(out))
-
-
-def _place_mentions(ctx: _Context, a: int, b: int) -> list[Mention]:
-    """District, town and province mentions in ``text[a:b]``; a shared name is placed in the
-    province named next to it (the next one, else the previous one) within its clause."""
-    sentence = ctx.text[a:b]
-    found: dict[int, Mention] = {}
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
-    for ca, cb in clauses:
-        chunk = sentence[ca:cb]
-        local = ctx.gazetteer.mentions(chunk)
-        provs = [m for m in local if m.kind == PROVINCE]
-        pieces = [(0, len(chunk), "")]
-        if len(provs) >= 2:
-            cuts = [0, *[p.end for p in provs[:-1]], len(chunk)]
-            pieces = [(cuts[i], cuts[i + 1], "") for i in range(len(cuts) - 1)]
-        for pa, pb, _ in pieces:
-            for m in ctx.gazetteer.mentions(chunk[pa:pb]):
-                start = a + ca + pa + m.start
-                found.setdefault(start, Mention(start, start + len(m.text), m.text, m.kind,
-                                                m.match))
-    for m in ctx.doc_places:  # names the sentence alone leaves open, placed by the whole text
-        if a <= m.start and m.end <= b and not any(
-                f.start < m.end and m.start < f.end for f in found.values()):
-            found[m.start] = m
-    out = []
-    for m in sorted(found.values(), key=lambda m: m.start):
-        if not (m.text[:1].isupper() or m.text[:1].isdigit()) or m.text.casefold() in STOP_NAMES:
-            continue
-        out.append(m)
-    return out
-
-
-def _drop_locators(ctx: _Context, chain: list[Mention]) -> list[Mention]:
-    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni") and without
-    provinces meant in part ("three districts of Baghlan")."""
-    named = {m.match.province_code for m in chain if m.kind != PROVINCE}
-    out: list[Mention] = []
-    for m in chain:
-        if m.kind == PROVINCE:
-            if m.match.code in named or PARTIAL.search(ctx.text[max(0, m.start - 40):m.start]):
-                continue
-        elif out and m.match.province_code == out[-1].match.province_code and re.search(
-                r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
-                _is_province_name(ctx, m.text):
-            continue
-        out.append(m)
-    return out
-
-
-def _is_province_name(ctx: _Context, name: str) -> bool:
-    try:
-        ctx.gazetteer.resolve_province(name)
-    except ValueError:
-        return False
-    return True
-
-
-def _actor_at(ctx: _Context, pos: int) -> _Actor | None:
+def _actor_at(ctx: Context, pos: int) -> Actor | None:
     """The actor named at ``pos`` (after an optional "the")."""
     skip = 4 if ctx.text[pos:pos + 4].casefold() == "the " else 0
     return next((x for x in ctx.actors if x.start in (pos, pos + skip)), None)
 
 
-def _agent(ctx: _Context, a: int, before: int) -> _Actor | None:
+def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     """The nearest actor named before position ``before`` in the sentence starting at ``a``."""
     for act in reversed([x for x in ctx.actors if a <= x.start and x.end <= before]):
+        if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]):
+            continue  # "the Myanmar military's Western Command": an owner, not the agent
         if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
             return act
     return None
 
 
-def _other_side(ctx: _Context, actor: str, pos: int) -> _Actor | None:
+def _other_side(ctx: Context, actor: str, pos: int) -> Actor | None:
     """The actor other than ``actor`` named nearest to ``pos`` anywhere in the text."""
     others = [x for x in ctx.actors if x.actor != actor]
     if not others:
@@ -248,26 +162,16 @@ def _rule_actor(m: re.Match) -> tuple[str, int, int] | None:
     return None
 
 
-@dataclass
-class _Trigger:
-    rule: Rule
-    start: int
-    end: int
-    words: str
-    actor_text: str | None = None
-    actor_start: int = -1
-
-
-def _triggers(ctx: _Context, a: int, b: int) -> list[_Trigger]:
-    hits: list[_Trigger] = []
+def _triggers(ctx: Context, a: int, b: int) -> list[Trigger]:
+    hits: list[Trigger] = []
     sentence = ctx.text[a:b]
     for rule, pattern in ctx.rules:
         for m in pattern.finditer(sentence):
             actor = _rule_actor(m)
-            hits.append(_Trigger(rule, a + m.start(), a + m.end(), m.group(),
+            hits.append(Trigger(rule, a + m.start(), a + m.end(), m.group(),
                                  actor[0] if actor else None, a + actor[1] if actor else -1))
     hits.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    out: list[_Trigger] = []
+    out: list[Trigger] = []
     for t in hits:  # overlapping phrases: the longest (then the first listed) wins
         clash = [o for o in out if o.start < t.end and t.start < o.end]
         if not clash:
@@ -277,17 +181,7 @@ def _triggers(ctx: _Context, a: int, b: int) -> list[_Trigger]:
     return sorted(out, key=lambda t: t.start)
 
 
-@dataclass
-class _Draft:
-    place: Mention
-    controller: str
-    actor_note: str
-    trigger: _Trigger
-    sentence: tuple[int, int]
-    chain_words: str
-
-
-def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
+def _region(ctx: Context, a: int, b: int, triggers: list[Trigger], i: int,
             *, forward: bool) -> tuple[int, int]:
     """Text a trigger's places may lie in: up to the next clause break or trigger."""
     t = triggers[i]
@@ -300,49 +194,147 @@ def _region(ctx: _Context, a: int, b: int, triggers: list[_Trigger], i: int,
     return (breaks[-1].end() if breaks else start), t.start
 
 
-def _sentence_drafts(ctx: _Context, a: int, b: int) -> list[_Draft]:
+def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
+    """The drafts of sentence ``i``; its places are remembered for pronouns of later ones."""
+    a, b = ctx.spans[i]
     triggers = _triggers(ctx, a, b)
-    if not triggers:
-        return []
-    places = [m for m in _place_mentions(ctx, a, b)
+    places = [m for m in place_mentions(ctx, a, b)
               if not any(t.start <= m.start < t.end for t in triggers)]
-    out: list[_Draft] = []
-    for i, t in enumerate(triggers):
-        passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
-            t.rule.kind in (TAKE, LEAVE, HOLD)
-        by_actor = None
-        if t.rule.kind in (TAKE, LEAVE, HOLD):
-            follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
-            if follow:
-                by_actor = _actor_at(ctx, t.end + follow.end())
-                passive = passive or by_actor is not None
-        forward = t.rule.kind in (TAKE, LEAVE, HOLD) and not passive
-        ra, rb = _region(ctx, a, b, triggers, i, forward=forward)
-        in_region = [m for m in places if ra <= m.start and m.end <= rb]
-        chain = _chain(in_region, t.end if forward else t.start, ctx, forward=forward)
-        chain = [m for m in chain if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
-        chain = _drop_locators(ctx, chain)
-        if not chain:
-            continue
-        lead = chain[-1].end if not forward else None
-        window = ctx.text[lead:t.start] if lead is not None else \
-            ctx.text[max(a, t.start - 40):t.start]
-        if NEGATIONS.search(window):
-            continue
-        decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
-        if decided is None:
-            continue
-        controller, note = decided
-        words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)]
-        out.extend(_Draft(m, controller, note, t, (a, b), words) for m in chain)
+    out: list[Draft] = []
+    if triggers and not _background(ctx, a, b):
+        for j in range(len(triggers)):
+            out.extend(_trigger_drafts(ctx, i, triggers, j, places))
+    ctx.seen.extend(places)
     return out
 
 
-def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
-                by_actor: _Actor | None, chain: list[Mention]) -> tuple[str, str] | None:
+def _background(ctx: Context, a: int, b: int) -> bool:
+    """"Before that the militants overran Kunduz": an earlier episode without its own day."""
+    return bool(BACKGROUND_OPENERS.match(ctx.text[a:b])) and not any(
+        p.pinned for p in date_phrases(ctx.text[a:b], ctx.article))
+
+
+def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
+                    places: list[Mention]) -> list[Draft]:
+    """The drafts of trigger ``j`` of sentence ``i``: its places (a pronoun, else the chain next
+    to it, without locators), unless denied, negated or background; and who holds them."""
+    a, b = ctx.spans[i]
+    t = triggers[j]
+    if DENIAL.search(ctx.text[a:t.start]) or NOT_NEWS_BEFORE.search(ctx.text[a:t.start]):
+        return []  # "... denied that El Fasher had fallen to the RSF", "amid reports"
+    passive = bool(PASSIVE.search(ctx.text[max(a, t.start - 40):t.start])) and \
+        t.rule.kind in (TAKE, LEAVE, HOLD)
+    by_actor = None
+    if t.rule.kind in (TAKE, LEAVE, HOLD):
+        follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
+        if follow:
+            by_actor = _actor_at(ctx, t.end + follow.end())
+            passive = passive or by_actor is not None
+    forward = t.rule.kind in (TAKE, LEAVE, HOLD, FALL_OF) and not passive
+    ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
+    background = _subordinate_background(ctx, a, b, t)
+    if background == "vague":
+        return []
+    chain: list[Mention] = []
+    if not forward:
+        ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
+        if ref:
+            hit = antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
+            chain = [hit] if hit else []
+    if not chain:
+        in_region = [m for m in places if ra <= m.start and m.end <= rb]
+        chain = place_chain(in_region, t.end if forward else t.start, ctx, forward=forward)
+        chain = [m for m in chain
+                 if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
+        chain = drop_locators(ctx, chain)
+        if DENIAL.search(ctx.text[a:b]) or background:
+            chain = [m for m in chain if m.kind != PROVINCE]
+    if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
+        ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
+        if ref:
+            hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
+            chain = [hit] if hit else []
+    if not chain:
+        return []
+    lead = chain[-1].end if not forward and chain[-1].end <= t.start else None
+    window = ctx.text[lead:t.start] if lead is not None else \
+        ctx.text[max(a, t.start - 40):t.start]
+    if NEGATIONS.search(window):
+        return []
+    decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
+    if decided is None and ctx.speakers[i] is not None and t.rule.kind in (TAKE, HOLD) and \
+            not t.actor_text and (passive or _agent(ctx, a, t.start) is None):
+        who = ctx.speakers[i]  # "... were completely controlled," the alliance announced
+        decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{via(who)}"
+    if decided is None and passive and by_actor is None and t.rule.kind in (TAKE, HOLD) and \
+            not t.actor_text:
+        decided = _paragraph_actor(ctx, i, t.start)
+    if decided is None:
+        return []
+    controller, note = decided
+    words = ctx.text[min(chain[0].start, t.start):max(chain[-1].end, t.end)] \
+        if chain[0].start >= a else ctx.text[t.start:t.end]
+    return [Draft(m, controller, note, t, (a, b), words) for m in chain]
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _paragraph_actor(ctx: Context, i: int, pos: int) -> tuple[str, str] | None:
+    """"Nerkh district was captured on Sunday": a passive without agent or speaker takes the one
+    actor its paragraph names before it, else the one actor the headline names."""
+    a = ctx.spans[i][0]
+    start = max((m.end() for m in _BLANK_LINE.finditer(ctx.text, 0, a)), default=0)
+    named = {x.actor for x in ctx.actors if start <= x.start and x.end <= pos}
+    where = "its paragraph"
+    if not named and ctx.spans and is_headline(ctx, 0) and i > 0:
+        head = ctx.spans[0]
+        named = {x.actor for x in ctx.actors if head[0] <= x.start and x.end <= head[1]}
+        where = "the headline"
+    if len(named) != 1:
+        return None
+    actor = named.pop()
+    return actor, f"no agent: the one actor {where} names -> {actor}"
+
+
+def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
+    """The clause opened by "after", "since" or "following" that ``t`` stands in, if any."""
+    opener = None
+    for m in _SUBORDINATE.finditer(ctx.text, a, t.start):
+        opener = m
+    if opener is None or len(ctx.text[opener.end():t.start].split()) > 3:
+        return None
+    nxt = BREAKS.search(ctx.text, t.end, b)
+    return ctx.text[opener.start():nxt.start() if nxt else b]
+
+
+_SUBORDINATE = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
+
+
+_MONTH_ONLY = re.compile(
+    r"\b(?:in\s+)?(?:(?:mid|early|late)[-\s]+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b(?!\s+\d)")
+
+
+def _subordinate_background(ctx: Context, a: int, b: int, t: Trigger) -> str:
+    """How a change told in a clause opened by "after", "since" or "following" is background:
+    ``"vague"`` when the clause dates it only to a month ("since the Taliban took Kabul in
+    mid-August": no draft), ``"undated"`` without any day ("after retaking Sennar state": no
+    province is expanded from it), ``""`` when it is not such a clause or carries its own day."""
+    clause = _subordinate_clause(ctx, a, b, t)
+    if clause is None or any(p.pinned for p in date_phrases(clause, ctx.article)):
+        return ""
+    return "vague" if _MONTH_ONLY.search(clause) else "undated"
+
+
+def _controller(ctx: Context, t: Trigger, a: int, b: int, *, passive: bool,
+                by_actor: Actor | None, chain: list[Mention]) -> tuple[str, str] | None:
     """(controller, evidence words) of a trigger, or None when the text does not say."""
     kind = t.rule.kind
     named = ctx.alias_of.get(" ".join(t.actor_text.split()).casefold()) if t.actor_text else None
+    if t.actor_text and FIRST_PERSON.fullmatch(t.actor_text):  # "fell to our hands"
+        own = next((x for x in ctx.actors if x.start == t.actor_start), None)
+        named = own.actor if own else None
     if kind == TO and named:
         return named, f"{t.actor_text!r} -> {named}"
     if kind == OUTSIDE and named:
@@ -350,28 +342,30 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
         if other is None:
             return None
         return other.actor, (f"{t.actor_text!r} -> {named}; the other side: {other.text!r} -> "
-                             f"{other.actor}{_via(other)}")
+                             f"{other.actor}{via(other)}")
     if kind in (TAKE, HOLD):
         if named:  # "drove the Taliban out of X": the agent wins, the named actor loses
             agent = _agent(ctx, a, t.start)
             if agent and agent.actor != named:
-                return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+                return agent.actor, f"{agent.text!r} -> {agent.actor}{via(agent)}"
             return None
         if passive:
             if by_actor:
-                return by_actor.actor, f"by {by_actor.text!r} -> {by_actor.actor}{_via(by_actor)}"
+                return by_actor.actor, f"by {by_actor.text!r} -> {by_actor.actor}{via(by_actor)}"
             return _from_loser(ctx, t, chain, b)
         agent = _agent(ctx, a, t.start)
         if agent:
-            return agent.actor, f"{agent.text!r} -> {agent.actor}{_via(agent)}"
+            return agent.actor, f"{agent.text!r} -> {agent.actor}{via(agent)}"
         return _from_loser(ctx, t, chain, b)
-    if kind == LEAVE:
+    if kind in (LEAVE, FALL_OF):
         end = chain[-1].end if chain else t.end
         winner = re.match(r"[\s,]*(?:\w+\s+){0,3}?to\s+", ctx.text[end:b])
         if winner:
             got = _actor_at(ctx, end + winner.end())
             if got:
-                return got.actor, f"to {got.text!r} -> {got.actor}{_via(got)}"
+                return got.actor, f"to {got.text!r} -> {got.actor}{via(got)}"
+        if kind == FALL_OF:
+            return None  # "the fall of Kabul" names no one who holds it
         loser = by_actor if passive else _agent(ctx, a, t.start)
         if loser is None:
             return None
@@ -379,11 +373,11 @@ def _controller(ctx: _Context, t: _Trigger, a: int, b: int, *, passive: bool,
         if other is None:
             return None
         return other.actor, (f"{loser.text!r} -> {loser.actor} leaves; the other side: "
-                             f"{other.text!r} -> {other.actor}{_via(other)}")
+                             f"{other.text!r} -> {other.actor}{via(other)}")
     return None
 
 
-def _from_loser(ctx: _Context, t: _Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:
+def _from_loser(ctx: Context, t: Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:
     """"retaken from the Taliban" with no agent: the other side of the one it was taken from."""
     end = max(chain[-1].end, t.end)
     hit = re.match(r"[\s,]*(?:\w+\s+){0,3}?from\s+", ctx.text[end:b])
@@ -396,11 +390,7 @@ def _from_loser(ctx: _Context, t: _Trigger, chain: list[Mention], b: int) -> tup
     if other is None:
         return None
     return other.actor, (f"from {loser.text!r} -> {loser.actor}; the other side: {other.text!r} "
-                         f"-> {other.actor}{_via(other)}")
-
-
-def _via(actor: _Actor) -> str:
-    return f" ({actor.via})" if actor.via else ""
+                         f"-> {other.actor}{via(other)}")
 
 
 def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
@@ -456,30 +446,94 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     url = url or header.get("url")
     text = without_header(text)
     table = actors.table()
-    ctx = _Context(text, gazetteer, _find_actors(text, actors), gazetteer.mentions(text),
-                   districts, compile_rules(actors.pattern),
-                   {alias.casefold(): actor for actor, alias in table.itertuples(index=False)})
+    spans = sentences(text)
+    found = _find_actors(text, actors)
+    ctx = Context(text, gazetteer, found, gazetteer.mentions(text), districts,
+                   compile_rules(_with_first_person(actors.pattern)),
+                   {alias.casefold(): actor for actor, alias in table.itertuples(index=False)},
+                   spans=spans, article=article)
     for act in ctx.actors:
         ctx.alias_of.setdefault(act.text.casefold(), act.actor)
+    _add_speakers(ctx)
     rows: list[dict[str, object]] = []
-    for a, b in sentences(text):
-        drafts = _sentence_drafts(ctx, a, b)
+    for i, (a, b) in enumerate(spans):
+        drafts = _sentence_drafts(ctx, i)
         if not drafts:
             continue
         sentence = " ".join(text[a:b].split())
-        hedges = sorted({" ".join(h.group().split()).lower() for h in HEDGES.finditer(text, a, b)})
         phrases = date_phrases(text[a:b], article)
+        sentence_rows: list[dict[str, object]] = []
+        verbs = {(d.trigger.start, d.trigger.end) for d in drafts}
         for d in drafts:
-            rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
+            hedges = sorted({" ".join(h.group().split()).lower()
+                             for h in HEDGES.finditer(text, a, b)
+                             if not _in_other_verb(h, d, verbs)})
+            sentence_rows.extend(_rows(d, ctx, sentence, hedges, phrases, article, source, url))
+        for row in net_of_sentence(sentence_rows):
+            row["_sentence"], row["_headline"] = i, is_headline(ctx, i)
+            rows.append(row)
+    rows = dated_over_undated(rows)
+    drop_denied(ctx, rows)
+    apply_report_confidence(ctx, rows)
     return _finish(rows)
 
 
-def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
+def _in_other_verb(hedge: re.Match, d: Draft, verbs: set[tuple[int, int]]) -> bool:
+    """"The RSF had earlier claimed control over Al-Khuwayyi, a day after it captured El Nahud":
+    the claim hedges its own verb's places, not the other verb's."""
+    return any(a <= hedge.start() < b for a, b in verbs if (a, b) != (d.trigger.start,
+                                                                        d.trigger.end))
+
+
+def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
+    """The actor alias expression plus "our" / "we", which stand for the speaker's side."""
+    first = r"(?i:\b(?:our|we)\b)"
+    return re.compile(f"(?:{pattern.pattern})|{first}" if pattern else first)
+
+
+def _add_speakers(ctx: Context) -> None:
+    """The speaker of each sentence, and "we" / "our" as actors of the speaker's side."""
+    for i in range(len(ctx.spans)):
+        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, ctx.actors))
+    for i, (a, b) in enumerate(ctx.spans):
+        who = ctx.speakers[i]
+        if who is None:
+            continue
+        for m in FIRST_PERSON.finditer(ctx.text, a, b):
+            if not any(x.start <= m.start() < x.end for x in ctx.actors):
+                ctx.actors.append(Actor(m.start(), m.end(), m.group(), who.actor,
+                                         via=f"{m.group()!r} = the speaker's side, {who.text!r}"))
+    ctx.actors.sort(key=lambda x: x.start)
+
+
+def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: list[DatePhrase],
           article: date, source: str | None, url: str | None) -> list[dict[str, object]]:
     a = d.sentence[0]
     confidence = s.UNCONFIRMED if hedges else s.REPORTED
+    hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
+                  "reported: no hedge in the sentence")
+    who = ctx.speakers[ctx.spans.index(d.sentence)]
+    denied = DENIAL.search(ctx.text, d.trigger.end, d.sentence[1])
+    if denied:  # "The Taliban captured Nerkh district, but the government denies it."
+        confidence = s.UNCONFIRMED
+        hedge_note = f"unconfirmed: denied in the sentence ({denied.group()!r})"
+    elif who is not None and who.actor == d.controller:
+        confidence = s.UNCONFIRMED
+        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
+    elif who is not None and d.trigger.rule.kind == LEAVE:
+        confidence = s.CONFIRMED
+        hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
+                      f"{who.actor}{via(who)}")
+    phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
+    pinned = [p for p in phrases if p.pinned] or phrases
     if phrases:
-        near = min(phrases, key=lambda p: abs(a + p.start - d.trigger.start))
+        spoken = [p for p in pinned if not _SPEECH_DAY.fullmatch(p.text)]
+        if spoken and len(spoken) < len(pinned):  # "'... today,' she told The Irrawaddy on
+            pinned = spoken  # Wednesday": today is the day she spoke
+        # the date phrase nearest the verb or the place ("including Sinja, which they entered on
+        # June 29"); a phrase that pins a day before one that cannot ("earlier ... on 3 May")
+        near = min(pinned, key=lambda p: min(abs(a + p.start - d.trigger.start),
+                                             abs(a + p.start - d.place.end)))
         day, precision = near.day, near.precision
         date_note = (f"date: {near.text!r} -> {date_value(day, precision)}" if near.pinned else
                      f"date: {near.text!r} cannot be pinned to a day; the article date "
@@ -502,8 +556,6 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
         place_note = (f"{d.place.text!r} -> {what} {m.name} ({m.province_name}, {m.code}; "
                       f"{m.rule}{'' if m.rule in ('exact', 'code') else ': ' + repr(m.matched)})")
     verb_note = f"{d.trigger.words!r} ({d.trigger.rule.kind})"
-    hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
-                  "reported: no hedge in the sentence")
     notes = (f"drafted by tracker extract; verb {verb_note}; place {place_note}; actor "
              f"{d.actor_note}; {date_note}; {hedge_note}; sentence: \"{sentence}\"")
     out = []
@@ -516,18 +568,25 @@ def _rows(d: _Draft, ctx: _Context, sentence: str, hedges: list[str], phrases: l
             s.NOTES: notes, EVIDENCE_SENTENCE: sentence, EVIDENCE_PLACE: place_note,
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
+            "_dated": bool(phrases) and near.pinned,
         }
         row[s.EVENT_ID] = draft_id(row)
         out.append(row)
     return out
 
 
-def draft_id(row: dict[str, object]) -> str:
-    """A stable id from what a draft says, so applying the same report twice adds nothing."""
-    keys = (s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE, s.SOURCE_URL,
-            s.REPORTED_ON)
-    text = "\x1f".join(str(row.get(k) or "") for k in keys)
-    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+_SPEECH_DAY = re.compile(r"(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)",
+                         re.IGNORECASE)
+
+
+TIME_CLAUSE = re.compile(r"\b(?:after|before|since|following|while|until)\b", re.IGNORECASE)
+
+
+def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) -> bool:
+    """"recaptured Musa Qala after it was seized ... last week": the date belongs to the other
+    clause."""
+    lo, hi = sorted((a + phrase.start, t.start))
+    return bool(TIME_CLAUSE.search(ctx.text, lo, hi))
 
 
 def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -537,9 +596,16 @@ def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
                              for c in DRAFT_COLUMNS})
     df = pd.DataFrame(rows)
     df["_order"] = range(len(df))
-    df = df.sort_values([PROVINCE_LEVEL, "_order"], kind="stable")
+    if "_headline" not in df:
+        df["_headline"] = False
+    df["_rank"] = df[s.CONFIDENCE].map(RANK).fillna(0)
+    # one draft per day, district and controller: a district-level draft before a province-level
+    # one, the report's body before its headline, then the most cautious confidence (a change
+    # one sentence hedges is hedged)
+    df = df.sort_values([PROVINCE_LEVEL, "_headline", "_rank", "_order"], kind="stable")
+    df = df.drop_duplicates([s.DATE, s.DISTRICT_CODE, s.CONTROLLER])
     df = df.drop_duplicates(s.EVENT_ID).sort_values("_order", kind="stable")
-    return df[DRAFT_COLUMNS].reset_index(drop=True)
+    return df[DRAFT_COLUMNS].reset_index(drop=True)  # the "_" columns are working state
 
 
 def draft_rows(drafts: pd.DataFrame) -> list[dict[str, str]]:
@@ -558,4 +624,3 @@ def to_events_csv(drafts: pd.DataFrame) -> str:
     writer.writeheader()
     writer.writerows(draft_rows(drafts))
     return buf.getvalue()
-

@@ -15,6 +15,7 @@ HOLD = "hold"  # as TAKE, for statements of who holds a place
 TO = "to"  # the actor in the phrase holds the places before it ("fell to X", "under X control")
 LEAVE = "leave"  # the agent loses the places after it: "to X" names the winner, else the other side
 OUTSIDE = "outside"  # the places before it are held by the other side of the actor in the phrase
+FALL_OF = "fall_of"  # "the fall of X to Y": Y holds the places after it; without "to Y" nothing
 
 ACTOR_SLOT = "{A}"
 """Stands for any actor alias in a rule's pattern."""
@@ -29,6 +30,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(FALL_OF, r"\b(?:fall|loss)\s+of\b"),
     Rule(TO, r"\b(?:fell|falls?|fallen|falling)\s+(?:back\s+)?(?:in)?to\s+"
          r"(?:the\s+hands\s+of\s+)?(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+hands)?"),
     Rule(TO, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|firm\s+)?"
@@ -43,7 +45,7 @@ RULES: tuple[Rule, ...] = (
          + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+control|reach\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r")"),
     Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
-         r"wrested|"
+         r"wrested|claimed|established|extended|"
          r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
@@ -52,14 +54,15 @@ RULES: tuple[Rule, ...] = (
     Rule(TAKE, r"\b(?:re)?captur(?:e|ed|es|ing)\b|\bretak(?:e|es|en|ing)\b|\bretook\b|"
          r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
-         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\btook\b|\btaken\b"),
+         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\btook\b|\btaken\b|"
+         r"\bovert(?:ake|akes|aken|aking|ook)\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
     Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
          r"keeps?|"
          r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
     Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
-         r"(?:fled|flee|flees|fleeing))\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
+         r"(?:fled|flee|flees|fleeing))[\"'\u201d]?\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
     Rule(LEAVE, r"\b(?:lost|lose|loses|losing)\s+(?:full\s+)?control\s+(?:of|over)\b"),
     Rule(LEAVE, r"\b(?:abandon(?:ed|s|ing)?|evacuat(?:e|ed|es|ing)|vacat(?:e|ed|es|ing)|lost|"
          r"hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:e|ed|es|ing)|gave\s+up)\b"),
@@ -72,7 +75,15 @@ HEDGES = re.compile(
     r"(?:could|can)\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verified|confirmed)|"
     r"(?:has|have)\s+not\s+been\s+(?:independently\s+)?(?:verified|confirmed)|"
     r"said\s+to\s+have|appear(?:s|ed)?\s+to\s+have|(?:may|might|could)\s+have|"
-    r"(?:is|are|was|were)\s+believed\s+to)\b", re.IGNORECASE)
+    r"(?:is|are|was|were)\s+believed\s+to|"
+    r"sources?(?:\s+\w+){0,2}\s+(?:said|say|says|told|confirmed)|(?:a\s+)?sources?\s+close\s+to|"
+    r"according\s+to\s+(?:[\w']+\s+){0,3}(?:reports?|sources?|statements?|posts?|media)|"
+    r"media\s+report(?:s|ed)?|(?:in\s+a\s+)?statements?|the\s+reported\s+\w+|"
+    r"if\s+(?:independently\s+)?(?:verified|confirmed|successful|true)|"
+    r"on\s+social\s+media|posted\s+(?:on|online)|(?:posted|shared|circulated)(?:\s+\w+){0,3}\s+"
+    r"online|"
+    r"(?:could|can)\s*not\s+(?:independently\s+)?(?:verify|confirm)|"
+    r"unable\s+to\s+(?:independently\s+)?(?:verify|confirm))\b", re.IGNORECASE)
 """Words that make a draft ``unconfirmed``."""
 
 NEGATIONS = re.compile(
@@ -80,7 +91,14 @@ NEGATIONS = re.compile(
     r"tr(?:y|ies|ied|ying)\s+to|bid\s+to|plan(?:s|ned|ning)?\s+to|threat(?:en|ened|ens|ening)\s+to|"
     r"aim(?:s|ed|ing)?\s+to|seek(?:s|ing)?\s+to|sought\s+to|vow(?:s|ed)?\s+to|efforts?\s+to|"
     r"in\s+order\s+to|about\s+to|poised\s+to|set\s+to|ready\s+to|deni(?:ed|es)|deny|"
-    r"could|would|will|may|might|should|cannot|unable\s+to)\b(?!\s+have\b)", re.IGNORECASE)
+    r"could|would|will|(?-i:may)|might|should|cannot|unable\s+to|struggl(?:e|es|ed|ing)\s+to|"
+    r"(?:offensive|operation|campaign|push|drive|assault|bid|effort|attempt)s?\s+to|"
+    r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|danger\s+of|"
+    r"yet\s+to|if|briefly|"
+    r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing)|struggl(?:e|es|ed|ing)|vying|competing|"
+    r"mov(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)|push(?:es|ed|ing)?|march(?:es|ed|ing)?|"
+    r"work(?:s|ed|ing)?)\s+(?:to|for)(?:\s+(?:the\s+)?(?:full\s+)?control)?)\b(?!\s+have\b)",
+    re.IGNORECASE)
 """Words right before a verb that make it no report of a change ("failed to capture")."""
 
 BREAKS = re.compile(
@@ -101,7 +119,10 @@ GLUE_WORDS = frozenset({
     "completely", "entirely", "officially", "formally", "already", "recently", "has", "have",
     "had", "was", "were", "is", "are", "be", "been", "being", "still", "remains", "remain",
     "remained", "stays", "stay", "came", "come", "comes", "only", "last", "respectively",
-    "valley", "area", "areas",
+    "valley", "area", "areas", "township", "townships", "locality", "localities", "state",
+    "region", "including", "such", "state's", "region's", "province's", "northern", "southern",
+    "eastern", "western", "central", "north", "south", "east", "west", "main", "major",
+    "historic", "town's", "city's",
 })
 """Words allowed between a direction phrase and its places, and between listed places."""
 
@@ -134,3 +155,87 @@ def compile_rules(actor_pattern: re.Pattern | None) -> list[tuple[Rule, re.Patte
         body = parts[0] + "".join(alias.replace("{n}", str(i)) + p for i, p in enumerate(parts[1:]))
         out.append((rule, re.compile(body, re.IGNORECASE)))
     return out
+
+
+# --- places ---------------------------------------------------------------------------------------
+ADMIN_WORDS = re.compile(r"\s*(?:state|region|province|division|governorate|district|township|"
+                         r"locality|wilayat)\b", re.IGNORECASE)
+"""Words after a name that say which kind of unit it is ("Shan State", "Minbya Township")."""
+
+FACILITY = re.compile(
+    r"^(?:[-\s](?:based|\s*(?:military\s+|army\s+|naval\s+|air\s+)?(?:base|bases|airport|air\s*base|"
+    r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"
+    r"market|hospital|university|regional|operation|command|division|battalion|garrison\s+"
+    r"headquarters|headquarters|hq))\b|-[A-Z])", re.IGNORECASE)
+"""What follows a name that makes it the place of a facility, not the place itself ("Tarinkot
+base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw road")."""
+
+DESCRIPTOR_GAP = re.compile(
+    r"^[\s,]*(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}?(?:city|cities|town|towns|township|district|"
+    r"locality|hub|port|village|capital|centre|center|stronghold|crossing)(?:\s+of)?[\s,]*"
+    r"(?:the\s+)?$",
+    re.IGNORECASE)
+"""An appositive description between a verb and its place: "the gem-mining town of", "ruby hub",
+"the Sudanese city of"."""
+
+CAPITAL_OF = re.compile(r"\bcapital\s+of\s+(?:the\s+)?(?:\w+ern\s+)?$", re.IGNORECASE)
+CAPITAL_AFTER = re.compile(r"^\s*(?:state\s+|province\s+|region\s+)?(?:'s\s+)?capital\b",
+                           re.IGNORECASE)
+"""A name that a capital is "of" ("Sinjah, the capital of Sennar State", "Sennar capital"): the
+name locates the capital, it is not itself the place that changed hands."""
+
+FIRST_GAP_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|across)\b", re.IGNORECASE)
+"""Locative words between a verb and its first place: "controlled in X", "seized bases in X"."""
+
+ANAPHOR_AFTER = re.compile(
+    r"^\s+(?:back\s+)?(?P<ref>it|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
+    r"province|state|region))\b(?!\s+of\b)", re.IGNORECASE)
+ANAPHOR_BEFORE = re.compile(
+    r"\b(?P<ref>it|the\s+(?:whole\s+|entire\s+)?(?:town|city|township|district|locality|province|"
+    r"state|region))\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+"""A place named again by a pronoun ("lost it", "the town was retaken", "the whole province
+fell"): the last place named before it."""
+
+DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|rejected\s+claims?)\b",
+                    re.IGNORECASE)
+"""A claim the report says is denied gives no draft."""
+
+BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+past|years\s+ago)\b",
+                                re.IGNORECASE)
+"""Sentences about an earlier episode; they give drafts only when they carry their own day."""
+
+SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|announces|announce|declared|declares|declare|"
+    r"claim(?:ed|s)?(?!\s+(?:full\s+|complete\s+|total\s+)?control)|stated|states|added|wrote|"
+    r"quoted|tweeted|posted|statement|spokes(?:man|woman|person)|commander|according\s+to)\b",
+    re.IGNORECASE)
+"""Words of attribution: an actor named next to one is the speaker of the sentence."""
+
+FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+THIRD_PERSON = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
+
+CONFIRMATION = re.compile(
+    r"\b(?:confirm(?:ed|s|ing)?|admit(?:ted|s)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing))\b"
+    r"(?=[^.]*\b(?:loss|lost|los(?:e|ing)|fall|fell|retreat\w*|withdr\w*|recapture|capture|"
+    r"seizure|reclaim\w*|retak\w*|retook)\b)", re.IGNORECASE)
+NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNORECASE)
+"""A sentence in which a side admits a loss or someone confirms a change makes it ``confirmed``."""
+
+VERIFY_DISCLAIMER = re.compile(
+    r"\b(?:(?:could|can)\s*not|unable\s+to|did\s+not|has\s+not\s+been\s+able\s+to)\s+"
+    r"(?:independently\s+)?(?:verify|confirm)\b|"
+    r"\bif\s+(?:independently\s+)?(?:verified|confirmed|successful|true)\b", re.IGNORECASE)
+"""A sentence saying the report could not verify what it told: the claims before it are
+``unconfirmed``."""
+
+PART_OF = re.compile(
+    r"\b(?:most|much|half|parts?|some|swaths?|areas?|neighbou?rhoods?|outskirts|edges?)\s+of\s+"
+    r"(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
+"""A place meant in part ("most of the capital Khartoum", "half of the Kunlong town")."""
+
+NOT_NEWS_BEFORE = re.compile(
+    r"\b(?:amid\s+(?:unconfirmed\s+)?(?:reports|rumou?rs|claims)|briefly|condition\s+that|"
+    r"ultimatum|demand(?:ed|s|ing)?\s+that|call(?:ed|s|ing)?\s+on|urg(?:ed|es|ing))\b",
+    re.IGNORECASE)
+"""Words before a verb in its sentence that make it no news of a change: a rumour the report
+only mentions, a brief and reversed capture, a demand."""

@@ -37,6 +37,7 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     ("last_night", r"\blast\s+night\b"),
     ("today", r"\b(?:earlier\s+)?today\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b"),
     ("days_ago", r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+ago\b"),
+    ("last_week_day", r"\blast\s+week\s+on\s+(" + _WEEKDAY + r")\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
     ("last_week", r"\blast\s+week\b"),
     ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
@@ -221,6 +222,8 @@ def _resolve(name: str, m: re.Match, today: date) -> tuple[date, str, bool] | No
         n = int(m[1]) if m[1].isdigit() else _NUMBER_WORDS[m[1].lower()]
         return today - timedelta(days=n), s.DAY, True
     monday = today - timedelta(days=today.weekday())
+    if name == "last_week_day":  # "last week on Wednesday": that day of the week before
+        return monday - timedelta(days=7 - _WEEKDAYS.index(m[1].lower())), s.DAY, True
     if name == "this_week":
         return monday, s.WEEK, True
     if name == "last_week":

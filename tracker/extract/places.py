@@ -1,0 +1,232 @@
+"""The places a direction phrase governs: mentions of a sentence, chains of listed places,
+locator provinces, pronouns and capitals (see :mod:`tracker.extract.drafts`)."""
+
+from __future__ import annotations
+
+import re
+
+from tracker.extract.context import Context
+from tracker.extract.rules import (
+    ADMIN_WORDS,
+    CAPITAL_AFTER,
+    CAPITAL_OF,
+    DESCRIPTOR_GAP,
+    FACILITY,
+    FIRST_GAP_LOCATIVE,
+    GLUE_WORDS,
+    PART_OF,
+    PARTIAL,
+    STOP_NAMES,
+)
+from tracker.extract.text import DATE_PATTERNS
+from tracker.names.keys import DISTRICT, PROVINCE
+from tracker.names.mentions import Mention
+
+
+def _gap_ok(gap: str, ctx: Context, offset: int) -> bool:
+    """True when ``gap`` (text at ``offset``) holds only list glue, provinces, actors and dates."""
+    masked = list(gap)
+    for a in ctx.actors:
+        for i in range(max(a.start, offset), min(a.end, offset + len(gap))):
+            masked[i - offset] = " "
+    for m in ctx.doc_places:
+        if m.kind == PROVINCE:
+            for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
+                masked[i - offset] = " "
+    rest = "".join(masked)
+    for _, pattern in DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"\b(?:on|by|to)\s*$", " ", rest, flags=re.IGNORECASE)  # "on <date>"
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\s\w,:'()\"\u2019]", rest)
+    return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
+
+
+_UNKNOWN_MEMBER = re.compile(
+    r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
+"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes
+on."""
+
+
+def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
+                forward: bool) -> list[Mention]:
+    """Places standing next to ``anchor`` with only glue in between (see :data:`GLUE_WORDS`)."""
+    out: list[Mention] = []
+    pos = anchor
+    seq = places if forward else list(reversed(places))
+    for m in seq:
+        gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
+        if gap_start > gap_end:
+            continue
+        gap = ctx.text[gap_start:gap_end]
+        if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
+            gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
+            if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
+                gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])",
+                             lambda g: " " * len(g.group()), gap)
+        gap = _UNKNOWN_MEMBER.sub(lambda g: " " * len(g.group()), gap)
+        first = pos == anchor
+        if first and forward and FIRST_GAP_LOCATIVE.search(gap):
+            break
+        if not (_gap_ok(gap, ctx, gap_start) or (first and forward and DESCRIPTOR_GAP.match(gap))):
+            break
+        out.append(m)
+        pos = m.end if forward else m.start
+    return out if forward else list(reversed(out))
+
+
+def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
+    """District, town and province mentions in ``text[a:b]``; a shared name is placed in the
+    province named next to it (the next one, else the previous one) within its clause. Names
+    that locate a facility ("Tarinkot base"), start a longer name ("Chin Shwe Haw") or are meant
+    in part ("half of the Kunlong town") are left out; a name followed by "State" or "Region"
+    that is a province's is that province."""
+    sentence = ctx.text[a:b]
+    found: dict[int, Mention] = {}
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^;]+", sentence)]
+    for ca, cb in clauses:
+        chunk = sentence[ca:cb]
+        local = ctx.gazetteer.mentions(chunk)
+        provs = [m for m in local if m.kind == PROVINCE]
+        pieces = [(0, len(chunk), "")]
+        if len(provs) >= 2:
+            cuts = [0, *[p.end for p in provs[:-1]], len(chunk)]
+            pieces = [(cuts[i], cuts[i + 1], "") for i in range(len(cuts) - 1)]
+        for pa, pb, _ in pieces:
+            for m in ctx.gazetteer.mentions(chunk[pa:pb]):
+                start = a + ca + pa + m.start
+                found.setdefault(start, Mention(start, start + len(m.text), m.text, m.kind,
+                                                m.match))
+    for m in [*ctx.doc_places, *_spelled_places(ctx, a, b)]:  # names the sentence alone leaves
+        if a <= m.start and m.end <= b and not any(  # open, placed by the whole text
+                f.start < m.end and m.start < f.end for f in found.values()):
+            found[m.start] = m
+    out = []
+    for m in sorted(found.values(), key=lambda m: m.start):
+        if not (m.text[:1].isupper() or m.text[:1].isdigit() or ARTICLE_PREFIX.match(m.text)) \
+                or m.text.casefold() in STOP_NAMES:
+            continue
+        after = ctx.text[m.end:min(b, m.end + 60)]
+        if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
+            continue
+        if m.kind == PROVINCE and re.match(r"\s+[A-Z]", after) and not ADMIN_WORDS.match(after):
+            continue
+        if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
+                                           re.IGNORECASE) and is_province_name(ctx, m.text):
+            m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
+        out.append(m)
+    return out
+
+
+ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
+"""Arabic names written with a small article ("el-Fula", "al-Maliha")."""
+
+
+_NAME = r"(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
+_SPELLED = re.compile(
+    r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?:district|township|locality)\b)|"
+    r"\b(?:town|city|district|township|locality)\s+of\s+(?P<after>" + _NAME + r")")
+"""Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place
+them."""
+_NEXT_TO_VERB = re.compile(
+    r"\b(?:captured|seized|took|retook|overran|recaptured|retaken|liberated)\s+(?P<object>"
+    + _NAME + r")|(?<![\w-])(?P<subject>" + _NAME + r")\s+(?:has\s+|had\s+|was\s+)?"
+    r"(?:fallen|fell|been\s+(?:captured|seized|overrun))\b")
+"""Names next to a verb of capture: placed only by exact rules (variants, normalised keys, places,
+aliases), never by a fuzzy guess."""
+
+
+def _spelled_places(ctx: Context, a: int, b: int) -> list[Mention]:
+    """Names the text marks as a district ("Kanashin district", "the town of Al-Khuwayyi") or that
+    stand next to a verb of capture ("captured Khanshin") which the mention finder missed,
+    resolved with the gazetteer's rules (variants, normalised keys, places; fuzzy only for the
+    marked ones)."""
+    out: list[Mention] = []
+    found = [(m, g, True) for m in _SPELLED.finditer(ctx.text, a, b)
+             for g in ("name", "after") if m.group(g)]
+    found += [(m, g, False) for m in _NEXT_TO_VERB.finditer(ctx.text, a, b)
+              for g in ("object", "subject") if m.group(g)]
+    for m, group, fuzzy_ok in found:
+        name, start = m.group(group), m.start(group)
+        if any(x.start < start + len(name) and start < x.end for x in ctx.actors) or \
+                any(x.start == start for x in out):
+            continue
+        try:
+            match = ctx.gazetteer.resolve_district(name)
+        except (ValueError, LookupError):
+            continue
+        if match.rule == "fuzzy" and not fuzzy_ok:
+            continue
+        out.append(Mention(start, start + len(name), name, DISTRICT, match))
+    return out
+
+
+def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
+    """Without the provinces that only locate a listed district ("Jaghatu in Ghazni", "Rakhine
+    State's Minbya Township"), without provinces meant in part ("three districts of Baghlan"),
+    and without the name a capital is "of" ("Sinjah, the capital of Sennar State")."""
+    named = {m.match.province_code for m in chain if m.kind != PROVINCE}
+    out: list[Mention] = []
+    for m in chain:
+        before = ctx.text[max(0, m.start - 40):m.start]
+        after = ctx.text[m.end:m.end + 40]
+        if CAPITAL_OF.search(before) or CAPITAL_AFTER.match(after):
+            centre = _centre(ctx, m) if len(chain) == 1 else None
+            if centre is not None:  # "captured the capital of Takhar": its centre district
+                out.append(centre)
+            continue
+        if m.kind == PROVINCE:
+            if m.match.code in named or PARTIAL.search(before) or re.match(
+                    r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after):
+                continue
+        elif out and m.match.province_code == out[-1].match.province_code and re.search(
+                r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
+                is_province_name(ctx, m.text):
+            continue
+        out.append(m)
+    return out
+
+
+def _centre(ctx: Context, m: Mention) -> Mention | None:
+    """The district the gazetteer marks as the centre of the province ``m`` names, if any."""
+    try:
+        province = m.match if m.kind == PROVINCE else ctx.gazetteer.resolve_province(m.text)
+        match = ctx.gazetteer.resolve_district(f"{province.name} capital")
+    except ValueError:
+        return None
+    if match.province_code != province.code:
+        return None
+    return Mention(m.start, m.end, f"capital of {m.text}", DISTRICT, match)
+
+
+def antecedent(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
+    """The place a pronoun ("it", "the town", "the whole province") stands for: the last place
+    named before ``pos``; for a province word, that place's province. The mention stands where
+    the pronoun is."""
+    hit = _named_before(ctx, ref, pos, places)
+    if hit is None:
+        return None
+    return Mention(pos, pos + len(ref), f"{ref} = {hit.text}", hit.kind, hit.match)
+
+
+def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
+    province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
+    before = [m for m in places if m.end <= pos] or []
+    for m in reversed([*ctx.seen, *before]):
+        if m.kind == PROVINCE:
+            if province:
+                return m
+            continue
+        if not province:
+            return m
+        code = m.match.province_code
+        match = ctx.gazetteer.province_match(code, "pronoun", m.text)
+        return Mention(m.start, m.end, m.text, PROVINCE, match)
+    return None
+
+
+def is_province_name(ctx: Context, name: str) -> bool:
+    try:
+        ctx.gazetteer.resolve_province(name)
+    except ValueError:
+        return False
+    return True

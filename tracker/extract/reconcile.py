@@ -1,0 +1,101 @@
+"""Drafts of a whole report set against each other: one change told twice, a change taken back in
+the same sentence, denials, "could not verify" and confirmations in other sentences, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from tracker.core import schema as s
+from tracker.extract.context import Context
+from tracker.extract.places import place_mentions
+from tracker.extract.rules import (
+    CONFIRMATION,
+    DENIAL,
+    NOT_CONFIRMED,
+    VERIFY_DISCLAIMER,
+)
+from tracker.names.keys import PROVINCE
+
+
+def dated_over_undated(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A draft without a date phrase ("had reclaimed Al-Khuwayyi", a headline) tells the same
+    change as a dated draft of its district and controller in the report: the dated one stays."""
+    dated = {(r[s.DISTRICT_CODE], r[s.CONTROLLER]) for r in rows if r["_dated"]}
+    return [r for r in rows if r["_dated"] or (r[s.DISTRICT_CODE], r[s.CONTROLLER]) not in dated]
+
+
+def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
+    """A party's claim the report later says is denied ("... denied that El Fasher had fallen to
+    the RSF") gives no draft; a reported change that is denied becomes ``unconfirmed``."""
+    for i, (a, b) in enumerate(ctx.spans):
+        if not DENIAL.search(ctx.text, a, b):
+            continue
+        named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
+        hit = [r for r in rows if r["_sentence"] < i and r[s.DISTRICT_CODE] in named]
+        rows[:] = [r for r in rows if not (r in hit and r[s.CONFIDENCE] == s.UNCONFIRMED)]
+        for r in hit:
+            if r[s.CONFIDENCE] == s.REPORTED:
+                set_confidence(r, s.UNCONFIRMED, "a denial later in the report")
+
+
+def is_headline(ctx: Context, i: int) -> bool:
+    """The first line of the text when it stands alone without a full stop (a headline)."""
+    a, b = ctx.spans[i]
+    return i == 0 and not re.search(r"[.!?\"\u201d]\s*$", ctx.text[a:b]) and \
+        ctx.text[b:b + 2].startswith("\n")
+
+
+def net_of_sentence(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """"captured Nawzad but lost it in two days": of one district's changes on one day in one
+    sentence, the last one stands."""
+    last = {(r[s.DISTRICT_CODE], r[s.DATE]): k for k, r in enumerate(rows)}
+    return [r for k, r in enumerate(rows) if last[(r[s.DISTRICT_CODE], r[s.DATE])] == k]
+
+
+RANK = {s.UNCONFIRMED: 0, s.REPORTED: 1, s.CONFIRMED: 2}
+
+
+def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None:
+    """Confidence from other sentences: a later "could not verify" makes earlier claims
+    unconfirmed; a sentence confirming or admitting a change ("the army indirectly confirmed the
+    loss of the city", "Hemedti admitted the loss") makes the latest draft of the place it names
+    (else of the last place drafted before it) confirmed, unless the confirming side is the one
+    that gained it."""
+    for i, (a, b) in enumerate(ctx.spans):
+        body = ctx.text[a:b]
+        if VERIFY_DISCLAIMER.search(body):
+            for r in rows:
+                if r["_sentence"] < i and r[s.CONFIDENCE] == s.REPORTED:
+                    set_confidence(r, s.UNCONFIRMED, f"{VERIFY_DISCLAIMER.search(body).group()!r} "
+                                                      f"later in the report")
+        hit = CONFIRMATION.search(body)
+        if not hit or NOT_CONFIRMED.search(body):
+            continue
+        earlier = [r for r in rows if r["_sentence"] <= i]
+        if not earlier:
+            continue
+        named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
+        target = [r for r in earlier if r[s.DISTRICT_CODE] in named] or \
+            [r for r in earlier if r[s.DISTRICT_CODE] == earlier[-1][s.DISTRICT_CODE]]
+        newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))
+        confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
+                          + hit.start()), None)
+        for r in target:
+            if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
+                    confirmer is None or confirmer.actor != r[s.CONTROLLER]):
+                set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
+
+
+def set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
+    row[s.CONFIDENCE] = confidence
+    row[s.NOTES] = f"{row[s.NOTES]}; {confidence} by {why}"
+    row[s.EVENT_ID] = draft_id(row)
+
+
+def draft_id(row: dict[str, object]) -> str:
+    """A stable id from what a draft says, so applying the same report twice adds nothing."""
+    keys = (s.DATE, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.SOURCE, s.SOURCE_URL,
+            s.REPORTED_ON)
+    text = "\x1f".join(str(row.get(k) or "") for k in keys)
+    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
