@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from tracker._errors import InputError, NotFoundError
-from tracker.core import acled_columns, spatial, timeline
+from tracker.core import acled_columns, spatial
 from tracker.core import schema as s
 from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.ingest import csvfile, events_csv
@@ -317,21 +317,28 @@ class Tracker:
 
         ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
         """
-        state = self.status(date, known_on=known_on)
-        return spatial.province_rollup(state, self.districts(),
-                                       provinces_gdf=self.provinces_layer())
+        day = s.as_day(date)
+        districts = self.districts()  # read once for the state and the roll-up
+        known = s.as_day(known_on, name="known_on") if known_on is not None else None
+        state = records.state_on(self.engine, day, known_on=known,
+                                 districts=districts[s.DISTRICT_CODE].tolist())
+        return spatial.province_rollup(spatial.attach_geometry(state, districts), districts,
+                                       provinces_gdf=records.read_provinces(self.engine))
 
     def history(self, district: str, *, province: str | None = None) -> pd.DataFrame:
         """Every event of one district, oldest first, with retraction/supersession marks."""
         code = self.resolve(district, province=province).code
-        events = self.events()
-        superseded_by = (events.dropna(subset=[s.SUPERSEDES])
-                         .set_index(s.SUPERSEDES)[s.EVENT_ID].to_dict())
-        mine = events[events[s.DISTRICT_CODE] == code].copy()
-        if mine.empty:
-            return mine.assign(superseded_by=pd.Series(dtype=object))
-        mine["superseded_by"] = mine[s.EVENT_ID].map(superseded_by)
-        return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
+        return records.history(self.engine, code)
+
+    def check_store(self, *, repair: bool = False) -> pd.DataFrame:
+        """Recompute the stored control intervals from the events and list any difference.
+
+        Returns one row per differing interval row (column ``problem``: ``stored only`` or
+        ``missing``); empty when the store agrees with the events. ``repair`` rewrites every
+        district's intervals from the events (in one transaction) after listing them.
+        """
+        records.require_initialised(self.engine)
+        return records.check_intervals(self.engine, repair=repair)
 
     def point_events(self, start: str | date | None = None, end: str | date | None = None, *,
                      known_on: str | date | None = None, district: str | None = None,
@@ -390,7 +397,7 @@ class Tracker:
 
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
-        events = self.events()
+        events = records.read_events(self.engine)  # the reports shown in each district's popup
         if events.empty:
             msg = f"no events in {self.url}; import some with `tracker import FILE` first"
             raise NotFoundError(msg)
@@ -400,7 +407,8 @@ class Tracker:
             shown = self.point_events(s.as_day(start, name="start") - lead if start else None,
                                       s.as_day(end, name="end") if end else None)
         return html_map.build_map(
-            self.districts(), self.provinces_layer(), timeline.control_intervals(events), events,
+            records.read_districts(self.engine), records.read_provinces(self.engine),
+            records.control_intervals(self.engine), events,
             start=s.as_day(start, name="start") if start else None,
             end=s.as_day(end, name="end") if end else None,
             step=step, offline=offline, tiles=tiles,

@@ -5,8 +5,6 @@ Writes are bulk and transactional: an import either lands whole or changes nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -20,17 +18,16 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
-from tracker.store import point_batches, queries
+from tracker.store import intervals, point_batches, queries
 from tracker.store.engines import write_transaction
+from tracker.store.event_writer import content_hashes, write_events
 from tracker.store.models import (
-    Actor,
     Alias,
     ControlEvent,
     District,
@@ -38,7 +35,6 @@ from tracker.store.models import (
     Retraction,
     Source,
     chunks,
-    content_hash,
     read_settings,
     utcnow,
     write_settings,
@@ -174,6 +170,34 @@ def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataF
     return s.normalize_events(table)
 
 
+def history(engine: Engine, district_code: str) -> pd.DataFrame:
+    """Every event of one district (as :func:`read_events`), oldest first, with the id of the
+    event that corrects each (``superseded_by``; a correction may lie in another district)."""
+    mine = read_events(engine, district_code=district_code)
+    ids = mine[s.EVENT_ID].tolist()
+    by: dict[str, str] = {}
+    with engine.connect() as conn:
+        for part in chunks(ids, 900):
+            by.update((sup, eid) for eid, sup in conn.execute(
+                select(ControlEvent.event_id, ControlEvent.supersedes)
+                .where(ControlEvent.supersedes.in_(part))))
+    mine["superseded_by"] = pd.Series(mine[s.EVENT_ID].map(by), dtype=object)
+    return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
+
+
+def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
+    """Differences between the stored intervals and the pure core's on the stored events
+    (see :func:`tracker.store.intervals.differences`); ``repair`` rewrites them all."""
+    if not repair:
+        with engine.connect() as conn:
+            return intervals.differences(conn)
+    with write_transaction(engine) as conn:
+        found = intervals.differences(conn)
+        if len(found):
+            intervals.rebuild(conn)
+    return found
+
+
 def count_events(engine: Engine) -> int:
     """Number of stored events."""
     with engine.connect() as conn:
@@ -187,7 +211,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     import is refused (a correction is a new event that ``supersedes`` the old one).
     """
     events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
-    events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
+    events["content_hash"] = content_hashes(events)
     ids = events[s.EVENT_ID].tolist()
     with write_transaction(engine) as conn:
         stored: dict[str, str] = {}
@@ -205,33 +229,17 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        sids = source_ids(conn, new)
-        _ensure_actors(conn, new[s.CONTROLLER])
-        now = utcnow()
-        rows = [
-            {"event_id": r[s.EVENT_ID], "date": r[s.DATE].date(),
-             "date_precision": r[s.DATE_PRECISION], "district_code": r[s.DISTRICT_CODE],
-             "controller": r[s.CONTROLLER], "status": r[s.STATUS], "confidence": r[s.CONFIDENCE],
-             "source_id": sid, "notes": r[s.NOTES], "supersedes": r[s.SUPERSEDES],
-             "origin": origin, "content_hash": r["content_hash"], "recorded_at": now}
-            for r, sid in zip(new.to_dict("records"), sids, strict=True)
-        ]
-        for part in chunks(rows):
-            conn.execute(_insert_ignoring(conn, ControlEvent, ["event_id"]), part)
+        write_events(conn, new.drop(columns="content_hash"), origin=origin)
+        intervals.rebuild(conn, written_districts(conn, new))
     return len(new), len(events) - len(new)
 
 
-def _insert_ignoring(conn, model, keys: list[str]):
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for the connection's backend.
-
-    Writers are serialised by :func:`tracker.store.engines.write_transaction`, so conflicts do not
-    happen in normal use; this keeps a racing writer from failing an import on a row that already
-    landed.
-    """
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
-    if dialect is None:
-        return insert(model)
-    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
+def written_districts(conn, new: pd.DataFrame) -> set[str]:
+    """The districts whose intervals new events change: theirs, and those of the events they
+    correct (along chains)."""
+    corrections = new[s.EVENT_ID][new[s.SUPERSEDES].notna().to_numpy()].tolist()
+    return ({str(c) for c in new[s.DISTRICT_CODE].unique()}
+            | intervals.touched_districts(conn, corrections))
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:
@@ -249,74 +257,6 @@ def _check_supersedes(conn, new: pd.DataFrame) -> None:
         raise InputError(msg)
 
 
-def plain_text(col: pd.Series) -> np.ndarray:
-    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
-    codes, uniques = pd.factorize(col)
-    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
-        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
-    else:
-        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
-    return np.asarray([*texts, ""], dtype=object)[codes]
-
-
-def day_values(values, *, sqlite: bool) -> list:
-    """Days for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates;
-    ``None`` for missing. Each distinct day is converted once."""
-    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
-    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
-    table = np.asarray([*lookup, None], dtype=object)
-    return table[codes].tolist()
-
-
-def source_ids(conn, events: pd.DataFrame) -> list[int | None]:
-    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing.
-
-    Computed column-wise: each distinct source is looked up and inserted once.
-    """
-    on = ["publisher", "url", "day"]
-    keys = pd.DataFrame({"publisher": plain_text(events[s.SOURCE]),
-                         "url": plain_text(events[s.SOURCE_URL]),
-                         "day": plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
-    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
-    wanted = wanted.drop_duplicates()
-
-    def stored() -> pd.DataFrame:
-        rows: list[tuple] = []
-        for part in chunks(sorted(wanted["publisher"].unique()), 500):
-            rows.extend(tuple(r) for r in conn.execute(
-                select(Source.publisher, Source.url, Source.published_on, Source.id)
-                .where(Source.publisher.in_(part))))
-        out = pd.DataFrame(rows, columns=[*on, "id"])
-        out["day"] = plain_text(pd.to_datetime(out["day"]))
-        return out
-
-    have = stored()
-    missing = wanted.merge(have, on=on, how="left")
-    missing = missing[missing["id"].isna()]
-    if len(missing):
-        days = day_values(pd.to_datetime(missing["day"].replace("", None)), sqlite=False)
-        conn.execute(_insert_ignoring(conn, Source, ["publisher", "url", "published_on"]),
-                     [{"publisher": p, "url": u, "published_on": d}
-                      for p, u, d in zip(missing["publisher"], missing["url"], days, strict=True)])
-        have = stored()
-    ids = keys.merge(have, on=on, how="left")["id"]
-    return [None if pd.isna(i) else int(i) for i in ids]
-
-
-def _ensure_actors(conn, controllers: Iterable[str]) -> None:
-    names = {a for c in set(controllers) for a in s.split_actors(c)}
-    known = set(conn.execute(select(Actor.name)).scalars())
-    fresh = sorted(names - known)
-    if fresh:
-        conn.execute(_insert_ignoring(conn, Actor, ["name"]), [{"name": n} for n in fresh])
-
-
-def read_actors(engine: Engine) -> list[str]:
-    """Names of every actor seen in events."""
-    with engine.connect() as conn:
-        return list(conn.execute(select(Actor.name).order_by(Actor.name)).scalars())
-
-
 def retract(engine: Engine, event_id: str, *, reason: str) -> None:
     """Record a retraction of ``event_id`` (the event itself stays)."""
     if not reason or not reason.strip():
@@ -332,49 +272,39 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
             raise InputError(msg)
         conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
                                                recorded_at=utcnow()))
+        intervals.rebuild(conn, intervals.touched_districts(conn, [event_id]))
 
 
-# --- the control timeline: narrowed in SQL (store.queries), settled by the pure core -----------
+# --- the control timeline: read from the stored intervals (store.intervals) -------------------
 def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Every district's control intervals (see :func:`tracker.core.timeline.control_intervals`).
-
-    The database selects the events that count (retractions, supersedes chains, ``known_on``);
-    the pure core groups them.
-    """
-    return timeline.control_intervals(queries.effective_events(engine, known_on=known_on))
+    """Every district's control intervals as known at the end of ``known_on`` (None: now): the
+    stored rows believed then (see :func:`tracker.core.timeline.control_intervals`)."""
+    with engine.connect() as conn:
+        return intervals.read(conn, known_on=known_on)
 
 
 def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
              districts: list[str] | None = None) -> pd.DataFrame:
-    """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`).
-
-    Only the events of a few dates around ``day`` per district leave the database, as many as
-    make each district's current holding whole (:func:`tracker.store.queries.holding_intervals`);
-    the answer is the pure core's on those events.
-    """
-    if districts is None:  # as the pure core: every district with an interval
-        districts = queries.districts_with_events(engine, known_on=known_on)
-    iv = queries.holding_intervals(engine, day, known_on=known_on, districts=districts)
-    return timeline.state_on(iv, day, districts=districts)
+    """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`): one
+    indexed read of the stored intervals holding on ``day`` as known on ``known_on``."""
+    with engine.connect() as conn:
+        held = intervals.holding(conn, day, known_on=known_on)
+        if districts is None:  # as the pure core: every district with an interval
+            districts = sorted(str(c) for c in intervals.read(conn, known_on=known_on)
+                               [s.DISTRICT_CODE].unique())
+    return timeline.state_on(held, day, districts=districts)
 
 
 def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
+            known_on: pd.Timestamp | None = None,
             districts: list[str] | None = None) -> pd.DataFrame:
-    """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`).
-
-    The states on both days come from :func:`state_on`; only the changed districts' events are
-    read to name the events responsible.
-    """
-    if d2 < d1:  # the pure core's error, without reading any event
+    """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`),
+    from the stored intervals that meet ``d1``..``d2`` (one indexed read)."""
+    if d2 < d1:  # the pure core's error, without reading anything
         return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
-    old = state_on(engine, d1, districts=districts)
-    new = state_on(engine, d2, districts=districts)
-    both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
-    differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
-               | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
-    codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
-    events = queries.effective_events(engine, districts=codes)
-    return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
+    with engine.connect() as conn:
+        rows = intervals.overlapping(conn, d1, d2, known_on=known_on)
+    return timeline.changes(rows, d1, d2, districts=districts)
 
 
 # --- aliases ---------------------------------------------------------------------------------
