@@ -294,10 +294,12 @@ class Tracker:
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
-        districts = self.districts()
         known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        state = records.state_on(self.engine, day, known_on=known,
-                               districts=districts[s.DISTRICT_CODE].tolist())
+        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            state = records.state_on(conn, day, known_on=known,
+                                     districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, d1: str | date, d2: str | date) -> pd.DataFrame:
@@ -306,9 +308,11 @@ class Tracker:
         if end < start:
             msg = f"to={end.date()} is before from={start.date()}; give the earlier day first"
             raise InputError(msg)
-        districts = self.districts()
-        changed = records.changes(self.engine, start, end,
-                                districts=districts[s.DISTRICT_CODE].tolist())
+        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            changed = records.changes(conn, start, end,
+                                      districts=districts[s.DISTRICT_CODE].tolist())
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         return names.merge(changed, on=s.DISTRICT_CODE, how="inner")
 
@@ -318,17 +322,22 @@ class Tracker:
         ``known_on`` rolls up the state on ``date`` as known on that day (see :meth:`status`).
         """
         day = s.as_day(date)
-        districts = self.districts()  # read once for the state and the roll-up
         known = s.as_day(known_on, name="known_on") if known_on is not None else None
-        state = records.state_on(self.engine, day, known_on=known,
-                                 districts=districts[s.DISTRICT_CODE].tolist())
+        with self.engine.connect() as conn:  # districts read once for the state and the roll-up
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            state = records.state_on(conn, day, known_on=known,
+                                     districts=districts[s.DISTRICT_CODE].tolist())
+            provinces = records.read_provinces(conn)
         return spatial.province_rollup(spatial.attach_geometry(state, districts), districts,
-                                       provinces_gdf=records.read_provinces(self.engine))
+                                       provinces_gdf=provinces)
 
     def history(self, district: str, *, province: str | None = None) -> pd.DataFrame:
         """Every event of one district, oldest first, with retraction/supersession marks."""
         code = self.resolve(district, province=province).code
-        return records.history(self.engine, code)
+        with self.engine.connect() as conn:
+            records.require_initialised(conn)
+            return records.history(conn, code)
 
     def check_store(self, *, repair: bool = False) -> pd.DataFrame:
         """Recompute the stored control intervals from the events and list any difference.

@@ -5,15 +5,20 @@ Writes are bulk and transactional: an import either lands whole or changes nothi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    Connection,
     Engine,
     String,
     bindparam,
     func,
     insert,
+    inspect,
     select,
     text,
     type_coerce,
@@ -99,29 +104,29 @@ def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
         conn.execute(insert(model), fresh)
 
 
-def read_districts(engine: Engine) -> gpd.GeoDataFrame:
+def read_districts(engine: Engine | Connection) -> gpd.GeoDataFrame:
     """Districts with their province names and geometry, sorted by code."""
     stmt = (select(District.code, District.name, District.province_code, Province.name,
                    District.geometry)
             .join(Province, District.province_code == Province.code).order_by(District.code))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(stmt).all()
     cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
 
 
-def read_provinces(engine: Engine) -> gpd.GeoDataFrame:
+def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
     """Provinces with geometry, sorted by code."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(select(Province.code, Province.name, Province.geometry)
                             .order_by(Province.code)).all()
     cols = [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
 
 
-def settings(engine: Engine) -> dict[str, str]:
+def settings(engine: Engine | Connection) -> dict[str, str]:
     """The data set's settings (credit, use limitation, boundary origin...)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return read_settings(conn)
 
 
@@ -131,7 +136,8 @@ _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTRO
                  s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
 
 
-def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataFrame:
+def read_events(engine: Engine | Connection, *,
+                district_code: str | None = None) -> pd.DataFrame:
     """Every stored event (with source and retraction), as a normalised event table.
 
     Sorted by date, then by the order of storage. One SELECT; its rows are fetched as the driver
@@ -151,7 +157,7 @@ def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataF
     )
     if district_code is not None:
         stmt = stmt.where(e.district_code == district_code)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = queries.fetch_rows(conn, stmt)
     block = np.empty((len(rows), 1 + len(_READ_COLUMNS)), dtype=object)
     if rows:
@@ -170,13 +176,13 @@ def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataF
     return s.normalize_events(table)
 
 
-def history(engine: Engine, district_code: str) -> pd.DataFrame:
+def history(engine: Engine | Connection, district_code: str) -> pd.DataFrame:
     """Every event of one district (as :func:`read_events`), oldest first, with the id of the
     event that corrects each (``superseded_by``; a correction may lie in another district)."""
     mine = read_events(engine, district_code=district_code)
     ids = mine[s.EVENT_ID].tolist()
     by: dict[str, str] = {}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for part in chunks(ids, 900):
             by.update((sup, eid) for eid, sup in conn.execute(
                 select(ControlEvent.event_id, ControlEvent.supersedes)
@@ -189,7 +195,7 @@ def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
     """Differences between the stored intervals and the pure core's on the stored events
     (see :func:`tracker.store.intervals.differences`); ``repair`` rewrites them all."""
     if not repair:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             return intervals.differences(conn)
     with write_transaction(engine) as conn:
         found = intervals.differences(conn)
@@ -200,7 +206,7 @@ def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
 
 def count_events(engine: Engine) -> int:
     """Number of stored events."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(func.count()).select_from(ControlEvent)).scalar_one()
 
 
@@ -276,18 +282,20 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
 
 
 # --- the control timeline: read from the stored intervals (store.intervals) -------------------
-def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+def control_intervals(engine: Engine | Connection, *,
+                      known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every district's control intervals as known at the end of ``known_on`` (None: now): the
     stored rows believed then (see :func:`tracker.core.timeline.control_intervals`)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return intervals.read(conn, known_on=known_on)
 
 
-def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
+def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
+             known_on: pd.Timestamp | None = None,
              districts: list[str] | None = None) -> pd.DataFrame:
     """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`): one
     indexed read of the stored intervals holding on ``day`` as known on ``known_on``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         held = intervals.holding(conn, day, known_on=known_on)
         if districts is None:  # as the pure core: every district with an interval
             districts = sorted(str(c) for c in intervals.read(conn, known_on=known_on)
@@ -295,14 +303,14 @@ def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None
     return timeline.state_on(held, day, districts=districts)
 
 
-def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
+def changes(engine: Engine | Connection, d1: pd.Timestamp, d2: pd.Timestamp, *,
             known_on: pd.Timestamp | None = None,
             districts: list[str] | None = None) -> pd.DataFrame:
     """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`),
     from the stored intervals that meet ``d1``..``d2`` (one indexed read)."""
     if d2 < d1:  # the pure core's error, without reading anything
         return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = intervals.overlapping(conn, d1, d2, known_on=known_on)
     return timeline.changes(rows, d1, d2, districts=districts)
 
@@ -310,7 +318,7 @@ def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
 # --- aliases ---------------------------------------------------------------------------------
 def read_aliases(engine: Engine) -> pd.DataFrame:
     """User aliases: columns ``name``, ``district_code``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(select(Alias.name, Alias.district_code).order_by(Alias.name)).all()
     return pd.DataFrame(rows, columns=["name", s.DISTRICT_CODE])
 
@@ -330,32 +338,44 @@ def add_alias(engine: Engine, name: str, district_code: str) -> None:
         conn.execute(insert(Alias).values(name=name, district_code=district_code))
 
 
-def require_initialised(engine: Engine) -> None:
-    """Raise a clear error when the database has no boundaries yet."""
-    from tracker.store.engines import is_initialised
-
-    try:
-        ok = is_initialised(engine)
-    except Exception as exc:
-        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
-        raise DatabaseError(msg) from exc
-    if not ok:
-        msg = f"database {engine.url!r} is not initialised; run `tracker init` first"
-        raise DatabaseError(msg)
-    _require_current_schema(engine)
-
-
-def _require_current_schema(engine: Engine) -> None:
-    """Raise a clear error when the database's schema is older (or newer) than this tracker's."""
+def require_initialised(source: Engine | Connection) -> None:
+    """Raise a clear error when the database has no boundaries yet or an older (or newer) schema
+    than this tracker's. Three statements on one connection."""
     from tracker.store import migrate
 
-    with engine.connect() as conn:
-        try:
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:
-            revision = None
+    url = _url(source)
+    try:
+        with reading(source) as conn:
+            if inspect(conn).has_table("alembic_version"):
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            else:
+                revision = None
+            has_districts = (revision is not None
+                             or inspect(conn).has_table(District.__tablename__))
+            ok = has_districts and conn.execute(select(District.code).limit(1)).first() is not None
+    except Exception as exc:
+        msg = f"cannot open database {url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    if not ok:
+        msg = f"database {url!r} is not initialised; run `tracker init` first"
+        raise DatabaseError(msg)
     if revision != migrate.head_revision():
-        msg = (f"database {engine.url!r} has schema revision {revision or 'none'} but this "
+        msg = (f"database {url!r} has schema revision {revision or 'none'} but this "
                f"tracker needs {migrate.head_revision()}; run `tracker db upgrade` (it keeps "
                f"the data)")
         raise DatabaseError(msg)
+
+
+def _url(source: Engine | Connection):
+    return source.engine.url if isinstance(source, Connection) else source.url
+
+
+@contextmanager
+def reading(source: Engine | Connection) -> Iterator[Connection]:
+    """The connection itself, or a new one of the engine (closed after): one read call runs on
+    one connection, so that its statements share one snapshot and one ``BEGIN``."""
+    if isinstance(source, Connection):
+        yield source
+    else:
+        with source.connect() as conn:
+            yield conn
