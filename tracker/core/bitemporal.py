@@ -227,8 +227,13 @@ def knowledge_intervals(events: pd.DataFrame) -> pd.DataFrame:
         walking[w[~merges]] = False
     rebuild_from = np.where(has_run, run, v_gfirst)
     rebuild_day = np.where(has_run, g_day[np.minimum(rebuild_from, n_groups - 1)], _NEVER)
-    # rebuild each version's intervals from there on
-    v_of, g = _expand(rebuild_from, v_gend)
+    # rebuild each version's intervals from there on, up to its last group known by then
+    # (later groups are not known yet: reports mostly arrive in date order)
+    known_upto = np.full(n_v, -1, dtype=np.int64)
+    starts = present[reached]
+    np.maximum.at(known_upto, v_of_piece[starts], p_group[reached][starts])
+    known_upto = np.maximum.accumulate(known_upto)  # group numbers grow with the district
+    v_of, g = _expand(rebuild_from, np.minimum(v_gend, known_upto + 1))
     pieces = piece_at(g, v_day[v_of])
     keep = pieces >= 0
     v_of, g, pieces = v_of[keep], g[keep], pieces[keep]
@@ -266,7 +271,9 @@ def _merge_versions(out: pd.DataFrame, known_from: np.ndarray,
                     known_to: np.ndarray) -> pd.DataFrame:
     """Join rows equal in every column whose knowledge spans follow each other; add the
     knowledge columns (NaT for unbounded)."""
-    content = out.groupby(list(out.columns), dropna=False, sort=False).ngroup().to_numpy()
+    # the run's events and its bounds determine every other column (settled by the same rules)
+    key = [s.DISTRICT_CODE, s.START, s.END, s.EVENT_IDS, s.CONTROLLER, s.STATUS]
+    content = out.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
     order = np.lexsort((known_from, content))
     c, f, t = content[order], known_from[order], known_to[order]
     cont = np.zeros(len(order), dtype=bool)
