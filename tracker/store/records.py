@@ -11,9 +11,11 @@ from contextlib import contextmanager
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import (
     Connection,
     Engine,
+    LargeBinary,
     String,
     bindparam,
     func,
@@ -105,23 +107,40 @@ def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
 
 
 def read_districts(engine: Engine | Connection) -> gpd.GeoDataFrame:
-    """Districts with their province names and geometry, sorted by code."""
-    stmt = (select(District.code, District.name, District.province_code, Province.name,
-                   District.geometry)
-            .join(Province, District.province_code == Province.code).order_by(District.code))
+    """Districts with their province names and geometry, sorted by code (one query; the
+    geometries parsed from WKB in one vectorised call)."""
     with reading(engine) as conn:
-        rows = conn.execute(stmt).all()
-    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+        stmt = (select(District.code, District.name, District.province_code, Province.name,
+                       _wkb(conn, District.__table__.c.geometry))
+                .join(Province, District.province_code == Province.code)
+                .order_by(District.code))
+        rows = queries.fetch_rows(conn, stmt)
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]
+    return _layer(rows, cols)
 
 
 def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
     """Provinces with geometry, sorted by code."""
     with reading(engine) as conn:
-        rows = conn.execute(select(Province.code, Province.name, Province.geometry)
-                            .order_by(Province.code)).all()
-    cols = [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+        stmt = (select(Province.code, Province.name, _wkb(conn, Province.__table__.c.geometry))
+                .order_by(Province.code))
+        rows = queries.fetch_rows(conn, stmt)
+    return _layer(rows, [s.PROVINCE_CODE, s.PROVINCE_NAME])
+
+
+def _wkb(conn: Connection, column):
+    """The geometry column as WKB bytes from the driver (PostGIS: ``ST_AsBinary``)."""
+    if conn.dialect.name == "postgresql":
+        return func.ST_AsBinary(column)
+    return type_coerce(column, LargeBinary)
+
+
+def _layer(rows: list[tuple], cols: list[str]) -> gpd.GeoDataFrame:
+    """A layer of the columns ``cols`` and a last column of WKB bytes."""
+    frame = pd.DataFrame([r[:-1] for r in rows], columns=cols)
+    raw = np.empty(len(rows), dtype=object)
+    raw[:] = [None if r[-1] is None else bytes(r[-1]) for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(raw), crs=CRS)
 
 
 def settings(engine: Engine | Connection) -> dict[str, str]:
