@@ -187,3 +187,40 @@ def test_each_read_runs_a_handful_of_statements(sqlite_story):
             assert len(seen) <= 8, (name, len(seen), seen)
     finally:
         event.remove(t.engine, "before_cursor_execute", count)
+
+
+def test_a_write_rewrites_only_the_districts_it_touches(fresh):
+    """Row ids of other districts survive an import, a correction across districts rewrites
+    both districts, a retraction its district and those of the events it corrected."""
+    from sqlalchemy import select
+
+    from tracker.store.models import ControlInterval
+
+    def ids(code: str) -> set[int]:
+        with fresh.engine.connect() as conn:
+            return set(conn.execute(select(ControlInterval.id)
+                                    .where(ControlInterval.district_code == code)).scalars())
+
+    def add(*rows: dict) -> None:
+        table = pd.DataFrame([{s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED, **r}
+                              for r in rows])
+        records.insert_events(fresh.engine, s.normalize_events(table), origin="test")
+
+    add({s.EVENT_ID: "a", s.DATE: "2021-08-01", s.DISTRICT_CODE: "AF0101", s.CONTROLLER: "X"},
+        {s.EVENT_ID: "b", s.DATE: "2021-08-01", s.DISTRICT_CODE: "AF0102", s.CONTROLLER: "Y"},
+        {s.EVENT_ID: "c", s.DATE: "2021-08-01", s.DISTRICT_CODE: "AF0907", s.CONTROLLER: "Z"})
+    a, b, c = ids("AF0101"), ids("AF0102"), ids("AF0907")
+    add({s.EVENT_ID: "a2", s.DATE: "2021-08-03", s.DISTRICT_CODE: "AF0101", s.CONTROLLER: "Y"})
+    assert ids("AF0102") == b and ids("AF0907") == c and ids("AF0101") != a
+    # a correction placed in another district: both districts change
+    add({s.EVENT_ID: "b-fix", s.DATE: "2021-08-01", s.DISTRICT_CODE: "AF0907",
+         s.CONTROLLER: "Y", s.SUPERSEDES: "b"})
+    assert ids("AF0102") != b and ids("AF0907") != c
+    assert records.control_intervals(fresh.engine)[s.DISTRICT_CODE].tolist() == [
+        "AF0101", "AF0101", "AF0907"]
+    a, c = ids("AF0101"), ids("AF0907")
+    fresh.retract("b-fix", reason="wrong place")  # AF0102 counts again, AF0907 back to Z
+    assert ids("AF0101") == a
+    now = records.control_intervals(fresh.engine).set_index(s.DISTRICT_CODE)
+    assert now.loc["AF0102", s.CONTROLLER] == "Y" and now.loc["AF0907", s.CONTROLLER] == "Z"
+    assert records.check_intervals(fresh.engine).empty
