@@ -224,3 +224,24 @@ def test_a_write_rewrites_only_the_districts_it_touches(fresh):
     now = records.control_intervals(fresh.engine).set_index(s.DISTRICT_CODE)
     assert now.loc["AF0102", s.CONTROLLER] == "Y" and now.loc["AF0907", s.CONTROLLER] == "Z"
     assert records.check_intervals(fresh.engine).empty
+
+
+def test_cli_db_check_reports_and_repairs(fresh):
+    from click.testing import CliRunner
+    from sqlalchemy import text
+
+    from tracker.cli import main
+
+    fresh.import_csv(tracker.api.SHIPPED_EVENTS)
+    ok = CliRunner().invoke(main, ["db", "check", "--db", fresh.url])
+    assert ok.exit_code == 0, ok.output
+    assert "agree with the events" in ok.output
+    with fresh.engine.begin() as conn:  # behind the tracker's back
+        conn.execute(text("DELETE FROM control_intervals WHERE district_code = 'AF0907'"))
+    bad = CliRunner().invoke(main, ["db", "check", "--db", fresh.url])
+    assert bad.exit_code == 1
+    assert "missing: AF0907" in bad.output
+    assert "tracker db check --repair" in bad.output
+    fixed = CliRunner().invoke(main, ["db", "check", "--repair", "--db", fresh.url])
+    assert fixed.exit_code == 0 and "repaired" in fixed.output
+    assert CliRunner().invoke(main, ["db", "check", "--db", fresh.url]).exit_code == 0
