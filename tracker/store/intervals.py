@@ -39,7 +39,7 @@ from sqlalchemy import (
 from tracker.core import bitemporal
 from tracker.core import schema as s
 from tracker.store import queries
-from tracker.store.event_writer import day_values, stream_rows
+from tracker.store.event_writer import BULK_REBUILD, day_values, stream_rows
 from tracker.store.models import ControlEvent, ControlInterval, District, Retraction, Source
 
 
@@ -51,6 +51,7 @@ _IV = ControlInterval.__table__
 _TEXT = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE]
 _AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
 _DAY, _KNOWN = "day", "known"
+_READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -64,6 +65,8 @@ def _events_for(conn: Connection, districts: list[str] | None) -> pd.DataFrame:
             .outerjoin(so, e.source_id == so.id)
             .outerjoin(r, r.event_id == e.event_id))
     params: dict[str, object] = {}
+    if districts is not None and len(districts) > _READ_ALL_FROM:
+        districts = None  # most districts: one scan of the table beats the IN list
     if districts is not None:
         stmt = stmt.where(or_(e.district_code.in_(bindparam("codes", expanding=True)),
                               e.supersedes.is_not(None)))
@@ -143,7 +146,17 @@ def _write(conn: Connection, rows: pd.DataFrame) -> None:
     for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
         columns[col] = days(col)
     names = list(columns)
+    # as for the events (tracker.store.event_writer): on SQLite, rows more than the table holds
+    # are inserted without the secondary indexes, which are then built in one sort each
+    rebuild = (sqlite and len(rows) >= BULK_REBUILD
+               and len(rows) > conn.execute(select(func.count()).select_from(_IV)).scalar_one())
+    if rebuild:
+        for index in _IV.indexes:
+            index.drop(conn)
     stream_rows(conn, _IV, names, zip(*(columns[c] for c in names), strict=True))
+    if rebuild:
+        for index in _IV.indexes:
+            index.create(conn)
 
 
 # --- reading ---------------------------------------------------------------------------------

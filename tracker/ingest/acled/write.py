@@ -119,14 +119,9 @@ def _row_problems(frame: pd.DataFrame, parsed: ParsedAcled, limit: int) -> list[
 
 
 def _stored_versions(conn: Connection, ids: pd.Series) -> pa.Table:
-    """The stored versions (POINT_SCHEMA) of the ACLED events ``ids``."""
-    keys = point_batches.read_table(conn, [ACLED_ID])
-    if not keys.num_rows:
-        return point_batches.POINT_SCHEMA.empty_table()
-    mine = pc.is_in(keys[ACLED_ID], value_set=pc.unique(arrow_text(ids)))
-    if not pc.any(mine).as_py():
-        return point_batches.POINT_SCHEMA.empty_table()
-    return point_batches.read_table(conn).filter(mine)
+    """The stored versions (POINT_SCHEMA) of the ACLED events ``ids`` (one pass over the point
+    batches; only those holding one of the ids are read whole)."""
+    return point_batches.versions_of(conn, arrow_text(ids))
 
 
 def import_acled(engine: Engine, path: str | Path, districts: pd.DataFrame, gazetteer, *,
