@@ -531,9 +531,12 @@ class Tracker:
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
-        districts = self.district_layer()
-        state = records.state_on(self.engine, day, known_on=_day(known_on, "known_on"),
-                                 districts=districts[s.DISTRICT_CODE].tolist())
+        known = _day(known_on, "known_on")
+        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            state = records.state_on(conn, day, known_on=known,
+                                     districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, start: str | date | None = None, end: str | date | None = None, *,
@@ -565,11 +568,15 @@ class Tracker:
             raise InputError(msg)
         first, last = s.as_day(start, name="start"), s.as_day(end, name="end")
         _ordered(first, last)
-        districts = self.district_layer()
-        changed = records.changes(self.engine, first, last, known_on=_day(known_on, "known_on"),
-                                  districts=districts[s.DISTRICT_CODE].tolist())
+        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            changed = records.changes(conn, first, last, known_on=_day(known_on, "known_on"),
+                                      districts=districts[s.DISTRICT_CODE].tolist())
         geometry = districts.geometry.name
-        table = districts.merge(changed, on=s.DISTRICT_CODE, how="inner")
+        names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME,
+                           geometry]]
+        table = names.merge(changed, on=s.DISTRICT_CODE, how="inner")
         return table[[c for c in table.columns if c != geometry] + [geometry]]
 
     def provinces(self, date: str | date, *, known_on: str | date | None = None,
@@ -584,11 +591,18 @@ class Tracker:
         from tracker.core import sides as core_sides
 
         core_sides.check_by(by)
-        state = self.status(date, known_on=known_on)
+        day = s.as_day(date)
+        known = _day(known_on, "known_on")
+        with self.engine.connect() as conn:  # districts read once for the state and the roll-up
+            records.require_initialised(conn)
+            districts = records.read_districts(conn)
+            state = records.state_on(conn, day, known_on=known,
+                                     districts=districts[s.DISTRICT_CODE].tolist())
+            provinces = records.read_provinces(conn)
+        state = spatial.attach_geometry(state, districts)
         if by == "side":
             state = core_sides.by_side(state, self._sides())
-        return spatial.province_rollup(state, self.district_layer(),
-                                       provinces_gdf=self.province_layer())
+        return spatial.province_rollup(state, districts, provinces_gdf=provinces)
 
     def history(self, district: str, *, province: str | None = None,
                 known_on: str | date | None = None) -> pd.DataFrame:
@@ -599,14 +613,19 @@ class Tracker:
         :meth:`district_layer` for the polygon).
         """
         code = self.resolve(district, province=province).code
-        events = self.events(known_on=known_on)
-        superseded_by = (events.dropna(subset=[s.SUPERSEDES])
-                         .set_index(s.SUPERSEDES)[s.EVENT_ID].to_dict())
-        mine = events[events[s.DISTRICT_CODE] == code].copy()
-        if mine.empty:
-            return mine.assign(superseded_by=pd.Series(dtype=object))
-        mine["superseded_by"] = mine[s.EVENT_ID].map(superseded_by)
-        return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
+        with self.engine.connect() as conn:
+            records.require_initialised(conn)
+            return records.history(conn, code, known_on=_day(known_on, "known_on"))
+
+    def check_store(self, *, repair: bool = False) -> pd.DataFrame:
+        """Recompute the stored control intervals from the events and list any difference.
+
+        Returns one row per differing interval row (column ``problem``: ``stored only`` or
+        ``missing``); empty when the store agrees with the events. ``repair`` rewrites every
+        district's intervals from the events (in one transaction) after listing them.
+        """
+        records.require_initialised(self.engine)
+        return records.check_intervals(self.engine, repair=repair)
 
     def point_events(self, start: str | date | None = None, end: str | date | None = None, *,
                      known_on: str | date | None = None, district: str | None = None,
@@ -688,7 +707,7 @@ class Tracker:
         _ordered(first, last)
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
-        events = self.events(known_on=known)
+        events = self.events(known_on=known)  # the reports shown in each district's popup
         if events.empty:
             msg = (f"no events in {self.url}{f' known on {known.date()}' if known else ''}; "
                    f"import some with `tracker import FILE` first")
@@ -698,7 +717,7 @@ class Tracker:
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
             shown = self.point_events(first - lead if first is not None else None, last,
                                       known_on=known)
-        intervals = timeline.control_intervals(events, known_on=known)
+        intervals = records.control_intervals(self.engine, known_on=known)
         if by == "side":
             sides = self._sides()
             intervals = core_sides.by_side(intervals, sides)

@@ -714,7 +714,7 @@ def export_(out, fmt, day, intervals, events, provinces, points, start, end, kno
 
 @main.group("db")
 def db_group() -> None:
-    """The database schema: versions and upgrades (Alembic)."""
+    """The database: schema versions and upgrades (Alembic), the stored intervals' check."""
 
 
 @db_group.command("upgrade")
@@ -742,6 +742,35 @@ def db_current(db_url):
     t = open_tracker(db_url)
     current = migrate.current_revision(t.engine)
     click.echo(f"{t.url}: revision {current or 'none'} (newest {migrate.head_revision()})")
+
+
+@db_group.command("check")
+@click.option("--repair", is_flag=True,
+              help="Rewrite every district's stored intervals from the events.")
+@db_option
+@handle_errors
+def db_check(repair, db_url):
+    """Recompute the stored control intervals from the events and report any difference.
+
+    Exit status 1 when they differ (and --repair was not given).
+    """
+    t = open_tracker(db_url)
+    found = t.check_store(repair=repair)
+    if found.empty:
+        click.echo(f"{t.url}: stored intervals agree with the events")
+        return
+    for row in found.head(20).itertuples(index=False):
+        click.echo(f"{row.problem}: {row.district_code} {row.start}..{row.end or 'open'} "
+                   f"{row.controller} ({row.status}), known {row.known_from or 'always'}.."
+                   f"{row.known_to or 'now'}")
+    if len(found) > 20:
+        click.echo(f"... and {len(found) - 20} more")
+    if repair:
+        click.echo(f"repaired: {len(found)} differing rows; intervals rewritten from the events")
+    else:
+        click.echo(f"{len(found)} differing rows; run `tracker db check --repair` to rewrite them",
+                   err=True)
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -252,55 +252,114 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
         msg = (f"event {bad!r} has no date; "
                f"give it the day (or first day of the week/month) it happened")
         raise InputError(msg)
-    n = len(eff)
-    rank = _ranks(eff[s.CONFIDENCE], s.CONFIDENCE_RANK, s.CONFIDENCE, s.CONFIDENCES)
-    precision = (eff[s.DATE_PRECISION].to_numpy(dtype=object) if s.DATE_PRECISION in eff
+    return merge_days(settled_days(eff))
+
+
+DAY_KEY, DAY_NUMBER, DAY_RANK, DAY_PRECISION = "day_key", "day", "rank", "precision_rank"
+
+
+def settled_days(events: pd.DataFrame, *, keys: np.ndarray | None = None) -> pd.DataFrame:
+    """One settled state per (district, date) group of counting events.
+
+    Parameters
+    ----------
+    events
+        Events that count (see :func:`effective_events`), with a date each.
+    keys
+        Group by these keys (one per event) instead of the district code: the bitemporal builder
+        (:mod:`tracker.core.bitemporal`) settles one group per (district, date, knowledge span).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by key (as text) then day: ``day_key``, district_code, ``day`` (days since
+        1970-01-01), controller, status, ``rank`` (confidence rank), ``precision_rank``, claims,
+        source, source_url and event_ids (the group's ids joined by ``;``) of each group, as
+        :func:`control_intervals` shows them. Feed it to :func:`merge_days`.
+    """
+    n = len(events)
+    rank = _ranks(events[s.CONFIDENCE], s.CONFIDENCE_RANK, s.CONFIDENCE, s.CONFIDENCES)
+    precision = (events[s.DATE_PRECISION].to_numpy(dtype=object) if s.DATE_PRECISION in events
                  else np.full(n, s.DAY, dtype=object))
     prec = _ranks(np.where(pd.isna(precision), s.DAY, precision), _PRECISION_RANK,
                   s.DATE_PRECISION, s.PRECISIONS)
-    raw_src = (eff[s.SOURCE].to_numpy(dtype=object) if s.SOURCE in eff
+    raw_src = (events[s.SOURCE].to_numpy(dtype=object) if s.SOURCE in events
                else np.full(n, None, dtype=object))
-    ids = _id_text(eff[s.EVENT_ID].to_numpy(dtype=object))
-    groups = settle_days(eff[s.DISTRICT_CODE].to_numpy(), _day_numbers(eff[s.DATE]),
-                         eff[s.CONTROLLER].to_numpy(), eff[s.STATUS].to_numpy(), rank, prec,
+    ids = _id_text(events[s.EVENT_ID].to_numpy(dtype=object))
+    district = events[s.DISTRICT_CODE].to_numpy()
+    day = _day_numbers(events[s.DATE])
+    groups = settle_days(district if keys is None else keys, day,
+                         events[s.CONTROLLER].to_numpy(), events[s.STATUS].to_numpy(), rank, prec,
                          raw_src, ids)
-    order, gstart = groups.order, groups.start
-    g_dist, g_ctrl, g_status, g_rank, g_claims = (
-        groups.district, groups.controller, groups.status, groups.rank, groups.claims)
-    g_ctrl = contested_parties(g_dist, g_ctrl, g_status)
-    # merge runs of equal consecutive groups of a district whose reports agreed
-    plain = np.equal(g_claims, None)
-    same = ((g_dist[1:] == g_dist[:-1]) & (g_ctrl[1:] == g_ctrl[:-1])
-            & (g_status[1:] == g_status[:-1]) & (g_rank[1:] == g_rank[:-1])
-            & plain[1:] & plain[:-1])
-    rstart = np.flatnonzero(np.concatenate(([True], ~same)))
-    r_ids = _joined_ids(ids[order], gstart[rstart])
-    r_dist = g_dist[rstart]
-    dates = pd.to_datetime(eff[s.DATE]).to_numpy(dtype="datetime64[ns]")[order][gstart][rstart]
-    ends = np.full(len(rstart), np.datetime64("NaT"), dtype="datetime64[ns]")
-    same_next = np.flatnonzero(r_dist[1:] == r_dist[:-1])
-    ends[same_next] = dates[same_next + 1]
-    src_rows = groups.source_row[rstart]
+    first = groups.order[groups.start]
+    src_rows = groups.source_row
 
     def _col(name: str) -> np.ndarray:
-        if name not in eff:
-            return np.full(len(rstart), None, dtype=object)
-        return eff[name].to_numpy(dtype=object)[src_rows]
+        if name not in events:
+            return np.full(len(first), None, dtype=object)
+        return events[name].to_numpy(dtype=object)[src_rows]
 
     columns = {
-        s.DISTRICT_CODE: groups.districts[r_dist],
-        s.CONTROLLER: g_ctrl[rstart],
-        s.STATUS: g_status[rstart],
-        s.CONFIDENCE: CONFIDENCE_BY_RANK[g_rank[rstart]],
-        s.START: dates,
-        s.END: ends,
-        s.DATE_PRECISION: np.asarray(s.PRECISIONS, dtype=object)[groups.precision[rstart]],
-        s.EVENT_IDS: r_ids,
-        s.CLAIMS: g_claims[rstart],
-        s.SOURCE: _col(s.SOURCE),
-        s.SOURCE_URL: _col(s.SOURCE_URL),
+        DAY_KEY: groups.districts[groups.district],
+        s.DISTRICT_CODE: _obj(district)[first] if keys is not None
+        else groups.districts[groups.district],
+        DAY_NUMBER: day[first],
+        s.CONTROLLER: groups.controller, s.STATUS: groups.status, DAY_RANK: groups.rank,
+        DAY_PRECISION: groups.precision, s.CLAIMS: groups.claims,
+        s.SOURCE: _col(s.SOURCE), s.SOURCE_URL: _col(s.SOURCE_URL),
+        s.EVENT_IDS: _joined_ids(ids[groups.order], groups.start),
     }
     return pd.DataFrame({k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in columns.items()})
+
+
+def merge_days(days: pd.DataFrame, *, keep_key: bool = False) -> pd.DataFrame:
+    """Intervals from settled days (:func:`settled_days`, sorted by ``day_key`` then ``day``).
+
+    A contested day naming one actor is first completed with the key's holder before it
+    (:func:`contested_parties`). Consecutive days of one key with the same controller, status and
+    confidence, none of them disputed, merge into one interval; each interval ends (exclusive)
+    where the key's next one starts. Returns the columns of :func:`control_intervals` (and
+    ``day_key`` with ``keep_key``).
+    """
+    if days.empty:
+        out = _empty_intervals()
+        return out.assign(**{DAY_KEY: pd.Series(dtype=object)}) if keep_key else out
+    key = days[DAY_KEY].to_numpy(dtype=object)
+    status = days[s.STATUS].to_numpy(dtype=object)
+    ctrl = contested_parties(key, days[s.CONTROLLER].to_numpy(dtype=object), status)
+    rank = days[DAY_RANK].to_numpy()
+    claims = days[s.CLAIMS].to_numpy(dtype=object)
+    plain = np.equal(claims, None)
+    same = ((key[1:] == key[:-1]) & (ctrl[1:] == ctrl[:-1]) & (status[1:] == status[:-1])
+            & (rank[1:] == rank[:-1]) & plain[1:] & plain[:-1])
+    rstart = np.flatnonzero(np.concatenate(([True], ~same)))
+    r_key = key[rstart]
+    dates = days[DAY_NUMBER].to_numpy()[rstart].astype("datetime64[D]").astype("datetime64[ns]")
+    ends = np.full(len(rstart), np.datetime64("NaT"), dtype="datetime64[ns]")
+    same_next = np.flatnonzero(r_key[1:] == r_key[:-1])
+    ends[same_next] = dates[same_next + 1]
+
+    def _take(name: str) -> np.ndarray:
+        return days[name].to_numpy(dtype=object)[rstart]
+
+    columns = {
+        s.DISTRICT_CODE: _take(s.DISTRICT_CODE),
+        s.CONTROLLER: ctrl[rstart],
+        s.STATUS: status[rstart],
+        s.CONFIDENCE: CONFIDENCE_BY_RANK[rank[rstart]],
+        s.START: dates,
+        s.END: ends,
+        s.DATE_PRECISION: np.asarray(s.PRECISIONS, dtype=object)[
+            days[DAY_PRECISION].to_numpy()[rstart]],
+        s.EVENT_IDS: _joined_ids(days[s.EVENT_IDS].to_numpy(dtype=object), rstart),
+        s.CLAIMS: claims[rstart],
+        s.SOURCE: _take(s.SOURCE),
+        s.SOURCE_URL: _take(s.SOURCE_URL),
+    }
+    out = pd.DataFrame({k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in columns.items()})
+    if keep_key:
+        out[DAY_KEY] = r_key
+    return out
 
 
 def contested_parties(district: np.ndarray, controller: np.ndarray,
@@ -330,6 +389,7 @@ def contested_parties(district: np.ndarray, controller: np.ndarray,
 
 
 # --- states on dates -----------------------------------------------------------------------------
+
 def _district_index(intervals: pd.DataFrame, districts: Iterable[str] | None) -> pd.Index:
     """The districts to report, unique, as an object Index (default: every interval's district)."""
     if districts is None:

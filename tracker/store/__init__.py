@@ -1,4 +1,5 @@
-"""The database: models, engines, reads and writes, timeline queries, point batches, migrations.
+"""The database: models, engines, reads and writes (one event writer), the stored bitemporal
+intervals, timeline queries, point batches, migrations.
 
 May import: SQLAlchemy, Alembic, ``tracker.core``, ``tracker.geo``; never a file reader.
 """

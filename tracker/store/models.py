@@ -1,4 +1,4 @@
-"""The store's tables: SQLAlchemy models, the geometry column type, settings, content hashes.
+"""The store's tables: SQLAlchemy models, the geometry column type, settings.
 
 SQLite (a file, the default) and PostgreSQL with PostGIS share these models. Geometry is kept as
 PostGIS ``geometry`` on PostgreSQL and as WKB bytes on SQLite, behind one column type.
@@ -6,11 +6,9 @@ PostGIS ``geometry`` on PostgreSQL and as WKB bytes on SQLite, behind one column
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 
-import pandas as pd
 import shapely
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
@@ -86,12 +84,6 @@ class District(Base):
     population: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
-class Actor(Base):
-    __tablename__ = "actors"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-
-
 class Source(Base):
     __tablename__ = "sources"
     __table_args__ = (UniqueConstraint("publisher", "url", "published_on", name="uq_source"),)
@@ -120,6 +112,38 @@ class ControlEvent(Base):
     origin: Mapped[str] = mapped_column(String(40), default="csv")
     content_hash: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    # ACLED's event_id_cnty and timestamp of the row version (ACLED imports only; migration 0007)
+    acled_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    acled_timestamp: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class ControlInterval(Base):
+    """A control interval as the tracker believed it between two knowledge days (bitemporal).
+
+    Valid time ``start``..``end`` (end exclusive, NULL: still holding) and knowledge time
+    ``known_from``..``known_to`` (exclusive, NULL: still believed); rows are rewritten per
+    district with every write of events (see :mod:`tracker.store.intervals`). Migration 0007.
+    """
+
+    __tablename__ = "control_intervals"
+    __table_args__ = (
+        Index("ix_control_intervals_now", "district_code", "known_to", "start"),
+        Index("ix_control_intervals_valid", "district_code", "start", "known_from"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(32))
+    controller: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[str] = mapped_column(String(20))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date_precision: Mapped[str] = mapped_column(String(10))
+    event_ids: Mapped[str] = mapped_column(Text)
+    claims: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    known_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    known_to: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Retraction(Base):
@@ -142,7 +166,7 @@ class Alias(Base):
 
 
 class ProvinceAlias(Base):
-    """A user's own spelling of a province name (``Arakan State`` -> Rakhine). Migration 0009."""
+    """A user's own spelling of a province name (``Arakan State`` -> Rakhine). Migration 0008."""
 
     __tablename__ = "province_aliases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -154,7 +178,7 @@ class Place(Base):
     """A town, village, crossing or landmark with its alternate names, located in its district.
 
     Loaded by ``tracker places import`` (GeoNames dump or ``name,lon,lat[,alternate_names]``).
-    Migration 0009.
+    Migration 0008.
     """
 
     __tablename__ = "places"
@@ -168,7 +192,7 @@ class Place(Base):
 
 
 class ActorStyle(Base):
-    """A user's colour (``#rrggbb``) and side (alliance, coalition) of an actor. Migration 0009."""
+    """A user's colour (``#rrggbb``) and side (alliance, coalition) of an actor. Migration 0008."""
 
     __tablename__ = "actor_styles"
     actor: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -229,21 +253,6 @@ class Setting(Base):
 def utcnow() -> datetime:
     """Current UTC time without tzinfo and without microseconds (portable across backends)."""
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-
-
-def content_hash(row: Mapping[str, object]) -> str:
-    """Stable hash of what an event says (not when it was stored)."""
-    keys = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
-            s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
-    parts = []
-    for k in keys:
-        v = row.get(k)
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            v = ""
-        elif isinstance(v, (pd.Timestamp, datetime, date)):
-            v = pd.Timestamp(v).strftime("%Y-%m-%d")
-        parts.append(f"{k}={v}")
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def read_settings(conn) -> dict[str, str]:

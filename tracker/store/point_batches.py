@@ -150,6 +150,23 @@ def read_table(conn: Connection, columns: Sequence[str] | None = None, *,
     return table
 
 
+def versions_of(conn: Connection, ids: pa.Array) -> pa.Table:
+    """The stored versions (:data:`POINT_SCHEMA`) of the ACLED events ``ids``, in one pass over
+    the batches: each batch's id column is read, and only the batches holding one of ``ids``
+    are read whole."""
+    wanted = pc.unique(ids.cast(pa.string()))
+    parts = []
+    for data in conn.execute(select(PointBatch.data).order_by(PointBatch.id)).scalars():
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        mine = pc.is_in(parquet.read(columns=[ACLED_ID])[ACLED_ID].cast(pa.string()),
+                        value_set=wanted)
+        if pc.any(mine).as_py():
+            parts.append(parquet.read(columns=POINT_COLUMNS).filter(mine))
+    if not parts:
+        return POINT_SCHEMA.empty_table()
+    return pa.concat_tables(parts)
+
+
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """Arrow point events -> pandas: days as datetime64, integers nullable, missing text ''."""
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", np.nan)}.get,

@@ -5,32 +5,36 @@ Writes are bulk and transactional: an import either lands whole or changes nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import (
+    Connection,
     Engine,
+    LargeBinary,
     String,
     bindparam,
     func,
     insert,
+    inspect,
     select,
     text,
     type_coerce,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
-from tracker.store import naming, point_batches, queries
+from tracker.store import intervals, naming, point_batches, queries
 from tracker.store.engines import write_transaction
+from tracker.store.event_writer import content_hashes, write_events
 from tracker.store.models import (
-    Actor,
     Alias,
     ControlEvent,
     District,
@@ -38,7 +42,6 @@ from tracker.store.models import (
     Retraction,
     Source,
     chunks,
-    content_hash,
     read_settings,
     utcnow,
     write_settings,
@@ -115,36 +118,51 @@ def _population(row) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def read_districts(engine: Engine) -> gpd.GeoDataFrame:
-    """Districts with their province names and geometry, sorted by code; with a ``population``
-    column when the boundary layer gave one."""
-    stmt = (select(District.code, District.name, District.province_code, Province.name,
-                   District.geometry, District.population)
-            .join(Province, District.province_code == Province.code).order_by(District.code))
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry",
-            s.POPULATION]
-    frame = pd.DataFrame(rows, columns=cols)
-    if frame[s.POPULATION].isna().all():
-        frame = frame.drop(columns=s.POPULATION)
-    else:
-        frame[s.POPULATION] = frame[s.POPULATION].astype(float)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+def read_districts(engine: Engine | Connection) -> gpd.GeoDataFrame:
+    """Districts with their province names and geometry, sorted by code (one query; the
+    geometries parsed from WKB in one vectorised call); with a ``population`` column when the
+    boundary layer gave one."""
+    with reading(engine) as conn:
+        stmt = (select(District.code, District.name, District.province_code, Province.name,
+                       District.population, _wkb(conn, District.__table__.c.geometry))
+                .join(Province, District.province_code == Province.code)
+                .order_by(District.code))
+        rows = queries.fetch_rows(conn, stmt)
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, s.POPULATION]
+    layer = _layer(rows, cols)
+    if layer[s.POPULATION].isna().all():
+        return layer.drop(columns=s.POPULATION)
+    layer[s.POPULATION] = layer[s.POPULATION].astype(float)
+    return layer
 
 
-def read_provinces(engine: Engine) -> gpd.GeoDataFrame:
+def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
     """Provinces with geometry, sorted by code."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(Province.code, Province.name, Province.geometry)
-                            .order_by(Province.code)).all()
-    cols = [s.PROVINCE_CODE, s.PROVINCE_NAME, "geometry"]
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry="geometry", crs=CRS)
+    with reading(engine) as conn:
+        stmt = (select(Province.code, Province.name, _wkb(conn, Province.__table__.c.geometry))
+                .order_by(Province.code))
+        rows = queries.fetch_rows(conn, stmt)
+    return _layer(rows, [s.PROVINCE_CODE, s.PROVINCE_NAME])
 
 
-def settings(engine: Engine) -> dict[str, str]:
+def _wkb(conn: Connection, column):
+    """The geometry column as WKB bytes from the driver (PostGIS: ``ST_AsBinary``)."""
+    if conn.dialect.name == "postgresql":
+        return func.ST_AsBinary(column)
+    return type_coerce(column, LargeBinary)
+
+
+def _layer(rows: list[tuple], cols: list[str]) -> gpd.GeoDataFrame:
+    """A layer of the columns ``cols`` and a last column of WKB bytes."""
+    frame = pd.DataFrame([r[:-1] for r in rows], columns=cols)
+    raw = np.empty(len(rows), dtype=object)
+    raw[:] = [None if r[-1] is None else bytes(r[-1]) for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(raw), crs=CRS)
+
+
+def settings(engine: Engine | Connection) -> dict[str, str]:
     """The data set's settings (credit, use limitation, boundary origin...)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return read_settings(conn)
 
 
@@ -154,7 +172,8 @@ _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTRO
                  s.RECORDED_AT, s.RETRACTED_AT, s.RETRACTION_REASON, s.ORIGIN]
 
 
-def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataFrame:
+def read_events(engine: Engine | Connection, *,
+                district_code: str | None = None) -> pd.DataFrame:
     """Every stored event (with source and retraction), as a normalised event table.
 
     Sorted by date, then by the order of storage. One SELECT; its rows are fetched as the driver
@@ -174,7 +193,7 @@ def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataF
     )
     if district_code is not None:
         stmt = stmt.where(e.district_code == district_code)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = queries.fetch_rows(conn, stmt)
     block = np.empty((len(rows), 1 + len(_READ_COLUMNS)), dtype=object)
     if rows:
@@ -193,9 +212,47 @@ def read_events(engine: Engine, *, district_code: str | None = None) -> pd.DataF
     return s.normalize_events(table)
 
 
+def history(engine: Engine | Connection, district_code: str, *,
+            known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every event of one district (as :func:`read_events`), oldest first, with the id of the
+    event that corrects each (``superseded_by``; a correction may lie in another district);
+    ``known_on``: as the tracker had them at the end of that day
+    (:func:`tracker.core.timeline.as_known_on`)."""
+    mine = timeline.as_known_on(read_events(engine, district_code=district_code), known_on)
+    ids = mine[s.EVENT_ID].tolist()
+    found = []
+    with reading(engine) as conn:
+        for part in chunks(ids, 900):
+            found += conn.execute(
+                select(ControlEvent.event_id, ControlEvent.supersedes, Source.published_on,
+                       ControlEvent.recorded_at)
+                .outerjoin(Source, ControlEvent.source_id == Source.id)
+                .where(ControlEvent.supersedes.in_(part))).all()
+    fixes = pd.DataFrame(found, columns=[s.EVENT_ID, s.SUPERSEDES, s.REPORTED_ON, s.RECORDED_AT])
+    if known_on is not None and len(fixes):
+        known = timeline.known_dates(fixes)
+        fixes = fixes[(known.isna() | (known <= known_on)).to_numpy()]
+    by = dict(zip(fixes[s.SUPERSEDES], fixes[s.EVENT_ID], strict=True))
+    mine["superseded_by"] = pd.Series(mine[s.EVENT_ID].map(by), dtype=object)
+    return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
+
+
+def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
+    """Differences between the stored intervals and the pure core's on the stored events
+    (see :func:`tracker.store.intervals.differences`); ``repair`` rewrites them all."""
+    if not repair:
+        with reading(engine) as conn:
+            return intervals.differences(conn)
+    with write_transaction(engine) as conn:
+        found = intervals.differences(conn)
+        if len(found):
+            intervals.rebuild(conn)
+    return found
+
+
 def count_events(engine: Engine) -> int:
     """Number of stored events."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(func.count()).select_from(ControlEvent)).scalar_one()
 
 
@@ -206,7 +263,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     import is refused (a correction is a new event that ``supersedes`` the old one).
     """
     events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
-    events["content_hash"] = [content_hash(r) for r in events.to_dict("records")]
+    events["content_hash"] = content_hashes(events)
     ids = events[s.EVENT_ID].tolist()
     with write_transaction(engine) as conn:
         stored: dict[str, str] = {}
@@ -224,33 +281,17 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        sids = source_ids(conn, new)
-        _ensure_actors(conn, new[s.CONTROLLER])
-        now = utcnow()
-        rows = [
-            {"event_id": r[s.EVENT_ID], "date": r[s.DATE].date(),
-             "date_precision": r[s.DATE_PRECISION], "district_code": r[s.DISTRICT_CODE],
-             "controller": r[s.CONTROLLER], "status": r[s.STATUS], "confidence": r[s.CONFIDENCE],
-             "source_id": sid, "notes": r[s.NOTES], "supersedes": r[s.SUPERSEDES],
-             "origin": origin, "content_hash": r["content_hash"], "recorded_at": now}
-            for r, sid in zip(new.to_dict("records"), sids, strict=True)
-        ]
-        for part in chunks(rows):
-            conn.execute(_insert_ignoring(conn, ControlEvent, ["event_id"]), part)
+        write_events(conn, new.drop(columns="content_hash"), origin=origin)
+        intervals.rebuild(conn, written_districts(conn, new))
     return len(new), len(events) - len(new)
 
 
-def _insert_ignoring(conn, model, keys: list[str]):
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for the connection's backend.
-
-    Writers are serialised by :func:`tracker.store.engines.write_transaction`, so conflicts do not
-    happen in normal use; this keeps a racing writer from failing an import on a row that already
-    landed.
-    """
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
-    if dialect is None:
-        return insert(model)
-    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
+def written_districts(conn, new: pd.DataFrame) -> set[str]:
+    """The districts whose intervals new events change: theirs, and those of the events they
+    correct (along chains)."""
+    corrections = new[s.EVENT_ID][new[s.SUPERSEDES].notna().to_numpy()].tolist()
+    return ({str(c) for c in new[s.DISTRICT_CODE].unique()}
+            | intervals.touched_districts(conn, corrections))
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:
@@ -268,74 +309,6 @@ def _check_supersedes(conn, new: pd.DataFrame) -> None:
         raise InputError(msg)
 
 
-def plain_text(col: pd.Series) -> np.ndarray:
-    """Each value as text (``''`` for missing; days as ``YYYY-MM-DD``), each distinct value once."""
-    codes, uniques = pd.factorize(col)
-    if pd.api.types.is_datetime64_any_dtype(uniques.dtype):
-        texts = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
-    else:
-        texts = [u if type(u) is str else str(u) for u in np.asarray(uniques, dtype=object)]
-    return np.asarray([*texts, ""], dtype=object)[codes]
-
-
-def day_values(values, *, sqlite: bool) -> list:
-    """Days for the driver: ISO text on SQLite (SQLAlchemy's own storage format), else dates;
-    ``None`` for missing. Each distinct day is converted once."""
-    codes, uniques = pd.factorize(pd.DatetimeIndex(values))
-    lookup = list(uniques.strftime("%Y-%m-%d")) if sqlite else [d.date() for d in uniques]
-    table = np.asarray([*lookup, None], dtype=object)
-    return table[codes].tolist()
-
-
-def source_ids(conn, events: pd.DataFrame) -> list[int | None]:
-    """Id in ``sources`` of every event's (publisher, url, published_on), created when missing.
-
-    Computed column-wise: each distinct source is looked up and inserted once.
-    """
-    on = ["publisher", "url", "day"]
-    keys = pd.DataFrame({"publisher": plain_text(events[s.SOURCE]),
-                         "url": plain_text(events[s.SOURCE_URL]),
-                         "day": plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
-    wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
-    wanted = wanted.drop_duplicates()
-
-    def stored() -> pd.DataFrame:
-        rows: list[tuple] = []
-        for part in chunks(sorted(wanted["publisher"].unique()), 500):
-            rows.extend(tuple(r) for r in conn.execute(
-                select(Source.publisher, Source.url, Source.published_on, Source.id)
-                .where(Source.publisher.in_(part))))
-        out = pd.DataFrame(rows, columns=[*on, "id"])
-        out["day"] = plain_text(pd.to_datetime(out["day"]))
-        return out
-
-    have = stored()
-    missing = wanted.merge(have, on=on, how="left")
-    missing = missing[missing["id"].isna()]
-    if len(missing):
-        days = day_values(pd.to_datetime(missing["day"].replace("", None)), sqlite=False)
-        conn.execute(_insert_ignoring(conn, Source, ["publisher", "url", "published_on"]),
-                     [{"publisher": p, "url": u, "published_on": d}
-                      for p, u, d in zip(missing["publisher"], missing["url"], days, strict=True)])
-        have = stored()
-    ids = keys.merge(have, on=on, how="left")["id"]
-    return [None if pd.isna(i) else int(i) for i in ids]
-
-
-def _ensure_actors(conn, controllers: Iterable[str]) -> None:
-    names = {a for c in set(controllers) for a in s.split_actors(c)}
-    known = set(conn.execute(select(Actor.name)).scalars())
-    fresh = sorted(names - known)
-    if fresh:
-        conn.execute(_insert_ignoring(conn, Actor, ["name"]), [{"name": n} for n in fresh])
-
-
-def read_actors(engine: Engine) -> list[str]:
-    """Names of every actor seen in events."""
-    with engine.connect() as conn:
-        return list(conn.execute(select(Actor.name).order_by(Actor.name)).scalars())
-
-
 def retract(engine: Engine, event_id: str, *, reason: str) -> None:
     """Record a retraction of ``event_id`` (the event itself stays)."""
     if not reason or not reason.strip():
@@ -351,56 +324,47 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
             raise InputError(msg)
         conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
                                                recorded_at=utcnow()))
+        intervals.rebuild(conn, intervals.touched_districts(conn, [event_id]))
 
 
-# --- the control timeline: narrowed in SQL (store.queries), settled by the pure core -----------
-def control_intervals(engine: Engine, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Every district's control intervals (see :func:`tracker.core.timeline.control_intervals`).
+# --- the control timeline: read from the stored intervals (store.intervals) -------------------
+def control_intervals(engine: Engine | Connection, *,
+                      known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every district's control intervals as known at the end of ``known_on`` (None: now): the
+    stored rows believed then (see :func:`tracker.core.timeline.control_intervals`)."""
+    with reading(engine) as conn:
+        return intervals.read(conn, known_on=known_on)
 
-    The database selects the events that count (retractions, supersedes chains, ``known_on``);
-    the pure core groups them.
-    """
-    return timeline.control_intervals(queries.effective_events(engine, known_on=known_on))
 
-
-def state_on(engine: Engine, day: pd.Timestamp, *, known_on: pd.Timestamp | None = None,
+def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
+             known_on: pd.Timestamp | None = None,
              districts: list[str] | None = None) -> pd.DataFrame:
-    """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`).
-
-    Only the events of a few dates around ``day`` per district leave the database, as many as
-    make each district's current holding whole (:func:`tracker.store.queries.holding_intervals`);
-    the answer is the pure core's on those events.
-    """
-    if districts is None:  # as the pure core: every district with an interval
-        districts = queries.districts_with_events(engine, known_on=known_on)
-    iv = queries.holding_intervals(engine, day, known_on=known_on, districts=districts)
-    return timeline.state_on(iv, day, districts=districts)
+    """The state of each district on ``day`` (see :func:`tracker.core.timeline.state_on`): one
+    indexed read of the stored intervals holding on ``day`` as known on ``known_on``."""
+    with reading(engine) as conn:
+        held = intervals.holding(conn, day, known_on=known_on)
+        if districts is None:  # as the pure core: every district with an interval
+            districts = sorted(str(c) for c in intervals.read(conn, known_on=known_on)
+                               [s.DISTRICT_CODE].unique())
+    return timeline.state_on(held, day, districts=districts)
 
 
-def changes(engine: Engine, d1: pd.Timestamp, d2: pd.Timestamp, *,
-            districts: list[str] | None = None,
-            known_on: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`).
-
-    The states on both days (as known at the end of ``known_on``) come from :func:`state_on`;
-    only the changed districts' events are read to name the events responsible.
-    """
-    if d2 < d1:  # the pure core's error, without reading any event
+def changes(engine: Engine | Connection, d1: pd.Timestamp, d2: pd.Timestamp, *,
+            known_on: pd.Timestamp | None = None,
+            districts: list[str] | None = None) -> pd.DataFrame:
+    """Districts whose control differs between two days (see :func:`tracker.core.timeline.changes`),
+    from the stored intervals that meet ``d1``..``d2`` (one indexed read)."""
+    if d2 < d1:  # the pure core's error, without reading anything
         return timeline.changes(timeline.control_intervals(s.empty_events()), d1, d2)
-    old = state_on(engine, d1, known_on=known_on, districts=districts)
-    new = state_on(engine, d2, known_on=known_on, districts=districts)
-    both = old.merge(new, on=s.DISTRICT_CODE, suffixes=("_1", "_2"))
-    differs = ((both[f"{s.CONTROLLER}_1"] != both[f"{s.CONTROLLER}_2"])
-               | (both[f"{s.STATUS}_1"] != both[f"{s.STATUS}_2"]))
-    codes = both.loc[differs, s.DISTRICT_CODE].astype(str).tolist()
-    events = queries.effective_events(engine, known_on=known_on, districts=codes)
-    return timeline.changes(timeline.control_intervals(events), d1, d2, districts=codes)
+    with reading(engine) as conn:
+        rows = intervals.overlapping(conn, d1, d2, known_on=known_on)
+    return timeline.changes(rows, d1, d2, districts=districts)
 
 
 # --- aliases ---------------------------------------------------------------------------------
 def read_aliases(engine: Engine) -> pd.DataFrame:
     """User aliases: columns ``name``, ``district_code``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(select(Alias.name, Alias.district_code).order_by(Alias.name)).all()
     return pd.DataFrame(rows, columns=["name", s.DISTRICT_CODE])
 
@@ -420,32 +384,44 @@ def add_alias(engine: Engine, name: str, district_code: str) -> None:
         conn.execute(insert(Alias).values(name=name, district_code=district_code))
 
 
-def require_initialised(engine: Engine) -> None:
-    """Raise a clear error when the database has no boundaries yet."""
-    from tracker.store.engines import is_initialised
-
-    try:
-        ok = is_initialised(engine)
-    except Exception as exc:
-        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
-        raise DatabaseError(msg) from exc
-    if not ok:
-        msg = f"database {engine.url!r} is not initialised; run `tracker init` first"
-        raise DatabaseError(msg)
-    _require_current_schema(engine)
-
-
-def _require_current_schema(engine: Engine) -> None:
-    """Raise a clear error when the database's schema is older (or newer) than this tracker's."""
+def require_initialised(source: Engine | Connection) -> None:
+    """Raise a clear error when the database has no boundaries yet or an older (or newer) schema
+    than this tracker's. Three statements on one connection."""
     from tracker.store import migrate
 
-    with engine.connect() as conn:
-        try:
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:
-            revision = None
+    url = _url(source)
+    try:
+        with reading(source) as conn:
+            if inspect(conn).has_table("alembic_version"):
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            else:
+                revision = None
+            has_districts = (revision is not None
+                             or inspect(conn).has_table(District.__tablename__))
+            ok = has_districts and conn.execute(select(District.code).limit(1)).first() is not None
+    except Exception as exc:
+        msg = f"cannot open database {url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    if not ok:
+        msg = f"database {url!r} is not initialised; run `tracker init` first"
+        raise DatabaseError(msg)
     if revision != migrate.head_revision():
-        msg = (f"database {engine.url!r} has schema revision {revision or 'none'} but this "
+        msg = (f"database {url!r} has schema revision {revision or 'none'} but this "
                f"tracker needs {migrate.head_revision()}; run `tracker db upgrade` (it keeps "
                f"the data)")
         raise DatabaseError(msg)
+
+
+def _url(source: Engine | Connection):
+    return source.engine.url if isinstance(source, Connection) else source.url
+
+
+@contextmanager
+def reading(source: Engine | Connection) -> Iterator[Connection]:
+    """The connection itself, or a new one of the engine (closed after): one read call runs on
+    one connection, so that its statements share one snapshot and one ``BEGIN``."""
+    if isinstance(source, Connection):
+        yield source
+    else:
+        with source.connect() as conn:
+            yield conn

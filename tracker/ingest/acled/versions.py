@@ -190,5 +190,11 @@ def _control_events(rows: pd.DataFrame, supersedes: np.ndarray) -> pd.DataFrame:
         s.SUPERSEDES: supersedes,
     })
     events[RECORD] = rows[RECORD].to_numpy()
-    return s.normalize_events(events) if len(events) else s.empty_events().assign(
-        **{RECORD: pd.Series(dtype="int64")})
+    if not len(events):
+        return s.empty_events().assign(**{RECORD: pd.Series(dtype="int64"),
+                                          ACLED_ID: pd.Series(dtype=object),
+                                          TIMESTAMP: pd.Series(dtype="int64")})
+    events = s.normalize_events(events)
+    events[ACLED_ID] = rows[ACLED_ID].to_numpy(dtype=object)  # stored as columns of the event
+    events[TIMESTAMP] = np.asarray(ts, dtype=np.int64)
+    return events

@@ -1,0 +1,303 @@
+"""The stored control intervals (table ``control_intervals``): bitemporal, kept with the events.
+
+Each row is an interval of :func:`tracker.core.timeline.control_intervals` with the knowledge days
+it was believed on (``known_from`` inclusive, ``known_to`` exclusive, NULL: still believed), as
+:func:`tracker.core.bitemporal.knowledge_intervals` builds them; the pure core is the only
+definition of the rules. Every write of events or retractions calls :func:`rebuild` for the
+districts it touches, in its own transaction, so a reader never sees events and intervals
+disagree.
+
+Reads are range queries on indexes: the state on a day as known on K is, per district, the row
+whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
+GiST indexes on ``daterange(start, "end")`` and ``daterange(known_from, known_to)``; SQLite with
+one probe per district of the composite index ``(district_code, known_to, start)`` (now) or
+``(district_code, start)`` (as known on a past day).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union,
+)
+
+from tracker.core import bitemporal
+from tracker.core import schema as s
+from tracker.store import queries
+from tracker.store.event_writer import BULK_REBUILD, day_values, stream_rows
+from tracker.store.models import ControlEvent, ControlInterval, District, Retraction, Source
+
+
+def _raw(col):
+    """A column as the driver gives it (dates as ISO text on SQLite), parsed in one go later."""
+    return type_coerce(col, String)
+
+_IV = ControlInterval.__table__
+_TEXT = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE]
+_AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
+_DAY, _KNOWN = "day", "known"
+_READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
+
+
+# --- writing ---------------------------------------------------------------------------------
+def _events_for(conn: Connection, districts: list[str] | None) -> pd.DataFrame:
+    """The events the intervals of ``districts`` depend on (all when None): theirs and every
+    correction (a correction in another district may correct one of theirs)."""
+    e, so, r = ControlEvent, Source, Retraction
+    stmt = (select(e.event_id, _raw(e.date), e.date_precision, e.district_code, e.controller,
+                   e.status, e.confidence, func.nullif(so.publisher, ""), func.nullif(so.url, ""),
+                   _raw(so.published_on), e.supersedes, _raw(e.recorded_at), _raw(r.recorded_at))
+            .outerjoin(so, e.source_id == so.id)
+            .outerjoin(r, r.event_id == e.event_id))
+    params: dict[str, object] = {}
+    if districts is not None and len(districts) > _READ_ALL_FROM:
+        districts = None  # most districts: one scan of the table beats the IN list
+    if districts is not None:
+        stmt = stmt.where(or_(e.district_code.in_(bindparam("codes", expanding=True)),
+                              e.supersedes.is_not(None)))
+        params["codes"] = districts
+    rows = queries.fetch_rows(conn, stmt, params)
+    cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+            s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
+            s.RETRACTED_AT]
+    table = pd.DataFrame(rows, columns=cols, dtype=object)
+    for col in (s.DATE, s.REPORTED_ON, s.RECORDED_AT, s.RETRACTED_AT):
+        table[col] = queries.parse_times(table[col].to_numpy())
+    return table
+
+
+def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
+    """The districts of ``event_ids`` and of every event they correct, directly or along a
+    chain (a new or retracted correction changes the districts of the events it corrects)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = sorted(set(event_ids))
+    e = ControlEvent
+    while todo:
+        seen.update(todo)
+        nxt: set[str] = set()
+        for part in _chunks(todo, 500):
+            for code, sup in conn.execute(select(e.district_code, e.supersedes)
+                                          .where(e.event_id.in_(part))):
+                found.add(str(code))
+                if sup and sup not in seen:
+                    nxt.add(sup)
+        todo = sorted(nxt)
+    return found
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def rebuild(conn: Connection, districts: Iterable[str] | None = None) -> int:
+    """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
+    caller's transaction; returns the rows written."""
+    codes = None if districts is None else sorted({str(d) for d in districts})
+    if codes is not None and not codes:
+        return 0
+    rows = computed(conn, codes)
+    if codes is None:
+        conn.execute(_IV.delete())
+    else:
+        for part in _chunks(codes, 500):
+            conn.execute(_IV.delete().where(_IV.c.district_code.in_(part)))
+    _write(conn, rows)
+    return len(rows)
+
+
+def computed(conn: Connection, codes: list[str] | None = None) -> pd.DataFrame:
+    """The rows the pure core builds from the stored events for ``codes`` (all when None)."""
+    rows = bitemporal.knowledge_intervals(_events_for(conn, codes))
+    if codes is not None:
+        rows = rows[rows[s.DISTRICT_CODE].isin(codes).to_numpy()].reset_index(drop=True)
+    return rows
+
+
+def _write(conn: Connection, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+
+    def days(col: str) -> list:
+        return day_values(rows[col], sqlite=sqlite)
+
+    def text(col: str) -> list:
+        values = rows[col].to_numpy(dtype=object)
+        return np.where(pd.isna(values), None, values).tolist()
+
+    columns = {c: text(c) for c in [*_TEXT, *_AFTER]}
+    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
+        columns[col] = days(col)
+    names = list(columns)
+    # as for the events (tracker.store.event_writer): on SQLite, rows more than the table holds
+    # are inserted without the secondary indexes, which are then built in one sort each
+    rebuild = (sqlite and len(rows) >= BULK_REBUILD
+               and len(rows) > conn.execute(select(func.count()).select_from(_IV)).scalar_one())
+    if rebuild:
+        for index in _IV.indexes:
+            index.drop(conn)
+    stream_rows(conn, _IV, names, zip(*(columns[c] for c in names), strict=True))
+    if rebuild:
+        for index in _IV.indexes:
+            index.create(conn)
+
+
+# --- reading ---------------------------------------------------------------------------------
+def _known(iv, known: bool):
+    """The row ``iv`` is believed at the end of the bound day ``known`` (or now)."""
+    if not known:
+        return iv.c.known_to.is_(None)
+    k = bindparam(_KNOWN, type_=Date())
+    return and_(or_(iv.c.known_from.is_(None), iv.c.known_from <= k),
+                or_(iv.c.known_to.is_(None), iv.c.known_to > k))
+
+
+def _columns(iv) -> list:
+    return [iv.c.district_code, iv.c.controller, iv.c.status, iv.c.confidence,
+            _raw(iv.c.start), _raw(iv.c.end), iv.c.date_precision, iv.c.event_ids, iv.c.claims,
+            iv.c.source, iv.c.source_url]
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=s.INTERVAL_COLUMNS, dtype=object)
+    for col in (s.START, s.END):
+        out[col] = queries.parse_times(out[col].to_numpy())
+    return out
+
+
+def _params(known_on: pd.Timestamp | None, **days: pd.Timestamp) -> dict[str, object]:
+    params: dict[str, object] = {k: pd.Timestamp(v).date() for k, v in days.items()}
+    if known_on is not None:
+        params[_KNOWN] = pd.Timestamp(known_on).date()
+    return params
+
+
+@functools.lru_cache(maxsize=8)
+def _all_stmt(known: bool) -> Select:
+    return (select(*_columns(_IV)).where(_known(_IV, known))
+            .order_by(_IV.c.district_code, _IV.c.start))
+
+
+def read(conn: Connection, *, known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every district's intervals as known at the end of ``known_on`` (None: now), as
+    :func:`tracker.core.timeline.control_intervals` gives them."""
+    stmt = _all_stmt(known_on is not None)
+    return _frame(queries.fetch_rows(conn, stmt, _params(known_on)))
+
+
+@functools.lru_cache(maxsize=8)
+def _holding_stmt(dialect: str, known: bool) -> Select:
+    day = bindparam(_DAY, type_=Date())
+    iv = _IV.alias("i")
+    if dialect == "postgresql":  # one GiST probe: valid time contains the day, knowledge K
+        valid = func.daterange(iv.c.start, iv.c.end).op("@>")(day)
+        if known:
+            k = bindparam(_KNOWN, type_=Date())
+            when = func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k)
+        else:
+            when = iv.c.known_to.is_(None)
+        return select(*_columns(iv)).where(valid, when)
+    # SQLite: per district, the believed row starting last on or before the day
+    j = _IV.alias("j")
+    d = District.__table__.alias("d")
+    probe = (select(j.c.id).where(j.c.district_code == d.c.code, j.c.start <= day,
+                                  _known(j, known))
+             .order_by(j.c.start.desc()).limit(1).correlate(d).scalar_subquery())
+    return (select(*_columns(iv))
+            .where(iv.c.id.in_(select(probe).select_from(d)),
+                   or_(iv.c.end.is_(None), iv.c.end > day)))
+
+
+def holding(conn: Connection, day: pd.Timestamp, *,
+            known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The interval holding on ``day`` of each district that has one (as known on ``known_on``)."""
+    stmt = _holding_stmt(conn.dialect.name, known_on is not None)
+    return _frame(queries.fetch_rows(conn, stmt, _params(known_on, day=day)))
+
+
+@functools.lru_cache(maxsize=8)
+def _overlap_stmt(dialect: str, known: bool) -> Select:
+    first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
+    if dialect == "postgresql":
+        iv = _IV.alias("i")
+        span = func.daterange(first, last, literal("[]"))
+        valid = func.daterange(iv.c.start, iv.c.end).op("&&")(span)
+        if known:
+            k = bindparam(_KNOWN, type_=Date())
+            when = func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k)
+        else:
+            when = iv.c.known_to.is_(None)
+        return select(*_columns(iv)).where(valid, when)
+    # SQLite: the rows holding on the first day, and those starting in (first, last]
+    iv = _IV.alias("i")
+    later = select(*_columns(iv)).where(_known(iv, known), iv.c.start > first,
+                                        iv.c.start <= last)
+    hold = _holding_stmt(dialect, known)
+    return union(hold, later)
+
+
+def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
+                known_on: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The intervals whose valid time meets ``first``..``last`` (as known on ``known_on``)."""
+    stmt = _overlap_stmt(conn.dialect.name, known_on is not None)
+    params = _params(known_on, first=first, last=last)
+    if conn.dialect.name != "postgresql":
+        params[_DAY] = params["first"]
+    return _frame(queries.fetch_rows(conn, stmt, params))
+
+
+def count(conn: Connection) -> int:
+    """Stored interval rows (every knowledge version)."""
+    return conn.execute(select(func.count()).select_from(_IV)).scalar_one()
+
+
+# --- checking --------------------------------------------------------------------------------
+def stored(conn: Connection) -> pd.DataFrame:
+    """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`)."""
+    stmt = select(*_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
+    rows = queries.fetch_rows(conn, stmt)
+    out = pd.DataFrame(rows, columns=bitemporal.COLUMNS, dtype=object)
+    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
+        out[col] = queries.parse_times(out[col].to_numpy())
+    return out
+
+
+def differences(conn: Connection) -> pd.DataFrame:
+    """Rows stored but not computed from the events, and computed but not stored: column
+    ``problem`` says which (``stored only`` / ``missing``); empty when the table is right."""
+    have = _canonical(stored(conn))
+    want = _canonical(computed(conn))
+    both = have.merge(want, how="outer", indicator=True)
+    diff = both[both["_merge"] != "both"].copy()
+    diff["problem"] = np.where(diff["_merge"] == "left_only", "stored only", "missing")
+    return diff.drop(columns="_merge").reset_index(drop=True)
+
+
+def _canonical(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows in one comparable form: text (empty for missing), days as ``YYYY-MM-DD``."""
+    out = pd.DataFrame(index=rows.index)
+    for col in bitemporal.COLUMNS:
+        values = rows[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = values.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            out[col] = [("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+                        for v in values]
+    return out.astype(object)
