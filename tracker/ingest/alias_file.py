@@ -67,7 +67,7 @@ def read_alias_rows(path: str | Path) -> AliasRows:
                                                                               dtype=object)
                           for c in COLUMNS})
     limits = {"name": name_limit(), "district": store_limit(District.name),
-              "province": store_limit(Province.name), "level": max(map(len, LEVELS))}
+              "province": store_limit(Province.name), "level": None}
     ok = {c: ~check_text(frame[c], c, problems, limit=limits[c]) for c in COLUMNS}
     return AliasRows(str(path), frame, table.lines.start, problems, ok)
 

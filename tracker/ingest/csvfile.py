@@ -66,8 +66,10 @@ def decode(path: str | Path, encoding: str | None = None) -> str:
 def first_line(path: str | Path) -> str:
     """The header line of a file (decoded; empty for an empty file)."""
     encoding = sniff_encoding(path)
-    with Path(path).open("rb") as fh:
-        head = fh.read(1 << 16)
+    head = b""
+    with Path(path).open("rb") as fh:  # up to the first line break, however long the line
+        while (chunk := fh.read(1 << 16)) and not (b"\n" in head or b"\r" in head):
+            head += chunk
     text = head.decode(encoding, errors="replace")
     # only CR and LF end a line of a CSV file (str.splitlines also breaks at U+0085, U+2028...)
     return re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0] if text.strip() else ""
