@@ -2,13 +2,13 @@
 
 Events CSVs, ACLED exports, ACLED deletions files, news reports, alias files (``alias import``,
 ``init --variants``, ``--suggest`` columns included) and places files (CSV and GeoNames dumps) are
-generated with hostile content: encodings (UTF-8 with and without BOM, UTF-16, Windows-1252), quotes and delimiters in
-values, fields of up to ~400 KB, control characters (C0, C1, NUL), mixed line endings, truncated
-files, dates at the calendar's edges, coordinates at and past their ranges, duplicated and
-missing header columns, rows of the wrong width. The invariant, for
-every file: no traceback and no "unexpected" error (the CLI's catch-all), a refusal is one line
-on stderr with exit code 1 and leaves the database as it was, an accepted file stores no control
-character (tabs and line breaks only in notes).
+generated with hostile content: encodings (UTF-8 with and without BOM, UTF-16, Windows-1252),
+quotes and delimiters in values, fields of up to ~400 KB, control characters (C0, C1, NUL), mixed
+line endings, truncated files, dates at the calendar's edges, coordinates at and past their ranges,
+duplicated and missing header columns, rows of the wrong width. The invariant, for every file: no
+traceback and no "unexpected" error (the CLI's catch-all), a refusal is one line on stderr with
+exit code 1 and leaves the database as it was, an accepted file stores no control character (tabs
+and line breaks only in notes).
 
 CI runs a bounded number of examples (the whole module in about a minute); before a release run
 ``HYPOTHESIS_PROFILE=release pytest tests/test_fuzz_inputs.py`` (20x more examples, ~20 min).
