@@ -220,11 +220,12 @@ def test_places_from_geonames_and_csv(toy, tmp_path):
 def test_a_bad_places_file_stores_nothing(toy, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("name,lon,lat\nGood,0.5,0.5\nBad,east,0.5\nWorse,500,0\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"2 bad line\(s\), no place stored: line 3: .*line 4"):
+    with pytest.raises(InputError, match=r"2 bad line\(s\), no place stored: "
+                       r"line 3, lon='east': not a number.*line 4, lon='500': outside -180"):
         toy.import_places(bad)
     missing = tmp_path / "m.csv"
     missing.write_text("town,x,y\nA,1,1\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"missing column.*name,lon,lat"):
+    with pytest.raises(InputError, match=r"missing required column.*name, lon, lat"):
         toy.import_places(missing)
     with pytest.raises(Exception, match="unknown district 'Good'"):
         toy.resolve("Good")

@@ -1,12 +1,14 @@
 """Fuzzing every importer through the ``tracker`` command with hostile files (hypothesis).
 
-Events CSVs, ACLED exports, ACLED deletions files and news reports are generated with hostile
-content: encodings (UTF-8 with and without BOM, UTF-16, Windows-1252), quotes and delimiters in
-values, fields of up to ~400 KB, control characters (C0, C1, NUL), mixed line endings, truncated
-files, dates at the calendar's edges, duplicated and missing header columns. The invariant, for
-every file: no traceback and no "unexpected" error (the CLI's catch-all), a refusal is one line
-on stderr with exit code 1 and leaves the database as it was, an accepted file stores no control
-character (tabs and line breaks only in notes).
+Events CSVs, ACLED exports, ACLED deletions files, news reports, alias files (``alias import``,
+``init --variants``, ``--suggest`` columns included) and places files (CSV and GeoNames dumps) are
+generated with hostile content: encodings (UTF-8 with and without BOM, UTF-16, Windows-1252),
+quotes and delimiters in values, fields of up to ~400 KB, control characters (C0, C1, NUL), mixed
+line endings, truncated files, dates at the calendar's edges, coordinates at and past their ranges,
+duplicated and missing header columns, rows of the wrong width. The invariant, for every file: no
+traceback and no "unexpected" error (the CLI's catch-all), a refusal is one line on stderr with
+exit code 1 and leaves the database as it was, an accepted file stores no control character (tabs
+and line breaks only in notes).
 
 CI runs a bounded number of examples (the whole module in about a minute); before a release run
 ``HYPOTHESIS_PROFILE=release pytest tests/test_fuzz_inputs.py`` (20x more examples, ~20 min).
@@ -189,6 +191,82 @@ def deletions_files(draw) -> bytes:
     return draw(csv_bytes(header, rows))
 
 
+ALIAS_REQUIRED = ["name", "district"]
+ALIAS_OPTIONAL = ["province", "level", "district_name", "score"]  # the last two: --suggest's
+ALIAS_VALUES = {
+    "name": mostly(st.sampled_from(["Puli Khumri", "Pol-i-Khomri", "Andarab Valley",
+                                    "Kabul City", "Baghlan Province", "Pul\u2011i\u2011Khumri"])),
+    "district": mostly(st.sampled_from(["Pul-e-Khumri", "AF0901", "Andarab", "Kabul"]),
+                       st.one_of(st.sampled_from(["Atlantis", "AF09", "Puli Hisar", ""]),
+                                 hostile)),
+    "province": st.one_of(st.sampled_from(["", "Baghlan", "AF09", "Kabul"]), hostile),
+    "level": st.one_of(st.sampled_from(["", "district", "province", "PROVINCE"]), hostile),
+}
+
+
+@st.composite
+def alias_files(draw) -> bytes:
+    """Alias tables (``alias import``, ``init --variants``), ``--suggest`` columns included."""
+    header = draw(header_of(ALIAS_REQUIRED, ALIAS_OPTIONAL))
+    rows = [[draw(ALIAS_VALUES.get(c, hostile)) for c in header]
+            for _ in range(draw(st.integers(1, 4)) if draw(st.integers(0, 9)) < 9 else 0)]
+    for row in rows:
+        width = draw(st.integers(0, 9))
+        if width == 9:
+            row.append(draw(hostile))
+        elif width == 8:
+            row.pop()
+    return draw(csv_bytes(header, rows))
+
+
+# coordinates inside Afghanistan (located), outside it, at and past the edges, not numbers
+LONS = ["69.17", "68.715", "61.86", "10", "180", "-180", "180.0000001", "69,2", ""]
+LATS = ["34.53", "35.944", "30.96", "-90", "90", "90.0000001", "1e309", "nan", ""]
+PLACE_VALUES = {
+    "name": mostly(st.sampled_from(["Darulaman", "Gate 7", "Qala-i-Jangi", "Pul\"i Sang"])),
+    "lon": mostly(st.sampled_from(LONS), numbers),
+    "lat": mostly(st.sampled_from(LATS), numbers),
+    "alternate_names": st.one_of(st.sampled_from(["", "Dar ul Aman|Darul Aman", "A,B"]),
+                                 hostile),
+}
+
+
+@st.composite
+def places_csv_files(draw) -> bytes:
+    header = draw(header_of(["name", "lon", "lat"], ["alternate_names"]))
+    rows = [[draw(PLACE_VALUES.get(c, hostile)) for c in header]
+            for _ in range(draw(st.integers(0, 4)))]
+    return draw(csv_bytes(header, rows))
+
+
+def geonames_line(draw) -> list[str]:
+    """One line of a GeoNames dump (19 fields); some fields hostile, some lines cut or long."""
+    cols = ["1138958", draw(PLACE_VALUES["name"]), "Darulaman", "Dar ul Aman,Darul Aman",
+            draw(PLACE_VALUES["lat"]), draw(PLACE_VALUES["lon"]),
+            draw(st.sampled_from(["P", "S", "H", "T", ""])), "PPL", "AF", "", "13", "", "", "",
+            "0", "", "1791", "Asia/Kabul", "2024-01-01"]
+    for i in draw(st.lists(st.integers(0, 18), unique=True, max_size=2)):
+        cols[i] = draw(hostile)
+    width = draw(st.integers(0, 9))
+    if width == 9:
+        cols = cols[: draw(st.integers(1, 18))]
+    elif width == 8:
+        cols.append(draw(hostile))
+    return cols
+
+
+@st.composite
+def geonames_files(draw) -> bytes:
+    """GeoNames country dumps: tab-separated, no header, no quoting."""
+    text = ""
+    for _ in range(draw(st.integers(1, 4))):
+        text += "\t".join(geonames_line(draw)) + draw(st.sampled_from(ENDINGS))
+    data = text.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
+    if draw(st.integers(0, 9)) == 9:
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
 SENTENCES = ["Taliban fighters seized Pul-e-Khumri on Friday.",
              "The district of Andarab fell to the Taliban yesterday.",
              "Resistance forces recaptured Banu, officials said.",
@@ -219,13 +297,20 @@ def db(tmp_path_factory):
     return url, folder
 
 
+FILE = "<file>"  # where the file goes in a command's arguments (default: after the first)
+
+
 def check(db, args: list[str], data: bytes, name: str, *, points: bool = False):
     """Run ``tracker ARGS FILE``; assert the invariants; return the result."""
     url, folder = db
     path = folder / name
     path.write_bytes(data)
     before = snapshot(url)
-    result = run([*args[:1], str(path), *args[1:], "--db", url])
+    if FILE in args:
+        args = [str(path) if a == FILE else a for a in args]
+    else:
+        args = [*args[:1], str(path), *args[1:]]
+    result = run([*args, "--db", url])
     after = snapshot(url)
     event("accepted" if result.exit_code == 0 else
           "refused: " + result.stderr.split(":")[-1].strip()[:40])
@@ -274,3 +359,23 @@ def test_report_texts(db, data, apply):
 @given(data=st.one_of(events_files(), acled_files(), deletions_files()))
 def test_format_detected_from_the_header(db, data):
     check(db, ["import"], data, "any.csv", points=True)
+
+
+@FUZZ
+@given(data=alias_files())
+def test_alias_files(db, data):
+    check(db, ["alias", "import", FILE], data, "aliases.csv")
+
+
+@FUZZ
+@given(data=alias_files())
+def test_variants_files(db, data):
+    """``init --variants`` on an initialised database: a refused file leaves it as it was."""
+    check(db, ["init", "--variants", FILE], data, "variants.csv")
+
+
+@FUZZ
+@given(data=st.one_of(places_csv_files(), geonames_files()))
+def test_places_files(db, data):
+    check(db, ["places", "import", FILE], data, "places.txt")
+

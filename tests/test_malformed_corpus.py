@@ -4,7 +4,9 @@ The folder keeps hostile files that once broke an importer or that the issue of 
 lists (a 140 KB field, NUL and bell characters in names, a boundary layer of points, a null
 geometry, a bow-tie polygon...). A file is named ``KIND--WHAT--OUTCOME.EXT``: KIND says which
 command reads it (``events``, ``acled``, ``deletions``: ``tracker import``; ``report``:
-``tracker extract``; ``districts``: ``tracker init --districts``) and OUTCOME what must happen
+``tracker extract``; ``districts``: ``tracker init --districts``; ``aliases``: ``tracker alias
+import``; ``variants``: ``tracker init --variants``; ``places``: ``tracker places import``, CSV
+or GeoNames dump) and OUTCOME what must happen
 (``refused``: exit code 1, one line on stderr, database unchanged; ``accepted``/``repaired``:
 exit code 0 and no control character stored). Add every new failing case of the fuzz tests
 (tests/test_fuzz_inputs.py) here.
@@ -19,11 +21,15 @@ from input_checks import point_control_characters, run, snapshot, stored_control
 
 CORPUS = Path(__file__).resolve().parent / "data" / "malformed"
 FILES = sorted(p for p in CORPUS.iterdir() if "--" in p.name)
+FILE = "<file>"
 COMMANDS = {
-    "events": ["import", "--format", "events"],
-    "acled": ["import", "--format", "acled"],
-    "deletions": ["import", "--format", "acled-deletions"],
-    "report": ["extract", "--date", "2021-08-21", "--apply"],
+    "events": ["import", FILE, "--format", "events"],
+    "acled": ["import", FILE, "--format", "acled"],
+    "deletions": ["import", FILE, "--format", "acled-deletions"],
+    "report": ["extract", FILE, "--date", "2021-08-21", "--apply"],
+    "aliases": ["alias", "import", FILE],
+    "variants": ["init", "--variants", FILE],
+    "places": ["places", "import", FILE],
 }
 
 
@@ -50,7 +56,7 @@ def test_no_corpus_file_reaches_the_catch_all(path, ready, tmp_path):
         args = ["init", "--districts", str(path)]
     else:
         url = ready
-        args = [*COMMANDS[kind][:1], str(path), *COMMANDS[kind][1:]]
+        args = [str(path) if a == FILE else a for a in COMMANDS[kind]]
     before = snapshot(url)
     result = run([*args, "--db", url])  # fails on a traceback or the catch-all
     after = snapshot(url)

@@ -169,6 +169,10 @@ class Tracker:
         loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
         replaces the boundary credit shown on every map and export.
         """
+        if variants is not None:  # a file with bad text is refused before anything is written
+            from tracker.ingest import alias_file
+
+            alias_file.check_alias_rows(variants)
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")

@@ -430,7 +430,8 @@ def alias_import(file, db_url):
 
     district is a code or any name that resolves (province helps choose); level=province
     aliases a province (give it in province). The file `tracker import --suggest` writes has
-    this shape: keep one row per name.
+    this shape: keep one row per name. Every bad line is listed (control characters, fields
+    over 64 KiB, names over 300 characters, unknown districts) and nothing is stored.
     """
     n_districts, n_provinces = open_tracker(db_url).import_aliases(file)
     click.echo(f"stored {n_districts} district alias(es) and {n_provinces} province alias(es)")
@@ -468,7 +469,9 @@ def places_import(file, db_url):
     """Load places from a GeoNames country dump (XX.txt) or a CSV name,lon,lat[,alternate_names].
 
     Each place is located in its district by point in polygon; its name and alternate names then
-    resolve to that district (`tracker resolve` says "place").
+    resolve to that district (`tracker resolve` says "place"). All or nothing: every bad line
+    is listed (coordinates not numbers or out of range, empty names, control characters, lines
+    of the wrong width) and nothing is stored.
     """
     r = open_tracker(db_url).import_places(file)
     click.echo(f"added {r.added} place(s) from the {r.format} file, {r.already} already "

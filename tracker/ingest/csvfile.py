@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,10 +66,13 @@ def decode(path: str | Path, encoding: str | None = None) -> str:
 def first_line(path: str | Path) -> str:
     """The header line of a file (decoded; empty for an empty file)."""
     encoding = sniff_encoding(path)
-    with Path(path).open("rb") as fh:
-        head = fh.read(1 << 16)
+    head = b""
+    with Path(path).open("rb") as fh:  # up to the first line break, however long the line
+        while (chunk := fh.read(1 << 16)) and not (b"\n" in head or b"\r" in head):
+            head += chunk
     text = head.decode(encoding, errors="replace")
-    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    # only CR and LF end a line of a CSV file (str.splitlines also breaks at U+0085, U+2028...)
+    return re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0] if text.strip() else ""
 
 
 def delimiter_hint(header: str) -> str:
@@ -168,9 +172,15 @@ class CsvTable:
         return len(self.frame)
 
 
+def _delimited(delimiter: str) -> str:
+    names = {",": "comma-separated", "\t": "tab-separated"}
+    return names.get(delimiter, f"{delimiter!r}-separated")
+
+
 def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
                problems: Problems, wanted: tuple[str, ...] | None = None,
-               casefold: bool = False, short_rows_ok: bool = True) -> CsvTable:
+               casefold: bool = False, short_rows_ok: bool = True,
+               columns: tuple[str, ...] | None = None, delimiter: str = ",") -> CsvTable:
     """Read a whole CSV file as text columns with :mod:`csv`; header problems raise.
 
     Parameters
@@ -188,6 +198,11 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
         The columns kept (default: every header name); one of them named twice is refused.
     casefold
         Match header names case-insensitively (frame columns are then casefolded).
+    columns
+        A file without a header line (a GeoNames dump): the names of its fields, in order. Such
+        a file is read without quoting (a ``"`` is text) and every row must have them all.
+    delimiter
+        The field separator (``"\\t"`` for tab-separated files).
     """
     text = decode(path)
     if not text.strip():
@@ -195,15 +210,23 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
                f"{', '.join(required)}")
         raise InputError(msg)
     # strict: an unclosed quote or text after a closing quote is an error, not a silent merge
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        raw = next(reader)
-    except csv.Error as exc:
-        msg = f"{path}: cannot read the header line ({exc}); the first line must name the columns"
-        raise InputError(msg) from None
-    if not raw:
-        msg = f"{path}: line 1 is blank; the first line of {kind} must be its header"
-        raise InputError(msg)
+    quoting = csv.QUOTE_NONE if columns is not None else csv.QUOTE_MINIMAL
+    if columns is not None:  # no header to strip a second byte-order mark from
+        text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter,
+                        quoting=quoting)
+    if columns is not None:
+        raw, short_rows_ok = list(columns), False
+    else:
+        try:
+            raw = next(reader)
+        except csv.Error as exc:
+            msg = (f"{path}: cannot read the header line ({exc}); the first line must name the "
+                   f"columns")
+            raise InputError(msg) from None
+        if not raw:
+            msg = f"{path}: line 1 is blank; the first line of {kind} must be its header"
+            raise InputError(msg)
     header_line = reader.line_num
     header = [h.strip().lstrip("\ufeff").strip() for h in raw]
     if casefold:
@@ -225,6 +248,8 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
     width = len(header)
     cols: list[list[str]] = [[] for _ in keep]
     starts, ends, long_rows, short_rows, extras = [], [], [], [], []
+    long_widths: list[int] = []
+    short_widths: list[int] = []
     before = header_line
     try:
         for row in reader:
@@ -236,9 +261,11 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
             before = reader.line_num
             if len(row) > width:
                 long_rows.append(len(starts) - 1)
-                extras.append(",".join(row[width:]))
+                extras.append(delimiter.join(row[width:]))
+                long_widths.append(len(row))
             elif len(row) < width:
                 short_rows.append(len(starts) - 1)
+                short_widths.append(len(row))
                 row = row + [""] * (width - len(row))
             for out, i in zip(cols, index, strict=True):
                 out.append(row[i].strip())
@@ -258,8 +285,13 @@ def read_table(path: str | Path, *, required: tuple[str, ...], kind: str,
     else:
         mask = np.zeros(n, dtype=bool)
         mask[long_rows + short_rows] = True
-        problems.add(mask, "(row)", np.full(n, "", dtype=object),
-                     f"the row does not have the header's {width} fields; quote values with "
-                     f"commas or line breaks")
+        widths = long_widths + short_widths
+        fields = np.full(n, "", dtype=object)
+        fields[long_rows + short_rows] = [f"{k} fields" for k in widths]
+        fix = (f"{kind} has {width} {_delimited(delimiter)} fields on every line"
+               if columns is not None else
+               f"the row does not have the header's {width} fields; quote values with commas "
+               f"or line breaks")
+        problems.add(mask, "(row)", fields, fix)
     return CsvTable(frame, RecordLines(np.array(starts, dtype=int), np.array(ends, dtype=int)),
                     header)

@@ -2,22 +2,24 @@
 
 Two formats, told apart by the first line:
 
-- the GeoNames country dump (``XX.txt``: tab-separated, no header, 19 columns: geonameid, name,
-  asciiname, alternatenames (comma-separated), latitude, longitude, feature class, feature
-  code...); only populated places (class ``P``), spots and buildings (``S``, border crossings
-  included), localities and areas (``L``) and hypsographic landmarks (``T``) are kept;
+- the GeoNames country dump (``XX.txt``: tab-separated, no header, no quoting, 19 columns:
+  geonameid, name, asciiname, alternatenames (comma-separated), latitude, longitude, feature
+  class, feature code...); only populated places (class ``P``), spots and buildings (``S``,
+  border crossings included), localities and areas (``L``) and hypsographic landmarks (``T``)
+  are kept;
 - a CSV with a header ``name,lon,lat`` and optionally ``alternate_names`` (``|`` or ``,``
   separated inside the quoted cell).
 
-Each place lands in the district its point falls in (point in polygon). Places outside every
-district are counted and left out; a line that is not a place (bad coordinates) fails the whole
-file with its line number.
+Both are read by :func:`tracker.ingest.csvfile.read_table` (encodings, physical lines) and checked
+like every importer's file (:mod:`tracker.ingest.text_fields`: control characters, 64 KiB fields,
+names no longer than the store's ``places.name``), coordinates as numbers in range, all into one
+:class:`~tracker.ingest.problems.Problems`. All or nothing: every bad line is listed. Each place
+lands in the district its point falls in (point in polygon); places outside every district are
+counted and left out.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
@@ -27,81 +29,110 @@ from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.geo.locate import locate_points
 from tracker.ingest import csvfile
+from tracker.ingest.column_checks import parse_numbers
+from tracker.ingest.problems import Problems, refuse_lines
+from tracker.ingest.text_fields import check_text, store_limit
+from tracker.store.models import Place
 
-GEONAMES_COLUMNS = 19
+GEONAMES_FIELDS = ("geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
+                   "feature_class", "feature_code", "country_code", "cc2", "admin1_code",
+                   "admin2_code", "admin3_code", "admin4_code", "population", "elevation",
+                   "dem", "timezone", "modification_date")
+GEONAMES_COLUMNS = len(GEONAMES_FIELDS)
 GEONAMES_CLASSES = frozenset("PSLT")
 COLUMNS = ["name", "alternate_names", "lon", "lat"]
+RANGES = {"lon": 180.0, "lat": 90.0}
 
 
 def read_places_file(path: str | Path) -> tuple[pd.DataFrame, str]:
     """Places of a GeoNames dump or a plain CSV: columns :data:`COLUMNS`, and the format name."""
-    text = csvfile.decode(path)
-    if not text.strip():
+    first = csvfile.first_line(path)
+    if first.count("\t") >= GEONAMES_COLUMNS - 1:
+        return _geonames(path), "geonames"
+    if not first.strip() and not csvfile.decode(path).strip():
         msg = f"{path}: the file is empty; give a GeoNames dump or a CSV name,lon,lat"
         raise InputError(msg)
-    first = text.split("\n", 1)[0]
-    if first.count("\t") >= GEONAMES_COLUMNS - 1:
-        return _geonames(path, text), "geonames"
-    return _plain(path, text), "csv"
+    return _plain(path), "csv"
 
 
-def _geonames(path, text: str) -> pd.DataFrame:
-    rows, problems = [], []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cols = line.split("\t")
-        if len(cols) != GEONAMES_COLUMNS:
-            problems.append(f"line {n}: {len(cols)} tab-separated fields, GeoNames has 19")
-            continue
-        if cols[6] not in GEONAMES_CLASSES:
-            continue
-        alternates = [a.strip() for a in cols[3].split(",") if a.strip()]
-        if cols[2].strip() and cols[2].strip() != cols[1].strip():
-            alternates.insert(0, cols[2].strip())
-        rows.append((cols[1].strip(), alternates, cols[5], cols[4], n))
-    return _checked(path, rows, problems)
+def _geonames(path) -> pd.DataFrame:
+    problems = Problems()
+    table = csvfile.read_table(path, required=(), kind="a GeoNames dump", problems=problems,
+                               columns=GEONAMES_FIELDS, delimiter="\t",
+                               wanted=("name", "asciiname", "alternatenames", "latitude",
+                                       "longitude", "feature_class"))
+    f = table.frame
+    kept = f["feature_class"].isin(GEONAMES_CLASSES).to_numpy() & ~problems.bad(table.n)
+    frame = pd.DataFrame({c: f[c].where(kept, "") for c in f})
+    name_ok = ~check_text(frame["name"], "name", problems, limit=store_limit(Place.name))
+    check_text(frame["asciiname"], "asciiname", problems, limit=store_limit(Place.name))
+    check_text(frame["alternatenames"], "alternatenames", problems)
+    alternates = [[a.strip() for a in alt.split(",") if a.strip()] if ascii_ == name else
+                  [ascii_, *(a.strip() for a in alt.split(",") if a.strip())]
+                  for name, ascii_, alt in zip(frame["name"], frame["asciiname"],
+                                               frame["alternatenames"], strict=True)]
+    lon = _coordinates(frame["longitude"], "longitude", problems, kept)
+    lat = _coordinates(frame["latitude"], "latitude", problems, kept)
+    _refuse_empty(frame["name"], kept & name_ok, problems)
+    return _checked(path, table, problems, kept, frame["name"], alternates, lon, lat)
 
 
-def _plain(path, text: str) -> pd.DataFrame:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    missing = [c for c in ("name", "lon", "lat") if c not in header]
-    if missing:
-        msg = (f"{path}: missing column(s) {', '.join(missing)}; a places CSV has the header "
-               f"name,lon,lat[,alternate_names] (or give a GeoNames country dump)")
-        raise InputError(msg)
-    rows = []
-    for n, row in enumerate(reader, start=2):
-        cell = row.get("alternate_names") or ""
-        sep = "|" if "|" in cell else ","
-        alternates = [a.strip() for a in cell.split(sep) if a.strip()]
-        rows.append(((row.get("name") or "").strip(), alternates, row.get("lon") or "",
-                     row.get("lat") or "", n))
-    return _checked(path, rows, [])
+def _plain(path) -> pd.DataFrame:
+    problems = Problems()
+    table = csvfile.read_table(path, required=("name", "lon", "lat"),
+                               kind="a places CSV (or give a GeoNames dump)",
+                               problems=problems, wanted=tuple(COLUMNS))
+    f = table.frame
+    n = table.n
+    cells = f["alternate_names"] if "alternate_names" in f else pd.Series([""] * n, dtype=object)
+    name_ok = ~check_text(f["name"], "name", problems, limit=store_limit(Place.name))
+    check_text(cells, "alternate_names", problems)
+    alternates = [[a.strip() for a in cell.split("|" if "|" in cell else ",") if a.strip()]
+                  for cell in cells]
+    everywhere = np.ones(n, dtype=bool)
+    lon = _coordinates(f["lon"], "lon", problems, everywhere)
+    lat = _coordinates(f["lat"], "lat", problems, everywhere)
+    _refuse_empty(f["name"], name_ok, problems)
+    return _checked(path, table, problems, everywhere, f["name"], alternates, lon, lat)
 
 
-def _checked(path, rows: list[tuple], problems: list[str]) -> pd.DataFrame:
-    out = []
-    for name, alternates, lon, lat, n in rows:
-        try:
-            x, y = float(lon), float(lat)
-        except ValueError:
-            problems.append(f"line {n}: coordinates {lon!r}, {lat!r} are not numbers")
-            continue
-        if not name:
-            problems.append(f"line {n}: the name is empty")
-        elif not (-180 <= x <= 180 and -90 <= y <= 90) or np.isnan(x) or np.isnan(y):
-            problems.append(f"line {n}: lon {x}, lat {y} lie outside -180..180, -90..90")
-        else:
-            out.append((name, "|".join(dict.fromkeys(a for a in alternates if a != name)), x, y))
-    if problems:
-        more = f"; ... and {len(problems) - 10} more" if len(problems) > 10 else ""
-        msg = (f"{path}: {len(problems)} bad line(s), no place stored: "
-               f"{'; '.join(problems[:10])}{more}; fix them and import again")
-        raise InputError(msg)
-    return pd.DataFrame(out, columns=COLUMNS)
+def _coordinates(values: pd.Series, column: str, problems: Problems,
+                 kept: np.ndarray) -> np.ndarray:
+    """Decimal degrees of a coordinate column (NaN where bad); empty, non-numeric and
+    out-of-range values of the ``kept`` rows are problems."""
+    ok = ~check_text(values, column, problems) & kept
+    text = values.where(ok, "")
+    numbers, not_number = parse_numbers(text, len(text), integer=False)
+    problems.add(ok & (text == "").to_numpy(), column, values,
+                 "required value is empty; give decimal degrees")
+    problems.add(not_number, column, values, "not a number; give decimal degrees (e.g. 96.12)")
+    bound = RANGES["lat" if column.startswith("lat") else "lon"]
+    with np.errstate(invalid="ignore"):
+        outside = ~np.isnan(numbers) & ~(np.abs(numbers) <= bound)
+    hint = " (is it the other coordinate? the CSV columns are name,lon,lat)" if \
+        column in RANGES else ""
+    problems.add(outside, column, values,
+                 f"outside -{bound:g}..{bound:g}; give decimal degrees{hint}")
+    return numbers
+
+
+def _refuse_empty(names: pd.Series, ok: np.ndarray, problems: Problems) -> None:
+    problems.add(ok & (names == "").to_numpy(), "name", names,
+                 "required value is empty; give the place's name")
+
+
+def _checked(path, table: csvfile.CsvTable, problems: Problems, kept: np.ndarray,
+             names: pd.Series, alternates: list[list[str]], lon: np.ndarray,
+             lat: np.ndarray) -> pd.DataFrame:
+    refuse_lines(path, problems, lambda r: table.lines.start[r], stored="no place stored",
+                 fix="fix them and import again")
+    rows = np.flatnonzero(kept)
+    out = pd.DataFrame({
+        "name": names.to_numpy(dtype=object)[rows],
+        "alternate_names": ["|".join(dict.fromkeys(a for a in alternates[r] if a != names.iat[r]))
+                            for r in rows],
+        "lon": lon[rows].astype(float), "lat": lat[rows].astype(float)}, columns=COLUMNS)
+    return out.reset_index(drop=True)
 
 
 def locate(places: pd.DataFrame, districts) -> tuple[pd.DataFrame, int]:

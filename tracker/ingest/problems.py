@@ -126,3 +126,22 @@ def raise_problems(path: str | Path, problems: list[Problem], *, limit: int = 20
     msg = (f"{path}: {total} bad value(s), nothing imported: {shown}{more}; "
            f"fix them, or use --skip-bad to import the good rows")
     raise InputError(msg)
+
+
+def refuse_lines(path: str | Path, problems: Problems, line_of, *, stored: str, fix: str,
+                 limit: int = 20) -> None:
+    """Raise one InputError for an all-or-nothing file: how many lines are bad, the first
+    ``limit`` problems (``line N, column='value': why``) and how to fix them.
+
+    ``line_of(records)`` gives the physical lines; ``stored`` says what was not stored
+    (``"no alias stored"``). Nothing is raised when there is no problem.
+    """
+    if not problems:
+        return
+    frame = problems.frame()
+    shown = listed(frame, line_of, limit=limit)
+    more = len(frame) - len(shown)
+    tail = f"; ... and {more} more problem(s)" if more else ""
+    msg = (f"{path}: {len(problems.records())} bad line(s), {stored}: "
+           f"{'; '.join(str(p) for p in shown)}{tail}; {fix}")
+    raise InputError(msg)
