@@ -2,11 +2,13 @@
 
 The corpus is ``tests/data/extract_dev`` (58 real, cited reports about Afghanistan, Myanmar and
 Sudan, hand-labelled in ``gold.csv``; see its README). Each layer gets its own SQLite data set:
-Afghanistan the shipped boundaries and actors; Myanmar and Sudan their layers from
-``../shared/geodata`` (loaded as ``tracker init --districts ... --column ...`` loads them), their
+Afghanistan the shipped boundaries and actors; Myanmar and Sudan their layers from the folder
+given with ``--layers`` (``mmr/`` and ``sdn/`` inside it; loaded as ``tracker init --districts ...
+--column ...`` loads them), their
 actors from ``actors_<layer>.csv`` (through :meth:`Tracker.add_actor_alias`, as ``tracker actor
 add`` does) and their town spellings from ``places_<layer>.csv`` (through :meth:`Tracker.add_alias`,
-as ``tracker alias add`` does). A layer whose file is absent is skipped, and the script says so.
+as ``tracker alias add`` does). A layer whose file is absent (or with no ``--layers``) is skipped,
+and the script says so.
 
 Matching: a draft matches a gold row on (report, district code, controller); a province row of the
 gold file stands for every district of that province. Precision = matched draft keys / draft keys;
@@ -15,7 +17,7 @@ matched keys (the draft nearest the gold day; its confidence counts as right whe
 key has that confidence). Province expansions that no gold province row supports are counted apart
 (must be 0).
 
-Run: ``.venv/bin/python benchmarks/bench_extract.py [--show-misses]``.
+Run: ``.venv/bin/python benchmarks/bench_extract.py --layers ../shared/geodata [--show-misses]``.
 """
 
 from __future__ import annotations
@@ -32,13 +34,12 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "extract_dev"
-SHARED = ROOT.parent / "shared" / "geodata"
-LAYERS = {
-    "afg": None,  # the shipped boundaries
-    "mmr": (SHARED / "mmr" / "mmr_townships_mimu.geojson",
+LAYERS = {  # file inside the --layers folder, column flags; None: the shipped boundaries
+    "afg": None,
+    "mmr": ("mmr/mmr_townships_mimu.geojson",
             {"district_code": "TS_PCODE", "district_name": "TS", "province_code": "ST_PCODE",
              "province_name": "ST"}),
-    "sdn": (SHARED / "sdn" / "sdn_localities_ocha.geojson", {}),
+    "sdn": ("sdn/sdn_localities_ocha.geojson", {}),
 }
 Key = tuple[str, str, str]  # report, district code, controller
 
@@ -93,8 +94,9 @@ class Result:
         return out
 
 
-def open_layer(layer: str, folder: Path):
-    """A Tracker on a fresh SQLite data set of ``layer``, or the reason it cannot be built."""
+def open_layer(layer: str, folder: Path, layers: Path | None):
+    """A Tracker on a fresh SQLite data set of ``layer`` (country files from ``layers``), or the
+    reason it cannot be built."""
     import tracker
     from tracker.geo.boundaries import boundaries_from_files
 
@@ -103,7 +105,10 @@ def open_layer(layer: str, folder: Path):
     if spec is None:
         t.init()
     else:
-        path, columns = spec
+        name, columns = spec
+        if layers is None:
+            return None, "no --layers folder given"
+        path = layers / name
         if not path.exists():
             return None, f"{path} is absent"
         t.init(boundaries_from_files(path, columns=columns, name=layer))
@@ -203,14 +208,15 @@ def _day(text: str) -> date:
         return pd.Period(str(text)).start_time.date()
 
 
-def run() -> Result:
-    """Score the whole corpus; layers whose file is absent are skipped (see ``skipped``)."""
+def run(layers: Path | None = None) -> Result:
+    """Score the whole corpus; ``layers``: the folder holding the country layers (``mmr/``,
+    ``sdn/``); layers whose file is absent are skipped (see ``skipped``)."""
     reports = pd.read_csv(CORPUS / "reports.csv", dtype=str)
     gold = pd.read_csv(CORPUS / "gold.csv", dtype=str, keep_default_na=False)
     result = Result()
     with tempfile.TemporaryDirectory() as tmp:
         for layer in LAYERS:
-            t, why = open_layer(layer, Path(tmp))
+            t, why = open_layer(layer, Path(tmp), layers)
             if t is None:
                 result.skipped[layer] = why
                 continue
@@ -233,9 +239,11 @@ def _line(name: str, sc: Score) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--layers", type=Path, default=None, metavar="DIR",
+                        help="folder of the country layers (mmr/, sdn/), e.g. ../shared/geodata")
     parser.add_argument("--show-misses", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
-    result = run()
+    result = run(args.layers)
     for layer, why in result.skipped.items():
         print(f"layer {layer} skipped: {why}")
     print(f"{'slice':<28} {'drafts':>6} {'precision':>9} {'gold':>5} {'recall':>7} "

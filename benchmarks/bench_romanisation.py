@@ -3,8 +3,8 @@
 Data: ``tests/data/romanisation/variant_pairs.csv`` (153 attested Latin spellings of Myanmar
 townships and Sudan localities, each with the layer code it means) and ``distinct_pairs.csv``
 (70 pairs of different units with identical or close names), compiled from public gazetteers and
-news pages (see that folder's README). Layers: ``../shared/geodata/mmr`` and
-``../shared/geodata/sdn``.
+news pages (see that folder's README). Layers: ``mmr/`` and ``sdn/`` of the folder given with
+``--layers`` (e.g. ``../shared/geodata``).
 
 For each variant, three ways of finding its unit among the layer's own names (no aliases):
 
@@ -17,7 +17,8 @@ For each variant, three ways of finding its unit among the layer's own names (no
 Wrong resolutions must be 0. For the distinct pairs it counts the pairs whose keys coincide (a tie
 the resolver reports, never a wrong answer) and the pairs where resolving one name gives the other.
 
-Run: ``.venv/bin/python benchmarks/bench_romanisation.py [--show-misses]``.
+Run: ``.venv/bin/python benchmarks/bench_romanisation.py --layers ../shared/geodata
+[--show-misses]``.
 """
 
 from __future__ import annotations
@@ -36,23 +37,25 @@ from tracker.names.romanise import roman_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "romanisation"
-GEODATA = ROOT.parent / "shared" / "geodata"
-LAYERS = {
-    "MMR": (GEODATA / "mmr" / "mmr_townships_mimu.geojson",
+LAYERS = {  # file inside the --layers folder, column flags
+    "MMR": ("mmr/mmr_townships_mimu.geojson",
             {"district_code": "TS_PCODE", "district_name": "TS", "province_code": "ST_PCODE",
              "province_name": "ST"}),
-    "SDN": (GEODATA / "sdn" / "sdn_localities_ocha.geojson", None),
+    "SDN": ("sdn/sdn_localities_ocha.geojson", None),
 }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layers", type=Path, required=True, metavar="DIR",
+                        help="folder of the country layers (mmr/, sdn/), e.g. ../shared/geodata")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     pairs = pd.read_csv(DATA / "variant_pairs.csv", dtype=str, keep_default_na=False)
     distinct = pd.read_csv(DATA / "distinct_pairs.csv", dtype=str, keep_default_na=False)
     print(f"{'country':8}{'method':20}{'pairs':>7}{'hits':>7}{'misses':>8}{'wrong':>7}")
-    for country, (path, columns) in LAYERS.items():
+    for country, (name, columns) in LAYERS.items():
+        path = args.layers / name
         if not path.exists():
             print(f"{country}: layer {path} is absent; skipped")
             continue

@@ -374,7 +374,7 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    result = _bench().run()
+    result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
     total = result.total
