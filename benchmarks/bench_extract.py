@@ -17,7 +17,7 @@ matched keys (the draft nearest the gold day; its confidence counts as right whe
 key has that confidence). Province expansions that no gold province row supports are counted apart
 (must be 0).
 
-Run: ``.venv/bin/python benchmarks/bench_extract.py --layers ../shared/geodata [--show-misses]``.
+Run: ``.venv/bin/python benchmarks/bench_extract.py --layers DIR [--show-misses]``.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _line(name: str, sc: Score) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=Path, default=None, metavar="DIR",
-                        help="folder of the country layers (mmr/, sdn/), e.g. ../shared/geodata")
+                        help="folder of the country layers (mmr/, sdn/)")
     parser.add_argument("--show-misses", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
     result = run(args.layers)

@@ -4,7 +4,7 @@ Data: ``tests/data/romanisation/variant_pairs.csv`` (153 attested Latin spelling
 townships and Sudan localities, each with the layer code it means) and ``distinct_pairs.csv``
 (70 pairs of different units with identical or close names), compiled from public gazetteers and
 news pages (see that folder's README). Layers: ``mmr/`` and ``sdn/`` of the folder given with
-``--layers`` (e.g. ``../shared/geodata``).
+``--layers`` (the folder that holds the Myanmar and Sudan layers).
 
 For each variant, three ways of finding its unit among the layer's own names (no aliases):
 
@@ -17,7 +17,7 @@ For each variant, three ways of finding its unit among the layer's own names (no
 Wrong resolutions must be 0. For the distinct pairs it counts the pairs whose keys coincide (a tie
 the resolver reports, never a wrong answer) and the pairs where resolving one name gives the other.
 
-Run: ``.venv/bin/python benchmarks/bench_romanisation.py --layers ../shared/geodata
+Run: ``.venv/bin/python benchmarks/bench_romanisation.py --layers DIR
 [--show-misses]``.
 """
 
@@ -48,7 +48,7 @@ LAYERS = {  # file inside the --layers folder, column flags
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layers", type=Path, required=True, metavar="DIR",
-                        help="folder of the country layers (mmr/, sdn/), e.g. ../shared/geodata")
+                        help="folder of the country layers (mmr/, sdn/)")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     pairs = pd.read_csv(DATA / "variant_pairs.csv", dtype=str, keep_default_na=False)
