@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
 from tracker._errors import InputError
+from tracker.api import detect_format
 from tracker.cli import main
 from tracker.core import schema as s
 from tracker.core.acled_columns import CURRENT_COLUMNS, LEGACY_COLUMNS
-from tracker.ingest.acled.read import detect_format
 
 
 def counts(t) -> tuple[int, int]:

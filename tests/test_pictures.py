@@ -3,6 +3,8 @@ the population column; real databases on both backends, real boundaries."""
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
@@ -341,8 +343,14 @@ def test_pictures_use_the_page_colours(story, tmp_path):
     data), and actor colours come from the page's palette."""
     page = html_map.save_map(story.map(start="2021-08-01", end="2021-08-10"),
                              tmp_path / "m.html").read_text(encoding="utf-8").lower()
-    for colour in (styles.UNKNOWN_FILL, *styles.CONTESTED_FILL, *styles.DISPUTED_FILL):
-        assert colour.lower() in page, colour
+    fills = json.loads(re.search(r'<script type="application/json" id="tracker-data">(.*?)</script>',
+                                 page, re.S).group(1))["codes"]["fills"]
+    assert {k: tuple(v) for k, v in fills.items()} == {
+        s.UNKNOWN: (styles.UNKNOWN_FILL, styles.UNKNOWN_FILL),
+        s.CONTESTED: tuple(reversed(styles.CONTESTED_FILL)),
+        s.DISPUTED: tuple(reversed(styles.DISPUTED_FILL))}
+    assert styles.category_fill("Taliban (influenced)", {"Taliban": "#474747"}).face == (
+        styles.mix("#474747", styles.HELD_OPACITY[s.INFLUENCED]))
     for opacity in styles.HELD_OPACITY.values():
         assert str(opacity) in page
     colors = html_map.actor_colors(story.intervals())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -251,6 +252,10 @@ def test_the_payload_carries_the_python_rules(bounds, small):
     assert codes["sep"] == s.ACTOR_SEP
     assert codes["change"] == list(timeline.CHANGE_KINDS)
     assert codes["status"][codes["unknownStatus"]] == s.UNKNOWN
+    scripts = "".join((resources.files("tracker.render") / "assets" / name).read_text("utf-8")
+                      for name in ("tracker_model.js", "tracker_map.js", "tracker_chart.js"))
+    for table in (s.STATUS_ORDER, s.CONFIDENCES, s.PRECISIONS):  # no copy of a code table
+        assert ", ".join(f'"{v}"' for v in table) not in scripts, table
     table = codes["changeTable"]
     for a, old in enumerate(s.STATUS_ORDER):
         for b, new in enumerate(s.STATUS_ORDER):

@@ -71,6 +71,13 @@ def _picture_span(intervals: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd
     return first, last
 
 
+def _check_suffix(out: str | Path, kinds: tuple[str, ...]) -> None:
+    suffix = Path(out).suffix
+    if suffix.lower() not in kinds:
+        msg = f"picture file suffix {suffix!r} is not one of {', '.join(kinds)}"
+        raise InputError(msg)
+
+
 def _picture_credit(conf: dict[str, str]) -> str:
     """The boundary credit and use limitation printed on charts and stills."""
     return " ".join(v for v in (conf.get("credit", ""), conf.get("use_limitation", "")) if v)
@@ -905,10 +912,10 @@ class Tracker:
         from tracker.core import series as control
         from tracker.render import snapshot
 
-        frame = self._map_frame(width=width, suffix=Path(out).suffix,
-                                kinds=snapshot.SNAPSHOT_FORMATS)
+        _check_suffix(out, snapshot.SNAPSHOT_FORMATS)
         day = s.as_day(date)
         iv = self.intervals(known_on=known_on)
+        frame = self._map_frame(iv, width=width)
         state = timeline.state_on(iv, day, districts=frame.codes)
         counts = control.control_series(iv, [day], districts=frame.codes).iloc[0]
         frame.show(state, day, counts)
@@ -924,21 +931,19 @@ class Tracker:
         from tracker.render import animation
 
         kind = animation.check_format(out)
-        frame = self._map_frame(width=width)
         iv = self.intervals(known_on=known_on)
+        frame = self._map_frame(iv, width=width)
         first, last = _picture_span(iv, start, end)
         days = timeline.step_dates(first, last, step)
         states = timeline.states_on_dates(iv, days, districts=frame.codes)
-        counts = control.control_series(iv, days, districts=frame.codes)
+        counts = control.control_series(iv, days, districts=frame.codes, states=states)
         return animation.write_animation(frame, states, counts, out, kind=kind, fps=fps,
                                          progress=progress)
 
-    def _map_frame(self, *, width: int, suffix: str | None = None, kinds: tuple = ()):
+    def _map_frame(self, intervals: pd.DataFrame, *, width: int):
+        """The still map the pictures draw on, in the colours the page gives ``intervals``."""
         from tracker.render import snapshot
 
-        if suffix is not None and suffix.lower() not in kinds:
-            msg = f"picture file suffix {suffix!r} is not one of {', '.join(kinds)}"
-            raise InputError(msg)
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
         if records.count_events(self.engine) == 0:
@@ -946,7 +951,7 @@ class Tracker:
             raise NotFoundError(msg)
         name = conf.get("boundaries_name", "")
         return snapshot.MapFrame(self.district_layer(), self.province_layer(),
-                                 colors=self._picture_colors(self.intervals()),
+                                 colors=self._picture_colors(intervals),
                                  title=f"District control: {name}".strip(": "),
                                  credit=_picture_credit(conf), width=width)
 

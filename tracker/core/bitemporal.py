@@ -228,9 +228,7 @@ def knowledge_intervals(events: pd.DataFrame) -> pd.DataFrame:
         walking[w[~merges]] = False
     # a contested day naming one actor takes the holder before it (tl.contested_parties), which
     # may lie before any run start: such districts rebuild from their first group
-    ctrl = state[s.CONTROLLER]
-    single = present & (state[s.STATUS] == s.CONTESTED) & np.array(
-        [isinstance(c, str) and c != "" and s.ACTOR_SEP not in c for c in ctrl], dtype=bool)
+    single = present & tl.one_actor_contests(state[s.CONTROLLER], state[s.STATUS])
     whole = np.zeros(len(dist_names), dtype=bool)
     whole[g_district[p_group[single]]] = True
     has_run &= ~whole[v_district]

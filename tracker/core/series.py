@@ -19,6 +19,7 @@ import pandas as pd
 
 from tracker._errors import InputError
 from tracker.core import schema as s
+from tracker.core import spatial
 from tracker.core.timeline import DateLike, states_on_dates
 
 STATE_CATEGORIES = (s.CONTESTED, s.DISPUTED, s.UNKNOWN)  # the columns after the actors
@@ -46,14 +47,14 @@ def category_of(status: pd.Series, controller: pd.Series, *,
     st = status.to_numpy(dtype=object)
     ctrl = controller.to_numpy(dtype=object)
     held = np.isin(st, HELD) & ~pd.isna(ctrl)
-    out = np.where(np.isin(st, (s.CONTESTED, s.DISPUTED)), st, s.UNKNOWN).astype(object)
-    actors = ctrl[held]
+    # the roll-up's rule (spatial.categories) on the actors' sides; a held state without an
+    # actor, or a status the scale does not know, counts as unknown
+    st = np.where(held | np.isin(st, (s.CONTESTED, s.DISPUTED)), st, s.UNKNOWN)
     if sides:
-        actors = np.asarray([sides.get(a, a) for a in actors], dtype=object)
-    out[held] = actors
-    influenced = held & (st == s.INFLUENCED)
-    out[influenced] = [f"{a} ({s.INFLUENCED})" for a in out[influenced]]
-    return pd.Series(out, index=status.index, dtype=object)
+        ctrl = np.asarray([sides.get(a, a) if h else a for a, h in zip(ctrl, held, strict=True)],
+                          dtype=object)
+    out = spatial.categories(pd.Series(st, dtype=object), pd.Series(ctrl, dtype=object))
+    return pd.Series(out.to_numpy(dtype=object), index=status.index, dtype=object)
 
 
 def actors_in_order(intervals: pd.DataFrame) -> list[str]:
@@ -71,7 +72,8 @@ def actors_in_order(intervals: pd.DataFrame) -> list[str]:
 
 def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
                    districts: Iterable[str], weights: pd.Series | None = None,
-                   sides: Mapping[str, str] | None = None) -> pd.DataFrame:
+                   sides: Mapping[str, str] | None = None,
+                   states: pd.DataFrame | None = None) -> pd.DataFrame:
     """What each actor held, and how much was contested, disputed or unknown, on every date.
 
     Parameters
@@ -87,6 +89,9 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
         districts. A district missing from ``weights`` or with no value counts 0.
     sides
         Actor -> side; held districts count for the side (see :func:`category_of`).
+    states
+        :func:`tracker.core.timeline.states_on_dates` of these dates and districts, when the
+        caller has it already (not computed again).
 
     Returns
     -------
@@ -109,7 +114,8 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     columns = [*names, *STATE_CATEGORIES]
     if not len(when) or not codes:
         return pd.DataFrame(0, index=when, columns=columns, dtype=np.int64)
-    states = states_on_dates(mine, when, districts=codes)
+    if states is None:
+        states = states_on_dates(mine, when, districts=codes)
     category = category_of(states[s.STATUS], states[s.CONTROLLER], sides=sides)
     present = set(pd.unique(category))
     columns = [c for a in names for c in (a, f"{a} ({s.INFLUENCED})")

@@ -362,6 +362,14 @@ def merge_days(days: pd.DataFrame, *, keep_key: bool = False) -> pd.DataFrame:
     return out
 
 
+def one_actor_contests(controller: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Which states are ``contested`` naming exactly one actor (completed by
+    :func:`contested_parties`)."""
+    named = np.array([isinstance(c, str) and c != "" and s.ACTOR_SEP not in c
+                      for c in controller], dtype=bool)
+    return (np.asarray(status, dtype=object) == s.CONTESTED) & named
+
+
 def contested_parties(district: np.ndarray, controller: np.ndarray,
                       status: np.ndarray) -> np.ndarray:
     """Controllers of day states with a contested report naming one actor completed.
@@ -373,9 +381,7 @@ def contested_parties(district: np.ndarray, controller: np.ndarray,
     one actor stays alone. A contested state naming no actor (controller ``""``) is contested
     between unnamed parties and stays so. States are sorted by district and date.
     """
-    single = np.flatnonzero((status == s.CONTESTED)
-                            & np.array([s.ACTOR_SEP not in c and c != "" for c in controller],
-                                       dtype=bool))
+    single = np.flatnonzero(one_actor_contests(controller, status))
     if not single.size:
         return controller
     out = controller.copy()

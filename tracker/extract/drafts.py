@@ -432,9 +432,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     published = None
     if looks_like_html(text):
         text, published = html_to_text(text)
-    from tracker.core.schema import normalize_quotes
-
-    text = normalize_quotes(text)
+    text = s.normalize_quotes(text)
     header = header_fields(text)
     article = date or (parse_date_text(published) if published else None) or (
         parse_date_text(header["date"]) if "date" in header else None)
@@ -609,7 +607,7 @@ def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def draft_rows(drafts: pd.DataFrame) -> list[dict[str, str]]:
-    """Drafts as rows of the events-CSV format (all text), for ``ingest_csv.parse_events``."""
+    """Drafts as rows of the events-CSV format (all text), as :func:`to_events_csv` writes them."""
     out = []
     for row in drafts[CSV_COLUMNS].to_dict("records"):
         out.append({k: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)

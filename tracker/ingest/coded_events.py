@@ -90,17 +90,13 @@ def coded_events(table: pd.DataFrame, district_codes: Collection[str], *,
         if confidence not in s.CONFIDENCES:
             problems.append(RowProblem(n, s.CONFIDENCE, confidence,
                                        f"must be one of {', '.join(s.CONFIDENCES)}"))
-        actors = s.split_actors(text[s.CONTROLLER])
-        if status == s.CONTESTED and len(actors) == 1:
-            problems.append(RowProblem(n, s.CONTROLLER, text[s.CONTROLLER],
-                                       "a contested district names two or more actors, "
-                                       "separated by ';'"))
+        actors = s.split_actors(text[s.CONTROLLER])  # contested: one actor, or none, is fine
         if len(problems) > bad:
             continue
         out.append({
             s.EVENT_ID: text[s.EVENT_ID], s.DATE: pd.Timestamp(day), s.DATE_PRECISION: precision,
             s.DISTRICT_CODE: code,
-            s.CONTROLLER: s.join_actors(actors) if len(actors) > 1 else actors[0],
+            s.CONTROLLER: s.join_actors(actors) if len(actors) > 1 else (actors or [""])[0],
             s.STATUS: status, s.CONFIDENCE: confidence, s.SOURCE: text.get(s.SOURCE) or None,
             s.SOURCE_URL: text.get(s.SOURCE_URL) or None,
             s.REPORTED_ON: pd.Timestamp(reported) if reported else pd.NaT,

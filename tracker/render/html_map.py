@@ -29,13 +29,13 @@ from branca.element import Element, MacroElement
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core import spatial, timeline
-from tracker.core.series import control_series
+from tracker.core.series import actors_in_order, control_series
 from tracker.geo.topology import COORD_SCALE, topology
+from tracker.render import styles
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
 from tracker.render.styles import STATE_LABELS, category_fill
 
 EPOCH = pd.Timestamp("1970-01-01")
-EQUAL_AREA_CRS = "EPSG:6933"  # district areas for the province roll-up
 STATUS_ORDER = s.STATUS_ORDER  # sent to the page as payload["codes"]["status"]
 UNKNOWN_AT = STATUS_ORDER.index(s.UNKNOWN)  # code of a status the page does not know
 HIST_STRIDE = 10  # values per history row in the payload (see _payload)
@@ -61,10 +61,11 @@ NAMED_COLORS: tuple[tuple[str, str], ...] = (
 PALETTE = ("#474747", "#2d6cb5", "#e8871e", "#885511", "#668877", "#eedd88", "#7788ff",
            "#334466", "#ff3377", "#4400cc", "#009999", "#444422")
 SAFE_ACTORS = len(PALETTE)  # beyond this many actors, colours are no longer checked
-# State fills the page draws (tracker_map.js reads them from the payload): hatch colours of
-# contested and disputed districts over their background, and the fill of "no information".
-STATE_FILLS = {"contested": ("#9a8a66", "#f4efe3"), "disputed": ("#7b5ea7", "#f3eef7"),
-               "unknown": ("#fdfdfb", "#fdfdfb")}
+# State fills the page draws (tracker_map.js reads them from the payload), the same as the
+# pictures' (tracker.render.styles): (hatch colour, background) of contested and disputed
+# districts, and the fill of "no information".
+STATE_FILLS = {state: (fill.hatch_color or fill.face, fill.face)
+               for state, fill in styles.STATE_FILLS.items()}
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ASSETS = "assets"
 
@@ -203,10 +204,10 @@ def build_map(
     points_json = None
     if points is not None:
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
-    payload = _payload(districts, provinces, intervals, events, actor_colors, spellings or {})
-    series_json = safe_json(series_payload(
-        intervals, districts[s.DISTRICT_CODE].tolist(), t0, t1,
-        actor_palette(_actors_by_first_appearance(intervals), actor_colors)))
+    colors = actor_palette(actors_in_order(intervals), actor_colors)
+    payload = _payload(districts, provinces, intervals, events, colors, spellings or {})
+    series_json = safe_json(series_payload(intervals, districts[s.DISTRICT_CODE].tolist(), t0, t1,
+                                           colors))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -300,7 +301,7 @@ def _changes(values: np.ndarray) -> list[int]:
 def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None
                  ) -> dict[str, str]:
     """Colour of every actor of ``intervals``, exactly as the page assigns them."""
-    return actor_palette(_actors_by_first_appearance(intervals), overrides)
+    return actor_palette(actors_in_order(intervals), overrides)
 
 
 # --- inputs
@@ -393,17 +394,17 @@ def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
 
 
 def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals: pd.DataFrame,
-             events: pd.DataFrame | None, actor_colors: dict[str, str] | None,
+             events: pd.DataFrame | None, colors: dict[str, str],
              spellings: dict[str, list[str]]) -> dict[str, Any]:
+    """The page's data; ``colors``: every actor's colour (:func:`actor_palette`)."""
     strings = _Strings()
     arcs, (d_geom, p_geom) = topology([districts.geometry.values, provinces.geometry.values])
     codes = districts[s.DISTRICT_CODE].tolist()
     row_of = {c: i for i, c in enumerate(codes)}
     p_codes = provinces[s.PROVINCE_CODE].tolist()
     p_row = {c: i for i, c in enumerate(p_codes)}
-    areas = districts.geometry.set_crs("EPSG:4326", allow_override=True).to_crs(EQUAL_AREA_CRS).area
-    actors = _actors_by_first_appearance(intervals)
-    colors = actor_palette(actors, actor_colors)
+    areas = districts.geometry.set_crs(s.CRS, allow_override=True).to_crs(s.EQUAL_AREA_CRS).area
+    actors = list(colors)
 
     # Roll-up categories (Python's rule, spatial.categories): per actor its controlled and
     # influenced categories, then contested, disputed, unknown: [key, status, actor (-1: none)].
@@ -518,19 +519,6 @@ def _categories(actors: list[str], rows: Any) -> list[tuple[str, int, str | None
         return (0, rank.get(actor, len(rank)), status, cat)
 
     return [(cat, *seen[cat]) for cat in sorted(seen, key=order)]
-
-
-def _actors_by_first_appearance(intervals: pd.DataFrame) -> list[str]:
-    first: dict[str, pd.Timestamp] = {}
-    for ctrl, start in zip(intervals[s.CONTROLLER], intervals[s.START], strict=True):
-        if ctrl is None or (not isinstance(ctrl, str) and pd.isna(ctrl)):
-            continue
-        for actor in s.split_actors(ctrl):
-            if actor.lower() == s.UNKNOWN:
-                continue
-            if actor not in first or start < first[actor]:
-                first[actor] = start
-    return sorted(first, key=lambda a: (first[a], a))
 
 
 def _golden_color(i: int) -> str:

@@ -18,7 +18,7 @@ from tracker.core import schema as s
 # with no information; contested (hatched in a neutral tone) and disputed (cross-hatched) as
 # (background, hatch); an unconfirmed report is hatched in its actor's colour over the colour mixed
 # UNCONFIRMED_MIX of the way from white; fill opacity of controlled and influenced districts.
-UNKNOWN_FILL = "#f7f7f5"
+UNKNOWN_FILL = "#fdfdfb"
 CONTESTED_FILL = ("#f4efe3", "#9a8a66")
 DISPUTED_FILL = ("#f3eef7", "#7b5ea7")
 UNCONFIRMED_MIX = 0.25
@@ -57,9 +57,13 @@ STATE_LABELS = {s.CONTESTED: "Contested", s.DISPUTED: "Disputed (reports disagre
 
 
 def category_fill(category: str, colors: dict[str, str]) -> Fill:
-    """The fill of a chart band: an actor's colour, or a state's fill."""
+    """The fill of a chart band: an actor's colour (lighter for ``"<actor> (influenced)"``, as
+    on the map), or a state's fill."""
     if category in STATE_FILLS:
         return STATE_FILLS[category]
+    influenced = f" ({s.INFLUENCED})"
+    if category.endswith(influenced) and category[:-len(influenced)] in colors:
+        return Fill(mix(colors[category[:-len(influenced)]], HELD_OPACITY[s.INFLUENCED]))
     return Fill(colors.get(category, UNKNOWN_FILL))
 
 

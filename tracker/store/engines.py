@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from tracker._errors import DatabaseError
-from tracker.store.models import District
 
 DEFAULT_URL = "sqlite:///tracker.db"
 
@@ -70,13 +69,3 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
             yield conn
-
-
-def is_initialised(engine: Engine) -> bool:
-    """True when the schema exists and districts are loaded."""
-    if not inspect(engine).has_table(District.__tablename__):
-        return False
-    with engine.connect() as conn:
-        return conn.execute(select(District.code).limit(1)).first() is not None
-
-

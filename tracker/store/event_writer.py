@@ -24,6 +24,7 @@ from tracker.store.models import ControlEvent, Source, chunks, utcnow
 HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
              s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
 BULK_REBUILD = 10_000  # SQLite: from this many new rows (and more than stored) rebuild indexes
+CONTENT_HASH = "content_hash"  # column of the events holding content_hashes()
 
 
 def plain_text(col: pd.Series) -> np.ndarray:
@@ -130,7 +131,8 @@ def _nullable_text(values: np.ndarray) -> list:
 
 def write_events(conn: Connection, events: pd.DataFrame, *, origin: str) -> int:
     """Append control events (schema event columns; ACLED's ``acled_id`` and ``timestamp`` too
-    when present) whose ids are not stored; returns how many."""
+    when present, and their ``content_hash`` when the caller has computed it) whose ids are not
+    stored; returns how many."""
     if events.empty:
         return 0
     sqlite_db = conn.dialect.name == "sqlite"
@@ -148,7 +150,9 @@ def write_events(conn: Connection, events: pd.DataFrame, *, origin: str) -> int:
         "confidence": events[s.CONFIDENCE].tolist(), "source_id": sids,
         "notes": _nullable_text(plain_text(events[s.NOTES])),
         "supersedes": _nullable_text(plain_text(events[s.SUPERSEDES])),
-        "origin": [origin] * n, "content_hash": content_hashes(events),
+        "origin": [origin] * n,
+        "content_hash": (events[CONTENT_HASH].tolist() if CONTENT_HASH in events
+                         else content_hashes(events)),
         "recorded_at": [str(now) if sqlite_db else now] * n,
         "acled_id": events[ACLED_ID].astype(str).tolist() if acled else [None] * n,
         "acled_timestamp": ([int(t) for t in events[TIMESTAMP]] if acled else [None] * n),

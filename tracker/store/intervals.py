@@ -40,7 +40,14 @@ from tracker.core import bitemporal
 from tracker.core import schema as s
 from tracker.store import queries
 from tracker.store.event_writer import BULK_REBUILD, day_values, stream_rows
-from tracker.store.models import ControlEvent, ControlInterval, District, Retraction, Source
+from tracker.store.models import (
+    ControlEvent,
+    ControlInterval,
+    District,
+    Retraction,
+    Source,
+    chunks,
+)
 
 
 def _raw(col):
@@ -56,22 +63,31 @@ _READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
 
 # --- writing ---------------------------------------------------------------------------------
 def _events_for(conn: Connection, districts: list[str] | None) -> pd.DataFrame:
-    """The events the intervals of ``districts`` depend on (all when None): theirs and every
-    correction (a correction in another district may correct one of theirs)."""
+    """The events the intervals of ``districts`` depend on (all when None): theirs and the
+    corrections whose chain reaches one of theirs (a correction may lie in another district)."""
     e, so, r = ControlEvent, Source, Retraction
     stmt = (select(e.event_id, _raw(e.date), e.date_precision, e.district_code, e.controller,
                    e.status, e.confidence, func.nullif(so.publisher, ""), func.nullif(so.url, ""),
                    _raw(so.published_on), e.supersedes, _raw(e.recorded_at), _raw(r.recorded_at))
             .outerjoin(so, e.source_id == so.id)
             .outerjoin(r, r.event_id == e.event_id))
-    params: dict[str, object] = {}
     if districts is not None and len(districts) > _READ_ALL_FROM:
         districts = None  # most districts: one scan of the table beats the IN list
-    if districts is not None:
-        stmt = stmt.where(or_(e.district_code.in_(bindparam("codes", expanding=True)),
-                              e.supersedes.is_not(None)))
-        params["codes"] = districts
-    rows = queries.fetch_rows(conn, stmt, params)
+    if districts is None:
+        rows = queries.fetch_rows(conn, stmt)
+    else:
+        rows = queries.fetch_rows(conn, stmt.where(e.district_code.in_(
+            bindparam("codes", expanding=True))), {"codes": districts})
+        seen = {row[0] for row in rows}
+        todo = sorted(seen)
+        by_correction = stmt.where(e.supersedes.in_(bindparam("ids", expanding=True)))
+        while todo:  # corrections of the rows read, then corrections of those, ...
+            found = [row for part in chunks(todo, 500)
+                     for row in queries.fetch_rows(conn, by_correction, {"ids": part})
+                     if row[0] not in seen]
+            rows += found
+            seen.update(row[0] for row in found)
+            todo = sorted({row[0] for row in found})
     cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
             s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
             s.RETRACTED_AT]
@@ -91,7 +107,7 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
     while todo:
         seen.update(todo)
         nxt: set[str] = set()
-        for part in _chunks(todo, 500):
+        for part in chunks(todo, 500):
             for code, sup in conn.execute(select(e.district_code, e.supersedes)
                                           .where(e.event_id.in_(part))):
                 found.add(str(code))
@@ -99,11 +115,6 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
                     nxt.add(sup)
         todo = sorted(nxt)
     return found
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def rebuild(conn: Connection, districts: Iterable[str] | None = None) -> int:
@@ -116,7 +127,7 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None) -> int:
     if codes is None:
         conn.execute(_IV.delete())
     else:
-        for part in _chunks(codes, 500):
+        for part in chunks(codes, 500):
             conn.execute(_IV.delete().where(_IV.c.district_code.in_(part)))
     _write(conn, rows)
     return len(rows)
@@ -261,11 +272,6 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
     if conn.dialect.name != "postgresql":
         params[_DAY] = params["first"]
     return _frame(queries.fetch_rows(conn, stmt, params))
-
-
-def count(conn: Connection) -> int:
-    """Stored interval rows (every knowledge version)."""
-    return conn.execute(select(func.count()).select_from(_IV)).scalar_one()
 
 
 # --- checking --------------------------------------------------------------------------------

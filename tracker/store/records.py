@@ -33,7 +33,7 @@ from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
 from tracker.store import intervals, naming, point_batches, queries
 from tracker.store.engines import write_transaction
-from tracker.store.event_writer import content_hashes, write_events
+from tracker.store.event_writer import CONTENT_HASH, content_hashes, write_events
 from tracker.store.models import (
     Alias,
     ControlEvent,
@@ -218,20 +218,17 @@ def history(engine: Engine | Connection, district_code: str, *,
     event that corrects each (``superseded_by``; a correction may lie in another district);
     ``known_on``: as the tracker had them at the end of that day
     (:func:`tracker.core.timeline.as_known_on`)."""
-    mine = timeline.as_known_on(read_events(engine, district_code=district_code), known_on)
-    ids = mine[s.EVENT_ID].tolist()
-    found = []
     with reading(engine) as conn:
-        for part in chunks(ids, 900):
+        mine = timeline.as_known_on(read_events(conn, district_code=district_code), known_on)
+        found = []
+        for part in chunks(mine[s.EVENT_ID].tolist(), 900):
             found += conn.execute(
                 select(ControlEvent.event_id, ControlEvent.supersedes, Source.published_on,
                        ControlEvent.recorded_at)
                 .outerjoin(Source, ControlEvent.source_id == Source.id)
                 .where(ControlEvent.supersedes.in_(part))).all()
     fixes = pd.DataFrame(found, columns=[s.EVENT_ID, s.SUPERSEDES, s.REPORTED_ON, s.RECORDED_AT])
-    if known_on is not None and len(fixes):
-        known = timeline.known_dates(fixes)
-        fixes = fixes[(known.isna() | (known <= known_on)).to_numpy()]
+    fixes = timeline.as_known_on(fixes, known_on)  # corrections not known then are left out
     by = dict(zip(fixes[s.SUPERSEDES], fixes[s.EVENT_ID], strict=True))
     mine["superseded_by"] = pd.Series(mine[s.EVENT_ID].map(by), dtype=object)
     return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
@@ -263,14 +260,14 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     import is refused (a correction is a new event that ``supersedes`` the old one).
     """
     events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
-    events["content_hash"] = content_hashes(events)
+    events[CONTENT_HASH] = content_hashes(events)
     ids = events[s.EVENT_ID].tolist()
     with write_transaction(engine) as conn:
         stored: dict[str, str] = {}
         for part in chunks(ids, 900):
             stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
                                        .where(ControlEvent.event_id.in_(part))).all())
-        clash = [e for e, h in zip(ids, events["content_hash"], strict=True)
+        clash = [e for e, h in zip(ids, events[CONTENT_HASH], strict=True)
                  if e in stored and stored[e] != h]
         if clash:
             msg = (f"event_id {clash[0]!r} is already stored with different content"
@@ -281,7 +278,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        write_events(conn, new.drop(columns="content_hash"), origin=origin)
+        write_events(conn, new, origin=origin)
         intervals.rebuild(conn, written_districts(conn, new))
     return len(new), len(events) - len(new)
 

@@ -67,7 +67,6 @@ from tracker.core.acled_columns import (
     LOCATION,
     LONGITUDE,
     OPTIONAL,
-    ORIGIN,
     POINT_COLUMNS,
     PRECISION_CODES,
     RECORD,
@@ -97,7 +96,7 @@ from tracker.ingest.text_fields import check_text, store_limit
 from tracker.store.models import AcledDeletion, ActorAlias, Alias, Source
 from tracker.store.point_batches import POINT_SCHEMA
 
-__all__ = ["ParsedAcled", "control_event_id", "detect_format", "no_problems", "read_acled"]
+__all__ = ["ParsedAcled", "control_event_id", "no_problems", "read_acled"]
 
 # Longest value per column: the store column it ends in (others: only the field size applies).
 MAX_LENGTH = {
@@ -140,11 +139,6 @@ class ParsedAcled:
 def is_acled_header(header: str) -> bool:
     """Whether a header line is ACLED's (names ``event_id_cnty``)."""
     return EVENT_ID_CNTY in header.casefold()
-
-
-def detect_format(path: str | Path) -> str:
-    """``"acled"`` when the header names ``event_id_cnty``, else ``"events"``."""
-    return ORIGIN if is_acled_header(csvfile.first_line(path)) else "events"
 
 
 def _header(path: Path) -> list[str]:

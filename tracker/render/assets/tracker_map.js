@@ -769,8 +769,12 @@
       return changeOutlines[i];
     }
     var ch = {};
-    function updateChanges() {
+    var changesKey = null; // the span the changes panel shows: a slider step keeping it is free
+    function updateChanges(onlyIfMoved) {
       var span = changeSpan();
+      var key = span ? isoDay(span[0]) + ":" + isoDay(span[1]) : "";
+      if (onlyIfMoved && key === changesKey) { return; }
+      changesKey = key;
       changeList = span ? model.changes(span[0], span[1]) : [];
       changeLayer.clearLayers();
       changeList.forEach(function (c) { outline(c.i).addTo(changeLayer); });
@@ -1078,7 +1082,7 @@
       ui.slider.setAttribute("aria-valuetext", fmtLong(day));
       ui.date.textContent = fmtLong(day);
       if (map.hasLayer(rollupLayer)) { updateRollup(); }
-      updateChanges();
+      updateChanges(true);
       if (popupOf >= 0 && map.hasLayer(popup)) { popup.update(); }
       var iso = isoDay(day);
       dateListeners.forEach(function (listener) { listener(iso); });
@@ -1181,7 +1185,7 @@
       if (e.key === "-") { map.zoomOut(); e.preventDefault(); return; }
       if (e.key === "Escape") { map.closePopup(); return; }
       var k = model.indexOf(cur);
-      if (e.key === "ArrowRight" || e.key === "ArrowUp") { k = Math.min(days.length - 1, days[k] < cur ? k + 1 : k + 1); } else if (e.key === "ArrowLeft" || e.key === "ArrowDown") { k = Math.max(0, days[k] < cur ? k : k - 1); } else if (e.key === "Home") { k = 0; } else if (e.key === "End") { k = days.length - 1; } else { return; }
+      if (e.key === "ArrowRight" || e.key === "ArrowUp") { k = Math.min(days.length - 1, k + 1); } else if (e.key === "ArrowLeft" || e.key === "ArrowDown") { k = Math.max(0, days[k] < cur ? k : k - 1); } else if (e.key === "Home") { k = 0; } else if (e.key === "End") { k = days.length - 1; } else { return; }
       e.preventDefault();
       note("");
       show(days[Math.min(k, days.length - 1)]);
