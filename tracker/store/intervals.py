@@ -117,13 +117,16 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def rebuild(conn: Connection, districts: Iterable[str] | None = None) -> int:
+def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
+            rows: pd.DataFrame | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
-    caller's transaction; returns the rows written."""
+    caller's transaction (``rows``: those :func:`computed` gave already); returns the rows
+    written."""
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
-    rows = computed(conn, codes)
+    if rows is None:
+        rows = computed(conn, codes)
     if codes is None:
         conn.execute(_IV.delete())
     else:
@@ -285,11 +288,12 @@ def stored(conn: Connection) -> pd.DataFrame:
     return out
 
 
-def differences(conn: Connection) -> pd.DataFrame:
-    """Rows stored but not computed from the events, and computed but not stored: column
-    ``problem`` says which (``stored only`` / ``missing``); empty when the table is right."""
+def differences(conn: Connection, want: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows stored but not computed from the events (``want``: :func:`computed` of every
+    district, when the caller has it), and computed but not stored: column ``problem`` says
+    which (``stored only`` / ``missing``); empty when the table is right."""
     have = _canonical(stored(conn))
-    want = _canonical(computed(conn))
+    want = _canonical(computed(conn) if want is None else want)
     both = have.merge(want, how="outer", indicator=True)
     diff = both[both["_merge"] != "both"].copy()
     diff["problem"] = np.where(diff["_merge"] == "left_only", "stored only", "missing")

@@ -241,9 +241,10 @@ def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
         with reading(engine) as conn:
             return intervals.differences(conn)
     with write_transaction(engine) as conn:
-        found = intervals.differences(conn)
+        want = intervals.computed(conn)
+        found = intervals.differences(conn, want)
         if len(found):
-            intervals.rebuild(conn)
+            intervals.rebuild(conn, rows=want)
     return found
 
 
