@@ -78,3 +78,24 @@ def test_a_contest_naming_one_actor_takes_the_holder_before_it_on_every_known_da
         same_intervals(believed, tl.control_intervals(events, known_on=T(k)))
         contest = believed[believed[s.STATUS] == s.CONTESTED]
         assert contest[s.CONTROLLER].tolist() == ["Military;TNLA"], k
+
+
+def test_a_contest_completed_by_the_holder_merges_with_the_next_one_on_every_known_day():
+    """"A" contested after B's control is "A;B": a later rebuild starting at the next "A;B"
+    report must not split the interval it belongs to."""
+    def event(eid, day, controller, status, recorded):
+        return {s.EVENT_ID: eid, s.DATE: T(day), s.DISTRICT_CODE: "D1", s.CONTROLLER: controller,
+                s.STATUS: status, s.CONFIDENCE: s.REPORTED, s.RECORDED_AT: T(recorded)}
+
+    events = s.normalize_events(pd.DataFrame([
+        event("a", "2024-01-01", "B", s.CONTROLLED, "2024-01-01"),
+        event("b", "2024-01-05", "A", s.CONTESTED, "2024-01-05"),
+        event("c", "2024-01-08", "A;B", s.CONTESTED, "2024-01-08"),
+        event("d", "2024-01-12", "A", s.CONTROLLED, "2024-01-20"),
+    ]))
+    rows = bt.knowledge_intervals(events)
+    for k in ("2024-01-09", "2024-01-20", "2024-01-25"):
+        believed = bt.as_known_on(rows, T(k))
+        same_intervals(believed, tl.control_intervals(events, known_on=T(k)))
+        contest = believed[believed[s.STATUS] == s.CONTESTED]
+        assert contest[s.START].tolist() == [T("2024-01-05")], k

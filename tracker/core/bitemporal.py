@@ -20,8 +20,9 @@ How it is built, without recomputing every district on every knowledge day:
 3. a district's intervals change on the days one of its groups changes; on such a day only the
    intervals from the start of the run holding the last unchanged group before the earliest
    changed group onwards are rebuilt (:func:`tracker.core.timeline.merge_days`); earlier intervals
-   carry over, so the work follows the changes, not the history (a district with a contested
-   day naming one actor, completed from the holder before it, is rebuilt whole);
+   carry over, so the work follows the changes, not the history (a rebuild never starts on a
+   contested day naming one actor: that day takes the holder before it, so the rebuild starts
+   from the run of the state before);
 4. an interval rebuilt on day ``K_j`` is believed until the first later change day whose rebuild
    starts at or before its start; identical consecutive rows are merged.
 """
@@ -213,6 +214,9 @@ def knowledge_intervals(events: pd.DataFrame) -> pd.DataFrame:
     # the last unchanged group before the first change, then back to the start of its run
     run, run_piece = previous_present(first_change - 1, np.ones(n_v, dtype=bool))
     has_run = run_piece >= 0
+    # a contested day naming one actor takes the holder before it (tl.contested_parties), so a
+    # run may not start on one, nor right after one (it may merge with the run it completes)
+    single = present & tl.one_actor_contests(state[s.CONTROLLER], state[s.STATUS])
     walking = has_run.copy()
     while walking.any():
         prev, prev_piece = previous_present(run - 1, walking)
@@ -220,18 +224,13 @@ def knowledge_intervals(events: pd.DataFrame) -> pd.DataFrame:
         a, b = prev_piece[w], run_piece[w]
         ok = a >= 0
         a0 = np.maximum(a, 0)
-        merges = ok & plain[a0] & plain[b]
+        merges = plain[a0] & plain[b]
         for c in (s.CONTROLLER, s.STATUS, tl.DAY_RANK):
             merges &= state[c][a0] == state[c][b]
+        merges = ok & (merges | single[a0] | single[b])
         run[w[merges]] = prev[w[merges]]
         run_piece[w[merges]] = a[merges]
         walking[w[~merges]] = False
-    # a contested day naming one actor takes the holder before it (tl.contested_parties), which
-    # may lie before any run start: such districts rebuild from their first group
-    single = present & tl.one_actor_contests(state[s.CONTROLLER], state[s.STATUS])
-    whole = np.zeros(len(dist_names), dtype=bool)
-    whole[g_district[p_group[single]]] = True
-    has_run &= ~whole[v_district]
     rebuild_from = np.where(has_run, run, v_gfirst)
     rebuild_day = np.where(has_run, g_day[np.minimum(rebuild_from, n_groups - 1)], _NEVER)
     # rebuild each version's intervals from there on, up to its last group known by then
