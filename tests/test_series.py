@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker._errors import InputError
 from tracker.core import schema as s
@@ -72,3 +74,37 @@ def test_no_dates_or_districts_give_an_empty_table(intervals):
     assert control_series(intervals, [], districts=["D1"]).empty
     empty = control_series(intervals, ["2021-01-02"], districts=[])
     assert empty.shape == (1, 3) and (empty == 0).all().all()
+
+
+_STATES = st.sampled_from([s.CONTROLLED, s.INFLUENCED, s.CONTESTED, s.DISPUTED, s.UNKNOWN])
+
+
+@st.composite
+def _random_intervals(draw):
+    """Intervals of 4 districts, overlapping at times (the latest start wins), some open."""
+    rows = []
+    for _ in range(draw(st.integers(0, 25))):
+        start = pd.Timestamp("2021-01-01") + pd.Timedelta(days=draw(st.integers(0, 40)))
+        length = draw(st.one_of(st.none(), st.integers(0, 20)))
+        status = draw(_STATES)
+        rows.append({s.DISTRICT_CODE: draw(st.sampled_from(["D1", "D2", "D3", "X9"])),
+                     s.CONTROLLER: draw(st.sampled_from(["A", "B", "A;B", ""])),
+                     s.STATUS: status, s.CONFIDENCE: s.REPORTED, s.START: start,
+                     s.END: pd.NaT if length is None else start + pd.Timedelta(days=length)})
+    return pd.DataFrame(rows, columns=[s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
+                                       s.START, s.END])
+
+
+@settings(max_examples=80, deadline=None)
+@given(_random_intervals(),
+       st.lists(st.integers(-5, 70), max_size=12),
+       st.sampled_from([None, {"A": "Side 1", "B": "Side 1"}]))
+def test_counting_from_intervals_equals_counting_every_state(intervals, offsets, sides):
+    """Counts without weights come from the intervals; they equal the states' counts on any
+    dates (unsorted, repeated), with overlaps and sides."""
+    dates = [pd.Timestamp("2021-01-01") + pd.Timedelta(days=d) for d in offsets]
+    codes = ["D1", "D2", "D3", "D4"]
+    states = timeline.states_on_dates(intervals, dates, districts=codes)
+    want = control_series(intervals, dates, districts=codes, sides=sides, states=states)
+    got = control_series(intervals, dates, districts=codes, sides=sides)
+    pd.testing.assert_frame_equal(got, want)

@@ -696,7 +696,7 @@ class Tracker:
             step: str = s.DAY, offline: bool = True, tiles: bool = False,
             diff: tuple[str | date, str | date] | None = None, title: str | None = None,
             points: bool = False, points_window: int = 7, known_on: str | date | None = None,
-            by: str = "actor"):
+            by: str = "actor", reports: str = "auto"):
         """A time-sliced folium map of control (one self-contained page when ``offline``).
 
         ``known_on`` draws what was known at the end of that day (control, histories and ACLED
@@ -708,18 +708,33 @@ class Tracker:
         stored with :meth:`set_actor_color` win over the automatic ones; ``by="side"`` colours,
         counts and labels districts by the sides of :meth:`set_actor_side`
         (see :mod:`tracker.core.sides`).
+
+        ``reports``: ``"all"`` lists every report in the district popups and the changes panel;
+        ``"none"`` lists the control periods with their sources instead (the page says how many
+        reports it leaves out); ``"auto"`` (default) is ``"all"`` while the store holds at most
+        :data:`tracker.render.html_map.MAX_REPORTS` events, else ``"none"``: the page then
+        grows with the changes of control, not with the reports.
         """
         from tracker.core import sides as core_sides
         from tracker.render import html_map
         from tracker.render import points as render_points
 
         core_sides.check_by(by)
+        if reports not in html_map.REPORT_MODES:
+            msg = f"reports={reports!r} is not one of {', '.join(html_map.REPORT_MODES)}"
+            raise InputError(msg)
         first, last, known = _day(start, "start"), _day(end, "end"), _day(known_on, "known_on")
         _ordered(first, last)
         records.require_initialised(self.engine)
         conf = records.settings(self.engine)
-        events = self.events(known_on=known)  # the reports shown in each district's popup
-        if events.empty:
+        stored = records.count_events(self.engine)
+        listed = reports == "all" or (reports == "auto" and stored <= html_map.MAX_REPORTS)
+        events = None
+        if listed:  # the reports shown in each district's popup
+            events = self.events(known_on=known)
+            stored = len(events)
+        intervals = records.control_intervals(self.engine, known_on=known)
+        if not stored:
             msg = (f"no events in {self.url}{f' known on {known.date()}' if known else ''}; "
                    f"import some with `tracker import FILE` first")
             raise NotFoundError(msg)
@@ -728,11 +743,10 @@ class Tracker:
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
             shown = self.point_events(first - lead if first is not None else None, last,
                                       known_on=known)
-        intervals = records.control_intervals(self.engine, known_on=known)
         if by == "side":
             sides = self._sides()
             intervals = core_sides.by_side(intervals, sides)
-            events = core_sides.by_side(events, sides)
+            events = None if events is None else core_sides.by_side(events, sides)
         return html_map.build_map(
             self.district_layer(), self.province_layer(), intervals, events,
             actor_colors=self._actor_colors(),
@@ -742,7 +756,8 @@ class Tracker:
             title=title or f"District control: {conf.get('boundaries_name', '')}".strip(": "),
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
             points=shown, points_window=points_window,
-            spellings=self.gazetteer.district_spellings())
+            spellings=self.gazetteer.district_spellings(),
+            reports_left_out=0 if listed else stored)
 
     def export(self, out: str | Path, *, format: str | None = None,
                date: str | date | None = None, intervals: bool = False, events: bool = False,

@@ -575,8 +575,12 @@ def actor_styles(fmt, db_url):
 def _write_map(t: Tracker, out: str, **options) -> Path:
     from tracker.render import html_map
 
-    path = html_map.save_map(t.map(**options), out)
+    m = t.map(**options)
+    path = html_map.save_map(m, out)
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    if m.reports_left_out:
+        click.echo(f"its popups list the control periods, not the {m.reports_left_out:,} reports "
+                   f"(`--reports all` lists them)")
     return path
 
 
@@ -599,16 +603,20 @@ def _write_map(t: Tracker, out: str, **options) -> Path:
 @click.option("--by", "by", type=click.Choice(["actor", "side"]), default="actor",
               show_default=True,
               help="Colour, count and label districts by actor or by side (`tracker actor side`).")
+@click.option("--reports", type=click.Choice(["auto", "all", "none"]), default="auto",
+              show_default=True,
+              help="List every report in the popups (all) or the control periods with their "
+                   "sources (none); auto: all up to 200,000 stored events.")
 @known_on_option("Draw what was known")
 @click.option("--out", default="maps/map.html", show_default=True, help="Output HTML file.")
 @db_option
 @handle_errors
-def map_(start, end, step, offline, tiles, diff, title, points, points_window, by, known_on, out,
-         db_url):
+def map_(start, end, step, offline, tiles, diff, title, points, points_window, by, reports,
+         known_on, out, db_url):
     """Write the time-sliced HTML map."""
     _write_map(open_tracker(db_url), out, start=start, end=end, step=step, offline=offline,
                tiles=tiles, diff=tuple(diff) if diff else None, title=title, points=points,
-               points_window=points_window, by=by, known_on=known_on)
+               points_window=points_window, by=by, reports=reports, known_on=known_on)
 
 
 @main.command("chart")

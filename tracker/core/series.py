@@ -60,11 +60,15 @@ def category_of(status: pd.Series, controller: pd.Series, *,
 def actors_in_order(intervals: pd.DataFrame) -> list[str]:
     """Every actor named in ``intervals`` (holding, contesting or claiming a district), by the day
     it first appears, then by name: the order of the page's legend."""
+    ctrl = intervals[s.CONTROLLER].to_numpy(dtype=object)
+    named = pd.notna(ctrl)
+    # each distinct controller once (its first start), then its actors
+    firsts = intervals.loc[named, s.START].groupby(ctrl[named], sort=False).min()
     first: dict[str, pd.Timestamp] = {}
-    for ctrl, start in zip(intervals[s.CONTROLLER], intervals[s.START], strict=True):
-        if not isinstance(ctrl, str):
+    for value, start in firsts.items():
+        if not isinstance(value, str):
             continue
-        for actor in s.split_actors(ctrl):
+        for actor in s.split_actors(value):
             if actor.lower() != s.UNKNOWN and (actor not in first or start < first[actor]):
                 first[actor] = start
     return sorted(first, key=lambda a: (first[a], a))
@@ -114,8 +118,18 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     columns = [*names, *STATE_CATEGORIES]
     if not len(when) or not codes:
         return pd.DataFrame(0, index=when, columns=columns, dtype=np.int64)
+    if states is None and weights is None:
+        table = _district_counts(mine, when, codes, sides)
+        present = set(table.columns[table.to_numpy().any(axis=0)])
+        columns = [c for a in names for c in (a, f"{a} ({s.INFLUENCED})")
+                   if c == a or c in present] + list(STATE_CATEGORIES)
+        out = table.reindex(index=when, columns=columns).fillna(0)
+        out.index.name = s.DATE
+        return out.astype(np.int64)
     if states is None:
-        states = states_on_dates(mine, when, districts=codes)
+        states = states_on_dates(mine, when.unique(), districts=codes)
+    # a date given twice is counted once (and shown twice)
+    states = states.drop_duplicates([s.DATE, s.DISTRICT_CODE])
     category = category_of(states[s.STATUS], states[s.CONTROLLER], sides=sides)
     present = set(pd.unique(category))
     columns = [c for a in names for c in (a, f"{a} ({s.INFLUENCED})")
@@ -134,3 +148,41 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     out.index.name = s.DATE
     out.columns.name = None
     return out.astype(np.int64) if weights is None else out.astype(float)
+
+
+def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: list[str],
+                     sides: Mapping[str, str] | None) -> pd.DataFrame:
+    """Districts per category (:func:`category_of`) on each distinct date of ``when``, counted
+    from the intervals rather than from every state: each interval counts on the dates it holds,
+    as :func:`tracker.core.timeline.states_on_dates` reads them (per district the interval
+    starting last on or before the date, while its end is after it), and every district without
+    one is ``unknown``. Index: the sorted distinct dates; columns: the categories met."""
+    index = pd.Index(codes, dtype=object)
+    if not index.is_unique:
+        msg = f"districts lists {index[index.duplicated()][0]!r} more than once; list each once"
+        raise InputError(msg)
+    k = index.get_indexer(intervals[s.DISTRICT_CODE].astype(str).to_numpy(dtype=object))
+    iv = intervals.loc[k >= 0]
+    k = k[k >= 0]
+    start = pd.to_datetime(iv[s.START]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    end = pd.to_datetime(iv[s.END]).to_numpy(dtype="datetime64[D]")
+    end = np.where(np.isnat(end), np.iinfo(np.int64).max, end.astype(np.int64))
+    order = np.lexsort((start, k))
+    k, start, end = k[order], start[order], end[order]
+    # an interval gives way to the district's next one (the latest start wins)
+    same = np.append(k[1:] == k[:-1], False)
+    end = np.where(same, np.minimum(end, np.append(start[1:], 0)), end)
+    category = category_of(iv[s.STATUS].iloc[order], iv[s.CONTROLLER].iloc[order], sides=sides)
+    cat, names = pd.factorize(category.to_numpy(dtype=object))
+    days = np.unique(when.to_numpy(dtype="datetime64[D]").astype(np.int64))
+    first, stop = np.searchsorted(days, start), np.searchsorted(days, end)
+    diff = np.zeros((len(names) + 1, len(days) + 1), dtype=np.int64)
+    np.add.at(diff, (cat, first), 1)
+    np.add.at(diff, (cat, stop), -1)
+    counts = np.cumsum(diff[:, :-1], axis=1)
+    counts[-1] = len(codes) - counts[:-1].sum(axis=0)  # districts with no interval that day
+    table = pd.DataFrame(counts.T, index=pd.DatetimeIndex(days.astype("datetime64[D]")),
+                         columns=[*names, "_none"])
+    none = table.pop("_none")
+    table[s.UNKNOWN] = table.get(s.UNKNOWN, 0) + none
+    return table

@@ -72,10 +72,20 @@ def _categories(status: pd.Series, controller: pd.Series) -> tuple[pd.Series, pd
 
 def categories(status: pd.Series, controller: pd.Series) -> pd.Series:
     """Roll-up category of each (status, controller): the actor for ``controlled``,
-    ``"<actor> (influenced)"`` for ``influenced``, else the status. The map page takes its
-    categories from this rule (through its payload)."""
-    return _categories(pd.Series(status, dtype=object).reset_index(drop=True),
-                       pd.Series(controller, dtype=object).reset_index(drop=True))[0]
+    ``"<actor> (influenced)"`` for ``influenced``, else the status (``None`` without a status,
+    or held by no actor). The map page takes its categories from this rule (through its
+    payload). Each distinct pair is labelled once."""
+    st = pd.Series(status, dtype=object).to_numpy(dtype=object)
+    ctrl = pd.Series(controller, dtype=object).to_numpy(dtype=object)
+    st_code, _ = pd.factorize(st)
+    ctrl_code, _ = pd.factorize(ctrl)
+    pair = (st_code.astype(np.int64) + 1) * (len(ctrl) + 2) + (ctrl_code + 1)
+    _, first, at = np.unique(pair, return_index=True, return_inverse=True)
+    labels = _categories(pd.Series(st[first], dtype=object),
+                         pd.Series(ctrl[first], dtype=object))[0].to_numpy(dtype=object)
+    out = np.array(labels[at.ravel()] if len(st) else [], dtype=object)
+    out[pd.isna(out)] = None  # no status, or held by no actor: no category
+    return pd.Series(out, dtype=object)
 
 
 def province_rollup(state: pd.DataFrame, districts_gdf: gpd.GeoDataFrame, *,

@@ -44,6 +44,8 @@ DEFAULT_TITLE = "District control"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
 SERIES_ID = "tracker-series"  # id of the JSON of the chart panel (tracker_chart.js)
+REPORT_MODES = ("auto", "all", "none")  # which reports a page lists (Tracker.map(reports=...))
+MAX_REPORTS = 200_000  # "auto" lists every report up to this many stored events
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/leaflet.{ext}"
 
@@ -120,7 +122,10 @@ class _TrackerLayer(MacroElement):
 
 
 class TrackerMap(folium.Map):
-    """A ``folium.Map`` without folium's CDN assets (Leaflet is inlined by :func:`build_map`)."""
+    """A ``folium.Map`` without folium's CDN assets (Leaflet is inlined by :func:`build_map`);
+    ``reports_left_out``: how many reports its popups do not list."""
+
+    reports_left_out = 0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +154,7 @@ def build_map(
     points: pd.DataFrame | None = None,
     points_window: int = DEFAULT_WINDOW,
     spellings: dict[str, list[str]] | None = None,
+    reports_left_out: int = 0,
 ) -> TrackerMap:
     """Build the time-sliced control map.
 
@@ -185,6 +191,9 @@ def build_map(
     spellings
         District code -> names the page's search box finds it by (its name is always one); see
         :meth:`tracker.names.gazetteer.Gazetteer.district_spellings`.
+    reports_left_out
+        How many reports the page leaves out (``events`` is ``None`` on purpose): the popups say
+        so, list the control periods with their sources and give no "last report" age.
 
     Returns
     -------
@@ -211,6 +220,7 @@ def build_map(
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
+        reports={"leftOut": int(reports_left_out)},
         meta={"title": title, "credit": credit, "limitation": use_limitation,
               "tiles": OSM_TILES if tiles else None},
     )
@@ -223,6 +233,7 @@ def build_map(
     for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
     m.add_child(_TrackerLayer(safe_json(payload), points_json, series_json), name="tracker_data")
+    m.reports_left_out = int(reports_left_out)
     return m
 
 
@@ -335,17 +346,17 @@ def _standard_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
     if out[s.START].isna().any():
         msg = "intervals have a missing start; every interval needs a start date"
         raise InputError(msg)
+    code = out[s.DISTRICT_CODE].to_numpy(dtype=object)
+    start = out[s.START].to_numpy()
+    in_order = len(out) < 2 or bool(np.all((code[1:] > code[:-1]) | (
+        (code[1:] == code[:-1]) & (start[1:] >= start[:-1]))))  # as the store reads them
+    if in_order:
+        return out.reset_index(drop=True)
     return out.sort_values([s.DISTRICT_CODE, s.START], kind="stable").reset_index(drop=True)
 
 
 def _day(ts: pd.Timestamp) -> int:
     return int((ts - EPOCH) // pd.Timedelta("1D"))
-
-
-def _days(values: pd.Series) -> list[int | None]:
-    """Days since 1970-01-01 of a datetime column (``None`` where missing)."""
-    days = (pd.to_datetime(values) - EPOCH) // pd.Timedelta("1D")
-    return [None if pd.isna(d) else int(d) for d in days]
 
 
 def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
@@ -388,9 +399,42 @@ class _Strings:
             self.items.append(text)
         return self._index[text]
 
+    def codes(self, values: Any) -> np.ndarray:
+        """The index of each of ``values`` (missing: 0); each distinct value is looked up once,
+        in order of first appearance."""
+        at, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        table = np.array([*(self(u) for u in uniques), 0], dtype=np.int64)
+        return table[at]  # the sentinel -1 takes the last entry: 0
+
 
 def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
     return values.index(value) if value in values else default
+
+
+def _lookup(column: Any, table: dict[Any, int], default: int) -> np.ndarray:
+    """``table[value]`` of every value of ``column`` (``default`` for others and missing ones);
+    each distinct value is looked up once."""
+    at, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=True)
+    found = np.array([*(table.get(u, default) for u in uniques), default], dtype=np.int64)
+    return found[at]
+
+
+def _indexes_of(values: tuple[str, ...], column: pd.Series, default: int) -> np.ndarray:
+    """:func:`_index_of` of every value of ``column``."""
+    return _lookup(column, {v: k for k, v in enumerate(values)}, default)
+
+
+def _day_numbers(values: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of a datetime column (-1 where missing)."""
+    when = pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
+    return np.where(np.isnat(when), -1, when.astype(np.int64))
+
+
+def _per_district(block: np.ndarray, row: np.ndarray, n: int) -> list[list[int]]:
+    """The rows of ``block`` (sorted by district row ``row``) as one flat list per district."""
+    counts = np.bincount(row, minlength=n) * block.shape[1]
+    flat = block.astype(np.int64).ravel()
+    return [part.tolist() for part in np.split(flat, np.cumsum(counts)[:-1])]
 
 
 def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals: pd.DataFrame,
@@ -410,58 +454,36 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
     # influenced categories, then contested, disputed, unknown: [key, status, actor (-1: none)].
     iv = intervals[intervals[s.DISTRICT_CODE].isin(row_of)]
     status_of = iv[s.STATUS].where(iv[s.STATUS].isin(STATUS_ORDER), s.UNKNOWN)
-    category = spatial.categories(status_of, iv[s.CONTROLLER]).tolist()
-    cats = _categories(actors, zip(category, status_of, iv[s.CONTROLLER], strict=True))
+    category = spatial.categories(status_of, iv[s.CONTROLLER])
+    cat_code, _ = pd.factorize(category.to_numpy(dtype=object))
+    first = np.unique(cat_code, return_index=True)[1]  # the first row of each category
+    cats = _categories(actors, zip(category.to_numpy(dtype=object)[first],
+                                   status_of.to_numpy(dtype=object)[first],
+                                   iv[s.CONTROLLER].to_numpy(dtype=object)[first], strict=True))
     cat_at = {key: k for k, (key, _, _) in enumerate(cats)}
     actor_at = {a: k for k, a in enumerate(actors)}
     # History rows: [start - previous end (the first: start), days held (0: open), controller,
     # status, confidence, precision, source, url, claims, category]; the page makes the days
     # absolute.
-    hist: list[list[Any]] = [[] for _ in codes]
-    row_of_event: dict[tuple[int, str], int] = {}  # (district, event id) -> its history row
-    last_end: dict[int, int] = {}
-    for code, start, end, *rest in zip(
-            iv[s.DISTRICT_CODE], _days(iv[s.START]), _days(iv[s.END]), iv[s.CONTROLLER],
-            iv[s.STATUS], iv[s.CONFIDENCE], iv[s.DATE_PRECISION], iv[s.SOURCE], iv[s.SOURCE_URL],
-            iv[s.CLAIMS], category, iv[s.EVENT_IDS], strict=True):
-        ctrl, status, conf, prec, source, url, claims, cat, ids = rest
-        i = row_of[code]
-        for event_id in ids.split(s.ID_SEP) if isinstance(ids, str) else []:
-            row_of_event[(i, event_id)] = len(hist[i]) // HIST_STRIDE
-        hist[i].extend([
-            start - last_end.get(i, 0), 0 if end is None else end - start, strings(ctrl),
-            _index_of(STATUS_ORDER, status, UNKNOWN_AT),
-            _index_of(s.CONFIDENCES, conf, REPORTED_AT), _index_of(s.PRECISIONS, prec, 0),
-            strings(source), strings(url), strings(claims), cat_at[cat],
-        ])
-        last_end[i] = start if end is None else end
+    h_row = _lookup(iv[s.DISTRICT_CODE], row_of, -1)
+    start, end = _day_numbers(iv[s.START]), _day_numbers(iv[s.END])
+    last_end = np.where(end < 0, start, end)
+    first = np.ones(len(iv), dtype=bool)
+    first[1:] = h_row[1:] != h_row[:-1]
+    previous = np.where(first, 0, np.roll(last_end, 1))
+    hist = _per_district(np.column_stack([
+        start - previous, np.where(end < 0, 0, end - start), strings.codes(iv[s.CONTROLLER]),
+        _indexes_of(STATUS_ORDER, iv[s.STATUS], UNKNOWN_AT),
+        _indexes_of(s.CONFIDENCES, iv[s.CONFIDENCE], REPORTED_AT),
+        _indexes_of(s.PRECISIONS, iv[s.DATE_PRECISION], 0),
+        strings.codes(iv[s.SOURCE]), strings.codes(iv[s.SOURCE_URL]),
+        strings.codes(iv[s.CLAIMS]), _lookup(category, cat_at, -1),
+    ]).reshape(len(iv), HIST_STRIDE), h_row, len(codes))
     # Event rows: [day - previous event's day, precision, controller, status, confidence, source,
     # url, notes, history row it made (-1: none, e.g. superseded)], by day.
-    reports: list[list[Any]] = [[] for _ in codes]
+    reports: list[list[int]] = [[] for _ in codes]
     if events is not None and len(events):
-        ev = events.copy()
-        if s.RETRACTED_AT in ev.columns:
-            ev = ev[ev[s.RETRACTED_AT].isna()]
-        for col in (s.DATE_PRECISION, s.SOURCE, s.SOURCE_URL, s.NOTES, s.EVENT_ID):
-            if col not in ev.columns:
-                ev[col] = None
-        ev[s.DATE] = pd.to_datetime(ev[s.DATE]).dt.normalize()
-        ev = ev[ev[s.DISTRICT_CODE].isin(row_of) & ev[s.DATE].notna()]
-        ev = ev.sort_values([s.DISTRICT_CODE, s.DATE, s.EVENT_ID], kind="stable")
-        last_day: dict[int, int] = {}
-        for code, day, *rest in zip(
-                ev[s.DISTRICT_CODE], _days(ev[s.DATE]), ev[s.DATE_PRECISION], ev[s.CONTROLLER],
-                ev[s.STATUS], ev[s.CONFIDENCE], ev[s.SOURCE], ev[s.SOURCE_URL], ev[s.NOTES],
-                ev[s.EVENT_ID], strict=True):
-            prec, ctrl, status, conf, source, url, notes, event_id = rest
-            i = row_of[code]
-            reports[i].extend([
-                day - last_day.get(i, 0), _index_of(s.PRECISIONS, prec, 0), strings(ctrl),
-                _index_of(STATUS_ORDER, status, UNKNOWN_AT),
-                _index_of(s.CONFIDENCES, conf, REPORTED_AT), strings(source), strings(url),
-                strings(notes), row_of_event.get((i, str(event_id)), -1),
-            ])
-            last_day[i] = day
+        reports = _report_rows(events, iv, h_row, first, row_of, strings)
     labels = [_label_point(g) for g in provinces.geometry.values]
     d_labels = [_label_point(g) for g in districts.geometry.values]
     return {
@@ -497,6 +519,43 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
         "actors": [[strings(a), colors[a]] for a in actors],
         "strings": strings.items,
     }
+
+
+def _report_rows(events: pd.DataFrame, iv: pd.DataFrame, h_row: np.ndarray, first: np.ndarray,
+                 row_of: dict[str, int], strings: _Strings) -> list[list[int]]:
+    """Each district's report rows (see :func:`_payload`); ``iv`` the history rows, ``h_row``
+    their district rows, ``first`` where each district's history starts."""
+    ev = events
+    if s.RETRACTED_AT in ev.columns:
+        ev = ev[ev[s.RETRACTED_AT].isna()]
+    ev = ev.assign(**{col: None for col in (s.DATE_PRECISION, s.SOURCE, s.SOURCE_URL, s.NOTES,
+                                            s.EVENT_ID) if col not in ev.columns})
+    ev = ev.assign(**{s.DATE: pd.to_datetime(ev[s.DATE]).dt.normalize()})
+    ev = ev[ev[s.DISTRICT_CODE].isin(row_of) & ev[s.DATE].notna()]
+    ev = ev.sort_values([s.DISTRICT_CODE, s.DATE, s.EVENT_ID], kind="stable")
+    # (district, event id) -> the history row (within its district) the event made
+    ids = iv[s.EVENT_IDS].astype(object).where(iv[s.EVENT_IDS].notna(), "")
+    position = np.arange(len(iv)) - np.maximum.accumulate(np.where(first, np.arange(len(iv)), 0))
+    made = pd.DataFrame({"d": h_row, "pos": position, s.EVENT_ID: ids.str.split(s.ID_SEP)})
+    made = made.explode(s.EVENT_ID)
+    made = made[made[s.EVENT_ID].astype(bool)].drop_duplicates(["d", s.EVENT_ID], keep="last")
+    e_row = _lookup(ev[s.DISTRICT_CODE], row_of, -1)
+    keys = pd.MultiIndex.from_arrays([made["d"].to_numpy(dtype=np.int64),
+                                      made[s.EVENT_ID].to_numpy(dtype=object)])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays(
+        [e_row, ev[s.EVENT_ID].astype(str).to_numpy(dtype=object)]))
+    hist_row = np.where(at >= 0, made["pos"].to_numpy(dtype=np.int64)[at], -1)
+    day = _day_numbers(ev[s.DATE])
+    starts = np.ones(len(ev), dtype=bool)
+    starts[1:] = e_row[1:] != e_row[:-1]
+    return _per_district(np.column_stack([
+        day - np.where(starts, 0, np.roll(day, 1)),
+        _indexes_of(s.PRECISIONS, ev[s.DATE_PRECISION], 0), strings.codes(ev[s.CONTROLLER]),
+        _indexes_of(STATUS_ORDER, ev[s.STATUS], UNKNOWN_AT),
+        _indexes_of(s.CONFIDENCES, ev[s.CONFIDENCE], REPORTED_AT),
+        strings.codes(ev[s.SOURCE]), strings.codes(ev[s.SOURCE_URL]), strings.codes(ev[s.NOTES]),
+        hist_row,
+    ]), e_row, len(row_of))
 
 
 def _categories(actors: list[str], rows: Any) -> list[tuple[str, int, str | None]]:

@@ -603,7 +603,9 @@
     });
     phase("districts");
 
+    var leftOut = (D.reports && D.reports.leftOut) || 0; // reports this page does not list
     function ageText(i) {
+      if (leftOut) { return ""; }
       var last = model.lastReport(i, cur);
       if (last === null) { return ""; }
       var age = cur - last;
@@ -666,7 +668,12 @@
           if (h[off + 8]) { now.appendChild(el("div", "trk-pop-claims", "Claims: " + str(h[off + 8]))); }
         }
         box.appendChild(now);
-        box.appendChild(el("div", "trk-pop-h", "History to " + fmtDay(cur)));
+        box.appendChild(el("div", "trk-pop-h", (leftOut ? "Control periods to " : "History to ") + fmtDay(cur)));
+        if (leftOut) {
+          box.appendChild(el("div", "trk-pop-left-out", "This page lists the control periods and their first source, not the " +
+            leftOut.toLocaleString("en") + " reports behind them: `tracker history` lists a district's reports; " +
+            "`tracker map --reports all` puts them in the page."));
+        }
         var list = el("ol", "trk-hist"), ev = dist.events[i], k, item;
         if (ev.length) {
           for (k = ev.length - E; k >= 0; k -= E) {

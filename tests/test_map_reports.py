@@ -1,0 +1,75 @@
+"""Which reports a map page lists (``Tracker.map(reports=...)``): every report, or the control
+periods alone above a size, saying so, on the shipped 2021 events and in a real Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser_pages import open_page
+from click.testing import CliRunner
+
+from tracker._errors import InputError
+from tracker.cli import main
+from tracker.render import html_map
+
+
+def page_data(m) -> dict:
+    text = m.get_root().render()
+    start = text.index(f'id="{html_map.DATA_ID}">') + len(f'id="{html_map.DATA_ID}">')
+    return json.loads(text[start:text.index("</script>", start)])
+
+
+def listed(data: dict) -> int:
+    return sum(len(rows) for rows in data["districts"]["events"]) // 9
+
+
+def test_all_lists_every_report_none_only_the_periods(story):
+    shown = story.events()
+    shown = shown[shown["retracted_at"].isna()]
+    every = page_data(story.map(reports="all"))
+    assert listed(every) == len(shown) and every["reports"]["leftOut"] == 0
+    periods = page_data(story.map(reports="none"))
+    assert listed(periods) == 0
+    assert periods["reports"]["leftOut"] == len(story.events())
+    # the control periods are the same either way (their texts come first in the strings)
+    assert periods["districts"]["hist"] == every["districts"]["hist"]
+
+
+def test_auto_lists_the_reports_up_to_the_limit(story, monkeypatch):
+    assert listed(page_data(story.map())) > 0  # a few hundred events: listed
+    monkeypatch.setattr(html_map, "MAX_REPORTS", 10)
+    data = page_data(story.map())
+    assert listed(data) == 0 and data["reports"]["leftOut"] == len(story.events())
+
+
+def test_an_unknown_mode_is_refused_in_one_line(story, tmp_path):
+    with pytest.raises(InputError, match="reports='every' is not one of auto, all, none"):
+        story.map(reports="every")
+    out = CliRunner().invoke(main, ["map", "--reports", "every", "--db", story.url,
+                                    "--out", str(tmp_path / "m.html")])
+    assert out.exit_code == 2 and "'every' is not one of" in out.output
+
+
+@pytest.mark.browser
+def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
+    out = tmp_path / "map.html"
+    run = CliRunner().invoke(main, ["map", "--reports", "none", "--db", story.url,
+                                    "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert f"not the {len(story.events()):,} reports (`--reports all` lists them)" in run.output
+    context, page, errors = open_page(browser, out)
+    page.evaluate("trackerMap.setDate('2021-08-20')")
+    code = page.evaluate("""(() => { const m = trackerMap.model;
+        return m.dist.code.find((c, i) => m.dist.hist[i].length > 0); })()""")
+    page.evaluate(f"trackerMap.open('{code}')")
+    popup = page.locator(".trk-pop")
+    text = popup.text_content()
+    left_out = f"{len(story.events()):,}"
+    assert "Control periods to" in text and f"not the {left_out} reports" in text
+    assert "tracker history" in text
+    assert page.locator(".trk-pop-age").count() == 0 or not page.locator(
+        ".trk-pop-age").inner_text().strip()
+    assert popup.locator("ol.trk-hist li").count() >= 1
+    assert errors == []
+    context.close()
