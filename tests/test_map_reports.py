@@ -66,7 +66,7 @@ def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
     popup = page.locator(".trk-pop")
     text = popup.text_content()
     left_out = f"{len(story.events()):,}"
-    assert "Control periods to" in text and f"not the {left_out} reports" in text
+    assert "Control periods to" in text and f"leaves out the {left_out} reports" in text
     assert "tracker history" in text
     assert page.locator(".trk-pop-age").count() == 0 or not page.locator(
         ".trk-pop-age").inner_text().strip()

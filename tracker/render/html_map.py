@@ -431,7 +431,11 @@ def _day_numbers(values: pd.Series) -> np.ndarray:
 
 
 def _per_district(block: np.ndarray, row: np.ndarray, n: int) -> list[list[int]]:
-    """The rows of ``block`` (sorted by district row ``row``) as one flat list per district."""
+    """The rows of ``block`` (district row ``row`` each) as one flat list per district, in the
+    order they come within a district."""
+    if len(row) > 1 and not np.all(row[1:] >= row[:-1]):
+        order = np.argsort(row, kind="stable")
+        block, row = block[order], row[order]
     counts = np.bincount(row, minlength=n) * block.shape[1]
     flat = block.astype(np.int64).ravel()
     return [part.tolist() for part in np.split(flat, np.cumsum(counts)[:-1])]
@@ -456,10 +460,10 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
     status_of = iv[s.STATUS].where(iv[s.STATUS].isin(STATUS_ORDER), s.UNKNOWN)
     category = spatial.categories(status_of, iv[s.CONTROLLER])
     cat_code, _ = pd.factorize(category.to_numpy(dtype=object))
-    first = np.unique(cat_code, return_index=True)[1]  # the first row of each category
-    cats = _categories(actors, zip(category.to_numpy(dtype=object)[first],
-                                   status_of.to_numpy(dtype=object)[first],
-                                   iv[s.CONTROLLER].to_numpy(dtype=object)[first], strict=True))
+    seen = np.unique(cat_code, return_index=True)[1]  # the first row of each category
+    cats = _categories(actors, zip(category.to_numpy(dtype=object)[seen],
+                                   status_of.to_numpy(dtype=object)[seen],
+                                   iv[s.CONTROLLER].to_numpy(dtype=object)[seen], strict=True))
     cat_at = {key: k for k, (key, _, _) in enumerate(cats)}
     actor_at = {a: k for k, a in enumerate(actors)}
     # History rows: [start - previous end (the first: start), days held (0: open), controller,
@@ -478,7 +482,7 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
         _indexes_of(s.PRECISIONS, iv[s.DATE_PRECISION], 0),
         strings.codes(iv[s.SOURCE]), strings.codes(iv[s.SOURCE_URL]),
         strings.codes(iv[s.CLAIMS]), _lookup(category, cat_at, -1),
-    ]).reshape(len(iv), HIST_STRIDE), h_row, len(codes))
+    ]), h_row, len(codes))
     # Event rows: [day - previous event's day, precision, controller, status, confidence, source,
     # url, notes, history row it made (-1: none, e.g. superseded)], by day.
     reports: list[list[int]] = [[] for _ in codes]

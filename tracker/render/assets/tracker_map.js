@@ -670,9 +670,9 @@
         box.appendChild(now);
         box.appendChild(el("div", "trk-pop-h", (leftOut ? "Control periods to " : "History to ") + fmtDay(cur)));
         if (leftOut) {
-          box.appendChild(el("div", "trk-pop-left-out", "This page lists the control periods and their first source, not the " +
-            leftOut.toLocaleString("en") + " reports behind them: `tracker history` lists a district's reports; " +
-            "`tracker map --reports all` puts them in the page."));
+          box.appendChild(el("div", "trk-pop-left-out", "This page lists the control periods and their first source; it leaves out the " +
+            leftOut.toLocaleString("en") + " reports of the whole data set: `tracker history DISTRICT` lists a district's reports, " +
+            "`tracker map --reports all` puts them all in the page."));
         }
         var list = el("ol", "trk-hist"), ev = dist.events[i], k, item;
         if (ev.length) {
