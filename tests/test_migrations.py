@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from importlib import resources
 
 import pandas as pd
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
+from histories import knowledge_days
 from sqlalchemy import inspect, text
 
 from tracker.cli import main
 from tracker.core import schema as s
+from tracker.core import timeline
 from tracker.store import engines, migrate, models, point_batches, records
 
 
@@ -172,3 +177,125 @@ def test_an_older_schema_gets_a_one_line_upgrade_hint(db_url):
     again = CliRunner().invoke(main, ["status", "--date", "2021-08-20", "--db", db_url])
     assert again.exit_code == 0, again.output
     engine.dispose()
+
+
+def fill_history(engine) -> None:
+    """More events at revision 0006, written with plain SQL: a dispute on one day, a correction,
+    a retraction (from :func:`fill_foundation`), week and month precision, a late report."""
+    fill_foundation(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sources (id, publisher, url, published_on) "
+                          "VALUES (2, 'BBC', '', :d)"), {"d": dt.date(2021, 8, 10)})
+        conn.execute(text(
+            "INSERT INTO events (event_id, date, date_precision, district_code, controller, status,"
+            " confidence, source_id, supersedes, origin, content_hash, recorded_at) VALUES"
+            " (:e, :d, :p, :k, :c, :st, :cf, :src, :s, 'csv', 'h', :r)"),
+            [{"e": "e3", "d": dt.date(2021, 8, 1), "p": "day", "k": "D1", "c": "Government",
+              "st": "controlled", "cf": "confirmed", "src": 1, "s": None,
+              "r": dt.datetime(2021, 8, 2, 7)},
+             {"e": "e4", "d": dt.date(2021, 8, 20), "p": "day", "k": "D1", "c": "Resistance",
+              "st": "controlled", "cf": "reported", "src": None, "s": None,
+              "r": dt.datetime(2021, 8, 21, 7)},
+             {"e": "e5", "d": dt.date(2021, 8, 20), "p": "day", "k": "D1", "c": "Taliban",
+              "st": "controlled", "cf": "reported", "src": None, "s": None,
+              "r": dt.datetime(2021, 8, 22, 7)},
+             {"e": "e6", "d": dt.date(2021, 8, 2), "p": "week", "k": "D2",
+              "c": "Government;Taliban", "st": "contested", "cf": "reported", "src": 2, "s": None,
+              "r": dt.datetime(2021, 8, 25, 7)},  # reported the 10th, recorded the 25th
+             {"e": "e7", "d": dt.date(2021, 9, 1), "p": "month", "k": "D2", "c": "Taliban",
+              "st": "controlled", "cf": "unconfirmed", "src": None, "s": None,
+              "r": dt.datetime(2021, 9, 30, 7)},
+             {"e": "e8", "d": dt.date(2021, 8, 20), "p": "day", "k": "D1",
+              "c": "Resistance;Taliban", "st": "contested", "cf": "reported", "src": None,
+              "s": "e4", "r": dt.datetime(2021, 8, 28, 7)}])
+
+
+def below_head() -> str:
+    """The revision just before the newest one."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    return script.get_revision(migrate.head_revision()).down_revision
+
+
+def stored_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM control_intervals")).scalar()
+
+
+def rebuild_marks(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(text("SELECT key FROM settings WHERE key = :k"),
+                                 {"k": migrate.REBUILD_MARK}).scalars())
+
+
+def test_an_upgrade_from_0006_builds_the_intervals_of_the_core(db_url):
+    engine = engines.open_engine(db_url)
+    migrate.upgrade(engine, "0006")
+    fill_history(engine)
+    assert migrate.upgrade(engine) == ("0006", migrate.head_revision())
+    assert rebuild_marks(engine) == []
+    every = records.read_events(engine)
+    assert len(every) == 8
+    days = knowledge_days(every)
+    assert len(days) > 10
+    for k in days:  # the stored rows as known on each day against the core on the events
+        pd.testing.assert_frame_equal(records.control_intervals(engine, known_on=k),
+                                      timeline.control_intervals(every, known_on=k),
+                                      check_dtype=False)
+    now = records.control_intervals(engine)
+    assert (now[s.STATUS] == s.DISPUTED).any()  # the history did reach the stored rows
+    check = CliRunner().invoke(main, ["db", "check", "--db", db_url])
+    assert check.exit_code == 0, check.output
+    assert "agree with the events" in check.output
+    engine.dispose()
+
+
+def test_an_upgrade_stopped_below_head_leaves_the_rebuild_pending(db_url):
+    engine = engines.open_engine(db_url)
+    migrate.upgrade(engine, "0006")
+    fill_history(engine)
+    assert migrate.upgrade(engine, "0007") == ("0006", "0007")
+    assert rebuild_marks(engine) == [migrate.REBUILD_MARK]
+    assert stored_rows(engine) == 0  # 0007 made the table; the upgrade to head fills it
+    check = CliRunner().invoke(main, ["db", "check", "--db", db_url])
+    assert check.exit_code == 1
+    lines = check.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "pending rebuild of its stored control intervals" in lines[0]
+    assert "run `tracker db upgrade`" in lines[0] and "revision 0007" in lines[0]
+    if below_head() != "0007":  # further up, still below head: the mark stays
+        migrate.upgrade(engine, below_head())
+        assert rebuild_marks(engine) == [migrate.REBUILD_MARK]
+        assert stored_rows(engine) == 0
+    upgraded = CliRunner().invoke(main, ["db", "upgrade", "--db", db_url])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert rebuild_marks(engine) == []
+    assert stored_rows(engine) > 0
+    check = CliRunner().invoke(main, ["db", "check", "--db", db_url])
+    assert check.exit_code == 0, check.output
+    engine.dispose()
+
+
+def test_a_downgrade_below_0007_takes_the_mark_away(db_url):
+    engine = engines.open_engine(db_url)
+    migrate.upgrade(engine, "0007")
+    assert rebuild_marks(engine) == [migrate.REBUILD_MARK]
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0006")
+    assert rebuild_marks(engine) == []
+    assert "control_intervals" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_no_migration_imports_live_tracker_code():
+    """A migration runs against the schema of its own revision; live code (the models, the
+    interval builder) follows the newest one, so a migration must carry frozen copies."""
+    versions = resources.files("tracker.store") / "migrations" / "versions"
+    files = sorted(p for p in versions.iterdir() if p.name.endswith(".py"))
+    assert any(p.name.startswith("0007") for p in files)
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names]
+        names += [node.module or "" for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom)]
+        assert not [n for n in names if n == "tracker" or n.startswith("tracker.")], path.name

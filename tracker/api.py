@@ -633,8 +633,11 @@ class Tracker:
 
         Returns one row per differing interval row (column ``problem``: ``stored only`` or
         ``missing``); empty when the store agrees with the events. ``repair`` rewrites every
-        district's intervals from the events (in one transaction) after listing them.
+        district's intervals from the events (in one transaction) after listing them. A
+        database whose intervals an upgrade left to build (migration 0007 stopped below the
+        newest revision) raises an error that says to run ``tracker db upgrade``.
         """
+        records.require_no_pending_rebuild(self.engine)
         records.require_initialised(self.engine)
         return records.check_intervals(self.engine, repair=repair)
 

@@ -732,7 +732,10 @@ def db_group() -> None:
 @db_option
 @handle_errors
 def db_upgrade(db_url):
-    """Bring the database schema to the newest version; data are kept."""
+    """Bring the database schema to the newest version; data are kept.
+
+    Stored intervals a migration left to build are built from the events, in the same transaction.
+    """
     from tracker.store import migrate
 
     t = open_tracker(db_url)
@@ -763,7 +766,8 @@ def db_current(db_url):
 def db_check(repair, db_url):
     """Recompute the stored control intervals from the events and report any difference.
 
-    Exit status 1 when they differ (and --repair was not given).
+    Exit status 1 when they differ (and --repair was not given), or when an upgrade stopped
+    below the newest revision left them to be built (run `tracker db upgrade`).
     """
     t = open_tracker(db_url)
     found = t.check_store(repair=repair)

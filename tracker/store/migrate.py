@@ -3,6 +3,11 @@
 No ``alembic.ini`` is needed: the configuration is built in code and Alembic runs on a connection
 of the tracker's own engine, inside one write transaction (so two ``tracker init`` at once are
 serialised, and a failed upgrade changes nothing where the backend has transactional DDL).
+
+Data a migration cannot fill with frozen SQL of its own revision are built here, after the schema
+reached the newest revision, by the live code that matches it: migration 0007 leaves the mark
+:data:`REBUILD_MARK` in ``settings``, and :func:`upgrade` then builds the stored control intervals
+from the events and clears the mark, in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,12 +19,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, select
 
 from tracker._errors import DatabaseError
+from tracker.store import intervals
 from tracker.store.engines import write_transaction
+from tracker.store.models import Setting
 
 FOUNDATION = "0001"  # the schema of the first commit, created before migrations existed
+# settings key: the stored control intervals wait to be built (set by migration 0007, which keeps a
+# frozen copy of this name)
+REBUILD_MARK = "rebuild_control_intervals"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -47,7 +57,10 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     """Bring the database to ``revision`` (default the newest); returns (before, after).
 
     A database made before migrations existed (tables present, no ``alembic_version``) is first
-    stamped at the foundation revision, then upgraded; its data stays.
+    stamped at the foundation revision, then upgraded; its data stays. When the newest revision
+    is reached and a migration left :data:`REBUILD_MARK`, the stored intervals are built from the
+    events and the mark cleared, in the same transaction (below the newest revision the mark
+    stays).
     """
     try:
         with write_transaction(engine) as conn:
@@ -61,6 +74,9 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
                 before = FOUNDATION
             command.upgrade(cfg, revision)
             after = MigrationContext.configure(conn).get_current_revision()
+            if after == head_revision() and rebuild_pending(conn):
+                intervals.rebuild(conn)
+                conn.execute(Setting.__table__.delete().where(Setting.key == REBUILD_MARK))
     except DatabaseError:
         raise
     except Exception as exc:
@@ -68,6 +84,15 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         msg = f"cannot upgrade database {engine.url!r} to {revision}: {first}"
         raise DatabaseError(msg) from exc
     return before, after
+
+
+def rebuild_pending(conn: Connection) -> bool:
+    """Whether the stored control intervals wait to be built by :func:`upgrade` (a migration
+    left :data:`REBUILD_MARK`)."""
+    if not inspect(conn).has_table(Setting.__tablename__):
+        return False
+    found = conn.execute(select(Setting.key).where(Setting.key == REBUILD_MARK)).first()
+    return found is not None
 
 
 def _ensure_postgis(conn: Connection) -> None:

@@ -234,6 +234,25 @@ def history(engine: Engine | Connection, district_code: str, *,
     return mine.sort_values([s.DATE, s.RECORDED_AT, s.EVENT_ID]).reset_index(drop=True)
 
 
+def require_no_pending_rebuild(engine: Engine) -> None:
+    """Raise a clear error when a migration left the stored intervals to be built by the upgrade
+    to the newest revision (see :data:`tracker.store.migrate.REBUILD_MARK`)."""
+    from tracker.store import migrate
+
+    try:
+        with reading(engine) as conn:
+            pending = migrate.rebuild_pending(conn)
+    except Exception as exc:
+        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    if pending:
+        msg = (f"database {engine.url!r} (schema revision "
+               f"{migrate.current_revision(engine) or 'none'}) has a pending rebuild of its "
+               f"stored control intervals; run `tracker db upgrade` (it builds them from the "
+               f"events and keeps the data)")
+        raise DatabaseError(msg)
+
+
 def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
     """Differences between the stored intervals and the pure core's on the stored events
     (see :func:`tracker.store.intervals.differences`); ``repair`` rewrites them all."""

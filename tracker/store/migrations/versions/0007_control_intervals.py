@@ -1,6 +1,11 @@
 """Bitemporal control intervals kept in the store; ACLED ids and timestamps as event columns;
 the unused ``actors`` table dropped.
 
+The table is created empty, with a mark in ``settings`` that asks for it to be built: the code that
+builds the rows (``tracker.store.intervals``) follows the newest schema, which later migrations may
+change, so it runs in :func:`tracker.store.migrate.upgrade` once the schema reached the newest
+revision (in the same transaction, clearing the mark).
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30
@@ -17,6 +22,9 @@ branch_labels = None
 depends_on = None
 
 _PREFIX = "acled:"
+# frozen copy of tracker.store.migrate.REBUILD_MARK (a migration imports no live tracker code)
+_REBUILD_MARK = "rebuild_control_intervals"
+_SETTINGS = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.Text))
 
 
 def upgrade() -> None:
@@ -53,9 +61,9 @@ def upgrade() -> None:
                    '(daterange(start, "end"), daterange(known_from, known_to))')
         op.execute('CREATE INDEX ix_control_intervals_gist_now ON control_intervals USING gist '
                    '(daterange(start, "end")) WHERE known_to IS NULL')
-    from tracker.store import intervals
-
-    intervals.rebuild(op.get_bind())
+    conn = op.get_bind()
+    conn.execute(_SETTINGS.delete().where(_SETTINGS.c.key == _REBUILD_MARK))
+    conn.execute(_SETTINGS.insert().values(key=_REBUILD_MARK, value=revision))
 
 
 def _fill_acled_columns() -> None:
@@ -77,6 +85,7 @@ def _fill_acled_columns() -> None:
 
 
 def downgrade() -> None:
+    op.get_bind().execute(_SETTINGS.delete().where(_SETTINGS.c.key == _REBUILD_MARK))
     op.drop_table("control_intervals")
     op.create_table(
         "actors",
