@@ -29,6 +29,7 @@ import warnings
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -52,6 +53,9 @@ from tracker.ingest.reports import (
 from tracker.ingest.text_fields import REPORT_LIMIT, check_value, store_limit
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
+
+if TYPE_CHECKING:
+    from tracker.ingest.alias_file import AliasRows
 
 ENV_DB = "TRACKER_DB"
 SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.csv"
@@ -176,10 +180,11 @@ class Tracker:
         loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
         replaces the boundary credit shown on every map and export.
         """
-        if variants is not None:  # a file with bad text is refused before anything is written
+        rows = None
+        if variants is not None:  # read once; bad text is refused before anything is written
             from tracker.ingest import alias_file
 
-            alias_file.check_alias_rows(variants)
+            rows = alias_file.checked_alias_rows(variants)
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
@@ -189,8 +194,8 @@ class Tracker:
             with self.engine.begin() as conn:
                 models.write_settings(conn, {"credit": " ".join(credit.split())})
         self.__dict__.pop("gazetteer", None)
-        if variants is not None:
-            self.import_aliases(variants)
+        if rows is not None:
+            self._store_aliases(rows)
         return written
 
     @property
@@ -397,10 +402,16 @@ class Tracker:
         aliases) stored.
         """
         from tracker.ingest import alias_file
-        from tracker.store import naming
 
         records.require_initialised(self.engine)
-        table = alias_file.read_alias_file(path, self.gazetteer, check=self._check_alias)
+        return self._store_aliases(alias_file.read_alias_rows(path))
+
+    def _store_aliases(self, rows: AliasRows) -> tuple[int, int]:
+        """Resolve and store the rows of an alias file (:meth:`import_aliases`)."""
+        from tracker.ingest import alias_file
+        from tracker.store import naming
+
+        table = alias_file.resolve_alias_rows(rows, self.gazetteer, check=self._check_alias)
         naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
         return len(table.districts), len(table.provinces)
