@@ -556,9 +556,14 @@ class Tracker:
         known = _day(known_on, "known_on")
         with self.engine.connect() as conn:  # one connection: one snapshot, few statements
             records.require_initialised(conn)
-            districts = records.read_districts(conn)
-            state = records.state_on(conn, day, known_on=known,
-                                     districts=districts[s.DISTRICT_CODE].tolist())
+            return self._state_on(conn, day, known, records.read_districts(conn))
+
+    @staticmethod
+    def _state_on(conn, day: pd.Timestamp, known: pd.Timestamp | None,
+                  districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """:meth:`status` on the district layer already read (``districts``)."""
+        state = records.state_on(conn, day, known_on=known,
+                                 districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, start: str | date | None = None, end: str | date | None = None, *,
@@ -618,10 +623,15 @@ class Tracker:
         with self.engine.connect() as conn:  # districts read once for the state and the roll-up
             records.require_initialised(conn)
             districts = records.read_districts(conn)
-            state = records.state_on(conn, day, known_on=known,
-                                     districts=districts[s.DISTRICT_CODE].tolist())
+            state = self._state_on(conn, day, known, districts)
             provinces = records.read_provinces(conn)
-        state = spatial.attach_geometry(state, districts)
+        return self._rollup(state, districts, provinces, by=by)
+
+    def _rollup(self, state: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+                provinces: gpd.GeoDataFrame, *, by: str) -> pd.DataFrame:
+        """:meth:`provinces` from the state and layers already read."""
+        from tracker.core import sides as core_sides
+
         if by == "side":
             state = core_sides.by_side(state, self._sides())
         return spatial.province_rollup(state, districts, provinces_gdf=provinces)
@@ -660,23 +670,30 @@ class Tracker:
         ``district`` (any spelling :meth:`resolve` knows, ``province`` to tell apart districts of
         one name) and ``event_type`` (ACLED's, any case) narrow the rows.
         """
-        from tracker.store import point_batches
-
         first, last = _day(start, "start"), _day(end, "end")
         _ordered(first, last)
+        known = _day(known_on, "known_on")
         records.require_initialised(self.engine)
         code = self.resolve(district, province=province).code if district else None
+        return self._point_events(first, last, known, self.district_layer(), code=code,
+                                  event_type=event_type, all_versions=all_versions)
+
+    def _point_events(self, first: pd.Timestamp | None, last: pd.Timestamp | None,
+                      known: pd.Timestamp | None, districts: gpd.GeoDataFrame, *,
+                      code: str | None = None, event_type: str | None = None,
+                      all_versions: bool = False) -> gpd.GeoDataFrame:
+        """:meth:`point_events` on the district layer already read (``districts``)."""
+        from tracker.store import point_batches
+
         with self.engine.connect() as conn:
-            frame = point_batches.point_events(conn, start=first, end=last,
-                                               known_on=_day(known_on, "known_on"),
+            frame = point_batches.point_events(conn, start=first, end=last, known_on=known,
                                                all_versions=all_versions)
         if code is not None:
             frame = frame[frame[s.DISTRICT_CODE] == code]
         if event_type:
             wanted = event_type.strip().casefold()
             frame = frame[frame[acled_columns.EVENT_TYPE].str.casefold() == wanted]
-        names = self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
-                                       s.PROVINCE_NAME]]
+        names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
         return gpd.GeoDataFrame(
             frame, geometry=gpd.points_from_xy(frame[acled_columns.LONGITUDE],
@@ -794,19 +811,24 @@ class Tracker:
         if not points and (start is not None or end is not None):
             msg = "start/end (--start/--end) date the point events: add points=True (--points)"
             raise InputError(msg)
-        _ordered(_day(start, "start"), _day(end, "end"))
+        first, last = _day(start, "start"), _day(end, "end")
+        _ordered(first, last)
+        day, known_day = _day(date, "date"), _day(known_on, "known_on")
         records.require_initialised(self.engine)
-        districts = self.district_layer()
+        districts = self.district_layer()  # read once, for every layer
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         tables: dict[str, pd.DataFrame] = {}
         what: dict[str, str] = {}
         known = f" as known on {known_on}" if known_on is not None else ""
-        if date is not None and provinces:
-            tables["provinces"] = self.provinces(date, known_on=known_on)
+        if day is not None:
+            with self.engine.connect() as conn:
+                state = self._state_on(conn, day, known_day, districts)
+                province_layer = records.read_provinces(conn) if provinces else None
+        if day is not None and provinces:
+            tables["provinces"] = self._rollup(state, districts, province_layer, by="actor")
             what["provinces"] = f"districts and km2 held per province and actor on {date}{known}"
-        elif date is not None:
-            state = self.status(date, known_on=known_on)
-            state.insert(0, s.DATE, s.as_day(date))
+        elif day is not None:
+            state.insert(0, s.DATE, day)
             tables["state"] = state
             what["state"] = f"control of every district on {date}{known}, with district polygons"
         if intervals:
@@ -819,7 +841,7 @@ class Tracker:
             tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")
             what["events"] = f"every stored event with source, retraction and supersedes{known}"
         if points:
-            found = self.point_events(start, end, known_on=known_on)
+            found = self._point_events(first, last, known_day, districts)
             tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, format))
             what[ex.POINTS_LAYER] = ex.points_description(start=start, end=end,
                                                           known_on=known_on)
