@@ -79,6 +79,7 @@ def test_deletions_and_exports_in_any_order_give_the_same_result(fresh, tmp_path
     deleted_last = other.intervals()[columns].reset_index(drop=True)
     pd.testing.assert_frame_equal(deleted_first, deleted_last, check_dtype=False)
     assert PUL_E_KHUMRI not in set(deleted_first[s.DISTRICT_CODE])
+    assert other.check_store().empty  # the deletion rebuilt the intervals it changed
     other.engine.dispose()
 
 

@@ -152,8 +152,8 @@ def test_diff_with_dates_swapped_names_the_options(cli_db, names):
     result = runner.invoke(main, ["diff", names[0], "2021-08-21", names[1], "2021-08-14",
                                   "--db", url])
     assert result.exit_code == 1
-    assert result.output == ("error: end=2021-08-14 is before start=2021-08-21; give the earlier "
-                             "day first\n")
+    assert result.output == ("error: --end 2021-08-14 is before --start 2021-08-21; give the "
+                             "earlier day first\n")
 
 
 @pytest.mark.parametrize("name", ["Charikar", "af0301"])
@@ -207,17 +207,95 @@ def test_csv_on_stdout_neutralises_formulas_unless_raw(tmp_path):
 
 
 # --- one naming for spans of days; --known-on wherever a state is read ---------------------------
-@pytest.mark.parametrize("command", [("diff",), ("points",), ("export",), ("map",)], ids=" ".join)
+SPAN_COMMANDS = [("diff",), ("points",), ("export",), ("map",), ("chart",), ("animate",)]
+KNOWN_ON_COMMANDS = [("status",), ("provinces",), ("diff",), ("history",), ("map",), ("export",),
+                     ("points",), ("chart",), ("snapshot",), ("animate",)]
+
+
+def test_span_and_known_on_commands_are_every_command_with_those_options():
+    """The lists below cover every command, so a new one cannot skip the shared options."""
+    def having(opt):
+        return {c for c in all_commands(main)
+                if any(opt in p.opts for p in command_at(c).params)}
+    assert having("--start") == having("--end") == set(SPAN_COMMANDS)
+    assert having("--known-on") == set(KNOWN_ON_COMMANDS)
+
+
+@pytest.mark.parametrize("command", SPAN_COMMANDS, ids=" ".join)
 def test_spans_are_start_and_end_and_old_names_are_hidden(command):
     help_text = CliRunner().invoke(main, [*command, "--help"]).output
     assert "--start" in help_text and "--end" in help_text
     assert "--from" not in help_text and "--to " not in help_text
 
 
-@pytest.mark.parametrize("command", [("status",), ("provinces",), ("diff",), ("history",),
-                                     ("map",), ("export",), ("points",)], ids=" ".join)
+@pytest.mark.parametrize("command", KNOWN_ON_COMMANDS, ids=" ".join)
 def test_every_command_that_reads_a_state_takes_known_on(command):
     assert "--known-on" in CliRunner().invoke(main, [*command, "--help"]).output
+
+
+# what each command needs besides the options tested; an output file goes in the test's folder
+NEEDS = {"diff": [], "points": [], "export": ["--points", "--out", "{dir}/x.csv"],
+         "map": ["--out", "{dir}/x.html"], "chart": ["--out", "{dir}/x.csv"],
+         "animate": ["--out", "{dir}/x.gif"], "status": ["--date", "2021-08-20"],
+         "provinces": ["--date", "2021-08-20"], "history": ["Pul-e-Hisar"],
+         "snapshot": ["--date", "2021-08-20", "--out", "{dir}/x.png"]}
+
+
+def imported(cli_db):
+    runner, url, path = cli_db
+    assert runner.invoke(main, ["import", str(path), "--db", url]).exit_code == 0
+    return runner, url, path.parent
+
+
+def invoke(runner, url, folder, command, *args):
+    needs = [a.format(dir=folder) for a in NEEDS[command[0]]]
+    return runner.invoke(main, [*command, *needs, *args, "--db", url])
+
+
+@pytest.mark.parametrize("names", [("--start", "--end"), ("--from", "--to")], ids=" ".join)
+@pytest.mark.parametrize("command", SPAN_COMMANDS, ids=" ".join)
+def test_every_span_command_says_the_same_when_the_end_is_before_the_start(cli_db, command,
+                                                                           names):
+    runner, url, folder = imported(cli_db)
+    before = sorted(p.name for p in folder.iterdir())
+    result = invoke(runner, url, folder, command, names[0], "2021-08-21", names[1], "2021-08-14")
+    assert (result.exit_code, result.output) == (
+        1, "error: --end 2021-08-14 is before --start 2021-08-21; give the earlier day first\n")
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written
+
+
+@pytest.mark.parametrize("command", SPAN_COMMANDS, ids=" ".join)
+def test_every_span_command_names_the_option_of_a_day_that_is_no_date(cli_db, command):
+    runner, url, folder = imported(cli_db)
+    result = invoke(runner, url, folder, command, "--start", "2021-08-01", "--end", "2021-02-30")
+    assert (result.exit_code, result.output) == (
+        1, "error: --end='2021-02-30' is not a date; use YYYY-MM-DD\n")
+
+
+@pytest.mark.parametrize("command", KNOWN_ON_COMMANDS, ids=" ".join)
+def test_every_known_on_command_names_the_option_of_a_day_that_is_no_date(cli_db, command):
+    runner, url, folder = imported(cli_db)
+    span = ["--start", "2021-08-14", "--end", "2021-08-21"] if command == ("diff",) else []
+    result = invoke(runner, url, folder, command, *span, "--known-on", "soon")
+    assert (result.exit_code, result.output) == (
+        1, "error: --known-on='soon' is not a date; use YYYY-MM-DD\n")
+
+
+def test_chart_takes_the_older_span_names_too(cli_db):
+    runner, url, folder = imported(cli_db)
+    tables = []
+    for first, last in (("--start", "--end"), ("--from", "--to")):
+        out = folder / f"chart{first}.csv"
+        result = runner.invoke(main, ["chart", first, "2021-08-14", last, "2021-08-21",
+                                      "--known-on", "2021-08-16", "--out", str(out), "--db", url])
+        assert result.exit_code == 0, result.output
+        tables.append(pd.read_csv(out))
+    pd.testing.assert_frame_equal(*tables)
+    table = tables[0].set_index("date")
+    assert table.index.tolist() == [f"2021-08-{d}" for d in range(14, 22)]
+    # known on the 16th: the Taliban took Pul-e-Hisar on the 15th; the report of the 20th unknown
+    assert table.loc["2021-08-14", "Taliban"] == 0 and table.loc["2021-08-21", "Taliban"] == 1
+    assert "Resistance" not in table.columns
 
 
 def test_diff_needs_both_days(cli_db):

@@ -128,6 +128,7 @@ def test_reclassified_row_retracts_its_control_event(fresh, tmp_path):
         "Armed clash" in ev.loc[f"acled:AFG1@{T0}", s.RETRACTION_REASON]
     state = fresh.status("2021-08-22").set_index(s.DISTRICT_CODE)
     assert state.loc["AF0901", s.STATUS] == s.UNKNOWN
+    assert fresh.check_store().empty  # the retraction rebuilt the intervals it changed
 
 
 def test_admin_names_disagreeing_with_the_point_are_reported(fresh, tmp_path):

@@ -135,6 +135,35 @@ def test_geopackage_takes_points_beside_other_layers_other_formats_refuse(acled,
         acled.export(tmp_path / "two.csv", events=True, points=True)
 
 
+@pytest.mark.parametrize("layers", [{"events": True}, {"provinces": True}, {"intervals": True}],
+                         ids=lambda d: next(iter(d)))
+def test_one_export_reads_the_district_layer_once(acled, tmp_path, layers):
+    """The state (or roll-up), the point events and the names of events and intervals all take
+    the district layer one export read."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    out = tmp_path / "all.gpkg"
+    event.listen(acled.engine, "before_cursor_execute", remember)
+    try:
+        acled.export(out, date="2021-08-24", points=True, **layers)
+    finally:
+        event.remove(acled.engine, "before_cursor_execute", remember)
+    polygons = [q for q in seen if "districts.geometry" in q]
+    assert len(polygons) == 1, polygons
+    day_layer = "provinces" if "provinces" in layers else "state"
+    assert {name for name, _ in pyogrio.list_layers(out)} == {day_layer, "point_events",
+                                                             *layers}
+    assert len(gpd.read_file(out, layer=day_layer)) > 0
+    points = gpd.read_file(out, layer="point_events").set_index(ACLED_ID)
+    assert points.loc["AFG2", s.DISTRICT_CODE] == PLACES["Kunduz"][4]
+    assert points.loc["AFG2", s.DISTRICT_NAME] == "Kunduz"
+
+
 def test_geojson_points_read_back(acled, tmp_path):
     out = tmp_path / "points.geojson"
     acled.export(out, points=True, known_on="2021-08-26", start="2021-08-20")
@@ -235,7 +264,9 @@ def test_points_messages_and_errors(acled):
     assert bad_date.exit_code == 1
     assert bad_date.output.strip() == "error: --start='2021-02-30' is not a date; use YYYY-MM-DD"
     backwards = run(acled.url, "--start", "2021-08-22", "--end", "2021-08-01")
-    assert backwards.exit_code == 1 and "before --start" in backwards.output
+    assert backwards.exit_code == 1
+    assert backwards.output == ("error: --end 2021-08-01 is before --start 2021-08-22; give the "
+                                "earlier day first\n")
     unknown = run(acled.url, "--district", "Atlantis")
     assert unknown.exit_code == 1
     assert unknown.output.startswith("error: ") and "Atlantis" in unknown.output

@@ -44,7 +44,7 @@ def random_events(seed: int) -> tuple[pd.DataFrame, dict[str, pd.Timestamp]]:
             s.NOTES: None,
             s.SUPERSEDES: None,
         })
-    # a long run of identical reports: the walk back must go past its rounds limit
+    # a run of identical reports on twelve days: one interval listing every one of them
     for k in range(12):
         rows.append({**rows[0], s.EVENT_ID: f"r{seed}-run{k:02d}", s.DISTRICT_CODE: "AF0103",
                      s.DATE: T0 + pd.Timedelta(days=45 + k), s.CONTROLLER: "Taliban",
@@ -137,35 +137,6 @@ def test_a_long_holding_is_found_whole_around_the_day(fresh):
     assert state.loc[0, s.SINCE] == pd.Timestamp("2021-07-01")
     assert state.loc[0, s.EVENT_IDS] == ";".join(f"run{k:02d}" for k in range(12))
     assert state.loc[0, s.CONTROLLER] == "Taliban"
-
-
-# a long run of identical daily reports: the holding is found whole however far it reaches
-LONG = 44
-
-
-@pytest.mark.parametrize("offset", [2, LONG - 3])
-def test_a_holding_longer_than_every_walk_round_is_found_whole(fresh, offset):
-    # a long run of identical reports (two on some days) between two other holdings, the day
-    # near its start or near its end: the walk must fetch the rest in one go on either side
-    start = pd.Timestamp("2021-03-01")
-    rows = [{s.EVENT_ID: f"long{k:02d}", s.DATE: start + pd.Timedelta(days=k),
-             s.DISTRICT_CODE: "AF0102", s.CONTROLLER: "Taliban", s.STATUS: s.CONTROLLED,
-             s.CONFIDENCE: s.CONFIRMED} for k in range(LONG)]
-    rows += [{**rows[k], s.EVENT_ID: f"twice{k:02d}"} for k in range(0, LONG, 3)]
-    rows += [{**rows[0], s.EVENT_ID: "gov", s.DATE: start - pd.Timedelta(days=3),
-              s.CONTROLLER: "Afghan government"},
-             {**rows[0], s.EVENT_ID: "res", s.DATE: start + pd.Timedelta(days=LONG + 5),
-              s.CONTROLLER: "Resistance"}]
-    events = s.normalize_events(pd.DataFrame(rows))
-    records.insert_events(fresh.engine, events, origin="test")
-    day = start + pd.Timedelta(days=offset)
-    got = records.state_on(fresh.engine, day, districts=["AF0102", "AF0101"])
-    assert got.loc[0, s.SINCE] == start
-    assert len(got.loc[0, s.EVENT_IDS].split(";")) == LONG + len(range(0, LONG, 3))
-    assert got.loc[1, s.STATUS] == s.UNKNOWN
-    want = timeline.state_on(timeline.control_intervals(records.read_events(fresh.engine)), day,
-                             districts=["AF0102", "AF0101"])
-    pd.testing.assert_frame_equal(got, want)
 
 
 def test_read_events_gives_back_what_was_imported_in_date_order(fresh):

@@ -29,6 +29,7 @@ import warnings
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -52,6 +53,9 @@ from tracker.ingest.reports import (
 from tracker.ingest.text_fields import REPORT_LIMIT, check_value, store_limit
 from tracker.names.gazetteer import Gazetteer
 from tracker.store import engines, migrate, models, records
+
+if TYPE_CHECKING:
+    from tracker.ingest.alias_file import AliasRows
 
 ENV_DB = "TRACKER_DB"
 SHIPPED_EVENTS = Path(__file__).resolve().parent / "data" / "afghanistan-2021.csv"
@@ -176,10 +180,11 @@ class Tracker:
         loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
         replaces the boundary credit shown on every map and export.
         """
-        if variants is not None:  # a file with bad text is refused before anything is written
+        rows = None
+        if variants is not None:  # read once; bad text is refused before anything is written
             from tracker.ingest import alias_file
 
-            alias_file.check_alias_rows(variants)
+            rows = alias_file.checked_alias_rows(variants)
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
                                         origin="custom" if boundaries else "default")
@@ -189,8 +194,8 @@ class Tracker:
             with self.engine.begin() as conn:
                 models.write_settings(conn, {"credit": " ".join(credit.split())})
         self.__dict__.pop("gazetteer", None)
-        if variants is not None:
-            self.import_aliases(variants)
+        if rows is not None:
+            self._store_aliases(rows)
         return written
 
     @property
@@ -397,10 +402,16 @@ class Tracker:
         aliases) stored.
         """
         from tracker.ingest import alias_file
-        from tracker.store import naming
 
         records.require_initialised(self.engine)
-        table = alias_file.read_alias_file(path, self.gazetteer, check=self._check_alias)
+        return self._store_aliases(alias_file.read_alias_rows(path))
+
+    def _store_aliases(self, rows: AliasRows) -> tuple[int, int]:
+        """Resolve and store the rows of an alias file (:meth:`import_aliases`)."""
+        from tracker.ingest import alias_file
+        from tracker.store import naming
+
+        table = alias_file.resolve_alias_rows(rows, self.gazetteer, check=self._check_alias)
         naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
         return len(table.districts), len(table.provinces)
@@ -545,9 +556,14 @@ class Tracker:
         known = _day(known_on, "known_on")
         with self.engine.connect() as conn:  # one connection: one snapshot, few statements
             records.require_initialised(conn)
-            districts = records.read_districts(conn)
-            state = records.state_on(conn, day, known_on=known,
-                                     districts=districts[s.DISTRICT_CODE].tolist())
+            return self._state_on(conn, day, known, records.read_districts(conn))
+
+    @staticmethod
+    def _state_on(conn, day: pd.Timestamp, known: pd.Timestamp | None,
+                  districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """:meth:`status` on the district layer already read (``districts``)."""
+        state = records.state_on(conn, day, known_on=known,
+                                 districts=districts[s.DISTRICT_CODE].tolist())
         return spatial.attach_geometry(state, districts)
 
     def diff(self, start: str | date | None = None, end: str | date | None = None, *,
@@ -607,10 +623,15 @@ class Tracker:
         with self.engine.connect() as conn:  # districts read once for the state and the roll-up
             records.require_initialised(conn)
             districts = records.read_districts(conn)
-            state = records.state_on(conn, day, known_on=known,
-                                     districts=districts[s.DISTRICT_CODE].tolist())
+            state = self._state_on(conn, day, known, districts)
             provinces = records.read_provinces(conn)
-        state = spatial.attach_geometry(state, districts)
+        return self._rollup(state, districts, provinces, by=by)
+
+    def _rollup(self, state: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+                provinces: gpd.GeoDataFrame, *, by: str) -> pd.DataFrame:
+        """:meth:`provinces` from the state and layers already read."""
+        from tracker.core import sides as core_sides
+
         if by == "side":
             state = core_sides.by_side(state, self._sides())
         return spatial.province_rollup(state, districts, provinces_gdf=provinces)
@@ -652,23 +673,30 @@ class Tracker:
         ``district`` (any spelling :meth:`resolve` knows, ``province`` to tell apart districts of
         one name) and ``event_type`` (ACLED's, any case) narrow the rows.
         """
-        from tracker.store import point_batches
-
         first, last = _day(start, "start"), _day(end, "end")
         _ordered(first, last)
+        known = _day(known_on, "known_on")
         records.require_initialised(self.engine)
         code = self.resolve(district, province=province).code if district else None
+        return self._point_events(first, last, known, self.district_layer(), code=code,
+                                  event_type=event_type, all_versions=all_versions)
+
+    def _point_events(self, first: pd.Timestamp | None, last: pd.Timestamp | None,
+                      known: pd.Timestamp | None, districts: gpd.GeoDataFrame, *,
+                      code: str | None = None, event_type: str | None = None,
+                      all_versions: bool = False) -> gpd.GeoDataFrame:
+        """:meth:`point_events` on the district layer already read (``districts``)."""
+        from tracker.store import point_batches
+
         with self.engine.connect() as conn:
-            frame = point_batches.point_events(conn, start=first, end=last,
-                                               known_on=_day(known_on, "known_on"),
+            frame = point_batches.point_events(conn, start=first, end=last, known_on=known,
                                                all_versions=all_versions)
         if code is not None:
             frame = frame[frame[s.DISTRICT_CODE] == code]
         if event_type:
             wanted = event_type.strip().casefold()
             frame = frame[frame[acled_columns.EVENT_TYPE].str.casefold() == wanted]
-        names = self.district_layer()[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE,
-                                       s.PROVINCE_NAME]]
+        names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         frame = frame.merge(names, on=s.DISTRICT_CODE, how="left")
         return gpd.GeoDataFrame(
             frame, geometry=gpd.points_from_xy(frame[acled_columns.LONGITUDE],
@@ -801,19 +829,24 @@ class Tracker:
         if not points and (start is not None or end is not None):
             msg = "start/end (--start/--end) date the point events: add points=True (--points)"
             raise InputError(msg)
-        _ordered(_day(start, "start"), _day(end, "end"))
+        first, last = _day(start, "start"), _day(end, "end")
+        _ordered(first, last)
+        day, known_day = _day(date, "date"), _day(known_on, "known_on")
         records.require_initialised(self.engine)
-        districts = self.district_layer()
+        districts = self.district_layer()  # read once, for every layer
         names = districts[[s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]]
         tables: dict[str, pd.DataFrame] = {}
         what: dict[str, str] = {}
         known = f" as known on {known_on}" if known_on is not None else ""
-        if date is not None and provinces:
-            tables["provinces"] = self.provinces(date, known_on=known_on)
+        if day is not None:
+            with self.engine.connect() as conn:
+                state = self._state_on(conn, day, known_day, districts)
+                province_layer = records.read_provinces(conn) if provinces else None
+        if day is not None and provinces:
+            tables["provinces"] = self._rollup(state, districts, province_layer, by="actor")
             what["provinces"] = f"districts and km2 held per province and actor on {date}{known}"
-        elif date is not None:
-            state = self.status(date, known_on=known_on)
-            state.insert(0, s.DATE, s.as_day(date))
+        elif day is not None:
+            state.insert(0, s.DATE, day)
             tables["state"] = state
             what["state"] = f"control of every district on {date}{known}, with district polygons"
         if intervals:
@@ -826,7 +859,7 @@ class Tracker:
             tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")
             what["events"] = f"every stored event with source, retraction and supersedes{known}"
         if points:
-            found = self.point_events(start, end, known_on=known_on)
+            found = self._point_events(first, last, known_day, districts)
             tables[ex.POINTS_LAYER] = ex.points_table(found, fmt=ex.format_for(out, format))
             what[ex.POINTS_LAYER] = ex.points_description(start=start, end=end,
                                                           known_on=known_on)

@@ -1,8 +1,9 @@
 """The ``tracker`` command: each command opens the database, calls one API method and prints.
 
 Library errors become one line on stderr and exit code 1; no tracebacks. Spans of days are
-``--start``/``--end`` and states as known on a past day ``--known-on`` in every command; the
-older ``--from``/``--to`` still work (hidden from ``--help``).
+``--start``/``--end`` and states as known on a past day ``--known-on`` in every command, from
+:func:`span_options` and :func:`known_on_option` (which check the days before the command runs);
+the older ``--from``/``--to`` still work (hidden from ``--help``).
 """
 
 from __future__ import annotations
@@ -76,10 +77,34 @@ class AliasedOption(click.Option):
         return " / ".join(f"'{o}'" for o in self.opts if o not in self.hidden_names)
 
 
+def _check_first(check):
+    """A decorator running ``check(**kwargs)`` before the command, its errors as one line."""
+    def decorate(func):
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            check(**kwargs)
+            return func(*args, **kwargs)
+        return handle_errors(checked)
+    return decorate
+
+
+def check_span(start: str | None, end: str | None) -> None:
+    """``--start``/``--end`` are days and the end is not before the start (else InputError)."""
+    first = s.as_day(start, name="--start") if start is not None else None
+    last = s.as_day(end, name="--end") if end is not None else None
+    if first is not None and last is not None and last < first:
+        msg = f"--end {end} is before --start {start}; give the earlier day first"
+        raise InputError(msg)
+
+
 def span_options(first: str, last: str, *, required: bool = False):
     """``--start``/``--end`` (older ``--from``/``--to``, hidden); help texts ``first``, ``last``.
+
+    Every command with a span of days takes it from here: the same names, and the same one-line
+    error for a day that is not a date or an end before the start, before the command runs.
     """
     def decorate(func):
+        func = _check_first(lambda start, end, **_: check_span(start, end))(func)
         func = click.option("--end", "--to", "end", cls=AliasedOption, hidden_names=("--to",),
                             required=required, help=last)(func)
         return click.option("--start", "--from", "start", cls=AliasedOption,
@@ -87,11 +112,20 @@ def span_options(first: str, last: str, *, required: bool = False):
     return decorate
 
 
+def check_known_on(known_on: str | None) -> None:
+    """``--known-on`` is a day (else InputError naming the option)."""
+    if known_on is not None:
+        s.as_day(known_on, name="--known-on")
+
+
 def known_on_option(what: str = "What was known"):
-    """``--known-on K``: read the state as known at the end of day K."""
-    return click.option("--known-on", default=None,
-                        help=f"{what} at the end of this date YYYY-MM-DD (default: everything "
-                             f"recorded).")
+    """``--known-on K``: read the state as known at the end of day K (checked to be a day)."""
+    def decorate(func):
+        func = _check_first(lambda known_on, **_: check_known_on(known_on))(func)
+        return click.option("--known-on", default=None,
+                            help=f"{what} at the end of this date YYYY-MM-DD (default: "
+                                 f"everything recorded).")(func)
+    return decorate
 
 
 db_option = click.option("--db", "db_url", envvar="TRACKER_DB", default=None,
@@ -323,12 +357,6 @@ def points_(start, end, known_on, district, province, event_type, fmt, db_url):
     if province and not district:
         msg = "--province tells apart districts of one name: add --district NAME"
         raise click.UsageError(msg)
-    days = {name: s.as_day(value, name=name)
-            for name, value in (("--start", start), ("--end", end), ("--known-on", known_on))
-            if value is not None}
-    if start is not None and end is not None and days["--end"] < days["--start"]:
-        msg = f"--end {end} is before --start {start}; give the earlier day first"
-        raise InputError(msg)
     t = open_tracker(db_url)
     found = t.point_events(start, end, known_on=known_on, district=district, province=province,
                            event_type=event_type)
@@ -625,10 +653,10 @@ def map_(start, end, step, offline, tiles, diff, title, points, points_window, b
               help="Count districts, km² or people (population needs a layer loaded with "
                    "--column population=COL), or districts by side (`tracker actor side`).")
 @click.option("--province", default=None, help="Only this province (name or code).")
-@click.option("--start", default=None, help="First date YYYY-MM-DD (default: the first change).")
-@click.option("--end", default=None, help="Last date YYYY-MM-DD (default: the last change).")
+@span_options("First date YYYY-MM-DD (default: the first change).",
+              "Last date YYYY-MM-DD (default: the last change).")
 @click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.DAY, show_default=True)
-@click.option("--known-on", default=None, help="Count what was known on this date.")
+@known_on_option("Count what was known")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="FILE.csv (date + one column per actor or state), FILE.png or FILE.svg (a "
                    "stacked area chart).")
@@ -643,7 +671,7 @@ def chart_(by, province, start, end, step, known_on, out, db_url):
 
 @main.command("snapshot")
 @click.option("--date", "day", required=True, help="The day shown, YYYY-MM-DD.")
-@click.option("--known-on", default=None, help="The map as known on this date.")
+@known_on_option("The map as known")
 @click.option("--width", type=int, default=1600, show_default=True,
               help="PNG width in pixels.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
@@ -657,14 +685,14 @@ def snapshot_(day, known_on, width, out, db_url):
 
 
 @main.command("animate")
-@click.option("--start", default=None, help="First date YYYY-MM-DD (default: the first change).")
-@click.option("--end", default=None, help="Last date YYYY-MM-DD (default: the last change).")
+@span_options("First date YYYY-MM-DD (default: the first change).",
+              "Last date YYYY-MM-DD (default: the last change).")
 @click.option("--step", type=click.Choice(list(s.TIME_STEPS)), default=s.WEEK, show_default=True)
 @click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=60), default=4,
               show_default=True, help="Frames per second.")
 @click.option("--width", type=int, default=1000, show_default=True,
               help="Frame width in pixels.")
-@click.option("--known-on", default=None, help="Every frame as known on this date.")
+@known_on_option("Every frame as known")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="FILE.gif, or FILE.mp4 (needs the video extra, which ships ffmpeg).")
 @db_option

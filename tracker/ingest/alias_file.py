@@ -72,19 +72,21 @@ def read_alias_rows(path: str | Path) -> AliasRows:
     return AliasRows(str(path), frame, table.lines.start, problems, ok)
 
 
-def check_alias_rows(path: str | Path) -> None:
-    """Refuse an alias file whose text is bad (before anything else is written: ``init``)."""
+def checked_alias_rows(path: str | Path) -> AliasRows:
+    """An alias file's rows, refused when their text is bad (``init`` reads the file once with
+    this, before anything else is written, and resolves the rows after loading boundaries)."""
     rows = read_alias_rows(path)
     _refuse(rows)
+    return rows
 
 
-def read_alias_file(path: str | Path, gazetteer, check=None) -> AliasTable:
-    """Read and check an alias file against ``gazetteer``; InputError listing every bad line.
+def resolve_alias_rows(rows: AliasRows, gazetteer, check=None) -> AliasTable:
+    """Check the rows of an alias file against ``gazetteer``; InputError listing every bad line.
 
     ``check(name, match)`` may raise InputError for a district alias the caller refuses (e.g. the
     official name of another district, which would never apply); it becomes a bad line too.
     """
-    rows = read_alias_rows(path)
+    path = rows.path
     frame, problems, ok = rows.frame, rows.problems, rows.ok
     names = frame["name"].map(lambda v: " ".join(v.split()))
     level = frame["level"].str.casefold().where(frame["level"] != "", "district")

@@ -42,7 +42,7 @@ optional but districts):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -226,27 +226,29 @@ class Gazetteer:
                                  code, spelling)
 
     @staticmethod
-    def _pool(indexes: Iterable[Index]) -> tuple[list[str], list[str], list[str], np.ndarray]:
-        """Fuzzy-matching pool: compact forms, skeletons, spellings and codes of every entry."""
+    def _pool(indexes: Iterable[Index], key: Callable[[str], str]
+              ) -> tuple[list[str], list[str], list[str], np.ndarray]:
+        """Fuzzy-matching pool: compact forms, ``key`` forms, spellings and codes of every
+        entry."""
         seen: dict[tuple[str, str], str] = {}
         for index in indexes:
             for codes in index.values():
                 for code, spelling in codes.items():
                     seen.setdefault((code, spelling), spelling)
         pairs = list(seen)
-        compacts = [compact(sp) for _, sp in pairs]
-        skel = [skeleton(sp) for _, sp in pairs]
-        roman = [roman_key(sp) for _, sp in pairs]
-        return (compacts, skel, [sp for _, sp in pairs], np.array([c for c, _ in pairs]),
-                roman)
+        return ([compact(sp) for _, sp in pairs], [key(sp) for _, sp in pairs],
+                [sp for _, sp in pairs], np.array([c for c, _ in pairs]))
 
     @cached_property
     def _fz(self) -> tuple:
-        return self._pool((self._exact, self._alias, self._variant))
+        """Districts: letter for letter or romanised (the skeleton's vowel folding is too
+        loose for districts)."""
+        return self._pool((self._exact, self._alias, self._variant), roman_key)
 
     @cached_property
     def _prov_fz(self) -> tuple:
-        return self._pool((self._prov_exact, self._prov_alias, self._prov_variant))
+        """Provinces: letter for letter or by skeleton."""
+        return self._pool((self._prov_exact, self._prov_alias, self._prov_variant), skeleton)
 
     # --- look-ups -----------------------------------------------------------------------------
     def district_rules(self, name: str) -> Iterator[tuple[str, dict[str, str]]]:
@@ -298,17 +300,13 @@ class Gazetteer:
                 limit: int) -> list[tuple[float, str, str]]:
         """Best (score, code, spelling) per entry, highest first (districts of ``allowed``
         provinces only, when given)."""
-        compacts, skel, spellings, codes, roman = pool
+        compacts, keys, spellings, codes = pool
         if not spellings:
             return []
         allowed = set(allowed) if allowed else None
-        q_compact = compact(name)
-        q_skel = skeleton(name) if district else skeleton(name, PROVINCE_SUFFIXES)
-        scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
-                            process.cdist([q_skel], skel, scorer=fuzz.ratio)[0])
-        if district:  # the skeleton's vowel folding is too loose for districts alone
-            scores = np.maximum(process.cdist([q_compact], compacts, scorer=fuzz.ratio)[0],
-                                process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
+        q_key = roman_key(name) if district else skeleton(name, PROVINCE_SUFFIXES)
+        scores = np.maximum(process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0],
+                            process.cdist([q_key], keys, scorer=fuzz.ratio)[0])
         out: list[tuple[float, str, str]] = []
         seen: set[str] = set()
         for i in np.argsort(-scores, kind="stable"):
@@ -471,7 +469,7 @@ class Gazetteer:
 
     def _closeness(self, name: str, allowed: set[str] | None) -> dict[str, float]:
         """Best similarity (0-100) of ``name`` per district: letter for letter or romanised."""
-        compacts, _, _, codes, roman = self._fz
+        compacts, roman, _, codes = self._fz
         scores = np.maximum(process.cdist([compact(name)], compacts, scorer=fuzz.ratio)[0],
                             process.cdist([roman_key(name)], roman, scorer=fuzz.ratio)[0])
         best: dict[str, float] = {}

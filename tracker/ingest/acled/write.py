@@ -35,15 +35,15 @@ from tracker.store.models import ControlEvent, Retraction, chunks, utcnow
 Progress = Callable[[str, int, int], None]
 
 
-def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) -> int:
+def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) -> list[str]:
     """Retract every control event of ACLED event ``id`` older than ``timestamp``.
 
     ``retract`` holds (ACLED id, timestamp, reason); control events already retracted are left
     alone. The live control events of those ids are read through the ``acled_id`` column (one
-    indexed query per 500 ids). Returns how many were retracted.
+    indexed query per 500 ids). Returns the ids of the control events retracted.
     """
     if not retract:
-        return 0
+        return []
     versions: dict[str, list[tuple[int, str]]] = {}
     e, r = ControlEvent, Retraction
     for part in chunks(sorted({str(i) for i, _, _ in retract}), 500):
@@ -63,7 +63,7 @@ def insert_retractions(conn: Connection, retract: list[tuple[str, int, str]]) ->
                 rows.append({"event_id": event_id, "reason": why, "recorded_at": now})
     if rows:
         conn.execute(insert(Retraction), rows)
-    return len(rows)
+    return [row["event_id"] for row in rows]
 
 
 def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
@@ -77,19 +77,10 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
     if control or retracted:
         touched = (records.written_districts(conn, plan.control) if control else set())
-        if retracted:
-            touched |= _retracted_districts(conn, plan.retract)
+        # retracting an event changes its district and those of the events it corrects
+        touched |= intervals.touched_districts(conn, retracted)
         intervals.rebuild(conn, touched)
-    return control, points, retracted
-
-
-def _retracted_districts(conn: Connection, retract: list[tuple[str, int, str]]) -> set[str]:
-    """The districts whose intervals retracting the control events of these ACLED ids changes."""
-    ids: list[str] = []
-    for part in chunks(sorted({str(i) for i, _, _ in retract}), 500):
-        ids.extend(conn.execute(select(ControlEvent.event_id)
-                                .where(ControlEvent.acled_id.in_(part))).scalars())
-    return intervals.touched_districts(conn, ids)
+    return control, points, len(retracted)
 
 
 # --- one import, start to end ----------------------------------------------------------------
@@ -188,7 +179,8 @@ def import_deletions(engine: Engine, path: str | Path, *, skip_bad: bool = False
         result.not_stored = len(new) - int(pc.sum(stored).as_py() or 0)
         retract = [(i, int(t) + 1, f"ACLED deleted event {i} (deleted_timestamp {int(t)})")
                    for i, t in zip(new[ACLED_ID], new[point_batches.DELETED_AT], strict=True)]
-        result.retracted = insert_retractions(conn, retract)
-        if result.retracted:
-            intervals.rebuild(conn, _retracted_districts(conn, retract))
+        retracted = insert_retractions(conn, retract)
+        result.retracted = len(retracted)
+        if retracted:
+            intervals.rebuild(conn, intervals.touched_districts(conn, retracted))
     return result
