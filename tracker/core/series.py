@@ -60,12 +60,13 @@ def category_of(status: pd.Series, controller: pd.Series, *,
 def actors_in_order(intervals: pd.DataFrame) -> list[str]:
     """Every actor named in ``intervals`` (holding, contesting or claiming a district), by the day
     it first appears, then by name: the order of the page's legend."""
-    ctrl = intervals[s.CONTROLLER].to_numpy(dtype=object)
-    named = pd.notna(ctrl)
     # each distinct controller once (its first start), then its actors
-    firsts = intervals.loc[named, s.START].groupby(ctrl[named], sort=False).min()
+    code, values = pd.factorize(intervals[s.CONTROLLER].to_numpy(dtype=object))
+    starts = pd.to_datetime(intervals[s.START]).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    earliest = np.full(len(values), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest, code[code >= 0], starts[code >= 0])
     first: dict[str, pd.Timestamp] = {}
-    for value, start in firsts.items():
+    for value, start in zip(values, pd.DatetimeIndex(earliest.view("datetime64[ns]")), strict=True):
         if not isinstance(value, str):
             continue
         for actor in s.split_actors(value):
@@ -106,7 +107,9 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     """
     codes = [str(c) for c in districts]
     when = pd.DatetimeIndex([s.as_day(d, name="dates") for d in dates], name=s.DATE)
-    mine = intervals[intervals[s.DISTRICT_CODE].astype(str).isin(codes)]
+    district = _as_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object))
+    counted = pd.Index(codes, dtype=object).get_indexer_for(district) >= 0
+    mine = intervals if counted.all() else intervals[counted]
     names = actors_in_order(mine)
     if sides:
         names = list(dict.fromkeys(sides.get(a, a) for a in names))
@@ -161,7 +164,7 @@ def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: lis
     if not index.is_unique:
         msg = f"districts lists {index[index.duplicated()][0]!r} more than once; list each once"
         raise InputError(msg)
-    k = index.get_indexer(intervals[s.DISTRICT_CODE].astype(str).to_numpy(dtype=object))
+    k = index.get_indexer(_as_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
     iv = intervals.loc[k >= 0]
     k = k[k >= 0]
     start = pd.to_datetime(iv[s.START]).to_numpy(dtype="datetime64[D]").astype(np.int64)
@@ -186,3 +189,10 @@ def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: lis
     none = table.pop("_none")
     table[s.UNKNOWN] = table.get(s.UNKNOWN, 0) + none
     return table
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """District codes as an object array of ``str`` (codes may come as numbers)."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return np.asarray([str(v) for v in values], dtype=object)

@@ -346,13 +346,25 @@ def _standard_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
     if out[s.START].isna().any():
         msg = "intervals have a missing start; every interval needs a start date"
         raise InputError(msg)
-    code = out[s.DISTRICT_CODE].to_numpy(dtype=object)
-    start = out[s.START].to_numpy()
-    in_order = len(out) < 2 or bool(np.all((code[1:] > code[:-1]) | (
-        (code[1:] == code[:-1]) & (start[1:] >= start[:-1]))))  # as the store reads them
-    if in_order:
-        return out.reset_index(drop=True)
+    # equal texts as one object: the page's many passes over these columns group and hash a few
+    # objects instead of one per row (several times faster at a million intervals)
+    for col in (s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.DATE_PRECISION):
+        out[col] = pd.Series(_shared(out[col].to_numpy(dtype=object))[0], dtype=object,
+                             index=out.index)
+    district, code = _shared(out[s.DISTRICT_CODE].to_numpy(dtype=object), sort=True)
+    out[s.DISTRICT_CODE] = pd.Series(district, dtype=object, index=out.index)
+    start = out[s.START].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    step, later = np.diff(code), np.diff(start)
+    if (code >= 0).all() and bool(np.all((step > 0) | ((step == 0) & (later >= 0)))):
+        return out.reset_index(drop=True)  # as the store reads them
     return out.sort_values([s.DISTRICT_CODE, s.START], kind="stable").reset_index(drop=True)
+
+
+def _shared(values: np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` with equal values as one object (missing ones as ``None``), and the code of
+    each (-1: missing; in sorted order with ``sort``)."""
+    codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
+    return np.append(np.asarray(uniques, dtype=object), None)[codes], codes
 
 
 def _day(ts: pd.Timestamp) -> int:
@@ -456,7 +468,9 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
 
     # Roll-up categories (Python's rule, spatial.categories): per actor its controlled and
     # influenced categories, then contested, disputed, unknown: [key, status, actor (-1: none)].
-    iv = intervals[intervals[s.DISTRICT_CODE].isin(row_of)]
+    h_row = _lookup(intervals[s.DISTRICT_CODE], row_of, -1)
+    iv = intervals if (h_row >= 0).all() else intervals[h_row >= 0]
+    h_row = h_row[h_row >= 0]
     status_of = iv[s.STATUS].where(iv[s.STATUS].isin(STATUS_ORDER), s.UNKNOWN)
     category = spatial.categories(status_of, iv[s.CONTROLLER])
     cat_code, _ = pd.factorize(category.to_numpy(dtype=object))
@@ -469,7 +483,6 @@ def _payload(districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, intervals
     # History rows: [start - previous end (the first: start), days held (0: open), controller,
     # status, confidence, precision, source, url, claims, category]; the page makes the days
     # absolute.
-    h_row = _lookup(iv[s.DISTRICT_CODE], row_of, -1)
     start, end = _day_numbers(iv[s.START]), _day_numbers(iv[s.END])
     last_end = np.where(end < 0, start, end)
     first = np.ones(len(iv), dtype=bool)
