@@ -328,9 +328,14 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     long_taker = territorial & ~bad_text[ACTOR1]
     problems.add(long_taker & longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
                  f"longer than {MAX_CONTROLLER} characters for the side taking control; shorten it")
-    reported = pd.to_datetime(pd.Series(stamp), unit="s", errors="coerce")
-    problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | reported.isna()).to_numpy(),
-                 TIMESTAMP, stamp, "not an epoch-seconds timestamp")
+    with np.errstate(invalid="ignore"):  # beyond year 5000: not a time
+        seconds = np.where(np.abs(stamp) < 1e11, stamp, np.nan)
+    reported = pd.to_datetime(pd.Series(seconds), unit="s", errors="coerce")
+    after_today = pd.Timestamp(today) + pd.Timedelta(days=1)
+    problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | (reported >= after_today)
+                                     | reported.isna()).to_numpy(),
+                 TIMESTAMP, get(TIMESTAMP), f"not an epoch-seconds timestamp: ACLED's last "
+                 f"change to the row must lie between {EARLIEST.date()} and today ({today})")
     return pd.DataFrame({
         ACLED_ID: text[EVENT_ID_CNTY], TIMESTAMP: stamp, s.DATE: dates,
         s.DATE_PRECISION: precision, EVENT_TYPE: text[EVENT_TYPE],
