@@ -61,21 +61,29 @@ def test_a_supersedes_loop_is_refused_as_by_the_core():
         bt.knowledge_intervals(events)
 
 
+def event(eid: str, day: str, controller: str, status: str, recorded: str) -> dict:
+    """One report on district D1, recorded on ``recorded``."""
+    return {s.EVENT_ID: eid, s.DATE: T(day), s.DISTRICT_CODE: "D1", s.CONTROLLER: controller,
+            s.STATUS: status, s.CONFIDENCE: s.REPORTED, s.RECORDED_AT: T(recorded)}
+
+
+def believed_on(events: pd.DataFrame, days: tuple[str, ...]):
+    """(day, the rows believed that day) for each of ``days``, each checked against the core."""
+    rows = bt.knowledge_intervals(events)
+    for k in days:
+        believed = bt.as_known_on(rows, T(k))
+        same_intervals(believed, tl.control_intervals(events, known_on=T(k)))
+        yield k, believed
+
+
 def test_a_contest_naming_one_actor_takes_the_holder_before_it_on_every_known_day():
     """A later report must not lose the holder that completes an earlier one-actor contest."""
-    def event(eid, day, controller, status, recorded):
-        return {s.EVENT_ID: eid, s.DATE: T(day), s.DISTRICT_CODE: "D1", s.CONTROLLER: controller,
-                s.STATUS: status, s.CONFIDENCE: s.REPORTED, s.RECORDED_AT: T(recorded)}
-
     events = s.normalize_events(pd.DataFrame([
         event("a", "2024-01-01", "Military", s.CONTROLLED, "2024-01-01"),
         event("b", "2024-01-05", "TNLA", s.CONTESTED, "2024-01-05"),
         event("c", "2024-01-10", "TNLA", s.CONTROLLED, "2024-01-20"),
     ]))
-    rows = bt.knowledge_intervals(events)
-    for k in ("2024-01-06", "2024-01-20", "2024-01-25"):
-        believed = bt.as_known_on(rows, T(k))
-        same_intervals(believed, tl.control_intervals(events, known_on=T(k)))
+    for k, believed in believed_on(events, ("2024-01-06", "2024-01-20", "2024-01-25")):
         contest = believed[believed[s.STATUS] == s.CONTESTED]
         assert contest[s.CONTROLLER].tolist() == ["Military;TNLA"], k
 
@@ -83,19 +91,12 @@ def test_a_contest_naming_one_actor_takes_the_holder_before_it_on_every_known_da
 def test_a_contest_completed_by_the_holder_merges_with_the_next_one_on_every_known_day():
     """"A" contested after B's control is "A;B": a later rebuild starting at the next "A;B"
     report must not split the interval it belongs to."""
-    def event(eid, day, controller, status, recorded):
-        return {s.EVENT_ID: eid, s.DATE: T(day), s.DISTRICT_CODE: "D1", s.CONTROLLER: controller,
-                s.STATUS: status, s.CONFIDENCE: s.REPORTED, s.RECORDED_AT: T(recorded)}
-
     events = s.normalize_events(pd.DataFrame([
         event("a", "2024-01-01", "B", s.CONTROLLED, "2024-01-01"),
         event("b", "2024-01-05", "A", s.CONTESTED, "2024-01-05"),
         event("c", "2024-01-08", "A;B", s.CONTESTED, "2024-01-08"),
         event("d", "2024-01-12", "A", s.CONTROLLED, "2024-01-20"),
     ]))
-    rows = bt.knowledge_intervals(events)
-    for k in ("2024-01-09", "2024-01-20", "2024-01-25"):
-        believed = bt.as_known_on(rows, T(k))
-        same_intervals(believed, tl.control_intervals(events, known_on=T(k)))
+    for k, believed in believed_on(events, ("2024-01-09", "2024-01-20", "2024-01-25")):
         contest = believed[believed[s.STATUS] == s.CONTESTED]
         assert contest[s.START].tolist() == [T("2024-01-05")], k
