@@ -13,21 +13,10 @@ import pandas as pd
 from sqlalchemy import Connection
 
 
-def fetch_rows(conn: Connection, stmt, params: dict[str, object] | None = None, *,
-               binary: bool = False) -> list[tuple]:
+def fetch_rows(conn: Connection, stmt, params: dict[str, object] | None = None) -> list[tuple]:
     """All rows of ``stmt`` (with bound ``params``) as the DBAPI cursor gives them: plain tuples,
     no per-row processing by SQLAlchemy (select dates through ``type_coerce(col, String)`` and
-    parse them with :func:`parse_times`).
-
-    ``binary``: on PostgreSQL, fetch in psycopg's binary format (bytes as they are, not hex
-    text: several times less to send and decode for geometries as WKB); a statement without
-    expanding parameters.
-    """
-    if binary and conn.dialect.name == "postgresql":
-        compiled = stmt.compile(dialect=conn.dialect)
-        with conn.connection.driver_connection.cursor(binary=True) as cursor:
-            cursor.execute(str(compiled), {**compiled.params, **(params or {})})
-            return cursor.fetchall()
+    parse them with :func:`parse_times`)."""
     result = conn.execute(stmt, params or {})
     try:
         return result.cursor.fetchall() if result.returns_rows else []
