@@ -6,6 +6,8 @@ every distinct value converted once; no per-row Python.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -76,6 +78,16 @@ def parse_numbers(col: pd.Series | None, n: int, *, integer: bool) -> tuple[np.n
         bad |= frac
         values = np.where(frac, np.nan, values)
     return values, bad
+
+
+def epochs_outside(seconds: np.ndarray, earliest: pd.Timestamp, today: date) -> np.ndarray:
+    """Which epoch-seconds values are not a time between ``earliest`` and the end of ``today``
+    (missing values are not flagged)."""
+    with np.errstate(invalid="ignore"):  # beyond year 5000: not a time
+        finite = np.where(np.abs(seconds) < 1e11, seconds, np.nan)
+    when = pd.to_datetime(pd.Series(finite), unit="s", errors="coerce")
+    latest = pd.Timestamp(today) + pd.Timedelta(days=1)
+    return ~np.isnan(seconds) & (when.isna() | (when < earliest) | (when >= latest)).to_numpy()
 
 
 def parse_event_dates(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:

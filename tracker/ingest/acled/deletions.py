@@ -20,7 +20,7 @@ import pandas as pd
 
 from tracker.core.acled_columns import ACLED_ID, EARLIEST, EVENT_ID_CNTY
 from tracker.ingest import csvfile
-from tracker.ingest.column_checks import empty_cells, parse_numbers
+from tracker.ingest.column_checks import empty_cells, epochs_outside, parse_numbers
 from tracker.ingest.problems import Problem, Problems, listed
 from tracker.ingest.text_fields import check_text, store_limit
 from tracker.store.models import AcledDeletion
@@ -60,12 +60,7 @@ def read_deletions(path: str | Path, *, today: date | None = None) -> ParsedDele
     bad_ts = check_text(raw_ts, DELETED_TIMESTAMP, problems)
     problems.add(empty_cells(ids), EVENT_ID_CNTY, ids, "required value is empty")
     stamps, bad_number = parse_numbers(raw_ts.where(~bad_ts, ""), n, integer=True)
-    latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
-    with np.errstate(invalid="ignore"):
-        seconds = np.where(np.abs(stamps) < 1e11, stamps, np.nan)  # beyond year 5000: not a time
-    when = pd.to_datetime(pd.Series(seconds), unit="s", errors="coerce")
-    out_of_range = ~np.isnan(stamps) & (when.isna() | (when < EARLIEST)
-                                        | (when >= latest)).to_numpy()
+    out_of_range = epochs_outside(stamps, EARLIEST, today or date.today())
     problems.add(np.isnan(stamps) & ~bad_number & ~bad_ts, DELETED_TIMESTAMP, raw_ts,
                  "required value is empty (epoch seconds of the deletion)")
     problems.add(bad_number, DELETED_TIMESTAMP, raw_ts, "not a whole number of epoch seconds")

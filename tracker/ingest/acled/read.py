@@ -85,6 +85,7 @@ from tracker.ingest.column_checks import (
     blank_cells,
     coordinate_pairs,
     empty_cells,
+    epochs_outside,
     longer_than,
     parse_event_dates,
     parse_numbers,
@@ -328,12 +329,7 @@ def _validate(frame: pd.DataFrame, n: int, districts: pd.DataFrame, gazetteer,
     long_taker = territorial & ~bad_text[ACTOR1]
     problems.add(long_taker & longer_than(text[ACTOR1], MAX_CONTROLLER), ACTOR1, text[ACTOR1],
                  f"longer than {MAX_CONTROLLER} characters for the side taking control; shorten it")
-    with np.errstate(invalid="ignore"):  # beyond year 5000: not a time
-        seconds = np.where(np.abs(stamp) < 1e11, stamp, np.nan)
-    reported = pd.to_datetime(pd.Series(seconds), unit="s", errors="coerce")
-    after_today = pd.Timestamp(today) + pd.Timedelta(days=1)
-    problems.add(~np.isnan(stamp) & ((reported < EARLIEST) | (reported >= after_today)
-                                     | reported.isna()).to_numpy(),
+    problems.add(epochs_outside(stamp, EARLIEST, today),
                  TIMESTAMP, get(TIMESTAMP), f"not an epoch-seconds timestamp: ACLED's last "
                  f"change to the row must lie between {EARLIEST.date()} and today ({today})")
     return pd.DataFrame({
