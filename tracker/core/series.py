@@ -20,7 +20,7 @@ import pandas as pd
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core import spatial
-from tracker.core.timeline import DateLike, states_on_dates
+from tracker.core.timeline import DateLike, district_index, id_text, states_on_dates
 
 STATE_CATEGORIES = (s.CONTESTED, s.DISPUTED, s.UNKNOWN)  # the columns after the actors
 HELD = (s.CONTROLLED, s.INFLUENCED)
@@ -107,7 +107,7 @@ def control_series(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
     """
     codes = [str(c) for c in districts]
     when = pd.DatetimeIndex([s.as_day(d, name="dates") for d in dates], name=s.DATE)
-    district = _as_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object))
+    district = id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object))
     counted = pd.Index(codes, dtype=object).get_indexer_for(district) >= 0
     mine = intervals if counted.all() else intervals[counted]
     names = actors_in_order(mine)
@@ -160,11 +160,8 @@ def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: lis
     as :func:`tracker.core.timeline.states_on_dates` reads them (per district the interval
     starting last on or before the date, while its end is after it), and every district without
     one is ``unknown``. Index: the sorted distinct dates; columns: the categories met."""
-    index = pd.Index(codes, dtype=object)
-    if not index.is_unique:
-        msg = f"districts lists {index[index.duplicated()][0]!r} more than once; list each once"
-        raise InputError(msg)
-    k = index.get_indexer(_as_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
+    index = district_index(intervals, codes)
+    k = index.get_indexer(id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
     iv = intervals.loc[k >= 0]
     k = k[k >= 0]
     start = pd.to_datetime(iv[s.START]).to_numpy(dtype="datetime64[D]").astype(np.int64)
@@ -190,9 +187,3 @@ def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: lis
     table[s.UNKNOWN] = table.get(s.UNKNOWN, 0) + none
     return table
 
-
-def _as_text(values: np.ndarray) -> np.ndarray:
-    """District codes as an object array of ``str`` (codes may come as numbers)."""
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values
-    return np.asarray([str(v) for v in values], dtype=object)

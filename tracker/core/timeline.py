@@ -75,8 +75,8 @@ def as_known_on(events: pd.DataFrame, known_on: DateLike | None) -> pd.DataFrame
 
 
 # --- effective events ----------------------------------------------------------------------------
-def _id_text(ids: np.ndarray) -> np.ndarray:
-    """Event ids as an object array of ``str`` (ids may come as numbers from a database)."""
+def id_text(ids: np.ndarray) -> np.ndarray:
+    """Ids or codes as an object array of ``str`` (they may come as numbers from a database)."""
     if pd.api.types.infer_dtype(ids, skipna=False) == "string":
         return ids
     return _obj([str(i) for i in ids])
@@ -88,7 +88,7 @@ def _obj(values: object) -> np.ndarray:
 
 def _supersede_parents(events: pd.DataFrame) -> np.ndarray:
     """Row position of the event each row supersedes (-1 for none or an id not in the table)."""
-    ids = pd.Index(_id_text(events[s.EVENT_ID].to_numpy(dtype=object)), dtype=object)
+    ids = pd.Index(id_text(events[s.EVENT_ID].to_numpy(dtype=object)), dtype=object)
     if not ids.is_unique:
         dup = ids[ids.duplicated()][0]
         msg = f"event_id {dup!r} appears more than once; give every event its own id"
@@ -99,7 +99,7 @@ def _supersede_parents(events: pd.DataFrame) -> np.ndarray:
     linked = np.flatnonzero(~pd.isna(sup))
     parent = np.full(len(events), -1, dtype=np.int64)
     if linked.size:
-        parent[linked] = ids.get_indexer(_id_text(sup[linked]))
+        parent[linked] = ids.get_indexer(id_text(sup[linked]))
     return parent
 
 
@@ -285,7 +285,7 @@ def settled_days(events: pd.DataFrame, *, keys: np.ndarray | None = None) -> pd.
                   s.DATE_PRECISION, s.PRECISIONS)
     raw_src = (events[s.SOURCE].to_numpy(dtype=object) if s.SOURCE in events
                else np.full(n, None, dtype=object))
-    ids = _id_text(events[s.EVENT_ID].to_numpy(dtype=object))
+    ids = id_text(events[s.EVENT_ID].to_numpy(dtype=object))
     district = events[s.DISTRICT_CODE].to_numpy()
     day = _day_numbers(events[s.DATE])
     groups = settle_days(district if keys is None else keys, day,
@@ -396,10 +396,10 @@ def contested_parties(district: np.ndarray, controller: np.ndarray,
 
 # --- states on dates -----------------------------------------------------------------------------
 
-def _district_index(intervals: pd.DataFrame, districts: Iterable[str] | None) -> pd.Index:
+def district_index(intervals: pd.DataFrame, districts: Iterable[str] | None) -> pd.Index:
     """The districts to report, unique, as an object Index (default: every interval's district)."""
     if districts is None:
-        codes = sorted(pd.unique(_id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object))))
+        codes = sorted(pd.unique(id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object))))
     else:
         codes = [str(d) for d in districts]
     index = pd.Index(codes, dtype=object)
@@ -453,10 +453,10 @@ def state_on(intervals: pd.DataFrame, date: DateLike, *,
     """
     s.require_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
     d = s.as_day(date, name="date")
-    codes = _district_index(intervals, districts)
+    codes = district_index(intervals, districts)
     start, end = intervals[s.START], intervals[s.END]
     current = intervals.loc[((start <= d) & (end.isna() | (end > d))).to_numpy()]
-    held = pd.Index(_id_text(current[s.DISTRICT_CODE].to_numpy(dtype=object)), dtype=object)
+    held = pd.Index(id_text(current[s.DISTRICT_CODE].to_numpy(dtype=object)), dtype=object)
     if not held.is_unique:
         msg = (f"intervals of district {held[held.duplicated()][0]!r} overlap on {d.date()}; "
                f"build intervals with control_intervals")
@@ -488,10 +488,10 @@ def states_on_dates(intervals: pd.DataFrame, dates: Iterable[DateLike], *,
         sorted by (district, start), no Python loop.
     """
     s.require_columns(intervals, (s.DISTRICT_CODE, s.START, s.END), "interval table")
-    codes = _district_index(intervals, districts)
+    codes = district_index(intervals, districts)
     when = pd.DatetimeIndex([s.as_day(d, name="dates") for d in dates])
     n_k = len(codes)
-    k_all = codes.get_indexer(_id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
+    k_all = codes.get_indexer(id_text(intervals[s.DISTRICT_CODE].to_numpy(dtype=object)))
     iv = intervals.loc[k_all >= 0]
     k_of = k_all[k_all >= 0]
     sday = _day_numbers(iv[s.START])
@@ -588,7 +588,7 @@ def changes(intervals: pd.DataFrame, d1: DateLike, d2: DateLike, *,
     if b < a:
         msg = f"d2={b.date()} is before d1={a.date()}; give the earlier day first"
         raise InputError(msg)
-    codes = _district_index(intervals, districts)
+    codes = district_index(intervals, districts)
     old, new = state_on(intervals, a, districts=codes), state_on(intervals, b, districts=codes)
     differs = ((old[s.CONTROLLER] != new[s.CONTROLLER])
                | (old[s.STATUS] != new[s.STATUS])).to_numpy()
