@@ -412,23 +412,26 @@ class _Strings:
         return self._index[text]
 
     def codes(self, values: Any) -> np.ndarray:
-        """The index of each of ``values`` (missing: 0); each distinct value is looked up once,
-        in order of first appearance."""
-        at, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        table = np.array([*(self(u) for u in uniques), 0], dtype=np.int64)
-        return table[at]  # the sentinel -1 takes the last entry: 0
+        """The index of each of ``values`` (missing: 0), each distinct value added once, in
+        order of first appearance."""
+        return _per_value(values, self, 0)
 
 
 def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
     return values.index(value) if value in values else default
 
 
-def _lookup(column: Any, table: dict[Any, int], default: int) -> np.ndarray:
-    """``table[value]`` of every value of ``column`` (``default`` for others and missing ones);
-    each distinct value is looked up once."""
+def _per_value(column: Any, code_of: Any, missing: int) -> np.ndarray:
+    """``code_of(value)`` of every value of ``column`` (``missing`` where there is none), called
+    once per distinct value, in order of first appearance."""
     at, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=True)
-    found = np.array([*(table.get(u, default) for u in uniques), default], dtype=np.int64)
-    return found[at]
+    found = np.array([*(code_of(u) for u in uniques), missing], dtype=np.int64)
+    return found[at]  # the sentinel -1 takes the last entry
+
+
+def _lookup(column: Any, table: dict[Any, int], default: int) -> np.ndarray:
+    """``table[value]`` of every value of ``column`` (``default`` for others and missing ones)."""
+    return _per_value(column, lambda value: table.get(value, default), default)
 
 
 def _indexes_of(values: tuple[str, ...], column: pd.Series, default: int) -> np.ndarray:
