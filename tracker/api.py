@@ -760,15 +760,12 @@ class Tracker:
         conf = records.settings(self.engine)
         stored = records.count_events(self.engine)
         listed = reports == "all" or (reports == "auto" and stored <= html_map.MAX_REPORTS)
-        events = None
-        if listed:  # the reports shown in each district's popup
-            events = self.events(known_on=known)
-            stored = len(events)
-        intervals = records.control_intervals(self.engine, known_on=known)
-        if not stored:
+        events = self.events(known_on=known) if listed else None  # each district's popup list
+        if not (len(events) if listed else stored):
             msg = (f"no events in {self.url}{f' known on {known.date()}' if known else ''}; "
                    f"import some with `tracker import FILE` first")
             raise NotFoundError(msg)
+        intervals = records.control_intervals(self.engine, known_on=known)
         shown = None
         if points:  # the events some slider date shows: from window - 1 days before the start
             lead = pd.Timedelta(days=render_points.check_window(points_window) - 1)
