@@ -11,7 +11,10 @@ point events. Then, in the same run and on the same file, each in a fresh proces
   values, locate, check admin names, plan versions, store control events and the point-event
   batches in one transaction);
 * again: the same file imported once more into that filled database (every row compared with
-  its stored version; nothing added), as when a user re-imports an export.
+  its stored version; nothing added), as when a user re-imports an export;
+* the cost of the stored intervals (issue #14, target <= +20%): ``--pairs`` alternating runs of
+  ours and of ours with the intervals' rebuild skipped (the import as it was before the table),
+  medians compared.
 
 Prints rows/s, the ratio ours/floor (target <= 1.5), the peak memory of the import process
 (``resource.getrusage``; target < 2 GB), the CPU seconds of each stage next to its wall-clock
@@ -164,6 +167,11 @@ def run_stage(stage: str, path: Path, db: Path) -> None:
     """One measured stage in this (fresh) process; prints a JSON line."""
     if stage != "again":
         db.unlink(missing_ok=True)
+    if stage == "without":  # the import with the stored intervals' rebuild skipped
+        from tracker.store import intervals
+
+        intervals.rebuild = lambda conn, districts=None, **_: 0
+        stage = "ours"
     if stage == "floor":
         seconds, cpu = floor(path, db, default_boundaries().districts)
         extra = {}
@@ -187,7 +195,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, default=None,
                         help="Folder to keep the files in (an acled.csv there is reused).")
-    parser.add_argument("--stage", choices=["floor", "ours", "again"], help=argparse.SUPPRESS)
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="Alternating runs with and without the stored intervals.")
+    parser.add_argument("--stage", choices=["floor", "ours", "again", "without"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -207,6 +218,10 @@ def main() -> None:
         base = measure("floor", path, folder / "floor.db")
         mine = measure("ours", path, folder / "ours.db")
         redo = measure("again", path, folder / "ours.db")
+        with_rows, without_rows = [mine["seconds"]], []
+        for _ in range(args.pairs):
+            without_rows.append(measure("without", path, folder / "without.db")["seconds"])
+            with_rows.append(measure("ours", path, folder / "ours.db")["seconds"])
         load_after = os.getloadavg()
         print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s "
               f"(CPU {base['cpu']:.2f} s), peak {base['peak_mb']:,.0f} MB")
@@ -219,6 +234,11 @@ def main() -> None:
               f"(CPU {redo['cpu']:.2f} s), peak {redo['peak_mb']:,.0f} MB; added "
               f"{redo['added']:,} control and {redo['points']:,} point events, "
               f"{redo['skipped']:,} rows already stored")
+        if without_rows:
+            w, wo = float(np.median(with_rows)), float(np.median(without_rows))
+            print(f"stored intervals: import {w:.2f} s with them, {wo:.2f} s without them "
+                  f"(medians of {len(with_rows)} and {len(without_rows)} runs): {w / wo - 1:+.0%} "
+                  f"(target <= +20%)")
         print(f"rows/s: {args.rows / mine['seconds']:,.0f} (target >= 100,000)")
         print(f"ratio ours/floor: {mine['seconds'] / base['seconds']:.2f} (target <= 1.5)")
         print(f"peak memory of the import process: {mine['peak_mb']:,.0f} MB "

@@ -222,7 +222,7 @@ def _import_without_intervals(url: str, stored: pd.DataFrame) -> float:
     plain = tracker.connect(other)
     plain.init()
     keep = intervals.rebuild
-    intervals.rebuild = lambda conn, districts=None, *, rows=None: 0
+    intervals.rebuild = lambda conn, districts=None, **_: 0
     try:
         t0 = time.perf_counter()
         records.insert_events(plain.engine, stored, origin="bench")

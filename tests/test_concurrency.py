@@ -71,7 +71,7 @@ def _holds_write_lock(url: str, engine) -> bool:
         con.close()
 
 
-@pytest.mark.parametrize("rows", [25000])
+@pytest.mark.parametrize("rows", [60000])
 def test_an_import_killed_half_way_leaves_the_database_as_before(fresh, tmp_path, rows):
     small = tmp_path / "small.csv"
     write_events(small, [("s", i) for i in range(20)])

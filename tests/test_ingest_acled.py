@@ -111,6 +111,8 @@ def test_updated_row_supersedes_and_keeps_history(fresh, tmp_path):
     assert len(mine) == 1 and str(mine[s.START].iloc[0].date()) == "2021-08-18"
     assert fresh.status("2021-08-22").set_index(s.DISTRICT_CODE).loc["AF0907", s.CONTROLLER] \
         == "NRF: National Resistance Front"
+    # built from the new versions as the writer held them: the same as from the events read back
+    assert fresh.check_store().empty
     again = fresh.import_file(newer)
     assert (again.added, again.points_added, again.skipped) == (0, 0, 2)
     stale = fresh.import_file(first)  # an older export after the newer one changes nothing
@@ -346,6 +348,7 @@ def _intervals_after(template, tmp_path, name, files) -> pd.DataFrame:
             acled_write.import_deletions(t.engine, f)
         else:
             acled_write.import_acled(t.engine, f, districts, gazetteer)
+        assert t.check_store().empty  # each import's intervals equal those recomputed
     out = t.intervals()
     t.engine.dispose()
     return out.sort_values([s.DISTRICT_CODE, s.START, s.EVENT_IDS]).reset_index(drop=True)

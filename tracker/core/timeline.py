@@ -365,9 +365,10 @@ def merge_days(days: pd.DataFrame, *, keep_key: bool = False) -> pd.DataFrame:
 def one_actor_contests(controller: np.ndarray, status: np.ndarray) -> np.ndarray:
     """Which states are ``contested`` naming exactly one actor (completed by
     :func:`contested_parties`)."""
+    codes, uniques = pd.factorize(np.asarray(controller, dtype=object))
     named = np.array([isinstance(c, str) and c != "" and s.ACTOR_SEP not in c
-                      for c in controller], dtype=bool)
-    return (np.asarray(status, dtype=object) == s.CONTESTED) & named
+                      for c in uniques] + [False], dtype=bool)  # each distinct value once
+    return (np.asarray(status, dtype=object) == s.CONTESTED) & named[codes]
 
 
 def contested_parties(district: np.ndarray, controller: np.ndarray,
@@ -385,12 +386,16 @@ def contested_parties(district: np.ndarray, controller: np.ndarray,
     if not single.size:
         return controller
     out = controller.copy()
+    joined: dict[tuple[str, str], str] = {}  # each (holder, actor) pair joined once
     for i in single:  # in date order: a completed state may complete the next one
         if i == 0 or district[i - 1] != district[i] or status[i - 1] not in _HOLDING:
             continue
-        before = s.split_actors(out[i - 1])
-        if before and before != [out[i]]:
-            out[i] = s.join_actors([*before, out[i]])
+        pair = (out[i - 1], out[i])
+        if pair not in joined:
+            before = s.split_actors(pair[0])
+            joined[pair] = (s.join_actors([*before, pair[1]]) if before and before != [pair[1]]
+                            else pair[1])
+        out[i] = joined[pair]
     return out
 
 

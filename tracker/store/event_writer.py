@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -129,16 +130,17 @@ def _nullable_text(values: np.ndarray) -> list:
     return np.where(arr == "", None, arr).tolist()
 
 
-def write_events(conn: Connection, events: pd.DataFrame, *, origin: str) -> int:
+def write_events(conn: Connection, events: pd.DataFrame, *, origin: str,
+                 recorded_at: datetime | None = None) -> int:
     """Append control events (schema event columns; ACLED's ``acled_id`` and ``timestamp`` too
     when present, and their ``content_hash`` when the caller has computed it) whose ids are not
-    stored; returns how many."""
+    stored, recorded at ``recorded_at`` (default: now, UTC); returns how many."""
     if events.empty:
         return 0
     sqlite_db = conn.dialect.name == "sqlite"
     events = events.reset_index(drop=True)
     sids = source_ids(conn, events)
-    now = utcnow()
+    now = utcnow() if recorded_at is None else recorded_at
     n = len(events)
     acled = ACLED_ID in events and TIMESTAMP in events
     columns = {
@@ -171,6 +173,12 @@ def write_events(conn: Connection, events: pd.DataFrame, *, origin: str) -> int:
         for index in table.indexes:
             index.create(conn)
     return n
+
+
+def last_event_id(conn: Connection) -> int:
+    """The largest ``events.id`` stored (0: none); rows written after this call have larger ids
+    (writers are serialised, see :func:`tracker.store.engines.write_transaction`)."""
+    return conn.execute(select(func.max(ControlEvent.id))).scalar_one() or 0
 
 
 def _count(conn: Connection, table) -> int:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -61,16 +63,53 @@ _DAY, _KNOWN = "day", "known"
 _READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
 
 
+_READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
+                 s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
+                 s.RETRACTED_AT]
+
+
+@dataclass(frozen=True)
+class Written:
+    """Events the caller's transaction has just written, as the writer holds them.
+
+    The intervals are then built from them and from the events stored before them (those with
+    ``events.id <= stored_up_to``), without reading the new rows back. Only for writes that
+    retract none of these events in the same transaction.
+    """
+
+    events: pd.DataFrame  # schema event columns, as given to the writer
+    recorded_at: datetime  # the time the writer stored with them
+    stored_up_to: int  # tracker.store.event_writer.last_event_id before the write
+
+    def as_read(self) -> pd.DataFrame:
+        """The events as :func:`_events_for` would read them back (same columns and values)."""
+        ev = self.events
+        days = (s.DATE, s.REPORTED_ON)
+        out = pd.DataFrame({c: (pd.to_datetime(ev[c]).dt.normalize().to_numpy("datetime64[ns]")
+                                if c in days else pd.Series(ev[c].to_numpy(dtype=object),
+                                                            dtype=object, copy=False))
+                            for c in _READ_COLUMNS[:-2]})  # text as object, as read back
+        for col in (s.SOURCE, s.SOURCE_URL):  # stored as '' when missing, read as NULL
+            out[col] = out[col].where(out[col].notna() & (out[col] != ""), None)
+        out[s.RECORDED_AT] = np.datetime64(self.recorded_at, "ns")
+        out[s.RETRACTED_AT] = np.datetime64("NaT", "ns")
+        return out
+
+
 # --- writing ---------------------------------------------------------------------------------
-def _events_for(conn: Connection, districts: list[str] | None) -> pd.DataFrame:
+def _events_for(conn: Connection, districts: list[str] | None,
+                up_to: int | None = None) -> pd.DataFrame:
     """The events the intervals of ``districts`` depend on (all when None): theirs and the
-    corrections whose chain reaches one of theirs (a correction may lie in another district)."""
+    corrections whose chain reaches one of theirs (a correction may lie in another district);
+    only those with ``events.id <= up_to`` when given."""
     e, so, r = ControlEvent, Source, Retraction
     stmt = (select(e.event_id, _raw(e.date), e.date_precision, e.district_code, e.controller,
                    e.status, e.confidence, func.nullif(so.publisher, ""), func.nullif(so.url, ""),
                    _raw(so.published_on), e.supersedes, _raw(e.recorded_at), _raw(r.recorded_at))
             .outerjoin(so, e.source_id == so.id)
             .outerjoin(r, r.event_id == e.event_id))
+    if up_to is not None:
+        stmt = stmt.where(e.id <= up_to)
     if districts is not None and len(districts) > _READ_ALL_FROM:
         districts = None  # most districts: one scan of the table beats the IN list
     if districts is None:
@@ -88,10 +127,7 @@ def _events_for(conn: Connection, districts: list[str] | None) -> pd.DataFrame:
             rows += found
             seen.update(row[0] for row in found)
             todo = sorted({row[0] for row in found})
-    cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
-            s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
-            s.RETRACTED_AT]
-    table = pd.DataFrame(rows, columns=cols, dtype=object)
+    table = pd.DataFrame(rows, columns=_READ_COLUMNS, dtype=object)
     for col in (s.DATE, s.REPORTED_ON, s.RECORDED_AT, s.RETRACTED_AT):
         table[col] = queries.parse_times(table[col].to_numpy())
     return table
@@ -118,15 +154,15 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
 
 
 def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
-            rows: pd.DataFrame | None = None) -> int:
+            rows: pd.DataFrame | None = None, written: Written | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
-    caller's transaction (``rows``: those :func:`computed` gave already); returns the rows
-    written."""
+    caller's transaction (``rows``: those :func:`computed` gave already; ``written``: the events
+    just written, held by the writer, see :class:`Written`); returns the rows written."""
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
     if rows is None:
-        rows = computed(conn, codes)
+        rows = computed(conn, codes, written=written)
     if codes is None:
         conn.execute(_IV.delete())
     else:
@@ -136,9 +172,17 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     return len(rows)
 
 
-def computed(conn: Connection, codes: list[str] | None = None) -> pd.DataFrame:
-    """The rows the pure core builds from the stored events for ``codes`` (all when None)."""
-    rows = bitemporal.knowledge_intervals(_events_for(conn, codes))
+def computed(conn: Connection, codes: list[str] | None = None, *,
+             written: Written | None = None) -> pd.DataFrame:
+    """The rows the pure core builds from the stored events for ``codes`` (all when None;
+    ``written``: events just written, taken as held instead of read back)."""
+    if written is None:
+        events = _events_for(conn, codes)
+    else:
+        before = _events_for(conn, codes, up_to=written.stored_up_to)
+        held = written.as_read()
+        events = held if before.empty else pd.concat([before, held], ignore_index=True)
+    rows = bitemporal.knowledge_intervals(events)
     if codes is not None:
         rows = rows[rows[s.DISTRICT_CODE].isin(codes).to_numpy()].reset_index(drop=True)
     return rows

@@ -14,13 +14,18 @@ import pandas as pd
 import shapely
 from sqlalchemy import (
     Connection,
+    Date,
+    DateTime,
     Engine,
     LargeBinary,
     String,
+    and_,
     bindparam,
+    case,
     func,
     insert,
     inspect,
+    or_,
     select,
     text,
     type_coerce,
@@ -33,7 +38,12 @@ from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
 from tracker.store import intervals, naming, point_batches, queries
 from tracker.store.engines import write_transaction
-from tracker.store.event_writer import CONTENT_HASH, content_hashes, write_events
+from tracker.store.event_writer import (
+    CONTENT_HASH,
+    content_hashes,
+    last_event_id,
+    write_events,
+)
 from tracker.store.models import (
     Alias,
     ControlEvent,
@@ -273,6 +283,32 @@ def count_events(engine: Engine) -> int:
         return conn.execute(select(func.count()).select_from(ControlEvent)).scalar_one()
 
 
+def count_reports(engine: Engine, *, known_on: pd.Timestamp | None = None) -> tuple[int, int]:
+    """(events, of which not retracted) as known at the end of ``known_on`` (None: now): the
+    events known by then (``reported_on``, else the day recorded), retracted if a retraction
+    was recorded by then, as :func:`tracker.core.timeline.as_known_on` keeps and marks them."""
+    e, so, r = ControlEvent, Source, Retraction
+    params: dict[str, object] = {}
+    if known_on is None:
+        live, known = r.id.is_(None), None
+    else:
+        day = bindparam("day", type_=Date())
+        after = bindparam("after", type_=DateTime())  # the first instant after the day
+        live = or_(r.id.is_(None), r.recorded_at >= after)
+        known = or_(so.published_on <= day,
+                    and_(so.published_on.is_(None), e.recorded_at < after))
+        params = {"day": known_on.date(),
+                  "after": (known_on + pd.Timedelta(days=1)).to_pydatetime()}
+    stmt = (select(func.count(), func.coalesce(func.sum(case((live, 1), else_=0)), 0))
+            .select_from(e).outerjoin(so, e.source_id == so.id)
+            .outerjoin(r, r.event_id == e.event_id))
+    if known is not None:
+        stmt = stmt.where(known)
+    with reading(engine) as conn:
+        every, not_retracted = conn.execute(stmt, params).one()
+    return int(every), int(not_retracted)
+
+
 def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple[int, int]:
     """Append events in one transaction; returns (added, skipped as already present).
 
@@ -298,9 +334,18 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        write_events(conn, new, origin=origin)
-        intervals.rebuild(conn, written_districts(conn, new))
+        written = write_held(conn, new, origin=origin)
+        intervals.rebuild(conn, written_districts(conn, new), written=written)
     return len(new), len(events) - len(new)
+
+
+def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
+    """Write the ``new`` events and keep them as written, so the intervals' rebuild takes them
+    from memory and reads back only the events stored before."""
+    now = utcnow()
+    stored_up_to = last_event_id(conn)
+    write_events(conn, new, origin=origin, recorded_at=now)
+    return intervals.Written(new, now, stored_up_to)
 
 
 def written_districts(conn, new: pd.DataFrame) -> set[str]:

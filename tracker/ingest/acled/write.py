@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, insert, select
 
+from tracker.core import schema as s
 from tracker.core.acled_columns import ACLED_ID, ORIGIN, RECORD
 from tracker.core.arrow_columns import arrow_text
 from tracker.ingest.acled import deletions as acled_deletions
@@ -28,7 +29,7 @@ from tracker.ingest.acled.read import ParsedAcled, read_acled
 from tracker.ingest.acled.versions import VersionPlan, plan_versions
 from tracker.ingest.csvfile import RecordLines
 from tracker.ingest.problems import Problem, listed, raise_problems
-from tracker.store import event_writer, intervals, point_batches, records
+from tracker.store import intervals, point_batches, records
 from tracker.store.engines import write_transaction
 from tracker.store.models import ControlEvent, Retraction, chunks, utcnow
 
@@ -72,14 +73,18 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
 
     Returns (control events added, point events added, control events retracted).
     """
-    control = event_writer.write_events(conn, plan.control, origin=ORIGIN)
+    control = len(plan.control)
+    written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
     if control or retracted:
         touched = (records.written_districts(conn, plan.control) if control else set())
         # retracting an event changes its district and those of the events it corrects
         touched |= intervals.touched_districts(conn, retracted)
-        intervals.rebuild(conn, touched)
+        if written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
+            intervals.rebuild(conn, touched, written=written)
+        else:  # an event written and retracted at once: read the retraction back with it
+            intervals.rebuild(conn, touched)
     return control, points, len(retracted)
 
 
