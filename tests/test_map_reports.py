@@ -24,14 +24,17 @@ def listed(data: dict) -> int:
     return sum(len(rows) for rows in data["districts"]["events"]) // 9
 
 
+def not_retracted(events) -> int:
+    return int(events["retracted_at"].isna().sum())
+
+
 def test_all_lists_every_report_none_only_the_periods(story):
-    shown = story.events()
-    shown = shown[shown["retracted_at"].isna()]
+    shown = not_retracted(story.events())
     every = page_data(story.map(reports="all"))
-    assert listed(every) == len(shown) and every["reports"]["leftOut"] == 0
+    assert listed(every) == shown and every["reports"]["leftOut"] == 0
     periods = page_data(story.map(reports="none"))
     assert listed(periods) == 0
-    assert periods["reports"]["leftOut"] == len(story.events())
+    assert periods["reports"]["leftOut"] == shown
     # the control periods are the same either way (their texts come first in the strings)
     assert periods["districts"]["hist"] == every["districts"]["hist"]
 
@@ -40,7 +43,32 @@ def test_auto_lists_the_reports_up_to_the_limit(story, monkeypatch):
     assert listed(page_data(story.map())) > 0  # a few hundred events: listed
     monkeypatch.setattr(html_map, "MAX_REPORTS", 10)
     data = page_data(story.map())
-    assert listed(data) == 0 and data["reports"]["leftOut"] == len(story.events())
+    assert listed(data) == 0 and data["reports"]["leftOut"] == not_retracted(story.events())
+
+
+def test_retracted_reports_are_neither_listed_nor_counted_as_left_out(fresh):
+    from conftest import SHIPPED_EVENTS
+
+    fresh.import_csv(SHIPPED_EVENTS)
+    gone = fresh.events()["event_id"].iloc[[3, 40, 41]].tolist()
+    for event_id in gone:
+        fresh.retract(event_id, reason="test: the report was wrong")
+    total = len(fresh.events())
+    every = page_data(fresh.map(reports="all"))
+    periods = page_data(fresh.map(reports="none"))
+    assert periods["reports"]["leftOut"] == listed(every) == total - len(gone)
+    # as known before the retractions were recorded (today), the reports still counted
+    before = page_data(fresh.map(reports="none", known_on="2021-12-31"))
+    assert before["reports"]["leftOut"] == total
+
+
+@pytest.mark.parametrize("known_on", ["2021-07-01", "2021-08-16", "2021-08-31"])
+def test_the_reports_left_out_are_those_known_on_the_day_drawn(story, known_on):
+    known = story.events(known_on=known_on)  # as known then: later retractions not yet made
+    assert 0 < len(known) < len(story.events())
+    every = page_data(story.map(reports="all", known_on=known_on))
+    periods = page_data(story.map(reports="none", known_on=known_on))
+    assert periods["reports"]["leftOut"] == listed(every) == not_retracted(known)
 
 
 def test_an_unknown_mode_is_refused_in_one_line(story, tmp_path):
@@ -57,7 +85,8 @@ def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
     run = CliRunner().invoke(main, ["map", "--reports", "none", "--db", story.url,
                                     "--out", str(out)])
     assert run.exit_code == 0, run.output
-    assert f"not the {len(story.events()):,} reports (`--reports all` lists them)" in run.output
+    shown = f"{not_retracted(story.events()):,}"
+    assert f"not the {shown} reports (`--reports all` lists them)" in run.output
     context, page, errors = open_page(browser, out)
     page.evaluate("trackerMap.setDate('2021-08-20')")
     code = page.evaluate("""(() => { const m = trackerMap.model;
@@ -65,8 +94,7 @@ def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
     page.evaluate(f"trackerMap.open('{code}')")
     popup = page.locator(".trk-pop")
     text = popup.text_content()
-    left_out = f"{len(story.events()):,}"
-    assert "Control periods to" in text and f"leaves out the {left_out} reports" in text
+    assert "Control periods to" in text and f"leaves out the {shown} reports" in text
     assert "tracker history" in text
     assert page.locator(".trk-pop-age").count() == 0 or not page.locator(
         ".trk-pop-age").inner_text().strip()

@@ -761,7 +761,10 @@ class Tracker:
         stored = records.count_events(self.engine)
         listed = reports == "all" or (reports == "auto" and stored <= html_map.MAX_REPORTS)
         events = self.events(known_on=known) if listed else None  # each district's popup list
-        if not (len(events) if listed else stored):
+        # left out: the reports a page listing them shows (not retracted, as known on known_on)
+        known_events, left_out = ((len(events), 0) if listed
+                                  else records.count_reports(self.engine, known_on=known))
+        if not known_events:
             msg = (f"no events in {self.url}{f' known on {known.date()}' if known else ''}; "
                    f"import some with `tracker import FILE` first")
             raise NotFoundError(msg)
@@ -785,7 +788,7 @@ class Tracker:
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
             points=shown, points_window=points_window,
             spellings=self.gazetteer.district_spellings(),
-            reports_left_out=0 if listed else stored)
+            reports_left_out=left_out)
 
     def export(self, out: str | Path, *, format: str | None = None,
                date: str | date | None = None, intervals: bool = False, events: bool = False,
