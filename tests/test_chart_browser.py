@@ -3,6 +3,8 @@ the legend agrees with them on every day, and the panel follows and sets the sli
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from browser_pages import open_page
@@ -13,6 +15,7 @@ from tracker.cli import main
 from tracker.core import schema as s
 from tracker.geo.boundaries import default_boundaries
 from tracker.render import html_map
+from tracker.render.styles import STATE_LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -199,3 +202,45 @@ def test_actor_names_in_the_panel_are_text(browser, tmp_path):
     finally:
         context.close()
     assert errors == []
+
+
+def test_chart_draws_the_models_counts_with_pythons_labels(browser, tmp_path):
+    """The panel's areas are the page model's series (one count on the page), labelled and filled
+    from Python's styles, also for actors named like properties every JS object has."""
+    b = default_boundaries()
+    codes = b.districts[s.DISTRICT_CODE].tolist()
+    intervals = hand_intervals(codes, seed=5, n_changes=400, start="2021-01-01", days=120)
+    renamed = {"Taliban": "constructor", "Resistance": "__proto__"}
+    intervals[s.CONTROLLER] = [s.join_actors([renamed.get(a, a) for a in s.split_actors(c)])
+                               for c in intervals[s.CONTROLLER]]
+    m = html_map.build_map(b.districts, b.provinces, intervals, None, start="2021-01-01",
+                           end="2021-04-30", step="week")
+    text = m.get_root().render()
+    begin = text.index(f'id="{html_map.CHART_ID}">') + len(f'id="{html_map.CHART_ID}">')
+    assert set(json.loads(text[begin:text.index("</script>", begin)])) == {"styles"}  # no counts
+    path = html_map.save_map(m, tmp_path / "chart.html")
+    context, page, errors = open_page(browser, path)
+    try:
+        page.evaluate("trackerMap.chartPanel(true)")
+        areas = page.evaluate("""() => Array.from(document.querySelectorAll('.trk-chart-area'))
+            .map(a => [a.getAttribute('data-series'), a.querySelector('title').textContent,
+                       a.getAttribute('fill')])""")
+        keys = page.evaluate("Object.keys(trackerMap.series().series)")
+        page.evaluate("trackerMap.setDate('2021-03-01')")
+        readout = page.text_content(".trk-chart-readout")
+        day = page.evaluate("""() => { const S = trackerMap.series(), i = S.dates.indexOf(
+            trackerMap.date()); const out = {}; Object.keys(S.series).forEach(k => {
+            out[k] = S.series[k][i]; }); return out; }""")
+    finally:
+        context.close()
+    assert errors == []
+    assert [a[0] for a in areas] == keys
+    labels = {a[0]: a[1] for a in areas}
+    assert labels["constructor"] == "constructor" and labels["__proto__"] == "__proto__"
+    assert labels[s.CONTESTED] == STATE_LABELS[s.CONTESTED]
+    colors = html_map.actor_colors(intervals)
+    fills = {a[0]: a[2] for a in areas}
+    assert fills["constructor"] == colors["constructor"]
+    for name, count in day.items():
+        if count:
+            assert f"{labels[name]} {count}" in readout

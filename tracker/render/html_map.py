@@ -29,7 +29,7 @@ from branca.element import Element, MacroElement
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core import spatial, timeline
-from tracker.core.series import actors_in_order, control_series
+from tracker.core.series import STATE_CATEGORIES, actors_in_order
 from tracker.geo.topology import COORD_SCALE, topology
 from tracker.render import styles
 from tracker.render.points import DEFAULT_WINDOW, POINTS_ID, points_payload
@@ -43,7 +43,7 @@ REPORTED_AT = s.CONFIDENCES.index(s.REPORTED)  # code of a missing confidence
 DEFAULT_TITLE = "District control"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 DATA_ID = "tracker-data"  # id of the <script type="application/json"> holding the map data
-SERIES_ID = "tracker-series"  # id of the JSON of the chart panel (tracker_chart.js)
+CHART_ID = "tracker-chart"  # id of the JSON of the chart panel's styles (tracker_chart.js)
 REPORT_MODES = ("auto", "all", "none")  # which reports a page lists (Tracker.map(reports=...))
 MAX_REPORTS = 200_000  # "auto" lists every report up to this many stored events
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -94,13 +94,13 @@ class _TrackerLayer(MacroElement):
     """
 
     def __init__(self, payload: str, points: str | None = None,
-                 series: str | None = None) -> None:
+                 chart: str | None = None) -> None:
         super().__init__()
         self._name = "TrackerLayer"
         self._id = "data"
         self.payload = payload
         self.points = points
-        self.series = series
+        self.chart = chart
 
     def render(self, **kwargs: Any) -> None:
         root = self.get_root()
@@ -113,10 +113,10 @@ class _TrackerLayer(MacroElement):
             data = f'<script type="application/json" id="{POINTS_ID}">{self.points}</script>'
             root.html.add_child(_Raw(data, name="tracker_points"), name="tracker_points")
             call = f'TrackerPoints.attach({call}, "{POINTS_ID}")'
-        if self.series is not None:
-            data = f'<script type="application/json" id="{SERIES_ID}">{self.series}</script>'
-            root.html.add_child(_Raw(data, name="tracker_series"), name="tracker_series")
-            call = f'TrackerChart.attach({call}, "{SERIES_ID}")'
+        if self.chart is not None:
+            data = f'<script type="application/json" id="{CHART_ID}">{self.chart}</script>'
+            root.html.add_child(_Raw(data, name="tracker_chart"), name="tracker_chart")
+            call = f'TrackerChart.attach({call}, "{CHART_ID}")'
         call = f"window.trackerMap = {call};"
         root.script.add_child(_Raw(call, name="tracker_call"), name=self.get_name())
 
@@ -215,8 +215,7 @@ def build_map(
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     colors = actor_palette(actors_in_order(intervals), actor_colors)
     payload = _payload(districts, provinces, intervals, events, colors, spellings or {})
-    series_json = safe_json(series_payload(intervals, districts[s.DISTRICT_CODE].tolist(), t0, t1,
-                                           colors))
+    chart_json = safe_json(chart_styles(list(colors), colors))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -232,7 +231,7 @@ def build_map(
     root.title = html.escape(title)
     for name, text in _page_assets(offline=offline, points=points_json is not None):
         root.header.add_child(_Raw(text, name=name), name=name)
-    m.add_child(_TrackerLayer(safe_json(payload), points_json, series_json), name="tracker_data")
+    m.add_child(_TrackerLayer(safe_json(payload), points_json, chart_json), name="tracker_data")
     m.reports_left_out = int(reports_left_out)
     return m
 
@@ -276,37 +275,17 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
     return {a: colors[a] for a in actors}
 
 
-def series_payload(intervals: pd.DataFrame, codes: list[str], start: pd.Timestamp,
-                   end: pd.Timestamp, colors: dict[str, str]) -> dict[str, Any]:
-    """The chart panel's data: districts per actor and state on every day of the slider's span.
-
-    The counts are :func:`tracker.core.series.control_series` on every day from ``start`` to
-    ``end``; the page reads them at its slider dates, so they equal ``tracker chart --start
-    --end --step`` at any step. Each series is stored as its changes (:func:`_changes`), with
-    its label and fill ``[colour, hatch colour or ""]``: the size follows the number of changes,
-    not the span.
-    """
-    days = pd.date_range(start, end, freq="D")
-    table = control_series(intervals, days, districts=codes)
-    fills = [category_fill(str(c), colors) for c in table.columns]
-    return {
-        "names": [str(c) for c in table.columns],
-        "labels": [STATE_LABELS.get(c, str(c)) for c in table.columns],
-        "fills": [[f.face, f.hatch_color or ""] for f in fills],
-        "start": _day(start),
-        "n": len(table),
-        "d": [_changes(table[c].to_numpy()) for c in table.columns],
-    }
-
-
-def _changes(values: np.ndarray) -> list[int]:
-    """A series as its changes only, ``[gap, step, gap, step, ...]``: ``gap`` positions after the
-    previous change (the first from position 0) the value moves by ``step`` (the value before
-    position 0 is 0). The size follows the number of changes, not the number of dates."""
-    step = np.diff(values, prepend=0)
-    at = np.flatnonzero(step)
-    gaps = np.diff(at, prepend=0)
-    return np.column_stack([gaps, step[at]]).ravel().astype(int).tolist()
+def chart_styles(actors: list[str], colors: dict[str, str]) -> dict[str, Any]:
+    """The chart panel's labels and fills: ``{"styles": {category: [label, colour, hatch colour
+    or ""]}}`` for every category the page's model may count (each actor held and influenced,
+    then contested, disputed, unknown). The counts themselves are the model's
+    (``trackerMap.series()``), the numbers of ``tracker chart``."""
+    names = [c for a in actors for c in (a, f"{a} ({s.INFLUENCED})")]
+    styles = {}
+    for name in [*names, *STATE_CATEGORIES]:
+        fill = category_fill(name, colors)
+        styles[name] = [STATE_LABELS.get(name, name), fill.face, fill.hatch_color or ""]
+    return {"styles": styles}
 
 
 def actor_colors(intervals: pd.DataFrame, overrides: dict[str, str] | None = None

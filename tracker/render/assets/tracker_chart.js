@@ -1,7 +1,8 @@
 /* conflict-tracker: the control-over-time chart panel of the map (our own script, plain SVG).
- * The series are computed in Python (tracker.core.series, the numbers of `tracker chart`) and
- * embedded as JSON; this view only draws them, follows the page's date ("tracker:date" events)
- * and sets the date on a click or drag (trackerMap.setDate). Names reach the page as text only. */
+ * It draws the page model's own count of districts per category on every slider date
+ * (trackerMap.series(), the numbers of `tracker chart`), with the labels and fills Python embeds
+ * as JSON; it follows the page's date ("tracker:date" events) and sets the date on a click or
+ * drag (trackerMap.setDate). Names reach the page as text only. */
 (function () {
   "use strict";
 
@@ -14,36 +15,17 @@
     return node;
   }
 
-  // The embedded series: names, labels, fills, the first day and number of days, and per series
-  // its daily changes [gap, step, gap, step...] (`gap` days after the previous change the value
-  // moves by `step`); read at the slider's dates `days` (days since 1970-01-01).
-  function decode(S, days) {
-    var series = {};
-    S.names.forEach(function (name, k) {
-      var daily = new Array(S.n), d = S.d[k], at = 0, v = 0, i = 0, j;
-      for (j = 0; j < d.length; j += 2) {
-        at += d[j];
-        for (; i < at; i++) { daily[i] = v; }
-        v += d[j + 1];
-      }
-      for (; i < S.n; i++) { daily[i] = v; }
-      series[name] = days.map(function (day) { return daily[Math.min(Math.max(day - S.start, 0), S.n - 1)]; });
-    });
-    return series;
-  }
-
   function attach(api, id) {
     var util = window.TrackerMapApp.util, el = util.el;
-    var S = JSON.parse(document.getElementById(id).textContent);
-    var dates = api.dates(), n = dates.length;
-    var series = decode(S, dates.map(util.parseDay));
-    if (!api.series) {
-      api.series = function () {
-        var copy = {};
-        S.names.forEach(function (name) { copy[name] = series[name].slice(); });
-        return { dates: dates.slice(), series: copy };
-      };
+    var styles = JSON.parse(document.getElementById(id).textContent).styles;
+    var counted = api.series(), dates = counted.dates, n = dates.length, series = counted.series;
+    // each category counted, with its label and [colour, hatch colour or ""]
+    function style(name) { // an actor may be named like a property of every object
+      return Object.prototype.hasOwnProperty.call(styles, name) ? styles[name] : [name, "#9e9e9e", ""];
     }
+    var S = { names: Object.keys(series) };
+    S.labels = S.names.map(function (name) { return style(name)[0]; });
+    S.fills = S.names.map(function (name) { return style(name).slice(1); });
     var total = 0; // the number of districts: every day's values add up to it
     for (var t = 0; t < n; t++) {
       var sum = 0;

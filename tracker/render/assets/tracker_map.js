@@ -731,7 +731,7 @@
       var fill = f[0].indexOf("url(") === 0 ? f[0] : mix(f[0], strength);
       return { fill: fill, opacity: 1, unknown: unknown, top: cats[top].key };
     }
-    var catIndex = {};
+    var catIndex = Object.create(null); // keyed by names from outside
     cats.forEach(function (c, k) { catIndex[c.key] = k; });
     function makeRollup() { // drawn on first use only: most readers never open it
       rollPolys = prov.geom.map(function (g, pi) {
@@ -1061,7 +1061,7 @@
     function updateLegend() {
       var rollupOn = map.hasLayer(rollupLayer);
       if (rollupOn) {
-        var all = model.rollup(cur).ALL, share = {};
+        var all = model.rollup(cur).ALL, share = Object.create(null);
         all.forEach(function (s) { share[s[0]] = s[1]; });
         legend.title.textContent = "Share of area on " + fmtDay(cur);
         legend.mode.textContent = "Province roll-up shown: each province in the colour of its largest known share of area, fainter where more of it is unknown. Figures: share of the country's area.";
@@ -1329,7 +1329,7 @@
       openDistrict: function () { return popupOf >= 0 && map.hasLayer(popup) ? dist.code[popupOf] : null; },
       legendCounts: function () { return model.counts(cur); },
       legendShown: function () {
-        var out = {};
+        var out = Object.create(null);
         cats.forEach(function (c, k) { out[c.key] = legend.counts[k].textContent; });
         return out;
       },

@@ -138,7 +138,7 @@
     function counts(day) {
       var tally = categories.map(function () { return 0; });
       for (var i = 0; i < n; i++) { tally[category(i, row(i, day))] += 1; }
-      var out = {};
+      var out = Object.create(null); // keyed by names from outside: "__proto__" is a name too
       categories.forEach(function (c, k) { out[c.key] = tally[k]; });
       return out;
     }
@@ -185,7 +185,7 @@
           grid[category(i, off)][k] += 1;
         }
       }
-      var out = {};
+      var out = Object.create(null);
       categories.forEach(function (c, k) { out[c.key] = grid[k]; });
       seriesCache = { dates: days.map(isoDay), series: out };
       return seriesCache;
