@@ -99,5 +99,28 @@ def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
     assert page.locator(".trk-pop-age").count() == 0 or not page.locator(
         ".trk-pop-age").inner_text().strip()
     assert popup.locator("ol.trk-hist li").count() >= 1
+    # no day of a last report here: the fade filter is off, whatever asks for it, and says why
+    fade = page.locator(".trk-filters select")
+    assert fade.is_disabled() and "--reports all" in page.locator(".trk-filter-off").inner_text()
+    page.evaluate("trackerMap.setFilters({fadeDays: 30})")
+    assert fade.input_value() == "0"
+    assert "faded" not in page.locator(".trk-legend-filtered").inner_text()
+    page.evaluate("location.hash = 'filter=fade90'")
+    page.wait_for_timeout(100)
+    assert fade.input_value() == "0"
+    assert errors == []
+    context.close()
+    # a page listing the reports fades districts whose last report is old
+    full = tmp_path / "full.html"
+    assert CliRunner().invoke(main, ["map", "--db", story.url, "--out", str(full)]).exit_code == 0
+    context, page, errors = open_page(browser, full)
+    fade = page.locator(".trk-filters select")
+    assert not fade.is_disabled() and page.locator(".trk-filter-off").count() == 0
+    page.evaluate("trackerMap.setFilters({fadeDays: 30})")
+    assert fade.input_value() == "30"
+    assert "faded where the last report is over 30 days old" in page.locator(
+        ".trk-legend-filtered").inner_text()
+    page.evaluate("location.hash = 'filter=fade90'")  # the link that the page above ignores
+    page.wait_for_function("document.querySelector('.trk-filters select').value === '90'")
     assert errors == []
     context.close()

@@ -988,6 +988,12 @@
         var opt = el("option", null, o[1]); opt.value = String(o[0]); ui.fade.appendChild(opt);
       });
       lab2.appendChild(ui.fade);
+      if (leftOut) { // the page has the control periods, not the days of their reports
+        ui.fade.disabled = true;
+        lab2.classList.add("trk-filter-off");
+        lab2.title = "This page leaves out the reports, so it does not know the day of each district's last report; `tracker map --reports all` lists them.";
+        lab2.appendChild(el("span", "trk-filter-why", " (needs the reports: --reports all)"));
+      }
       fl.appendChild(lab2);
       legend.filtered = el("div", "trk-legend-filtered", "");
       fl.appendChild(legend.filtered);
@@ -998,7 +1004,7 @@
     }).addTo(map);
     function setFilters(f) {
       if (f.hideUnconfirmed !== undefined) { filters.hideUnconfirmed = !!f.hideUnconfirmed; ui.hideUnconfirmed.checked = filters.hideUnconfirmed; }
-      if (f.fadeDays !== undefined) { filters.fadeDays = +f.fadeDays || 0; ui.fade.value = String(filters.fadeDays); }
+      if (f.fadeDays !== undefined && !leftOut) { filters.fadeDays = +f.fadeDays || 0; ui.fade.value = String(filters.fadeDays); }
       restyle(true);
       writeHash();
     }
@@ -1252,7 +1258,7 @@
       }
       if (s.filter !== undefined) {
         var fl = s.filter.split(","), fade = 0;
-        fl.forEach(function (x) { if (/^fade\d+$/.test(x)) { fade = +x.slice(4); } });
+        fl.forEach(function (x) { if (/^fade\d+$/.test(x) && !leftOut) { fade = +x.slice(4); } });
         filters.hideUnconfirmed = fl.indexOf("confirmed") >= 0; filters.fadeDays = fade;
         ui.hideUnconfirmed.checked = filters.hideUnconfirmed; ui.fade.value = String(fade);
       }
