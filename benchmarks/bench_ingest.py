@@ -167,10 +167,10 @@ def run_stage(stage: str, path: Path, db: Path) -> None:
     """One measured stage in this (fresh) process; prints a JSON line."""
     if stage != "again":
         db.unlink(missing_ok=True)
-    if stage == "without":  # the import with the stored intervals' rebuild skipped
-        from tracker.store import intervals
+    if stage == "without":  # the import with the stored intervals skipped
+        from bench_timeline import intervals_skipped
 
-        intervals.rebuild = lambda conn, districts=None, **_: 0
+        intervals_skipped().__enter__()  # for the rest of this process
         stage = "ours"
     if stage == "floor":
         seconds, cpu = floor(path, db, default_boundaries().districts)

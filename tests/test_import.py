@@ -233,3 +233,19 @@ def test_line_numbers_count_physical_lines(fresh, tmp_path):
     assert (report.added, report.rejected) == (1, 1)
     rejected = (tmp_path / "multi.rejects.csv").read_text(encoding="utf-8")
     assert "Atlantis" in rejected and "second line" not in rejected
+
+
+def test_a_supersedes_loop_is_refused_whole_and_leaves_the_store_as_it_was(fresh, tmp_path):
+    """The loop is found by the intervals' build, which runs beside the write of the events: its
+    error still reaches the caller in one line and rolls the whole import back."""
+    fresh.import_csv(write(tmp_path, GOOD))
+    before, intervals_before = fresh.events(), fresh.intervals()
+    loop = write(tmp_path, (
+        "a1,2021-08-22,AF0912,,Taliban,controlled,reported,AP,,2021-08-22,,a2\n"
+        "a2,2021-08-23,AF0912,,Resistance,controlled,reported,AP,,2021-08-23,,a1\n"),
+        name="loop.csv", header=HEADER.replace("notes\n", "notes,supersedes\n"))
+    with pytest.raises(InputError, match=r"supersedes links form a loop \(a\d -> a\d -> a\d\)"):
+        fresh.import_csv(loop)
+    assert len(fresh.events()) == len(before)
+    assert fresh.intervals().equals(intervals_before)
+    assert fresh.check_store().empty

@@ -5,7 +5,8 @@ it was believed on (``known_from`` inclusive, ``known_to`` exclusive, NULL: stil
 :func:`tracker.core.bitemporal.knowledge_intervals` builds them; the pure core is the only
 definition of the rules. Every write of events or retractions calls :func:`rebuild` for the
 districts it touches, in its own transaction, so a reader never sees events and intervals
-disagree.
+disagree. Imports start the core on the events they hold (:func:`build_later`) and write their
+events while it runs.
 
 Reads are range queries on indexes: the state on a day as known on K is, per district, the row
 whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,8 +63,6 @@ _TEXT = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE]
 _AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
 _DAY, _KNOWN = "day", "known"
 _READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
-
-
 _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
                  s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
                  s.RETRACTED_AT]
@@ -70,11 +70,11 @@ _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTRO
 
 @dataclass(frozen=True)
 class Written:
-    """Events the caller's transaction has just written, as the writer holds them.
+    """Events the caller's transaction writes (or has written), as the writer holds them.
 
-    The intervals are then built from them and from the events stored before them (those with
-    ``events.id <= stored_up_to``), without reading the new rows back. Only for writes that
-    retract none of these events in the same transaction.
+    :func:`build_later` builds the intervals from them and from the events stored before them
+    (those with ``events.id <= stored_up_to``), without reading the new rows back. Only for
+    writes that retract none of these events in the same transaction.
     """
 
     events: pd.DataFrame  # schema event columns, as given to the writer
@@ -154,15 +154,15 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
 
 
 def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
-            rows: pd.DataFrame | None = None, written: Written | None = None) -> int:
+            rows: pd.DataFrame | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
-    caller's transaction (``rows``: those :func:`computed` gave already; ``written``: the events
-    just written, held by the writer, see :class:`Written`); returns the rows written."""
+    caller's transaction (``rows``: those :func:`computed` or :func:`build_later` gave already
+    for these districts); returns the rows written."""
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
     if rows is None:
-        rows = computed(conn, codes, written=written)
+        rows = computed(conn, codes)
     if codes is None:
         conn.execute(_IV.delete())
     else:
@@ -172,16 +172,29 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     return len(rows)
 
 
-def computed(conn: Connection, codes: list[str] | None = None, *,
-             written: Written | None = None) -> pd.DataFrame:
-    """The rows the pure core builds from the stored events for ``codes`` (all when None;
-    ``written``: events just written, taken as held instead of read back)."""
-    if written is None:
-        events = _events_for(conn, codes)
-    else:
-        before = _events_for(conn, codes, up_to=written.stored_up_to)
-        held = written.as_read()
-        events = held if before.empty else pd.concat([before, held], ignore_index=True)
+def computed(conn: Connection, codes: list[str] | None = None) -> pd.DataFrame:
+    """The rows the pure core builds from the stored events for ``codes`` (all when None)."""
+    return _rows_of(_events_for(conn, codes), codes)
+
+
+def build_later(conn: Connection, districts: Iterable[str], written: Written) -> Future:
+    """Start building the rows of ``districts`` from the events stored up to
+    ``written.stored_up_to`` (read now, on the caller's transaction) and the ``written`` ones:
+    the pure core runs in a worker thread while the caller goes on writing (the events, the
+    ACLED point batches); pass ``future.result()`` to :func:`rebuild` as its ``rows``. The
+    thread touches no connection; an error of the core is raised by ``result()``."""
+    codes = sorted({str(d) for d in districts})
+    before = _events_for(conn, codes, up_to=written.stored_up_to)
+    held = written.as_read()
+    events = held if before.empty else pd.concat([before, held], ignore_index=True)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-intervals")
+    try:  # a thread of its own (none left behind for a forked process to inherit)
+        return pool.submit(_rows_of, events, codes)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its build
+
+
+def _rows_of(events: pd.DataFrame, codes: list[str] | None) -> pd.DataFrame:
     rows = bitemporal.knowledge_intervals(events)
     if codes is not None:
         rows = rows[rows[s.DISTRICT_CODE].isin(codes).to_numpy()].reset_index(drop=True)

@@ -334,8 +334,11 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        written = write_held(conn, new, origin=origin)
-        intervals.rebuild(conn, written_districts(conn, new), written=written)
+        touched = written_districts(conn, new)
+        held = intervals.Written(new, utcnow(), last_event_id(conn))
+        rows = intervals.build_later(conn, touched, held)  # while the events are written
+        write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
+        intervals.rebuild(conn, touched, rows=rows.result())
     return len(new), len(events) - len(new)
 
 
@@ -350,10 +353,10 @@ def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
 
 def written_districts(conn, new: pd.DataFrame) -> set[str]:
     """The districts whose intervals new events change: theirs, and those of the events they
-    correct (along chains)."""
-    corrections = new[s.EVENT_ID][new[s.SUPERSEDES].notna().to_numpy()].tolist()
+    correct (along chains; before or after the new events are written)."""
+    corrected = new[s.SUPERSEDES][new[s.SUPERSEDES].notna().to_numpy()].tolist()
     return ({str(c) for c in new[s.DISTRICT_CODE].unique()}
-            | intervals.touched_districts(conn, corrections))
+            | intervals.touched_districts(conn, corrected))
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:

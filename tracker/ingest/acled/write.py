@@ -76,15 +76,16 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     control = len(plan.control)
     written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
+    touched = (records.written_districts(conn, plan.control) if control else set())
+    # retracting an event changes its district and those of the events it corrects
+    touched |= intervals.touched_districts(conn, retracted)
+    rows = None
+    if written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
+        rows = intervals.build_later(conn, touched, written)  # while the points are written
+    # else an event written and retracted at once: the rebuild reads the retraction back with it
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
-    if control or retracted:
-        touched = (records.written_districts(conn, plan.control) if control else set())
-        # retracting an event changes its district and those of the events it corrects
-        touched |= intervals.touched_districts(conn, retracted)
-        if written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
-            intervals.rebuild(conn, touched, written=written)
-        else:  # an event written and retracted at once: read the retraction back with it
-            intervals.rebuild(conn, touched)
+    if touched:
+        intervals.rebuild(conn, touched, rows=None if rows is None else rows.result())
     return control, points, len(retracted)
 
 
