@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from browser_pages import open_page
 from click.testing import CliRunner
@@ -122,5 +123,36 @@ def test_a_page_without_reports_says_so_in_the_popup(story, browser, tmp_path):
         ".trk-legend-filtered").inner_text()
     page.evaluate("location.hash = 'filter=fade90'")  # the link that the page above ignores
     page.wait_for_function("document.querySelector('.trk-filters select').value === '90'")
+    assert errors == []
+    context.close()
+
+
+def _day_number(day: str) -> int:
+    return (pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days
+
+
+@pytest.mark.browser
+def test_a_page_as_known_on_a_day_says_so_and_its_slider_stops_there(story, browser, tmp_path):
+    known = "2021-08-16"
+    iv = story.intervals(known_on=known)
+    last_change = pd.concat([iv["start"], iv["end"]]).max()
+    assert last_change + pd.Timedelta(days=7) > pd.Timestamp(known)  # the default pad passes it
+    data = page_data(story.map(known_on=known))
+    assert data["meta"]["knownOn"] == _day_number(known)
+    assert data["t"]["end"] == _day_number(known)  # nothing after it was known then
+    later = page_data(story.map(known_on="2022-06-30"))  # long after: the usual span
+    every = story.intervals(known_on="2022-06-30")
+    padded = pd.concat([every["start"], every["end"]]).max() + pd.Timedelta(days=7)
+    assert later["t"]["end"] == _day_number(str(padded.date()))
+    now = page_data(story.map())
+    assert now["meta"]["knownOn"] is None
+    out = tmp_path / "known.html"
+    run = CliRunner().invoke(main, ["map", "--known-on", known, "--db", story.url,
+                                    "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    context, page, errors = open_page(browser, out)
+    note = page.locator(".trk-title-known")
+    assert note.inner_text().startswith("As known on 16 Aug 2021")
+    assert page.evaluate("trackerMap.dates()")[-1] == known
     assert errors == []
     context.close()

@@ -788,7 +788,7 @@ class Tracker:
             credit=conf.get("credit", ""), use_limitation=conf.get("use_limitation", ""),
             points=shown, points_window=points_window,
             spellings=self.gazetteer.district_spellings(),
-            reports_left_out=left_out)
+            reports_left_out=left_out, known_on=known)
 
     def export(self, out: str | Path, *, format: str | None = None,
                date: str | date | None = None, intervals: bool = False, events: bool = False,

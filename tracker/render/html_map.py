@@ -155,6 +155,7 @@ def build_map(
     points_window: int = DEFAULT_WINDOW,
     spellings: dict[str, list[str]] | None = None,
     reports_left_out: int = 0,
+    known_on: pd.Timestamp | None = None,
 ) -> TrackerMap:
     """Build the time-sliced control map.
 
@@ -194,6 +195,10 @@ def build_map(
     reports_left_out
         How many reports the page leaves out (``events`` is ``None`` on purpose): the popups say
         so, list the control periods with their sources and give no "last report" age.
+    known_on
+        The knowledge day the intervals and events are as known on (``None``: now): the page
+        says so under its title, and the default slider span stops there (nothing later was
+        known then), or at the last change when it comes later.
 
     Returns
     -------
@@ -206,7 +211,7 @@ def build_map(
     districts = _standard_layer(districts, s.DISTRICT_CODE, "districts")
     provinces = _standard_layer(provinces, s.PROVINCE_CODE, "provinces")
     intervals = _standard_intervals(intervals)
-    t0, t1 = _time_span(intervals, start, end, step)
+    t0, t1 = _time_span(intervals, start, end, step, until=known_on)
     diff_days = None
     if diff is not None:
         diff_days = [_day(s.as_day(d, name=f"diff[{i}]")) for i, d in enumerate(diff)]
@@ -221,7 +226,8 @@ def build_map(
         diff=diff_days,
         reports={"leftOut": int(reports_left_out)},
         meta={"title": title, "credit": credit, "limitation": use_limitation,
-              "tiles": OSM_TILES if tiles else None},
+              "tiles": OSM_TILES if tiles else None,
+              "knownOn": None if known_on is None else _day(s.as_day(known_on, name="known_on"))},
     )
     minx, miny, maxx, maxy = districts.total_bounds
     m = TrackerMap(location=[round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)],
@@ -350,8 +356,11 @@ def _day(ts: pd.Timestamp) -> int:
     return int((ts - EPOCH) // pd.Timedelta("1D"))
 
 
-def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
-               ) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str, *,
+               until: Any = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The slider's first and last day: ``start``/``end``, else from the first change to a
+    little after the last one (no later than ``until``, a knowledge day, unless the last change
+    is later still)."""
     changes = pd.concat([intervals[s.START], intervals[s.END]]).dropna()
     if (start is None or end is None) and changes.empty:
         msg = "no intervals to take the slider span from; give start= and end="
@@ -366,7 +375,10 @@ def _time_span(intervals: pd.DataFrame, start: Any, end: Any, step: str
         if end_ts is not None:  # an end before every change: the slider is that one day
             start_ts = min(start_ts, end_ts)
     if end_ts is None:  # likewise a start after every change
-        end_ts = max(changes.max() + pad[step], start_ts)
+        end_ts = changes.max() + pad[step]
+        if until is not None:
+            end_ts = max(min(end_ts, s.as_day(until, name="known_on")), changes.max())
+        end_ts = max(end_ts, start_ts)
     if end_ts < start_ts:
         msg = f"end={end_ts.date()} is before start={start_ts.date()}; swap them"
         raise InputError(msg)

@@ -832,6 +832,11 @@
       var box = el("div", "trk-panel trk-title");
       box.appendChild(el("div", "trk-title-main", D.meta.title));
       box.appendChild(el("div", "trk-title-sub", n + " districts \u00b7 " + fmtDay(days[0]) + " \u2013 " + fmtDay(days[days.length - 1])));
+      if (D.meta.knownOn !== null && D.meta.knownOn !== undefined) { // a past state of knowledge
+        var known = el("div", "trk-title-known", "As known on " + fmtDay(D.meta.knownOn));
+        known.appendChild(el("span", "trk-title-known-why", ": the reports and retractions recorded by the end of that day"));
+        box.appendChild(known);
+      }
       var form = el("div", "trk-search");
       ui.search = el("input", "trk-search-input");
       ui.search.type = "search";
