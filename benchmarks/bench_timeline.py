@@ -14,7 +14,9 @@ in the same run as the baseline): the events imported into SQLite (and PostgreSQ
 ``Tracker.intervals()`` (target <= 2x the baseline), ``status`` on a date and as known on a past
 day (targets < 50 ms), ``diff`` and ``map`` (the whole page written with ``reports="auto"``:
 every report listed up to 200,000 events, else the control periods; target < 5 s at 1,000,000
-events).
+events). The imports are also timed with the stored intervals skipped (target: at most +20%
+with them): the whole history into an empty store, and small imports (10, 100, 1,000 recent
+events) into the filled one.
 
 Run: ``.venv/bin/python benchmarks/bench_timeline.py [--events N] [--repeat R] [--store]
 [--pg postgresql+psycopg://USER@HOST/DB]``.
@@ -23,6 +25,7 @@ Run: ``.venv/bin/python benchmarks/bench_timeline.py [--events N] [--repeat R] [
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -209,6 +212,35 @@ def store_figures(url: str, events: pd.DataFrame, baseline: Callable[[], object]
               else f"control periods listed, {left_out:,} reports left out")
     print(f"Tracker.diff over 200 days: {t_diff * 1000:.1f} ms; map written: {t_map:.1f} s "
           f"({size / 1e6:.1f} MB, {listed}; target < 5 s at 1,000,000 events)")
+    _increments(url, sorted(events[s.DISTRICT_CODE].astype(str).unique()))
+
+
+def _increments(url: str, codes: list[str]) -> None:
+    """Small imports into the filled store, as a team adds the day's reports: new events dated
+    in the last 30 days of the span, each size imported once with the stored intervals and once
+    (other events) with them skipped; last, so the reads above are not affected."""
+    t = tracker.connect(url)
+    parts = []
+    for k, n in enumerate((10, 100, 1000)):
+        seconds = {}
+        for mode in ("with", "without"):
+            new = random_events(codes, n, seed=100 + 2 * k + (mode == "without"))
+            new[s.EVENT_ID] = [f"inc-{n}-{mode}-{i}" for i in range(n)]
+            day = new[s.DATE] - START
+            new[s.DATE] = START + pd.Timedelta(days=DAYS - 30) + day % pd.Timedelta(days=30)
+            new[s.REPORTED_ON] = new[s.DATE] + pd.Timedelta(days=2)
+            new[s.SUPERSEDES] = None
+            new = new.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
+            skip = intervals_skipped() if mode == "without" else contextlib.nullcontext()
+            with skip:
+                t0 = time.perf_counter()
+                records.insert_events(t.engine, new, origin="bench")
+                seconds[mode] = time.perf_counter() - t0
+        parts.append(f"{n:,} events {seconds['with'] * 1000:.0f} ms against "
+                     f"{seconds['without'] * 1000:.0f} ms")
+    t.engine.dispose()
+    print("small imports into the filled store, with / without the stored intervals: "
+          + "; ".join(parts))
 
 
 @contextmanager

@@ -157,7 +157,12 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
             rows: pd.DataFrame | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
     caller's transaction (``rows``: those :func:`computed` or :func:`build_later` gave already
-    for these districts); returns the rows written."""
+    for these districts); returns the number of rows the districts now have.
+
+    On PostgreSQL only the rows of given districts that changed are deleted and inserted: a
+    few new reports change a few rows of a long history, and each row inserted also updates two
+    GiST indexes. On SQLite rewriting the districts' rows costs less than reading them to
+    compare (``benchmarks/bench_timeline.py``, small imports)."""
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
@@ -165,11 +170,55 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
         rows = computed(conn, codes)
     if codes is None:
         conn.execute(_IV.delete())
-    else:
+        _write(conn, rows)
+        return len(rows)
+    if conn.dialect.name != "postgresql":
         for part in chunks(codes, 500):
             conn.execute(_IV.delete().where(_IV.c.district_code.in_(part)))
-    _write(conn, rows)
+        _write(conn, rows)
+        return len(rows)
+    stale, fresh = _changed(conn, codes, rows)
+    for part in chunks(stale, 500):
+        conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
+    _write(conn, rows[fresh].reset_index(drop=True))
     return len(rows)
+
+
+def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame
+             ) -> tuple[list[int], np.ndarray]:
+    """Ids of the stored rows of ``codes`` that ``rows`` no longer has, and which of ``rows``
+    are not stored yet (rows compared on every column)."""
+    stmt = select(_IV.c.id, *_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
+    if len(codes) > _READ_ALL_FROM:  # most districts: one scan beats the IN list
+        mine = set(codes)
+        found = [r for r in queries.fetch_rows(conn, stmt) if r[1] in mine]
+    else:
+        found = queries.fetch_rows(conn, stmt.where(_IV.c.district_code.in_(
+            bindparam("codes", expanding=True))), {"codes": codes})
+    if not found:
+        return [], np.ones(len(rows), dtype=bool)
+    have = pd.DataFrame([r[1:] for r in found], columns=bitemporal.COLUMNS, dtype=object)
+    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
+        have[col] = queries.parse_times(have[col].to_numpy())
+    have_keys, want_keys = _row_keys(have), _row_keys(rows)
+    wanted = set(want_keys)
+    stale = [r[0] for r, key in zip(found, have_keys, strict=True) if key not in wanted]
+    stored = set(have_keys)
+    return stale, np.array([key not in stored for key in want_keys], dtype=bool)
+
+
+def _row_keys(rows: pd.DataFrame) -> list[tuple]:
+    """Each row as one comparable tuple: days as integers, missing values as None."""
+    parts = []
+    for col in bitemporal.COLUMNS:
+        values = rows[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            days = values.to_numpy(dtype="datetime64[D]")
+            parts.append(np.where(np.isnat(days), None, days.astype(np.int64)).tolist())
+        else:
+            arr = values.to_numpy(dtype=object)
+            parts.append(np.where(pd.isna(arr), None, arr).tolist())
+    return list(zip(*parts, strict=True))
 
 
 def computed(conn: Connection, codes: list[str] | None = None) -> pd.DataFrame:
