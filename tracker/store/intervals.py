@@ -244,6 +244,7 @@ def build_later(conn: Connection, districts: Iterable[str], written: Written) ->
 
 
 def _rows_of(events: pd.DataFrame, codes: list[str] | None) -> pd.DataFrame:
+    """The core's rows of ``events``, those of ``codes`` only (all when None)."""
     rows = bitemporal.knowledge_intervals(events)
     if codes is not None:
         rows = rows[rows[s.DISTRICT_CODE].isin(codes).to_numpy()].reset_index(drop=True)
