@@ -135,6 +135,10 @@ def test_chart_files_csv_png_svg(story, tmp_path):
     root = ET.parse(tmp_path / "c.svg").getroot()
     assert root.tag.endswith("svg")
     assert "Districts by controller" in (tmp_path / "c.svg").read_text()
+    assert "as known on" not in (tmp_path / "c.svg").read_text()
+    story.chart(out=tmp_path / "then.svg", known_on="2021-08-10")
+    assert "Control over time: Afghanistan (as known on 10 Aug 2021)" in (
+        tmp_path / "then.svg").read_text()
 
 
 def test_cli_chart_and_errors(story, tmp_path):
@@ -291,6 +295,8 @@ def test_snapshot_files(story, tmp_path):
     svg = story.snapshot("2021-08-15", tmp_path / "s.svg", known_on="2021-08-10")
     text = svg.read_text()
     assert ET.fromstring(text.encode()).tag.endswith("svg")
+    assert "(as known on 10 Aug 2021)" in text  # a past state of knowledge says so
+    assert "as known on" not in story.snapshot("2021-08-15", tmp_path / "now.svg").read_text()
     with pytest.raises(InputError, match=r"suffix '\.jpg'"):
         story.snapshot("2021-08-15", tmp_path / "s.jpg")
     with pytest.raises(InputError, match="width=10"):

@@ -82,6 +82,11 @@ def _check_suffix(out: str | Path, kinds: tuple[str, ...]) -> None:
         raise InputError(msg)
 
 
+def _as_known(title: str, known_on: pd.Timestamp | None) -> str:
+    """A picture's title, saying which day's knowledge it draws when that is not now."""
+    return title if known_on is None else f"{title} (as known on {known_on:%d %b %Y})"
+
+
 def _picture_credit(conf: dict[str, str]) -> str:
     """The boundary credit and use limitation printed on charts and stills."""
     return " ".join(v for v in (conf.get("credit", ""), conf.get("use_limitation", "")) if v)
@@ -932,11 +937,13 @@ class Tracker:
             table = table.round(0)
         if out is not None:
             self._write_chart(table, out, by=by, province=None if province is None
-                              else str(scope[s.PROVINCE_NAME].iloc[0]), intervals=iv)
+                              else str(scope[s.PROVINCE_NAME].iloc[0]), intervals=iv,
+                              known_on=_day(known_on, "known_on"))
         return table
 
     def _write_chart(self, table: pd.DataFrame, out: str | Path, *, by: str,
-                     province: str | None, intervals: pd.DataFrame) -> Path:
+                     province: str | None, intervals: pd.DataFrame,
+                     known_on: pd.Timestamp | None = None) -> Path:
         from tracker.render import chart
 
         path = Path(out)
@@ -947,7 +954,8 @@ class Tracker:
         conf = records.settings(self.engine)
         where = province or conf.get("boundaries_name", "")
         return chart.draw_chart(table, path, colors=self._picture_colors(intervals), by=by,
-                                title=f"Control over time: {where}".strip(": "),
+                                title=_as_known(f"Control over time: {where}".strip(": "),
+                                                known_on),
                                 credit=_picture_credit(conf))
 
     def _picture_colors(self, intervals: pd.DataFrame) -> dict[str, str]:
@@ -966,7 +974,7 @@ class Tracker:
         _check_suffix(out, snapshot.SNAPSHOT_FORMATS)
         day = s.as_day(date)
         iv = self.intervals(known_on=known_on)
-        frame = self._map_frame(iv, width=width)
+        frame = self._map_frame(iv, width=width, known_on=_day(known_on, "known_on"))
         state = timeline.state_on(iv, day, districts=frame.codes)
         counts = control.control_series(iv, [day], districts=frame.codes).iloc[0]
         frame.show(state, day, counts)
@@ -983,7 +991,7 @@ class Tracker:
 
         kind = animation.check_format(out)
         iv = self.intervals(known_on=known_on)
-        frame = self._map_frame(iv, width=width)
+        frame = self._map_frame(iv, width=width, known_on=_day(known_on, "known_on"))
         first, last = _picture_span(iv, start, end)
         days = timeline.step_dates(first, last, step)
         states = timeline.states_on_dates(iv, days, districts=frame.codes)
@@ -991,7 +999,8 @@ class Tracker:
         return animation.write_animation(frame, states, counts, out, kind=kind, fps=fps,
                                          progress=progress)
 
-    def _map_frame(self, intervals: pd.DataFrame, *, width: int):
+    def _map_frame(self, intervals: pd.DataFrame, *, width: int,
+                   known_on: pd.Timestamp | None = None):
         """The still map the pictures draw on, in the colours the page gives ``intervals``."""
         from tracker.render import snapshot
 
@@ -1003,7 +1012,8 @@ class Tracker:
         name = conf.get("boundaries_name", "")
         return snapshot.MapFrame(self.district_layer(), self.province_layer(),
                                  colors=self._picture_colors(intervals),
-                                 title=f"District control: {name}".strip(": "),
+                                 title=_as_known(f"District control: {name}".strip(": "),
+                                                 known_on),
                                  credit=_picture_credit(conf), width=width)
 
     def demo(self, out: str | Path) -> Path:
