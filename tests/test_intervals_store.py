@@ -245,3 +245,31 @@ def test_cli_db_check_reports_and_repairs(fresh):
     fixed = CliRunner().invoke(main, ["db", "check", "--repair", "--db", fresh.url])
     assert fixed.exit_code == 0 and "repaired" in fixed.output
     assert CliRunner().invoke(main, ["db", "check", "--db", fresh.url]).exit_code == 0
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(history=histories(districts=CODES, max_events=14), batches=st.integers(2, 4))
+def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_factory, history,
+                                                                         batches):
+    """As a team adds each day's reports: every import changes knowledge from its earliest report
+    day on, so the rows believed only before it are kept as stored (``rebuild(since=...)``), and
+    the table still equals the core's recomputation after every import."""
+    t = fresh_factory()
+    events = history.copy()
+    events[s.REPORTED_ON] = events[s.REPORTED_ON].fillna(events[s.RECORDED_AT].dt.normalize())
+    order = events.sort_values([s.REPORTED_ON, s.EVENT_ID], kind="stable")[s.EVENT_ID].tolist()
+    batch = {e: i * batches // len(order) for i, e in enumerate(order)}
+    target = dict(zip(events[s.EVENT_ID], events[s.SUPERSEDES], strict=True))
+    for e in order:  # a correction goes no earlier than the event it corrects
+        if target[e]:
+            batch[e] = max(batch[e], batch[target[e]])
+    stored = events.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
+    for k in range(batches):
+        part = stored[[batch[e] == k for e in stored[s.EVENT_ID]]]
+        if len(part):
+            records.insert_events(t.engine, part, origin="test")
+            assert records.check_intervals(t.engine).empty, f"after import {k + 1}"
+    for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
+        t.retract(eid, reason="test")
+    check_store(t)

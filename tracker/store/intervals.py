@@ -36,6 +36,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     type_coerce,
     union,
 )
@@ -80,6 +81,16 @@ class Written:
     events: pd.DataFrame  # schema event columns, as given to the writer
     recorded_at: datetime  # the time the writer stored with them
     stored_up_to: int  # tracker.store.event_writer.last_event_id before the write
+
+    def first_known_day(self) -> pd.Timestamp:
+        """The earliest day on which one of these events counts: its report day, else the day
+        it was recorded (the "known on" rule)."""
+        reported = pd.to_datetime(self.events[s.REPORTED_ON]).dt.normalize()
+        first = reported.min()  # NaT when no event has a report day
+        if reported.isna().any():
+            recorded = pd.Timestamp(self.recorded_at).normalize()
+            first = recorded if pd.isna(first) else min(first, recorded)
+        return first
 
     def as_read(self) -> pd.DataFrame:
         """The events as :func:`_events_for` would read them back (same columns and values)."""
@@ -154,10 +165,15 @@ def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
 
 
 def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
-            rows: pd.DataFrame | None = None) -> int:
+            rows: pd.DataFrame | None = None, since: pd.Timestamp | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
     caller's transaction (``rows``: those :func:`computed` or :func:`build_later` gave already
     for these districts); returns the number of rows the districts now have.
+
+    ``since``: the first knowledge day the write changes (its earliest report day, or the day
+    of its retractions). Rows whose knowledge ended before it are kept as stored: the events
+    counting on each earlier day are the same, so the rows believed only then are too (a row
+    ending on that very day may be extended, so it is rewritten).
 
     On PostgreSQL only the rows of given districts that changed are deleted and inserted: a
     few new reports change a few rows of a long history, and each row inserted also updates two
@@ -172,29 +188,46 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
         conn.execute(_IV.delete())
         _write(conn, rows)
         return len(rows)
+    total = len(rows)
+    if since is not None:
+        rows = rows[(rows[bitemporal.KNOWN_TO].isna() | (rows[bitemporal.KNOWN_TO] >= since))
+                    .to_numpy()].reset_index(drop=True)
     if conn.dialect.name != "postgresql":
         for part in chunks(codes, 500):
-            conn.execute(_IV.delete().where(_IV.c.district_code.in_(part)))
+            conn.execute(_IV.delete().where(_IV.c.district_code.in_(part), _still(since)),
+                         _since(since))
         _write(conn, rows)
-        return len(rows)
-    stale, fresh = _changed(conn, codes, rows)
+        return total
+    stale, fresh = _changed(conn, codes, rows, since)
     for part in chunks(stale, 500):
         conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
     _write(conn, rows[fresh].reset_index(drop=True))
-    return len(rows)
+    return total
 
 
-def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame
-             ) -> tuple[list[int], np.ndarray]:
-    """Ids of the stored rows of ``codes`` that ``rows`` no longer has, and which of ``rows``
-    are not stored yet (rows compared on every column)."""
-    stmt = select(_IV.c.id, *_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
+def _still(since: pd.Timestamp | None):
+    """The stored rows believed on ``since`` or later (every row when None)."""
+    if since is None:
+        return true()
+    return or_(_IV.c.known_to.is_(None), _IV.c.known_to >= bindparam("since", type_=Date()))
+
+
+def _since(since: pd.Timestamp | None) -> dict[str, object]:
+    return {} if since is None else {"since": pd.Timestamp(since).date()}
+
+
+def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame,
+             since: pd.Timestamp | None = None) -> tuple[list[int], np.ndarray]:
+    """Ids of the stored rows of ``codes`` (believed on ``since`` or later) that ``rows`` no
+    longer has, and which of ``rows`` are not stored yet (rows compared on every column)."""
+    stmt = (select(_IV.c.id, *_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
+            .where(_still(since)))
     if len(codes) > _READ_ALL_FROM:  # most districts: one scan beats the IN list
         mine = set(codes)
-        found = [r for r in queries.fetch_rows(conn, stmt) if r[1] in mine]
+        found = [r for r in queries.fetch_rows(conn, stmt, _since(since)) if r[1] in mine]
     else:
         found = queries.fetch_rows(conn, stmt.where(_IV.c.district_code.in_(
-            bindparam("codes", expanding=True))), {"codes": codes})
+            bindparam("codes", expanding=True))), {"codes": codes, **_since(since)})
     if not found:
         return [], np.ones(len(rows), dtype=bool)
     have = pd.DataFrame([r[1:] for r in found], columns=bitemporal.COLUMNS, dtype=object)

@@ -338,7 +338,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         held = intervals.Written(new, utcnow(), last_event_id(conn))
         rows = intervals.build_later(conn, touched, held)  # while the events are written
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
-        intervals.rebuild(conn, touched, rows=rows.result())
+        intervals.rebuild(conn, touched, rows=rows.result(), since=held.first_known_day())
     return len(new), len(events) - len(new)
 
 
@@ -387,9 +387,11 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
         if conn.execute(select(Retraction.id).where(Retraction.event_id == event_id)).first():
             msg = f"event {event_id!r} is already retracted; nothing to do"
             raise InputError(msg)
+        now = utcnow()
         conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
-                                               recorded_at=utcnow()))
-        intervals.rebuild(conn, intervals.touched_districts(conn, [event_id]))
+                                               recorded_at=now))
+        intervals.rebuild(conn, intervals.touched_districts(conn, [event_id]),
+                          since=pd.Timestamp(now).normalize())  # it counts from that day
 
 
 # --- the control timeline: read from the stored intervals (store.intervals) -------------------

@@ -74,6 +74,7 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     Returns (control events added, point events added, control events retracted).
     """
     control = len(plan.control)
+    today = pd.Timestamp(utcnow()).normalize()  # retractions count from the day recorded
     written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
     touched = (records.written_districts(conn, plan.control) if control else set())
@@ -85,7 +86,10 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     # else an event written and retracted at once: the rebuild reads the retraction back with it
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
     if touched:
-        intervals.rebuild(conn, touched, rows=None if rows is None else rows.result())
+        starts = [written.first_known_day()] if written is not None else []
+        since = min([*starts, today] if retracted else starts)
+        intervals.rebuild(conn, touched, rows=None if rows is None else rows.result(),
+                          since=since)
     return control, points, len(retracted)
 
 
@@ -185,8 +189,9 @@ def import_deletions(engine: Engine, path: str | Path, *, skip_bad: bool = False
         result.not_stored = len(new) - int(pc.sum(stored).as_py() or 0)
         retract = [(i, int(t) + 1, f"ACLED deleted event {i} (deleted_timestamp {int(t)})")
                    for i, t in zip(new[ACLED_ID], new[point_batches.DELETED_AT], strict=True)]
+        today = pd.Timestamp(utcnow()).normalize()  # retractions count from the day recorded
         retracted = insert_retractions(conn, retract)
         result.retracted = len(retracted)
         if retracted:
-            intervals.rebuild(conn, intervals.touched_districts(conn, retracted))
+            intervals.rebuild(conn, intervals.touched_districts(conn, retracted), since=today)
     return result
