@@ -186,4 +186,3 @@ def _district_counts(intervals: pd.DataFrame, when: pd.DatetimeIndex, codes: lis
     none = table.pop("_none")
     table[s.UNKNOWN] = table.get(s.UNKNOWN, 0) + none
     return table
-

@@ -220,7 +220,7 @@ def build_map(
         points_json = safe_json(points_payload(points, start=t0, end=t1, window=points_window))
     colors = actor_palette(actors_in_order(intervals), actor_colors)
     payload = _payload(districts, provinces, intervals, events, colors, spellings or {})
-    chart_json = safe_json(chart_styles(list(colors), colors))
+    chart_json = safe_json(chart_styles(colors))
     payload.update(
         t={"start": _day(t0), "end": _day(t1), "step": step},
         diff=diff_days,
@@ -281,12 +281,12 @@ def actor_palette(actors: list[str], overrides: dict[str, str] | None = None) ->
     return {a: colors[a] for a in actors}
 
 
-def chart_styles(actors: list[str], colors: dict[str, str]) -> dict[str, Any]:
+def chart_styles(colors: dict[str, str]) -> dict[str, Any]:
     """The chart panel's labels and fills: ``{"styles": {category: [label, colour, hatch colour
-    or ""]}}`` for every category the page's model may count (each actor held and influenced,
-    then contested, disputed, unknown). The counts themselves are the model's
+    or ""]}}`` for every category the page's model may count (each actor of ``colors`` held and
+    influenced, then contested, disputed, unknown). The counts themselves are the model's
     (``trackerMap.series()``), the numbers of ``tracker chart``."""
-    names = [c for a in actors for c in (a, f"{a} ({s.INFLUENCED})")]
+    names = [c for a in colors for c in (a, f"{a} ({s.INFLUENCED})")]
     styles = {}
     for name in [*names, *STATE_CATEGORIES]:
         fill = category_fill(name, colors)
@@ -408,10 +408,6 @@ class _Strings:
         return _per_value(values, self, 0)
 
 
-def _index_of(values: tuple[str, ...], value: Any, default: int) -> int:
-    return values.index(value) if value in values else default
-
-
 def _per_value(column: Any, code_of: Any, missing: int) -> np.ndarray:
     """``code_of(value)`` of every value of ``column`` (``missing`` where there is none), called
     once per distinct value, in order of first appearance."""
@@ -426,7 +422,7 @@ def _lookup(column: Any, table: dict[Any, int], default: int) -> np.ndarray:
 
 
 def _indexes_of(values: tuple[str, ...], column: pd.Series, default: int) -> np.ndarray:
-    """:func:`_index_of` of every value of ``column``."""
+    """The position of every value of ``column`` in ``values`` (``default`` when absent)."""
     return _lookup(column, {v: k for k, v in enumerate(values)}, default)
 
 

@@ -335,20 +335,25 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
             return 0, len(events)
         _check_supersedes(conn, new)
         touched = written_districts(conn, new)
-        held = intervals.Written(new, utcnow(), last_event_id(conn))
+        held = _hold(conn, new)
         rows = intervals.build_later(conn, touched, held)  # while the events are written
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
         intervals.rebuild(conn, touched, rows=rows.result(), since=held.first_known_day())
     return len(new), len(events) - len(new)
 
 
+def _hold(conn, new: pd.DataFrame) -> intervals.Written:
+    """The ``new`` events as the writer is about to store them: recorded now, after the last
+    stored id."""
+    return intervals.Written(new, utcnow(), last_event_id(conn))
+
+
 def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
     """Write the ``new`` events and keep them as written, so the intervals' rebuild takes them
     from memory and reads back only the events stored before."""
-    now = utcnow()
-    stored_up_to = last_event_id(conn)
-    write_events(conn, new, origin=origin, recorded_at=now)
-    return intervals.Written(new, now, stored_up_to)
+    held = _hold(conn, new)
+    write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
+    return held
 
 
 def written_districts(conn, new: pd.DataFrame) -> set[str]:
