@@ -40,7 +40,7 @@ import tracker
 from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.geo.boundaries import default_boundaries
-from tracker.store import intervals, records
+from tracker.store import interval_extension, intervals, records
 from tracker.store.engines import write_transaction
 from tracker.store.models import Retraction
 
@@ -252,13 +252,14 @@ def intervals_skipped() -> Iterator[None]:
         done.set_result(None)
         return done
 
-    keep = intervals.rebuild, intervals.build_later
+    keep = intervals.rebuild, intervals.build_later, interval_extension.plan
     intervals.rebuild = lambda *_args, **_kwargs: 0
     intervals.build_later = nothing
+    interval_extension.plan = lambda *_args, **_kwargs: {}  # nothing to extend
     try:
         yield
     finally:
-        intervals.rebuild, intervals.build_later = keep
+        intervals.rebuild, intervals.build_later, interval_extension.plan = keep
 
 
 def _fresh(url: str) -> tracker.Tracker:

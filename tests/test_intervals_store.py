@@ -261,9 +261,12 @@ def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_fa
     order = events.sort_values([s.REPORTED_ON, s.EVENT_ID], kind="stable")[s.EVENT_ID].tolist()
     batch = {e: i * batches // len(order) for i, e in enumerate(order)}
     target = dict(zip(events[s.EVENT_ID], events[s.SUPERSEDES], strict=True))
-    for e in order:  # a correction goes no earlier than the event it corrects
-        if target[e]:
-            batch[e] = max(batch[e], batch[target[e]])
+    moved = True
+    while moved:  # a correction goes no earlier than the event it corrects (along chains)
+        moved = False
+        for e in order:
+            if target[e] and batch[e] < batch[target[e]]:
+                batch[e], moved = batch[target[e]], True
     stored = events.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
     for k in range(batches):
         part = stored[[batch[e] == k for e in stored[s.EVENT_ID]]]

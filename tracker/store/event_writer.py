@@ -3,7 +3,8 @@
 Values are built column by column (each distinct text or day converted once) and streamed as
 plain tuples to SQLite's ``executemany`` or PostgreSQL's ``COPY``, on the caller's transaction
 (:func:`tracker.store.engines.write_transaction`); no ORM objects. The caller then rewrites the
-stored intervals of the districts written (:func:`tracker.store.intervals.rebuild`).
+stored intervals of the districts written (:func:`tracker.store.intervals.rebuild`, or
+:func:`tracker.store.interval_extension.extend` from an anchor).
 """
 
 from __future__ import annotations

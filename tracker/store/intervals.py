@@ -6,7 +6,8 @@ it was believed on (``known_from`` inclusive, ``known_to`` exclusive, NULL: stil
 definition of the rules. Every write of events or retractions calls :func:`rebuild` for the
 districts it touches, in its own transaction, so a reader never sees events and intervals
 disagree. Imports start the core on the events they hold (:func:`build_later`) and write their
-events while it runs.
+events while it runs; districts whose new reports continue a stored history are extended from
+it instead (:mod:`tracker.store.interval_extension`).
 
 Reads are range queries on indexes: the state on a day as known on K is, per district, the row
 whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
@@ -55,11 +56,11 @@ from tracker.store.models import (
 )
 
 
-def _raw(col):
+def raw(col):
     """A column as the driver gives it (dates as ISO text on SQLite), parsed in one go later."""
     return type_coerce(col, String)
 
-_IV = ControlInterval.__table__
+TABLE = _IV = ControlInterval.__table__  # the other store modules use TABLE
 _TEXT = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE]
 _AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
 _DAY, _KNOWN = "day", "known"
@@ -113,24 +114,36 @@ def _events_for(conn: Connection, districts: list[str] | None,
     """The events the intervals of ``districts`` depend on (all when None): theirs and the
     corrections whose chain reaches one of theirs (a correction may lie in another district);
     only those with ``events.id <= up_to`` when given."""
-    e, so, r = ControlEvent, Source, Retraction
-    stmt = (select(e.event_id, _raw(e.date), e.date_precision, e.district_code, e.controller,
-                   e.status, e.confidence, func.nullif(so.publisher, ""), func.nullif(so.url, ""),
-                   _raw(so.published_on), e.supersedes, _raw(e.recorded_at), _raw(r.recorded_at))
-            .outerjoin(so, e.source_id == so.id)
-            .outerjoin(r, r.event_id == e.event_id))
-    if up_to is not None:
-        stmt = stmt.where(e.id <= up_to)
+    e = ControlEvent
     if districts is not None and len(districts) > _READ_ALL_FROM:
         districts = None  # most districts: one scan of the table beats the IN list
     if districts is None:
+        return events_where(conn, None if up_to is None else e.id <= up_to)
+    mine = e.district_code.in_(bindparam("codes", expanding=True))
+    return events_where(conn, mine if up_to is None else and_(mine, e.id <= up_to),
+                        {"codes": districts}, up_to=up_to)
+
+
+def events_where(conn: Connection, condition, params: dict[str, object] | None = None, *,
+                 up_to: int | None = None) -> pd.DataFrame:
+    """The events meeting ``condition`` (every event when None) and the corrections whose
+    chain reaches one of them (those with ``events.id <= up_to`` when given), as the pure core
+    takes them."""
+    e, so, r = ControlEvent, Source, Retraction
+    stmt = (select(e.event_id, raw(e.date), e.date_precision, e.district_code, e.controller,
+                   e.status, e.confidence, func.nullif(so.publisher, ""), func.nullif(so.url, ""),
+                   raw(so.published_on), e.supersedes, raw(e.recorded_at), raw(r.recorded_at))
+            .outerjoin(so, e.source_id == so.id)
+            .outerjoin(r, r.event_id == e.event_id))
+    if condition is None:
         rows = queries.fetch_rows(conn, stmt)
     else:
-        rows = queries.fetch_rows(conn, stmt.where(e.district_code.in_(
-            bindparam("codes", expanding=True))), {"codes": districts})
+        rows = queries.fetch_rows(conn, stmt.where(condition), params)
         seen = {row[0] for row in rows}
         todo = sorted(seen)
         by_correction = stmt.where(e.supersedes.in_(bindparam("ids", expanding=True)))
+        if up_to is not None:
+            by_correction = by_correction.where(e.id <= up_to)
         while todo:  # corrections of the rows read, then corrections of those, ...
             found = [row for part in chunks(todo, 500)
                      for row in queries.fetch_rows(conn, by_correction, {"ids": part})
@@ -186,7 +199,7 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
         rows = computed(conn, codes)
     if codes is None:
         conn.execute(_IV.delete())
-        _write(conn, rows)
+        write_rows(conn, rows)
         return len(rows)
     total = len(rows)
     if since is not None:
@@ -196,12 +209,12 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
         for part in chunks(codes, 500):
             conn.execute(_IV.delete().where(_IV.c.district_code.in_(part), _still(since)),
                          _since(since))
-        _write(conn, rows)
+        write_rows(conn, rows)
         return total
     stale, fresh = _changed(conn, codes, rows, since)
     for part in chunks(stale, 500):
         conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
-    _write(conn, rows[fresh].reset_index(drop=True))
+    write_rows(conn, rows[fresh].reset_index(drop=True))
     return total
 
 
@@ -220,8 +233,7 @@ def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame,
              since: pd.Timestamp | None = None) -> tuple[list[int], np.ndarray]:
     """Ids of the stored rows of ``codes`` (believed on ``since`` or later) that ``rows`` no
     longer has, and which of ``rows`` are not stored yet (rows compared on every column)."""
-    stmt = (select(_IV.c.id, *_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
-            .where(_still(since)))
+    stmt = select(_IV.c.id, *row_columns(_IV)).where(_still(since))
     if len(codes) > _READ_ALL_FROM:  # most districts: one scan beats the IN list
         mine = set(codes)
         found = [r for r in queries.fetch_rows(conn, stmt, _since(since)) if r[1] in mine]
@@ -230,20 +242,19 @@ def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame,
             bindparam("codes", expanding=True))), {"codes": codes, **_since(since)})
     if not found:
         return [], np.ones(len(rows), dtype=bool)
-    have = pd.DataFrame([r[1:] for r in found], columns=bitemporal.COLUMNS, dtype=object)
-    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
-        have[col] = queries.parse_times(have[col].to_numpy())
-    have_keys, want_keys = _row_keys(have), _row_keys(rows)
+    have = row_frame([r[1:] for r in found])
+    have_keys, want_keys = row_keys(have), row_keys(rows)
     wanted = set(want_keys)
     stale = [r[0] for r, key in zip(found, have_keys, strict=True) if key not in wanted]
     stored = set(have_keys)
     return stale, np.array([key not in stored for key in want_keys], dtype=bool)
 
 
-def _row_keys(rows: pd.DataFrame) -> list[tuple]:
-    """Each row as one comparable tuple: days as integers, missing values as None."""
+def row_keys(rows: pd.DataFrame, columns: list[str] = bitemporal.COLUMNS) -> list[tuple]:
+    """Each row's ``columns`` as one comparable tuple: days as integers, missing values as
+    None."""
     parts = []
-    for col in bitemporal.COLUMNS:
+    for col in columns:
         values = rows[col]
         if pd.api.types.is_datetime64_any_dtype(values):
             days = values.to_numpy(dtype="datetime64[D]")
@@ -284,7 +295,8 @@ def _rows_of(events: pd.DataFrame, codes: list[str] | None) -> pd.DataFrame:
     return rows
 
 
-def _write(conn: Connection, rows: pd.DataFrame) -> None:
+def write_rows(conn: Connection, rows: pd.DataFrame) -> None:
+    """Insert ``rows`` (columns of :data:`bitemporal.COLUMNS`) into the table."""
     if rows.empty:
         return
     sqlite = conn.dialect.name == "sqlite"
@@ -325,8 +337,21 @@ def _known(iv, known: bool):
 
 def _columns(iv) -> list:
     return [iv.c.district_code, iv.c.controller, iv.c.status, iv.c.confidence,
-            _raw(iv.c.start), _raw(iv.c.end), iv.c.date_precision, iv.c.event_ids, iv.c.claims,
+            raw(iv.c.start), raw(iv.c.end), iv.c.date_precision, iv.c.event_ids, iv.c.claims,
             iv.c.source, iv.c.source_url]
+
+
+def row_columns(iv) -> list:
+    """The columns of :data:`bitemporal.COLUMNS` (knowledge days included), to read raw."""
+    return [*_columns(iv), raw(iv.c.known_from), raw(iv.c.known_to)]
+
+
+def row_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Rows read with :func:`row_columns` as a table, days parsed."""
+    out = pd.DataFrame(rows, columns=bitemporal.COLUMNS, dtype=object)
+    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
+        out[col] = queries.parse_times(out[col].to_numpy())
+    return out
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
@@ -420,12 +445,7 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
 # --- checking --------------------------------------------------------------------------------
 def stored(conn: Connection) -> pd.DataFrame:
     """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`)."""
-    stmt = select(*_columns(_IV), _raw(_IV.c.known_from), _raw(_IV.c.known_to))
-    rows = queries.fetch_rows(conn, stmt)
-    out = pd.DataFrame(rows, columns=bitemporal.COLUMNS, dtype=object)
-    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
-        out[col] = queries.parse_times(out[col].to_numpy())
-    return out
+    return row_frame(queries.fetch_rows(conn, select(*row_columns(_IV))))
 
 
 def differences(conn: Connection, want: pd.DataFrame | None = None) -> pd.DataFrame:

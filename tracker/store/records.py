@@ -36,7 +36,7 @@ from tracker.core import schema as s
 from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
-from tracker.store import intervals, naming, point_batches, queries
+from tracker.store import interval_extension, intervals, naming, point_batches, queries
 from tracker.store.engines import write_transaction
 from tracker.store.event_writer import (
     CONTENT_HASH,
@@ -334,11 +334,16 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        touched = written_districts(conn, new)
+        rebuilt = corrected_districts(conn, new)  # rebuilt whole; the others from an anchor
         held = _hold(conn, new)
-        rows = intervals.build_later(conn, touched, held)  # while the events are written
+        mine = {str(c) for c in new[s.DISTRICT_CODE].unique()}
+        anchors = interval_extension.plan(conn, held, mine - rebuilt)
+        rebuilt |= mine - set(anchors)
+        rows = intervals.build_later(conn, rebuilt, held) if rebuilt else None  # during the write
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
-        intervals.rebuild(conn, touched, rows=rows.result(), since=held.first_known_day())
+        if rows is not None:
+            intervals.rebuild(conn, rebuilt, rows=rows.result(), since=held.first_known_day())
+        interval_extension.extend(conn, anchors)
     return len(new), len(events) - len(new)
 
 
@@ -359,9 +364,14 @@ def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
 def written_districts(conn, new: pd.DataFrame) -> set[str]:
     """The districts whose intervals new events change: theirs, and those of the events they
     correct (along chains; before or after the new events are written)."""
-    corrected = new[s.SUPERSEDES][new[s.SUPERSEDES].notna().to_numpy()].tolist()
-    return ({str(c) for c in new[s.DISTRICT_CODE].unique()}
-            | intervals.touched_districts(conn, corrected))
+    return {str(c) for c in new[s.DISTRICT_CODE].unique()} | corrected_districts(conn, new)
+
+
+def corrected_districts(conn, new: pd.DataFrame) -> set[str]:
+    """The districts of the new corrections and of the events they correct (along chains)."""
+    fixes = new[new[s.SUPERSEDES].notna().to_numpy()]
+    return ({str(c) for c in fixes[s.DISTRICT_CODE].unique()}
+            | intervals.touched_districts(conn, fixes[s.SUPERSEDES].tolist()))
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:

@@ -29,7 +29,7 @@ from tracker.ingest.acled.read import ParsedAcled, read_acled
 from tracker.ingest.acled.versions import VersionPlan, plan_versions
 from tracker.ingest.csvfile import RecordLines
 from tracker.ingest.problems import Problem, listed, raise_problems
-from tracker.store import intervals, point_batches, records
+from tracker.store import interval_extension, intervals, point_batches, records
 from tracker.store.engines import write_transaction
 from tracker.store.models import ControlEvent, Retraction, chunks, utcnow
 
@@ -77,19 +77,26 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     today = pd.Timestamp(utcnow()).normalize()  # retractions count from the day recorded
     written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
-    touched = (records.written_districts(conn, plan.control) if control else set())
-    # retracting an event changes its district and those of the events it corrects
-    touched |= intervals.touched_districts(conn, retracted)
+    # rebuilt whole: the districts of retracted events and of the events they correct, those
+    # of new corrections and of the events they correct, and new districts with no anchor
+    rebuilt = intervals.touched_districts(conn, retracted)
+    anchors: dict[str, interval_extension.Anchor] = {}
+    if written is not None:
+        rebuilt |= records.corrected_districts(conn, plan.control)
+        new = {str(c) for c in plan.control[s.DISTRICT_CODE].unique()}
+        anchors = interval_extension.plan(conn, written, new - rebuilt)
+        rebuilt |= new - set(anchors)
     rows = None
-    if written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
-        rows = intervals.build_later(conn, touched, written)  # while the points are written
+    if rebuilt and written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
+        rows = intervals.build_later(conn, rebuilt, written)  # while the points are written
     # else an event written and retracted at once: the rebuild reads the retraction back with it
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
-    if touched:
+    if rebuilt:
         starts = [written.first_known_day()] if written is not None else []
         since = min([*starts, today] if retracted else starts)
-        intervals.rebuild(conn, touched, rows=None if rows is None else rows.result(),
+        intervals.rebuild(conn, rebuilt, rows=None if rows is None else rows.result(),
                           since=since)
+    interval_extension.extend(conn, anchors)
     return control, points, len(retracted)
 
 

@@ -1,0 +1,220 @@
+"""Stored intervals extended by new reports, without rebuilding the districts' whole history.
+
+An import of the day's reports changes a district's intervals only from a point of its history
+on. :func:`plan` finds that point per district, an *anchor*: the latest stored interval start
+``C`` before the district's earliest new date such that, on every knowledge day from the
+district's earliest new known day (``since``) on, an interval starts at ``C`` and is not
+contested (so its day takes no holder from before it). Then, on each of those knowledge days:
+
+- the intervals starting before ``C`` are unchanged (new events come after ``C``, and an
+  interval's run depends only on its own days and those before);
+- the intervals from ``C`` on are those the pure core builds from the district's events dated
+  ``C`` or later (:func:`tracker.core.bitemporal.knowledge_intervals`), since ``C`` starts a run
+  that needs no earlier day.
+
+:func:`extend` builds those rows from a handful of events, keeps every row believed only before
+``since``, cuts the rows believed across ``since`` at it, and joins a cut row with its
+continuation when their content is equal, as the core's own merge of knowledge spans does; the
+table stays equal to a full recomputation (``tracker db check``). Districts with no anchor, and
+those of new corrections or of the events they correct, take the full path
+(:func:`tracker.store.intervals.build_later` and :func:`~tracker.store.intervals.rebuild`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Date, and_, bindparam, or_, select
+
+from tracker.core import bitemporal
+from tracker.core import schema as s
+from tracker.store import intervals, queries
+from tracker.store.intervals import Written
+from tracker.store.models import ControlEvent, chunks
+
+_LOOK_BACK = pd.Timedelta(days=120)  # an anchor is looked for this far before the new events
+_SPREAD = pd.Timedelta(days=365)  # districts with new events this much older: full path
+_EVER, _NEVER_ENDS = -(2**40), 2**40  # day numbers of a missing known_from / known_to
+_OUTSIDE = "\x00outside"  # the district of events read only for their corrections
+_IV = intervals.TABLE
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a district's intervals are rebuilt from (``start``), for the knowledge days from
+    ``since`` on."""
+
+    start: pd.Timestamp
+    since: pd.Timestamp
+
+
+def plan(conn: Connection, written: Written, districts: set[str]) -> dict[str, Anchor]:
+    """Anchors of those ``districts`` of the ``written`` events that have one (the others need
+    the full rebuild). ``districts``: those whose new events correct nothing and are corrected
+    by none of them."""
+    ev = written.events
+    mine = ev[s.DISTRICT_CODE].astype(str).isin(districts).to_numpy()
+    if not mine.any():
+        return {}
+    known = pd.to_datetime(ev[s.REPORTED_ON]).dt.normalize()
+    known = known.fillna(pd.Timestamp(written.recorded_at).normalize())
+    first = pd.DataFrame({"code": ev[s.DISTRICT_CODE].astype(str).to_numpy()[mine],
+                          "date": pd.to_datetime(ev[s.DATE]).dt.normalize().to_numpy()[mine],
+                          "known": known.to_numpy()[mine]}).groupby("code").min()
+    # one read for all: a district whose new events are much older than the others' (a late
+    # report) takes the full path rather than widen it
+    first = first[first["date"] > first["date"].max() - _SPREAD]
+    stmt = (select(_IV.c.district_code, intervals.raw(_IV.c.start), _IV.c.status,
+                   intervals.raw(_IV.c.known_from), intervals.raw(_IV.c.known_to))
+            .where(_IV.c.district_code.in_(bindparam("codes", expanding=True)),
+                   _IV.c.start >= bindparam("lo", type_=Date()),
+                   or_(_IV.c.known_to.is_(None), _IV.c.known_to > bindparam("since", type_=Date())))
+            .order_by(_IV.c.district_code, _IV.c.start.desc()))
+    found = queries.fetch_rows(conn, stmt, {
+        "codes": first.index.tolist(), "lo": (first["date"].min() - _LOOK_BACK).date(),
+        "since": first["known"].min().date()})
+    if not found:
+        return {}
+    code, start, status, known_from, known_to = (np.asarray(v, dtype=object)
+                                                 for v in zip(*found, strict=True))
+    start, known_from, known_to = (_day_numbers(v, missing)
+                                   for v, missing in ((start, 0), (known_from, _EVER),
+                                                      (known_to, _NEVER_ENDS)))
+    since, before = (first[c].reindex(code).to_numpy(dtype="datetime64[D]").astype(np.int64)
+                     for c in ("known", "date"))
+    useful = (start < before) & (known_to > since)
+    edges = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])
+    out: dict[str, Anchor] = {}
+    for i, j in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):  # one district
+        k = np.arange(i, j)[useful[i:j]]
+        anchor = _latest_anchor(list(zip(start[k].tolist(), (status[k] == s.CONTESTED).tolist(),
+                                         known_from[k].tolist(), known_to[k].tolist(),
+                                         strict=True)), int(since[i]))
+        if anchor is not None:
+            d = str(code[i])
+            out[d] = Anchor(pd.Timestamp(anchor, unit="D"), first.at[d, "known"])
+    return out
+
+
+def _day_numbers(values: np.ndarray, missing: int) -> np.ndarray:
+    """Days since 1970-01-01 of dates as read (or as timestamps), ``missing`` for none."""
+    days = queries.parse_times(np.asarray(values, dtype=object)).astype("datetime64[D]")
+    return np.where(np.isnat(days), missing, days.astype(np.int64))
+
+
+def _latest_anchor(spans: list[tuple], since: int) -> int | None:
+    """The latest start whose rows (``spans``: start, contested, known_from, known_to as day
+    numbers, of the rows believed on ``since`` or later, latest start first) cover every
+    knowledge day from ``since`` on, none of them contested."""
+    k = 0
+    while k < len(spans):
+        start = spans[k][0]
+        same = []
+        while k < len(spans) and spans[k][0] == start:
+            same.append(spans[k])
+            k += 1
+        if any(contested for _, contested, _, _ in same):
+            continue
+        reached = since  # rows of one start never overlap in knowledge time
+        for _, _, known_from, known_to in sorted(same, key=lambda r: r[2]):
+            if known_from > reached:
+                break
+            if known_to == _NEVER_ENDS:
+                return start
+            reached = max(reached, known_to)
+    return None
+
+
+def extend(conn: Connection, anchors: dict[str, Anchor]) -> int:
+    """Rewrite the rows of the anchored districts from their anchors on (the new events are
+    written already), on the caller's transaction; returns the number of rows written."""
+    if not anchors:
+        return 0
+    rows = _rows_from(conn, anchors)
+    stored = _stored_from(conn, anchors)
+    keep, fresh = _spliced(stored, rows, anchors)
+    for part in chunks(stored["id"].tolist(), 500):
+        conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
+    out = pd.concat([keep, fresh], ignore_index=True)
+    intervals.write_rows(conn, out)
+    return len(out)
+
+
+def _since_of(codes: pd.Series, anchors: dict[str, Anchor]) -> pd.Series:
+    """The ``since`` of each row's district (NaT for others)."""
+    return pd.to_datetime(codes.map({c: a.since for c, a in anchors.items()}))
+
+
+def _rows_from(conn: Connection, anchors: dict[str, Anchor]) -> pd.DataFrame:
+    """The core's rows of the anchored districts from their anchors on, believed from their
+    ``since`` on (``known_from`` raised to it)."""
+    e = ControlEvent
+    events = intervals.events_where(
+        conn, and_(e.district_code.in_(bindparam("codes", expanding=True)),
+                   e.date >= bindparam("lo", type_=Date())),
+        {"codes": sorted(anchors), "lo": min(a.start for a in anchors.values()).date()})
+    start = pd.to_datetime(events[s.DISTRICT_CODE].map({c: a.start for c, a in anchors.items()}))
+    inside = (start <= events[s.DATE]).to_numpy()  # NaT (other district): False
+    events.loc[~inside, s.DISTRICT_CODE] = _OUTSIDE  # corrections only: they shape no interval
+    rows = bitemporal.knowledge_intervals(events)
+    rows = rows[(rows[s.DISTRICT_CODE] != _OUTSIDE).to_numpy()].reset_index(drop=True)
+    since = _since_of(rows[s.DISTRICT_CODE], anchors)
+    later = (rows[bitemporal.KNOWN_TO].isna() | (rows[bitemporal.KNOWN_TO] > since)).to_numpy()
+    rows, since = rows[later].reset_index(drop=True), since[later].reset_index(drop=True)
+    known_from = rows[bitemporal.KNOWN_FROM]
+    rows[bitemporal.KNOWN_FROM] = known_from.where(known_from.notna() & (known_from > since),
+                                                   since)
+    return rows
+
+
+def _stored_from(conn: Connection, anchors: dict[str, Anchor]) -> pd.DataFrame:
+    """The stored rows of the anchored districts from their anchors on that are believed on
+    their ``since`` or later, or end on it (with their ids)."""
+    stmt = (select(_IV.c.id, *intervals.row_columns(_IV))
+            .where(_IV.c.district_code.in_(bindparam("codes", expanding=True)),
+                   _IV.c.start >= bindparam("lo", type_=Date()),
+                   or_(_IV.c.known_to.is_(None),
+                       _IV.c.known_to >= bindparam("since", type_=Date()))))
+    found = queries.fetch_rows(conn, stmt, {
+        "codes": sorted(anchors), "lo": min(a.start for a in anchors.values()).date(),
+        "since": min(a.since for a in anchors.values()).date()})
+    out = intervals.row_frame([r[1:] for r in found])
+    out.insert(0, "id", [r[0] for r in found])
+    start = pd.to_datetime(out[s.DISTRICT_CODE].map({c: a.start for c, a in anchors.items()}))
+    since = _since_of(out[s.DISTRICT_CODE], anchors)
+    mine = ((out[s.START] >= start)
+            & (out[bitemporal.KNOWN_TO].isna() | (out[bitemporal.KNOWN_TO] >= since)))
+    return out[mine.to_numpy()].reset_index(drop=True)
+
+
+def _spliced(stored: pd.DataFrame, rows: pd.DataFrame,
+             anchors: dict[str, Anchor]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(stored rows cut at ``since``, the new rows): a stored row believed before ``since`` keeps
+    that part; a new row starting on ``since`` with the same content as a cut row ending there
+    continues it (the cut row takes its end, the new row is dropped)."""
+    since = _since_of(stored[s.DISTRICT_CODE], anchors)
+    before = (stored[bitemporal.KNOWN_FROM].isna()
+              | (stored[bitemporal.KNOWN_FROM] < since)).to_numpy()
+    keep = stored[before].drop(columns="id").reset_index(drop=True)
+    keep[bitemporal.KNOWN_TO] = since[before].to_numpy()
+    content = [c for c in bitemporal.COLUMNS if c not in (bitemporal.KNOWN_FROM,
+                                                          bitemporal.KNOWN_TO)]
+    ends = dict(zip(_keys(keep, content), range(len(keep)), strict=True))
+    fresh_since = _since_of(rows[s.DISTRICT_CODE], anchors)
+    starts_there = (rows[bitemporal.KNOWN_FROM] == fresh_since).to_numpy()
+    drop = np.zeros(len(rows), dtype=bool)
+    known_to = keep[bitemporal.KNOWN_TO].to_numpy(dtype="datetime64[ns]").copy()
+    new_to = rows[bitemporal.KNOWN_TO].to_numpy(dtype="datetime64[ns]")
+    for i, key in enumerate(_keys(rows, content)):
+        j = ends.get(key)
+        if starts_there[i] and j is not None:
+            known_to[j] = new_to[i]
+            drop[i] = True
+    keep[bitemporal.KNOWN_TO] = known_to
+    return keep, rows[~drop].reset_index(drop=True)
+
+
+def _keys(rows: pd.DataFrame, content: list[str]) -> list[tuple]:
+    return intervals.row_keys(rows, content) if len(rows) else []
