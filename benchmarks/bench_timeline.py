@@ -215,32 +215,34 @@ def store_figures(url: str, events: pd.DataFrame, baseline: Callable[[], object]
     _increments(url, sorted(events[s.DISTRICT_CODE].astype(str).unique()))
 
 
-def _increments(url: str, codes: list[str]) -> None:
+def _increments(url: str, codes: list[str], rounds: int = 3) -> None:
     """Small imports into the filled store, as a team adds the day's reports: new events dated
-    in the last 30 days of the span, each size imported once with the stored intervals and once
-    (other events) with them skipped; last, so the reads above are not affected."""
+    in the last 30 days of the span, each size imported ``rounds`` times with the stored
+    intervals and as often (other events) with them skipped, alternating; medians. Last, so the
+    reads above are not affected."""
     t = tracker.connect(url)
     parts = []
     for k, n in enumerate((10, 100, 1000)):
-        seconds = {}
-        for mode in ("with", "without"):
-            new = random_events(codes, n, seed=100 + 2 * k + (mode == "without"))
-            new[s.EVENT_ID] = [f"inc-{n}-{mode}-{i}" for i in range(n)]
-            day = new[s.DATE] - START
-            new[s.DATE] = START + pd.Timedelta(days=DAYS - 30) + day % pd.Timedelta(days=30)
-            new[s.REPORTED_ON] = new[s.DATE] + pd.Timedelta(days=2)
-            new[s.SUPERSEDES] = None
-            new = new.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
-            skip = intervals_skipped() if mode == "without" else contextlib.nullcontext()
-            with skip:
-                t0 = time.perf_counter()
-                records.insert_events(t.engine, new, origin="bench")
-                seconds[mode] = time.perf_counter() - t0
-        parts.append(f"{n:,} events {seconds['with'] * 1000:.0f} ms against "
-                     f"{seconds['without'] * 1000:.0f} ms")
+        seconds: dict[str, list[float]] = {"with": [], "without": []}
+        for r in range(rounds):
+            for mode in ("with", "without"):
+                new = random_events(codes, n, seed=100 + 10 * k + 2 * r + (mode == "without"))
+                new[s.EVENT_ID] = [f"inc-{n}-{r}-{mode}-{i}" for i in range(n)]
+                day = new[s.DATE] - START
+                new[s.DATE] = START + pd.Timedelta(days=DAYS - 30) + day % pd.Timedelta(days=30)
+                new[s.REPORTED_ON] = new[s.DATE] + pd.Timedelta(days=2)
+                new[s.SUPERSEDES] = None
+                new = new.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
+                skip = intervals_skipped() if mode == "without" else contextlib.nullcontext()
+                with skip:
+                    t0 = time.perf_counter()
+                    records.insert_events(t.engine, new, origin="bench")
+                    seconds[mode].append(time.perf_counter() - t0)
+        mid = {mode: float(np.median(v)) * 1000 for mode, v in seconds.items()}
+        parts.append(f"{n:,} events {mid['with']:.0f} ms against {mid['without']:.0f} ms")
     t.engine.dispose()
-    print("small imports into the filled store, with / without the stored intervals: "
-          + "; ".join(parts))
+    print(f"small imports into the filled store, with / without the stored intervals (medians "
+          f"of {rounds}): " + "; ".join(parts))
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tracker._errors import InputError
@@ -204,6 +205,33 @@ def test_report_date_without_a_source_is_kept(fresh, tmp_path):
     after = fresh.status("2021-08-08", known_on="2021-08-07").set_index(s.DISTRICT_CODE)
     assert before.loc["AF3401", s.STATUS] == s.UNKNOWN
     assert after.loc["AF3401", s.CONTROLLER] == "Taliban"
+
+
+def test_later_imports_reuse_the_stored_sources(fresh, tmp_path):
+    """One source per (publisher, url, report day), also one with no report day, whether a
+    later import is looked up by its few days or, with many days, by publisher alone."""
+    from sqlalchemy import text
+
+    first = ("a1,2021-08-01,AF0101,,Taliban,controlled,reported,AP,https://example.org/x,2021-08-02,\n"
+             "a2,2021-08-01,AF0102,,Taliban,controlled,reported,AP,https://example.org/x,,\n"
+             "a3,2021-08-01,AF0201,,Taliban,controlled,reported,Reuters,,2021-08-02,\n")
+    fresh.import_csv(write(tmp_path, first, "first.csv"))
+    again = ("b1,2021-08-05,AF0101,,Resistance,controlled,reported,AP,https://example.org/x,2021-08-02,\n"
+             "b2,2021-08-05,AF0102,,Resistance,controlled,reported,AP,https://example.org/x,,\n"
+             "b3,2021-08-05,AF0201,,Resistance,controlled,reported,Reuters,,2021-08-06,\n")
+    fresh.import_csv(write(tmp_path, again, "again.csv"))
+    many = "".join(f"m{i},2021-08-05,AF0907,,Taliban,controlled,reported,AP,"
+                   f"https://example.org/x,{d.date()},\n"
+                   for i, d in enumerate(pd.date_range("2020-01-01", periods=500)))
+    fresh.import_csv(write(tmp_path, many + "m-last,2021-08-05,AF0907,,Taliban,controlled,"
+                           "reported,AP,https://example.org/x,2021-08-02,\n", "many.csv"))
+    with fresh.engine.connect() as conn:
+        shared = dict(conn.execute(text("SELECT event_id, source_id FROM events")).all())
+        count = conn.execute(text("SELECT count(*) FROM sources")).scalar_one()
+    assert shared["a1"] == shared["b1"] == shared["m-last"]
+    assert shared["a2"] == shared["b2"] and shared["a2"] != shared["a1"]
+    assert shared["a3"] != shared["b3"]
+    assert count == 4 + 500  # the 500 days from 2020-01-01 end before 2021-08-02
 
 
 def test_values_longer_than_their_store_column_are_refused(fresh, tmp_path):

@@ -15,18 +15,20 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, String, func, insert, or_, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.core import schema as s
 from tracker.core.acled_columns import ACLED_ID, TIMESTAMP
 from tracker.store.models import ControlEvent, Source, chunks, utcnow
+from tracker.store.queries import fetch_rows, parse_times
 
 # What an event says (not when it was stored): the fields of its content hash, in this order.
 HASH_KEYS = (s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
              s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.NOTES, s.SUPERSEDES)
 BULK_REBUILD = 10_000  # SQLite: from this many new rows (and more than stored) rebuild indexes
 CONTENT_HASH = "content_hash"  # column of the events holding content_hashes()
+_FEW_DAYS = 400  # report days up to which sources are looked up by day as well as publisher
 
 
 def plain_text(col: pd.Series) -> np.ndarray:
@@ -79,15 +81,18 @@ def source_ids(conn: Connection, events: pd.DataFrame) -> list[int | None]:
                          "day": plain_text(pd.to_datetime(events[s.REPORTED_ON]))})
     wanted = keys[(keys["publisher"] != "") | (keys["url"] != "") | (keys["day"] != "")]
     wanted = wanted.drop_duplicates()
+    stmt = select(Source.publisher, Source.url, type_coerce(Source.published_on, String), Source.id)
+    days = sorted(wanted["day"].unique())
+    if len(days) <= _FEW_DAYS:  # a small import: only its days' sources, not all of theirs
+        on_day = Source.published_on.in_([pd.Timestamp(d).date() for d in days if d])
+        stmt = stmt.where(or_(on_day, Source.published_on.is_(None)) if "" in days else on_day)
 
     def stored() -> pd.DataFrame:
         rows: list[tuple] = []
         for part in chunks(sorted(wanted["publisher"].unique()), 500):
-            rows.extend(tuple(r) for r in conn.execute(
-                select(Source.publisher, Source.url, Source.published_on, Source.id)
-                .where(Source.publisher.in_(part))))
-        out = pd.DataFrame(rows, columns=[*on, "id"])
-        out["day"] = plain_text(pd.to_datetime(out["day"]))
+            rows.extend(fetch_rows(conn, stmt.where(Source.publisher.in_(part))))
+        out = pd.DataFrame(rows, columns=[*on, "id"], dtype=object)
+        out["day"] = plain_text(pd.Series(parse_times(out["day"].to_numpy())))
         return out
 
     have = stored()

@@ -361,14 +361,9 @@ def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
     return held
 
 
-def written_districts(conn, new: pd.DataFrame) -> set[str]:
-    """The districts whose intervals new events change: theirs, and those of the events they
-    correct (along chains; before or after the new events are written)."""
-    return {str(c) for c in new[s.DISTRICT_CODE].unique()} | corrected_districts(conn, new)
-
-
 def corrected_districts(conn, new: pd.DataFrame) -> set[str]:
-    """The districts of the new corrections and of the events they correct (along chains)."""
+    """The districts of the new corrections and of the events they correct (along chains;
+    before or after the new events are written): their intervals are rebuilt whole."""
     fixes = new[new[s.SUPERSEDES].notna().to_numpy()]
     return ({str(c) for c in fixes[s.DISTRICT_CODE].unique()}
             | intervals.touched_districts(conn, fixes[s.SUPERSEDES].tolist()))
