@@ -194,3 +194,26 @@ def test_an_acled_update_extends_the_districts_it_only_adds_to(fresh, tmp_path):
     now = fresh.status("2021-08-16").set_index(s.DISTRICT_CODE)
     assert now.loc[codes["Kunduz"], s.CONTROLLER] == "Taliban"
     assert now.loc[codes["Pul-e-Khumri"], s.CONTROLLER] == GOVERNMENT
+
+
+def test_a_chain_of_corrections_through_other_districts_is_read_whole(fresh):
+    """A is corrected by B in another district, B by C in a third; B is retracted. A report
+    added to A's district alone must still find C (two links away): C corrects A too."""
+    def one(eid, code, day, **extra):
+        return {s.EVENT_ID: eid, s.DATE: day, s.DISTRICT_CODE: code, s.CONTROLLER: "Taliban",
+                s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED, s.SOURCE: "AP",
+                s.REPORTED_ON: day, **extra}
+
+    rows = [one("A", CODE, "2021-08-01"),
+            one("B", "AF0102", "2021-08-01", supersedes="A"),
+            one("C", "AF0907", "2021-08-02", supersedes="B")]
+    for row in rows:  # one import each, so that each is stored before the next corrects it
+        records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame([row])),
+                              origin="test")
+    fresh.retract("B", reason="wrong district")
+    records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame([
+        one("D", CODE, "2021-08-10", controller="Resistance")])), origin="test")
+    check_store(fresh)
+    held = fresh.intervals()
+    mine = held[held[s.DISTRICT_CODE] == CODE]
+    assert mine[s.EVENT_IDS].tolist() == ["D"]  # A stays corrected (by C)

@@ -140,17 +140,19 @@ def events_where(conn: Connection, condition, params: dict[str, object] | None =
     else:
         rows = queries.fetch_rows(conn, stmt.where(condition), params)
         seen = {row[0] for row in rows}
-        todo = sorted(seen)
+        mine = select(e.event_id).where(condition).correlate(None)  # the rows just read
         by_correction = stmt.where(e.supersedes.in_(bindparam("ids", expanding=True)))
         if up_to is not None:
             by_correction = by_correction.where(e.id <= up_to)
-        while todo:  # corrections of the rows read, then corrections of those, ...
-            found = [row for part in chunks(todo, 500)
-                     for row in queries.fetch_rows(conn, by_correction, {"ids": part})
-                     if row[0] not in seen]
+        found = queries.fetch_rows(conn, stmt.where(e.supersedes.in_(mine), *(
+            [] if up_to is None else [e.id <= up_to])), params)
+        while found:  # corrections of the rows read, then corrections of those, ...
+            found = [row for row in found if row[0] not in seen]
             rows += found
             seen.update(row[0] for row in found)
             todo = sorted({row[0] for row in found})
+            found = [row for part in chunks(todo, 500)
+                     for row in queries.fetch_rows(conn, by_correction, {"ids": part})]
     table = pd.DataFrame(rows, columns=_READ_COLUMNS, dtype=object)
     for col in (s.DATE, s.REPORTED_ON, s.RECORDED_AT, s.RETRACTED_AT):
         table[col] = queries.parse_times(table[col].to_numpy())
