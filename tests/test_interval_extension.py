@@ -11,7 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import event as note
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from test_intervals_store import check_store, fresh_factory  # noqa: F401 (a fixture)
+from test_intervals_store import (  # noqa: F401 (fresh_factory: a fixture)
+    check_store,
+    fresh_factory,
+    import_by_report_day,
+)
 
 from tracker.core import schema as s
 from tracker.store import interval_extension, intervals, records
@@ -145,24 +149,8 @@ def test_imports_of_each_days_reports_equal_the_core(fresh_factory, history, bat
     after every import the table equals the core's recomputation, whether the districts were
     extended from an anchor or rebuilt whole."""
     t = fresh_factory()
-    events = history.copy()
-    events[s.REPORTED_ON] = events[s.REPORTED_ON].fillna(events[s.RECORDED_AT].dt.normalize())
-    order = events.sort_values([s.REPORTED_ON, s.EVENT_ID], kind="stable")[s.EVENT_ID].tolist()
-    batch = {e: i * batches // len(order) for i, e in enumerate(order)}
-    target = dict(zip(events[s.EVENT_ID], events[s.SUPERSEDES], strict=True))
-    moved = True
-    while moved:  # a correction goes no earlier than the event it corrects (along chains)
-        moved = False
-        for e in order:
-            if target[e] and batch[e] < batch[target[e]]:
-                batch[e], moved = batch[target[e]], True
-    stored = events.drop(columns=[s.RECORDED_AT, s.RETRACTED_AT])
     with anchored_districts() as seen:
-        for k in range(batches):
-            part = stored[[batch[e] == k for e in stored[s.EVENT_ID]]]
-            if len(part):
-                records.insert_events(t.engine, part, origin="test")
-                assert records.check_intervals(t.engine).empty, f"after import {k + 1}"
+        events = import_by_report_day(t, history, batches)
     note(f"districts extended from an anchor: {'some' if any(seen) else 'none'}")
     for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
         t.retract(eid, reason="test")
@@ -217,3 +205,27 @@ def test_a_chain_of_corrections_through_other_districts_is_read_whole(fresh):
     held = fresh.intervals()
     mine = held[held[s.DISTRICT_CODE] == CODE]
     assert mine[s.EVENT_IDS].tolist() == ["D"]  # A stays corrected (by C)
+
+
+def test_many_districts_with_anchors_far_apart(fresh):
+    """Twenty districts whose anchors lie up to 38 weeks apart are read in a few index ranges:
+    each district's events from its own anchor on are all read (the table equals the core)."""
+    codes = fresh.district_layer()[s.DISTRICT_CODE].astype(str).tolist()[:20]
+    parts, new = [], []
+    for k, code in enumerate(codes):
+        history = _weekly(12 + 2 * k, prefix=f"{code}-")
+        history[s.DISTRICT_CODE] = code
+        parts.append(history)
+        last = history[s.DATE].max()
+        new.append({s.EVENT_ID: f"{code}-new", s.DATE: last + pd.Timedelta(days=2),
+                    s.DISTRICT_CODE: code, s.CONTROLLER: "Resistance", s.STATUS: s.CONTROLLED,
+                    s.CONFIDENCE: s.REPORTED, s.SOURCE: "AP",
+                    s.REPORTED_ON: last + pd.Timedelta(days=3)})
+    records.insert_events(fresh.engine, pd.concat(parts, ignore_index=True), origin="test")
+    with anchored_districts() as seen:
+        records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame(new)), origin="test")
+    starts = sorted(a.start for a in seen[0].values())
+    assert set(seen[0]) == set(codes) and (starts[-1] - starts[0]).days > 200
+    assert records.check_intervals(fresh.engine).empty
+    now = fresh.status("2024-01-01").set_index(s.DISTRICT_CODE)
+    assert (now.loc[codes, s.CONTROLLER] == "Resistance").all()

@@ -256,13 +256,23 @@ def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_fa
     day on, so the rows believed only before it are kept as stored (``rebuild(since=...)``), and
     the table still equals the core's recomputation after every import."""
     t = fresh_factory()
+    events = import_by_report_day(t, history, batches)
+    for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
+        t.retract(eid, reason="test")
+    check_store(t)
+
+
+def import_by_report_day(t, history: pd.DataFrame, batches: int) -> pd.DataFrame:
+    """Import ``history`` in ``batches`` imports in report-day order (a correction no earlier
+    than the event it corrects), checking the table after each; returns the events with their
+    report days filled in (the day recorded where they had none)."""
     events = history.copy()
     events[s.REPORTED_ON] = events[s.REPORTED_ON].fillna(events[s.RECORDED_AT].dt.normalize())
     order = events.sort_values([s.REPORTED_ON, s.EVENT_ID], kind="stable")[s.EVENT_ID].tolist()
     batch = {e: i * batches // len(order) for i, e in enumerate(order)}
     target = dict(zip(events[s.EVENT_ID], events[s.SUPERSEDES], strict=True))
     moved = True
-    while moved:  # a correction goes no earlier than the event it corrects (along chains)
+    while moved:  # along chains
         moved = False
         for e in order:
             if target[e] and batch[e] < batch[target[e]]:
@@ -273,6 +283,4 @@ def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_fa
         if len(part):
             records.insert_events(t.engine, part, origin="test")
             assert records.check_intervals(t.engine).empty, f"after import {k + 1}"
-    for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
-        t.retract(eid, reason="test")
-    check_store(t)
+    return events

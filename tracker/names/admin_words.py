@@ -129,8 +129,3 @@ def admin_key(name: str) -> str:
     """Key of the ``admin`` rule: own words joined, then ``|`` and the qualifiers."""
     own, quals = unit_words(name)
     return " ".join(own) + ("|" + " ".join(quals) if quals else "")
-
-
-def base_key(name: str) -> str:
-    """The own words only (qualifiers dropped): ``"Shan State"`` meets every Shan (...)."""
-    return " ".join(unit_words(name)[0])

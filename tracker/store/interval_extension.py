@@ -34,7 +34,9 @@ from tracker.store import intervals, queries
 from tracker.store.intervals import Written
 from tracker.store.models import ControlEvent, chunks
 
-_LOOK_BACK = pd.Timedelta(days=120)  # an anchor is looked for this far before the new events
+# an anchor is looked for this far before the new events: first the short, then the long way
+_LOOK_BACK = (pd.Timedelta(days=30), pd.Timedelta(days=120))
+_GROUPS = 8  # index ranges per read of several districts (see _in_ranges)
 _SPREAD = pd.Timedelta(days=365)  # districts with new events this much older: full path
 _EVER, _NEVER_ENDS = -(2**40), 2**40  # day numbers of a missing known_from / known_to
 _OUTSIDE = "\x00outside"  # the district of events read only for their corrections
@@ -63,18 +65,28 @@ def plan(conn: Connection, written: Written, districts: set[str]) -> dict[str, A
     first = pd.DataFrame({"code": ev[s.DISTRICT_CODE].astype(str).to_numpy()[mine],
                           "date": pd.to_datetime(ev[s.DATE]).dt.normalize().to_numpy()[mine],
                           "known": known.to_numpy()[mine]}).groupby("code").min()
-    # one read for all: a district whose new events are much older than the others' (a late
-    # report) takes the full path rather than widen it
+    # a district whose new events are much older than the others' (a late report) takes the
+    # full path rather than widen the reads
     first = first[first["date"] > first["date"].max() - _SPREAD]
+    out: dict[str, Anchor] = {}
+    for look_back in _LOOK_BACK:  # a short look first, a longer one where it found none
+        out.update(_anchors(conn, first[~first.index.isin(list(out))], look_back))
+    return out
+
+
+def _anchors(conn: Connection, first: pd.DataFrame,
+             look_back: pd.Timedelta) -> dict[str, Anchor]:
+    """Anchors found among the rows starting up to ``look_back`` before each district's first
+    new date (``first``: its ``date`` and ``known`` day, by district code)."""
+    if first.empty:
+        return {}
+    where, params = _in_ranges(_IV.c.district_code, _IV.c.start, first["date"] - look_back)
     stmt = (select(_IV.c.district_code, intervals.raw(_IV.c.start), _IV.c.status,
                    intervals.raw(_IV.c.known_from), intervals.raw(_IV.c.known_to))
-            .where(_IV.c.district_code.in_(bindparam("codes", expanding=True)),
-                   _IV.c.start >= bindparam("lo", type_=Date()),
-                   or_(_IV.c.known_to.is_(None), _IV.c.known_to > bindparam("since", type_=Date())))
+            .where(where, or_(_IV.c.known_to.is_(None),
+                              _IV.c.known_to > bindparam("since", type_=Date())))
             .order_by(_IV.c.district_code, _IV.c.start.desc()))
-    found = queries.fetch_rows(conn, stmt, {
-        "codes": first.index.tolist(), "lo": (first["date"].min() - _LOOK_BACK).date(),
-        "since": first["known"].min().date()})
+    found = queries.fetch_rows(conn, stmt, {**params, "since": first["known"].min().date()})
     if not found:
         return {}
     code, start, status, known_from, known_to = (np.asarray(v, dtype=object)
@@ -96,6 +108,22 @@ def plan(conn: Connection, written: Written, districts: set[str]) -> dict[str, A
             d = str(code[i])
             out[d] = Anchor(pd.Timestamp(anchor, unit="D"), first.at[d, "known"])
     return out
+
+
+def _in_ranges(code_col, day_col, lows: pd.Series) -> tuple[object, dict[str, object]]:
+    """A condition "the district is one of ``lows``' and the day is at least its low", as a
+    few index ranges: the districts sorted by their low and cut into groups, each read from its
+    earliest low (so each district's range starts at most a group's spread early)."""
+    lows = lows.sort_values()
+    codes = lows.index.astype(str).tolist()
+    size = -(-len(codes) // _GROUPS)
+    terms, params = [], {}
+    for g, at in enumerate(range(0, len(codes), size)):
+        terms.append(and_(code_col.in_(bindparam(f"c{g}", expanding=True)),
+                          day_col >= bindparam(f"d{g}", type_=Date())))
+        params[f"c{g}"] = codes[at:at + size]
+        params[f"d{g}"] = lows.iloc[at].date()
+    return or_(*terms), params
 
 
 def _day_numbers(values: np.ndarray, missing: int) -> np.ndarray:
@@ -150,11 +178,9 @@ def _since_of(codes: pd.Series, anchors: dict[str, Anchor]) -> pd.Series:
 def _rows_from(conn: Connection, anchors: dict[str, Anchor]) -> pd.DataFrame:
     """The core's rows of the anchored districts from their anchors on, believed from their
     ``since`` on (``known_from`` raised to it)."""
-    e = ControlEvent
-    events = intervals.events_where(
-        conn, and_(e.district_code.in_(bindparam("codes", expanding=True)),
-                   e.date >= bindparam("lo", type_=Date())),
-        {"codes": sorted(anchors), "lo": min(a.start for a in anchors.values()).date()})
+    where, params = _in_ranges(ControlEvent.district_code, ControlEvent.date,
+                               pd.Series({c: a.start for c, a in anchors.items()}))
+    events = intervals.events_where(conn, where, params)
     start = pd.to_datetime(events[s.DISTRICT_CODE].map({c: a.start for c, a in anchors.items()}))
     inside = (start <= events[s.DATE]).to_numpy()  # NaT (other district): False
     events.loc[~inside, s.DISTRICT_CODE] = _OUTSIDE  # corrections only: they shape no interval
@@ -172,14 +198,13 @@ def _rows_from(conn: Connection, anchors: dict[str, Anchor]) -> pd.DataFrame:
 def _stored_from(conn: Connection, anchors: dict[str, Anchor]) -> pd.DataFrame:
     """The stored rows of the anchored districts from their anchors on that are believed on
     their ``since`` or later, or end on it (with their ids)."""
+    where, params = _in_ranges(_IV.c.district_code, _IV.c.start,
+                               pd.Series({c: a.start for c, a in anchors.items()}))
     stmt = (select(_IV.c.id, *intervals.row_columns(_IV))
-            .where(_IV.c.district_code.in_(bindparam("codes", expanding=True)),
-                   _IV.c.start >= bindparam("lo", type_=Date()),
-                   or_(_IV.c.known_to.is_(None),
-                       _IV.c.known_to >= bindparam("since", type_=Date()))))
+            .where(where, or_(_IV.c.known_to.is_(None),
+                              _IV.c.known_to >= bindparam("since", type_=Date()))))
     found = queries.fetch_rows(conn, stmt, {
-        "codes": sorted(anchors), "lo": min(a.start for a in anchors.values()).date(),
-        "since": min(a.since for a in anchors.values()).date()})
+        **params, "since": min(a.since for a in anchors.values()).date()})
     out = intervals.row_frame([r[1:] for r in found])
     out.insert(0, "id", [r[0] for r in found])
     start = pd.to_datetime(out[s.DISTRICT_CODE].map({c: a.start for c, a in anchors.items()}))
