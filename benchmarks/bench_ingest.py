@@ -14,7 +14,10 @@ point events. Then, in the same run and on the same file, each in a fresh proces
   its stored version; nothing added), as when a user re-imports an export;
 * the cost of the stored intervals (issue #14, target <= +20%): ``--pairs`` alternating runs of
   ours and of ours with the intervals' rebuild skipped (the import as it was before the table),
-  medians compared.
+  medians compared;
+* a week's update into the filled store, with and without the stored intervals (alternating,
+  medians): 1% of the rows, events of the span's last week, 5% of them new versions of stored
+  events, each run into a fresh copy of the database ``ours`` filled.
 
 Prints rows/s, the ratio ours/floor (target <= 1.5), the peak memory of the import process
 (``resource.getrusage``; target < 2 GB), the CPU seconds of each stage next to its wall-clock
@@ -26,6 +29,7 @@ Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows N] [--keep DIR]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -82,8 +86,16 @@ def random_points(districts: gpd.GeoDataFrame, n: int, rng: np.random.Generator)
     return out.iloc[rng.permutation(len(out))].reset_index(drop=True)
 
 
-def generate(path: Path, n: int, *, seed: int = 11) -> pd.DataFrame:
-    """Write an ACLED-format export of ``n`` rows to ``path``; returns the expected districts."""
+START, DAYS = pd.Timestamp("2017-01-01"), 5 * 365  # the span of the generated export
+
+
+def generate(path: Path, n: int, *, seed: int = 11, first_id: int = 1, start: pd.Timestamp = START,
+             days: int = DAYS, revised: int = 0, published_after: int = 0) -> pd.DataFrame:
+    """Write an ACLED-format export of ``n`` rows to ``path``; returns the expected districts.
+
+    Ids run from ``AFG<first_id>``; the first ``revised`` rows instead take ids of an export of
+    ``first_id - 1`` rows (new versions of its events). Each row is published (``timestamp``)
+    1-30 days after its event, plus ``published_after`` days."""
     rng = np.random.default_rng(seed)
     districts = default_boundaries().districts
     pts = random_points(districts, n, rng)
@@ -91,16 +103,18 @@ def generate(path: Path, n: int, *, seed: int = 11) -> pd.DataFrame:
     kinds = np.array(TERRITORIAL + OTHER, dtype=object)
     territorial = rng.random(n) < 0.05
     pick = np.where(territorial, rng.integers(0, 3, n), rng.integers(3, len(kinds), n))
-    day = pd.Timestamp("2017-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, n), unit="D")
+    day = start + pd.to_timedelta(rng.integers(0, days, n), unit="D")
     stamp = (day - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s") + rng.integers(
-        86_400, 30 * 86_400, n)
+        86_400, 30 * 86_400, n) + published_after * 86_400
+    ids = np.arange(first_id, first_id + n)
+    ids[:revised] = rng.choice(np.arange(1, first_id), revised, replace=False)
     a1 = ACTORS[rng.integers(0, len(ACTORS), n)]
     a2 = np.where(rng.random(n) < 0.5, ACTORS[rng.integers(0, len(ACTORS), n)], "")
     fat = rng.poisson(1.5, n)
     precision = rng.choice([1, 1, 1, 1, 2, 3], n)
     kind = pd.Series(kinds[pick].tolist())
     frame = pd.DataFrame({
-        "event_id_cnty": "AFG" + pd.Series(np.arange(1, n + 1)).astype(str),
+        "event_id_cnty": "AFG" + pd.Series(ids).astype(str),
         "event_date": day.strftime("%d %B %Y"),
         "year": day.year,
         "time_precision": precision,
@@ -163,25 +177,48 @@ def again(path: Path, db: Path) -> tuple[float, float, object]:
     return time.perf_counter() - t0, _cpu_seconds() - cpu0, report
 
 
+def update(path: Path, db: Path) -> tuple[float, float, object]:
+    """A week's update export imported into a copy of the database :func:`ours` filled."""
+    with sqlite3.connect(db.with_name("ours.db")) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)  # the WAL included
+    t = tracker.connect(f"sqlite:///{db}")
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
+    report = t.import_file(path)
+    return time.perf_counter() - t0, _cpu_seconds() - cpu0, report
+
+
 def run_stage(stage: str, path: Path, db: Path) -> None:
     """One measured stage in this (fresh) process; prints a JSON line."""
-    if stage != "again":
-        db.unlink(missing_ok=True)
-    if stage == "without":  # the import with the stored intervals skipped
-        from bench_timeline import intervals_skipped
-
-        intervals_skipped().__enter__()  # for the rest of this process
-        stage = "ours"
-    if stage == "floor":
-        seconds, cpu = floor(path, db, default_boundaries().districts)
-        extra = {}
-    else:
-        seconds, cpu, report = (ours if stage == "ours" else again)(path, db)
-        extra = {"added": report.added, "points": report.points_added,
-                 "skipped": report.skipped, "warnings": len(report.warnings),
-                 "rejected": report.rejected}
+    if stage != "again":  # a fresh file: no write-ahead log of an earlier run may be left
+        for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    skipped = stage.endswith("without")  # the import with the stored intervals skipped
+    if skipped:
+        stage = "update" if stage == "update-without" else "ours"
+    with _intervals_skipped() if skipped else contextlib.nullcontext():
+        if stage == "floor":
+            seconds, cpu = floor(path, db, default_boundaries().districts)
+            extra = {}
+        else:
+            seconds, cpu, report = {"ours": ours, "again": again, "update": update}[stage](path,
+                                                                                          db)
+            extra = {"added": report.added, "points": report.points_added,
+                     "skipped": report.skipped, "warnings": len(report.warnings),
+                     "rejected": report.rejected, "interval_rows": _interval_rows(db)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, **extra}))
+
+
+def _intervals_skipped():
+    from bench_timeline import intervals_skipped
+
+    return intervals_skipped()
+
+
+def _interval_rows(db: Path) -> int:
+    """Rows of the stored intervals table (to check that the runs without it wrote none)."""
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT count(*) FROM control_intervals").fetchone()[0]
 
 
 def measure(stage: str, path: Path, db: Path) -> dict:
@@ -197,7 +234,8 @@ def main() -> None:
                         help="Folder to keep the files in (an acled.csv there is reused).")
     parser.add_argument("--pairs", type=int, default=3,
                         help="Alternating runs with and without the stored intervals.")
-    parser.add_argument("--stage", choices=["floor", "ours", "again", "without"],
+    parser.add_argument("--stage", choices=["floor", "ours", "again", "without", "update",
+                                            "update-without"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -220,8 +258,24 @@ def main() -> None:
         redo = measure("again", path, folder / "ours.db")
         with_rows, without_rows = [mine["seconds"]], []
         for _ in range(args.pairs):
-            without_rows.append(measure("without", path, folder / "without.db")["seconds"])
+            plain = measure("without", path, folder / "without.db")
+            assert plain["interval_rows"] == 0, "the run without the table wrote it"
+            without_rows.append(plain["seconds"])
             with_rows.append(measure("ours", path, folder / "ours.db")["seconds"])
+        assert mine["interval_rows"] > 0
+        # a week's update into the filled store: 1% of the rows, new events of the last week of
+        # the span and, among them, 5% new versions of stored events
+        week = folder / f"acled-{args.rows}-update.csv"
+        generate(week, args.rows // 100, seed=12, first_id=args.rows + 1,
+                 start=START + pd.Timedelta(days=DAYS - 7), days=7,
+                 revised=args.rows // 2000, published_after=60)
+        updates: dict[str, list[dict]] = {"update": [], "update-without": []}
+        for _ in range(max(args.pairs, 1)):
+            for stage in updates:
+                updates[stage].append(measure(stage, week, folder / "update.db"))
+        # the runs without the table left it as ours.db has it; those with it added rows
+        assert {r["interval_rows"] for r in updates["update-without"]} == {mine["interval_rows"]}
+        assert min(r["interval_rows"] for r in updates["update"]) > mine["interval_rows"]
         load_after = os.getloadavg()
         print(f"floor (read_csv + sjoin + to_sql): {base['seconds']:.2f} s "
               f"(CPU {base['cpu']:.2f} s), peak {base['peak_mb']:,.0f} MB")
@@ -239,6 +293,12 @@ def main() -> None:
             print(f"stored intervals: import {w:.2f} s with them, {wo:.2f} s without them "
                   f"(medians of {len(with_rows)} and {len(without_rows)} runs): {w / wo - 1:+.0%} "
                   f"(target <= +20%)")
+        up, up_without = (float(np.median([r["seconds"] for r in updates[k]])) for k in updates)
+        first = updates["update"][0]
+        print(f"a week's update ({args.rows // 100:,} rows: {first['added']:,} control and "
+              f"{first['points']:,} point events added) into the filled store: {up:.2f} s with "
+              f"the stored intervals, {up_without:.2f} s without them (medians of "
+              f"{len(updates['update'])}): {up / up_without - 1:+.0%} (target <= +20%)")
         print(f"rows/s: {args.rows / mine['seconds']:,.0f} (target >= 100,000)")
         print(f"ratio ours/floor: {mine['seconds'] / base['seconds']:.2f} (target <= 1.5)")
         print(f"peak memory of the import process: {mine['peak_mb']:,.0f} MB "
