@@ -100,8 +100,8 @@ def test_the_days_reports_extend_a_long_history_from_its_last_runs(fresh):
 
 
 def test_a_late_report_and_a_correction(fresh):
-    """A report 13 months late is anchored at the start of the run it falls in, a correction takes
-    the full path; the table equals the core after each."""
+    """A report 13 months late is anchored at the start of the run it falls in; a correction at
+    the last start before the event it corrects; the table equals the core after each."""
     records.insert_events(fresh.engine, _weekly(60), origin="test")
     late = _weekly(1, first="2021-01-13", prefix="late")
     late[s.REPORTED_ON] = pd.Timestamp("2022-03-01")
@@ -115,7 +115,7 @@ def test_a_late_report_and_a_correction(fresh):
         assert records.check_intervals(fresh.engine).empty
         records.insert_events(fresh.engine, fix, origin="test")
     assert seen[0][CODE].start == pd.Timestamp("2021-01-11")  # the run holding before it
-    assert seen[1] == {}
+    assert seen[1][CODE].start == pd.Timestamp("2022-02-14")  # w59, corrected, is 02-21
     check_store(fresh)
     as_then = fresh.status("2021-01-14", known_on="2022-02-28").set_index(s.DISTRICT_CODE)
     assert as_then.loc[CODE, s.CONTROLLER] == "Taliban"
@@ -154,20 +154,47 @@ def test_imports_of_each_days_reports_equal_the_core(fresh_factory, history, bat
     note(f"districts extended from an anchor: {'some' if any(seen) else 'none'}")
     for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
         t.retract(eid, reason="test")
+        assert records.check_intervals(t.engine).empty, f"after retracting {eid}"
     check_store(t)
 
 
-def test_an_acled_update_extends_the_districts_it_only_adds_to(fresh, tmp_path):
-    """A second export adds later events in two districts and revises one older event: the
-    districts only added to are extended from their anchors, the revised one is rebuilt whole,
-    and the table equals the core's recomputation."""
+def test_a_retraction_rewrites_a_long_history_from_the_run_before_it(fresh):
+    """Retracting a late event of a long history (and then the correction of another) rewrites
+    the rows from the last start before it, not the whole history; the retracted event stops
+    counting from the day of its retraction on."""
+    history = _weekly(40)
+    history.loc[len(history)] = {**history.iloc[30].to_dict(), s.EVENT_ID: "fix",
+                                 s.CONTROLLER: "Resistance", s.SUPERSEDES: "w30",
+                                 s.REPORTED_ON: history[s.REPORTED_ON].iloc[30]}
+    records.insert_events(fresh.engine, s.normalize_events(history), origin="test")
+    with anchored_districts() as seen, rows_written() as written:
+        fresh.retract("w38", reason="wrong date")
+        fresh.retract("fix", reason="not confirmed")
+    assert seen[0][CODE].start == history[s.DATE].iloc[37]
+    # w30, corrected, falls in the run from w28 (w28 and w29: the same holder)
+    assert seen[1][CODE].start == history[s.DATE].iloc[28]
+    assert _row_count(fresh) > 40 and 0 < sum(written) <= 30
+    check_store(fresh)
+    day = history[s.DATE].iloc[30]
+    now = fresh.status(day).set_index(s.DISTRICT_CODE)
+    assert now.loc[CODE, s.CONTROLLER] == history[s.CONTROLLER].iloc[30]  # w30 counts again
+    before = fresh.status(day, known_on=pd.Timestamp.now().normalize() - pd.Timedelta(days=1))
+    assert before.set_index(s.DISTRICT_CODE).loc[CODE, s.CONTROLLER] == "Resistance"
+
+
+def test_an_acled_update_extends_every_district_with_an_anchor(fresh, tmp_path):
+    """A second export adds later events in two districts and revises one older event (a new
+    version, which corrects the old one): every district is extended from its anchor, the
+    revised one from before the old version's day, and the table equals the core's
+    recomputation."""
     from acled_files import PLACES, T0, acled_row, write_acled
 
     week1 = [acled_row(f"AFG{i}", place, date=f"{day} August 2021", actor1=actor, ts=T0)
              for i, (place, day, actor) in enumerate([
                  ("Kunduz", 2, "Taliban"), ("Kunduz", 6, GOVERNMENT),
                  ("Banu", 3, "Taliban"), ("Banu", 8, "NRF: National Resistance Front"),
-                 ("Pul-e-Khumri", 4, "Taliban"), ("Pul-e-Khumri", 9, GOVERNMENT)])]
+                 ("Pul-e-Khumri", 4, "Taliban"), ("Pul-e-Khumri", 9, GOVERNMENT),
+                 ("Pul-e-Khumri", 1, GOVERNMENT)])]
     fresh.import_file(write_acled(tmp_path / "week1.csv", week1))
     week2 = [acled_row("AFG10", "Kunduz", date="14 August 2021", ts=T0 + 86_400),
              acled_row("AFG11", "Banu", date="15 August 2021", ts=T0 + 86_400),
@@ -176,7 +203,8 @@ def test_an_acled_update_extends_the_districts_it_only_adds_to(fresh, tmp_path):
     with anchored_districts() as seen:
         fresh.import_file(write_acled(tmp_path / "week2.csv", week2))
     codes = {name: PLACES[name][4] for name in ("Kunduz", "Banu", "Pul-e-Khumri")}
-    assert set(seen[0]) == {codes["Kunduz"], codes["Banu"]}
+    assert set(seen[0]) == set(codes.values())
+    assert seen[0][codes["Pul-e-Khumri"]].start == pd.Timestamp("2021-08-01")
     assert fresh.check_store().empty
     check_store(fresh)
     now = fresh.status("2021-08-16").set_index(s.DISTRICT_CODE)
@@ -229,3 +257,48 @@ def test_many_districts_with_anchors_far_apart(fresh):
     assert records.check_intervals(fresh.engine).empty
     now = fresh.status("2024-01-01").set_index(s.DISTRICT_CODE)
     assert (now.loc[codes, s.CONTROLLER] == "Resistance").all()
+
+
+def test_a_report_years_late_is_anchored_with_the_days_reports(fresh):
+    """One import holds the day's reports for three districts and a report three years late
+    for a fourth: all four are extended from their anchors, and the table equals the core."""
+    codes = fresh.district_layer()[s.DISTRICT_CODE].astype(str).tolist()[:4]
+    parts, new = [], []
+    for code in codes:
+        history = _weekly(170, prefix=f"{code}-")
+        history[s.DISTRICT_CODE] = code
+        parts.append(history)
+    records.insert_events(fresh.engine, pd.concat(parts, ignore_index=True), origin="test")
+    last = parts[0][s.DATE].max()
+    for code in codes[:3]:
+        new.append({s.EVENT_ID: f"{code}-new", s.DATE: last + pd.Timedelta(days=1),
+                    s.DISTRICT_CODE: code, s.CONTROLLER: "Resistance", s.STATUS: s.CONTROLLED,
+                    s.CONFIDENCE: s.REPORTED, s.SOURCE: "AP",
+                    s.REPORTED_ON: last + pd.Timedelta(days=2)})
+    new.append({**new[0], s.EVENT_ID: "late", s.DISTRICT_CODE: codes[3],
+                s.DATE: pd.Timestamp("2021-02-10")})
+    with anchored_districts() as seen:
+        records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame(new)), origin="test")
+    assert set(seen[0]) == set(codes)
+    # the run the report falls in: from the fifth week (the fifth and sixth, one holder)
+    assert seen[0][codes[3]].start == pd.Timestamp("2021-02-01")
+    check_store(fresh)
+    then = fresh.status("2021-02-11").set_index(s.DISTRICT_CODE)
+    assert then.loc[codes[3], s.CONTROLLER] == "Resistance"
+
+
+def test_index_ranges_keep_far_apart_lows_in_ranges_of_their_own():
+    """The ranges read for districts with lows years apart start at each cluster's own low:
+    the recent districts are not read from the old district's low."""
+    from sqlalchemy import column
+
+    lows = pd.Series({"old": pd.Timestamp("2019-01-01"),
+                      **{f"d{k}": pd.Timestamp("2023-05-01") + pd.Timedelta(days=k)
+                         for k in range(20)}})
+    _, params = interval_extension._in_ranges(column("code"), column("day"), lows)
+    groups = {tuple(params[f"c{g}"]): params[f"d{g}"] for g in range(len(params) // 2)}
+    assert groups[("old",)] == pd.Timestamp("2019-01-01").date()
+    recent = [day for codes, day in groups.items() if codes != ("old",)]
+    assert min(recent) == pd.Timestamp("2023-05-01").date()
+    assert sorted(c for codes in groups for c in codes) == sorted(lows.index)
+    assert all(len(codes) <= 3 for codes in groups)  # 21 districts, eight groups at least

@@ -15,8 +15,11 @@ contested (so its day takes no holder from before it). Then, on each of those kn
 :func:`extend` builds those rows from a handful of events, keeps every row believed only before
 ``since``, cuts the rows believed across ``since`` at it, and joins a cut row with its
 continuation when their content is equal, as the core's own merge of knowledge spans does; the
-table stays equal to a full recomputation (``tracker db check``). Districts with no anchor, and
-those of new corrections or of the events they correct, take the full path
+table stays equal to a full recomputation (``tracker db check``).
+
+Corrections and retractions change a district from the date of the event they correct or
+retract (and of each event along its chain) on: :func:`change_points` lists those points with
+the new events', so they are anchored the same way. Districts with no anchor take the full path
 (:func:`tracker.store.intervals.build_later` and :func:`~tracker.store.intervals.rebuild`).
 """
 
@@ -36,8 +39,8 @@ from tracker.store.models import ControlEvent, chunks
 
 # an anchor is looked for this far before the new events: first the short, then the long way
 _LOOK_BACK = (pd.Timedelta(days=30), pd.Timedelta(days=120))
-_GROUPS = 8  # index ranges per read of several districts (see _in_ranges)
-_SPREAD = pd.Timedelta(days=365)  # districts with new events this much older: full path
+_GROUPS = 8  # index ranges per read of several districts, at least (see _in_ranges)
+_GAP = pd.Timedelta(days=60)  # lows further apart start another range (see _in_ranges)
 _EVER, _NEVER_ENDS = -(2**40), 2**40  # day numbers of a missing known_from / known_to
 _OUTSIDE = "\x00outside"  # the district of events read only for their corrections
 _IV = intervals.TABLE
@@ -52,26 +55,72 @@ class Anchor:
     since: pd.Timestamp
 
 
-def plan(conn: Connection, written: Written, districts: set[str]) -> dict[str, Anchor]:
-    """Anchors of those ``districts`` of the ``written`` events that have one (the others need
-    the full rebuild). ``districts``: those whose new events correct nothing and are corrected
-    by none of them."""
-    ev = written.events
-    mine = ev[s.DISTRICT_CODE].astype(str).isin(districts).to_numpy()
-    if not mine.any():
+def change_points(conn: Connection, written: Written | None, retracted: list[str] = (),
+                  retraction_day: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Where a write changes the events that count: (``code``, ``date``, ``known``) of each new
+    event (``known``: its known day), of each event a new correction corrects along its chain
+    (the correction's known day), and of each retracted event and each event it corrected along
+    its chain (``retraction_day``: they count, or count again, from then)."""
+    points = []
+    up: dict[str, pd.Timestamp] = {}  # event id -> the earliest day its chain changes
+    held: dict[str, tuple[str, pd.Timestamp, str | None]] = {}
+    if written is not None and len(written.events):
+        ev = written.events
+        known = pd.to_datetime(ev[s.REPORTED_ON]).dt.normalize()
+        known = known.fillna(pd.Timestamp(written.recorded_at).normalize())
+        codes = ev[s.DISTRICT_CODE].astype(str).tolist()
+        dates = pd.to_datetime(ev[s.DATE]).dt.normalize().tolist()
+        parents = [p if isinstance(p, str) and p else None for p in ev[s.SUPERSEDES]]
+        for eid, code, date, parent, day in zip(ev[s.EVENT_ID].astype(str), codes, dates,
+                                                 parents, known.tolist(), strict=True):
+            points.append((code, date, day))
+            held[eid] = (code, date, parent)
+            if parent:
+                up[parent] = min(up.get(parent, day), day)
+    for eid in retracted:
+        up[eid] = min(up.get(eid, retraction_day), retraction_day)
+    reached: dict[str, pd.Timestamp] = {}
+    while up:  # each event reached, then the one it corrects, ... (again only on an earlier day)
+        up = {e: day for e, day in up.items() if e not in reached or day < reached[e]}
+        reached.update(up)
+        found = {e: held[e] for e in up if e in held}
+        missing = sorted(set(up) - set(found))
+        e = ControlEvent
+        for part in chunks(missing, 500):
+            for eid, code, date, parent in conn.execute(
+                    select(e.event_id, e.district_code, e.date, e.supersedes)
+                    .where(e.event_id.in_(part))):
+                found[eid] = (str(code), pd.Timestamp(date), parent or None)
+        nxt: dict[str, pd.Timestamp] = {}
+        for eid, (code, date, parent) in found.items():
+            points.append((code, date, up[eid]))
+            if parent:
+                nxt[parent] = min(nxt.get(parent, up[eid]), up[eid])
+        up = nxt
+    return pd.DataFrame(points, columns=["code", "date", "known"])
+
+
+def plan(conn: Connection, points: pd.DataFrame) -> dict[str, Anchor]:
+    """Anchors of the districts of the change ``points`` (:func:`change_points`) that have one;
+    the others need the full rebuild."""
+    if points.empty:
         return {}
-    known = pd.to_datetime(ev[s.REPORTED_ON]).dt.normalize()
-    known = known.fillna(pd.Timestamp(written.recorded_at).normalize())
-    first = pd.DataFrame({"code": ev[s.DISTRICT_CODE].astype(str).to_numpy()[mine],
-                          "date": pd.to_datetime(ev[s.DATE]).dt.normalize().to_numpy()[mine],
-                          "known": known.to_numpy()[mine]}).groupby("code").min()
-    # a district whose new events are much older than the others' (a late report) takes the
-    # full path rather than widen the reads
-    first = first[first["date"] > first["date"].max() - _SPREAD]
+    first = points.assign(date=pd.to_datetime(points["date"]),
+                          known=pd.to_datetime(points["known"])).groupby("code").min()
     out: dict[str, Anchor] = {}
     for look_back in _LOOK_BACK:  # a short look first, a longer one where it found none
         out.update(_anchors(conn, first[~first.index.isin(list(out))], look_back))
     return out
+
+
+def after_retraction(conn: Connection, event_ids: list[str], day: pd.Timestamp) -> None:
+    """Rewrite the rows the retraction of ``event_ids`` on ``day`` changes (the retractions are
+    written already), on the caller's transaction: anchored districts from their anchors, the
+    others whole."""
+    changes = change_points(conn, None, event_ids, day)
+    anchors = plan(conn, changes)
+    intervals.rebuild(conn, set(changes["code"]) - set(anchors), since=day)
+    extend(conn, anchors)
 
 
 def _anchors(conn: Connection, first: pd.DataFrame,
@@ -112,17 +161,24 @@ def _anchors(conn: Connection, first: pd.DataFrame,
 
 def _in_ranges(code_col, day_col, lows: pd.Series) -> tuple[object, dict[str, object]]:
     """A condition "the district is one of ``lows``' and the day is at least its low", as a
-    few index ranges: the districts sorted by their low and cut into groups, each read from its
-    earliest low (so each district's range starts at most a group's spread early)."""
+    few index ranges: the districts sorted by their low, cut where two lows lie more than
+    :data:`_GAP` apart and into groups of at most a :data:`_GROUPS`-th of them, each group read
+    from its earliest low (so each district's range starts at most a group's spread early,
+    and a district with a much older low widens no other's range)."""
     lows = lows.sort_values()
     codes = lows.index.astype(str).tolist()
+    days = lows.to_numpy(dtype="datetime64[ns]")
     size = -(-len(codes) // _GROUPS)
-    terms, params = [], {}
-    for g, at in enumerate(range(0, len(codes), size)):
-        terms.append(and_(code_col.in_(bindparam(f"c{g}", expanding=True)),
-                          day_col >= bindparam(f"d{g}", type_=Date())))
-        params[f"c{g}"] = codes[at:at + size]
-        params[f"d{g}"] = lows.iloc[at].date()
+    cuts = set(np.flatnonzero(np.diff(days) > _GAP.to_timedelta64()) + 1)
+    terms, params, at = [], {}, 0
+    for k in range(1, len(codes) + 1):
+        if k == len(codes) or k in cuts or k - at == size:
+            g = len(terms)
+            terms.append(and_(code_col.in_(bindparam(f"c{g}", expanding=True)),
+                              day_col >= bindparam(f"d{g}", type_=Date())))
+            params[f"c{g}"] = codes[at:k]
+            params[f"d{g}"] = lows.iloc[at].date()
+            at = k
     return or_(*terms), params
 
 

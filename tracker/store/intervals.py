@@ -159,26 +159,6 @@ def events_where(conn: Connection, condition, params: dict[str, object] | None =
     return table
 
 
-def touched_districts(conn: Connection, event_ids: Iterable[str]) -> set[str]:
-    """The districts of ``event_ids`` and of every event they correct, directly or along a
-    chain (a new or retracted correction changes the districts of the events it corrects)."""
-    found: set[str] = set()
-    seen: set[str] = set()
-    todo = sorted(set(event_ids))
-    e = ControlEvent
-    while todo:
-        seen.update(todo)
-        nxt: set[str] = set()
-        for part in chunks(todo, 500):
-            for code, sup in conn.execute(select(e.district_code, e.supersedes)
-                                          .where(e.event_id.in_(part))):
-                found.add(str(code))
-                if sup and sup not in seen:
-                    nxt.add(sup)
-        todo = sorted(nxt)
-    return found
-
-
 def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
             rows: pd.DataFrame | None = None, since: pd.Timestamp | None = None) -> int:
     """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the

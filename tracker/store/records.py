@@ -334,11 +334,10 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if new.empty:
             return 0, len(events)
         _check_supersedes(conn, new)
-        rebuilt = corrected_districts(conn, new)  # rebuilt whole; the others from an anchor
         held = _hold(conn, new)
-        mine = {str(c) for c in new[s.DISTRICT_CODE].unique()}
-        anchors = interval_extension.plan(conn, held, mine - rebuilt)
-        rebuilt |= mine - set(anchors)
+        changes = interval_extension.change_points(conn, held)
+        anchors = interval_extension.plan(conn, changes)
+        rebuilt = set(changes["code"]) - set(anchors)  # rebuilt whole; the others from an anchor
         rows = intervals.build_later(conn, rebuilt, held) if rebuilt else None  # during the write
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
         if rows is not None:
@@ -359,14 +358,6 @@ def write_held(conn, new: pd.DataFrame, *, origin: str) -> intervals.Written:
     held = _hold(conn, new)
     write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
     return held
-
-
-def corrected_districts(conn, new: pd.DataFrame) -> set[str]:
-    """The districts of the new corrections and of the events they correct (along chains;
-    before or after the new events are written): their intervals are rebuilt whole."""
-    fixes = new[new[s.SUPERSEDES].notna().to_numpy()]
-    return ({str(c) for c in fixes[s.DISTRICT_CODE].unique()}
-            | intervals.touched_districts(conn, fixes[s.SUPERSEDES].tolist()))
 
 
 def _check_supersedes(conn, new: pd.DataFrame) -> None:
@@ -400,8 +391,8 @@ def retract(engine: Engine, event_id: str, *, reason: str) -> None:
         now = utcnow()
         conn.execute(insert(Retraction).values(event_id=event_id, reason=reason.strip(),
                                                recorded_at=now))
-        intervals.rebuild(conn, intervals.touched_districts(conn, [event_id]),
-                          since=pd.Timestamp(now).normalize())  # it counts from that day
+        # it counts from that day
+        interval_extension.after_retraction(conn, [event_id], pd.Timestamp(now).normalize())
 
 
 # --- the control timeline: read from the stored intervals (store.intervals) -------------------

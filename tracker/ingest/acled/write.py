@@ -77,15 +77,9 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     today = pd.Timestamp(utcnow()).normalize()  # retractions count from the day recorded
     written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
-    # rebuilt whole: the districts of retracted events and of the events they correct, those
-    # of new corrections and of the events they correct, and new districts with no anchor
-    rebuilt = intervals.touched_districts(conn, retracted)
-    anchors: dict[str, interval_extension.Anchor] = {}
-    if written is not None:
-        rebuilt |= records.corrected_districts(conn, plan.control)
-        new = {str(c) for c in plan.control[s.DISTRICT_CODE].unique()}
-        anchors = interval_extension.plan(conn, written, new - rebuilt)
-        rebuilt |= new - set(anchors)
+    changes = interval_extension.change_points(conn, written, retracted, today)
+    anchors = interval_extension.plan(conn, changes)
+    rebuilt = set(changes["code"]) - set(anchors)  # rebuilt whole; the others from an anchor
     rows = None
     if rebuilt and written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
         rows = intervals.build_later(conn, rebuilt, written)  # while the points are written
@@ -200,5 +194,5 @@ def import_deletions(engine: Engine, path: str | Path, *, skip_bad: bool = False
         retracted = insert_retractions(conn, retract)
         result.retracted = len(retracted)
         if retracted:
-            intervals.rebuild(conn, intervals.touched_districts(conn, retracted), since=today)
+            interval_extension.after_retraction(conn, retracted, today)
     return result
