@@ -25,6 +25,7 @@ the new events', so they are anchored the same way. Districts with no anchor tak
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,7 @@ class Anchor:
     since: pd.Timestamp
 
 
-def change_points(conn: Connection, written: Written | None, retracted: list[str] = (),
+def change_points(conn: Connection, written: Written | None, retracted: Iterable[str] = (),
                   retraction_day: pd.Timestamp | None = None) -> pd.DataFrame:
     """Where a write changes the events that count: (``code``, ``date``, ``known``) of each new
     event (``known``: its known day), of each event a new correction corrects along its chain
@@ -85,11 +86,11 @@ def change_points(conn: Connection, written: Written | None, retracted: list[str
         reached.update(up)
         found = {e: held[e] for e in up if e in held}
         missing = sorted(set(up) - set(found))
-        e = ControlEvent
+        ce = ControlEvent
         for part in chunks(missing, 500):
             for eid, code, date, parent in conn.execute(
-                    select(e.event_id, e.district_code, e.date, e.supersedes)
-                    .where(e.event_id.in_(part))):
+                    select(ce.event_id, ce.district_code, ce.date, ce.supersedes)
+                    .where(ce.event_id.in_(part))):
                 found[eid] = (str(code), pd.Timestamp(date), parent or None)
         nxt: dict[str, pd.Timestamp] = {}
         for eid, (code, date, parent) in found.items():
@@ -113,7 +114,7 @@ def plan(conn: Connection, points: pd.DataFrame) -> dict[str, Anchor]:
     return out
 
 
-def after_retraction(conn: Connection, event_ids: list[str], day: pd.Timestamp) -> None:
+def after_retraction(conn: Connection, event_ids: Iterable[str], day: pd.Timestamp) -> None:
     """Rewrite the rows the retraction of ``event_ids`` on ``day`` changes (the retractions are
     written already), on the caller's transaction: anchored districts from their anchors, the
     others whole."""
