@@ -9,6 +9,7 @@ retractions, week/month precision, late reports) are imported in parts by concur
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pandas as pd
@@ -153,6 +154,37 @@ def test_state_on_a_day_as_known_on_a_past_day_reads_the_table(fresh):
     assert fresh.status("2021-08-10").set_index(s.DISTRICT_CODE).loc[
         "AF0101", s.CONTROLLER] == "Afghan government"
     assert records.check_intervals(fresh.engine).empty
+
+
+def test_the_state_on_any_day_is_read_through_an_index(fresh):
+    """The read of the intervals holding on a day, late in the history too, as known now and as
+    known on a past day, probes an index: PostgreSQL's planner, estimating the rows of a late
+    day from the ranges' bounds taken apart, would otherwise scan the whole table."""
+    fresh.import_csv(tracker.api.SHIPPED_EVENTS)
+    if fresh.engine.dialect.name == "postgresql":
+        with fresh.engine.begin() as conn:  # the statistics autovacuum gathers on a live store
+            conn.exec_driver_sql("ANALYZE control_intervals")
+    plans: list[str] = []
+
+    def explain(_conn, cursor, statement, parameters, _context, _many):
+        probe = " @> " in statement if fresh.engine.dialect.name == "postgresql" else (
+            "control_intervals AS j" in statement)
+        if "control_intervals" in statement and probe:
+            prefix = "EXPLAIN " if fresh.engine.dialect.name == "postgresql" else (
+                "EXPLAIN QUERY PLAN ")
+            cursor.execute(prefix + statement, parameters)
+            plans.append(" | ".join(str(row) for row in cursor.fetchall()))
+
+    event.listen(fresh.engine, "before_cursor_execute", explain)
+    try:
+        for day in ("2021-04-20", "2021-09-30"):
+            assert len(fresh.status(day)) and len(fresh.status(day, known_on="2021-08-31"))
+    finally:
+        event.remove(fresh.engine, "before_cursor_execute", explain)
+    assert len(plans) == 4
+    for plan in plans:
+        assert "Seq Scan on control_intervals" not in plan, plan
+        assert not re.search(r"\bSCAN (i|j)\b", plan), plan
 
 
 @pytest.fixture

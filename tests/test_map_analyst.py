@@ -235,6 +235,23 @@ def test_links_keep_date_district_view_layers_and_filters(browser, page, story):
         context.close()
 
 
+def test_an_edited_address_wins_over_the_pages_pending_write(browser, story):
+    """The reader edits the address while the page's own write of its state is still pending;
+    that write runs first (here: at once) and puts the old state back in the address bar before
+    the hashchange event: the page still follows the address the reader gave."""
+    context, page, errors = open_page(browser, story[2], hash="#date=2021-07-04")
+    try:
+        page.evaluate("""() => {
+            location.hash = '#date=2021-02-02';
+            history.replaceState(null, '', '#date=2021-07-04');  // the pending write, first
+        }""")
+        page.wait_for_function("trackerMap.date() === '2021-02-02'", timeout=5000)
+        page.wait_for_function("location.hash.indexOf('date=2021-02-02') >= 0", timeout=5000)
+        assert errors == []
+    finally:
+        context.close()
+
+
 # --- search -------------------------------------------------------------------------------------
 def test_search_box_finds_a_district_by_a_variant_spelling(page, boundaries):
     gaz = Gazetteer.from_boundaries(boundaries)

@@ -1285,7 +1285,13 @@
       } else if (!first && map.hasLayer(popup)) { map.closePopup(popup); }
       return s;
     }
-    window.addEventListener("hashchange", function () { applyHash(window.location.hash, false); });
+    // the address the reader gave (the event's), not location.hash: the page's own pending
+    // write (writeHash) may have replaced it with the old state before this event runs
+    window.addEventListener("hashchange", function (ev) {
+      clearTimeout(hashTimer);
+      var url = String(ev.newURL || window.location.href), at = url.indexOf("#");
+      applyHash(at >= 0 ? url.slice(at) : "", false);
+    });
 
     // -- fit the country between the panels (also for print)
     var bounds = districtLayer.getBounds();
