@@ -67,8 +67,7 @@ def change_points(conn: Connection, written: Written | None, retracted: Iterable
     held: dict[str, tuple[str, pd.Timestamp, str | None]] = {}
     if written is not None and len(written.events):
         ev = written.events
-        known = pd.to_datetime(ev[s.REPORTED_ON]).dt.normalize()
-        known = known.fillna(pd.Timestamp(written.recorded_at).normalize())
+        known = written.known_days()
         codes = ev[s.DISTRICT_CODE].astype(str).tolist()
         dates = pd.to_datetime(ev[s.DATE]).dt.normalize().tolist()
         parents = [p if isinstance(p, str) and p else None for p in ev[s.SUPERSEDES]]
@@ -114,13 +113,19 @@ def plan(conn: Connection, points: pd.DataFrame) -> dict[str, Anchor]:
     return out
 
 
+def split(conn: Connection, changes: pd.DataFrame) -> tuple[dict[str, Anchor], set[str]]:
+    """(the anchors of the districts of ``changes`` that have one, the districts to rebuild
+    whole)."""
+    anchors = plan(conn, changes)
+    return anchors, set(changes["code"]) - set(anchors)
+
+
 def after_retraction(conn: Connection, event_ids: Iterable[str], day: pd.Timestamp) -> None:
     """Rewrite the rows the retraction of ``event_ids`` on ``day`` changes (the retractions are
     written already), on the caller's transaction: anchored districts from their anchors, the
     others whole."""
-    changes = change_points(conn, None, event_ids, day)
-    anchors = plan(conn, changes)
-    intervals.rebuild(conn, set(changes["code"]) - set(anchors), since=day)
+    anchors, rebuilt = split(conn, change_points(conn, None, event_ids, day))
+    intervals.rebuild(conn, rebuilt, since=day)
     extend(conn, anchors)
 
 

@@ -84,15 +84,15 @@ class Written:
     recorded_at: datetime  # the time the writer stored with them
     stored_up_to: int  # tracker.store.event_writer.last_event_id before the write
 
-    def first_known_day(self) -> pd.Timestamp:
-        """The earliest day on which one of these events counts: its report day, else the day
-        it was recorded (the "known on" rule)."""
+    def known_days(self) -> pd.Series:
+        """The day from which each event counts: its report day, else the day it was recorded
+        (the "known on" rule)."""
         reported = pd.to_datetime(self.events[s.REPORTED_ON]).dt.normalize()
-        first = reported.min()  # NaT when no event has a report day
-        if reported.isna().any():
-            recorded = pd.Timestamp(self.recorded_at).normalize()
-            first = recorded if pd.isna(first) else min(first, recorded)
-        return first
+        return reported.fillna(pd.Timestamp(self.recorded_at).normalize())
+
+    def first_known_day(self) -> pd.Timestamp:
+        """The earliest day on which one of these events counts."""
+        return self.known_days().min()
 
     def as_read(self) -> pd.DataFrame:
         """The events as :func:`_events_for` would read them back (same columns and values)."""

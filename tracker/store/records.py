@@ -335,9 +335,8 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
             return 0, len(events)
         _check_supersedes(conn, new)
         held = _hold(conn, new)
-        changes = interval_extension.change_points(conn, held)
-        anchors = interval_extension.plan(conn, changes)
-        rebuilt = set(changes["code"]) - set(anchors)  # rebuilt whole; the others from an anchor
+        anchors, rebuilt = interval_extension.split(conn,
+                                                    interval_extension.change_points(conn, held))
         rows = intervals.build_later(conn, rebuilt, held) if rebuilt else None  # during the write
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
         if rows is not None:

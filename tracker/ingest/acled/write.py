@@ -77,9 +77,8 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     today = pd.Timestamp(utcnow()).normalize()  # retractions count from the day recorded
     written = records.write_held(conn, plan.control, origin=ORIGIN) if control else None
     retracted = insert_retractions(conn, plan.retract)
-    changes = interval_extension.change_points(conn, written, retracted, today)
-    anchors = interval_extension.plan(conn, changes)
-    rebuilt = set(changes["code"]) - set(anchors)  # rebuilt whole; the others from an anchor
+    anchors, rebuilt = interval_extension.split(
+        conn, interval_extension.change_points(conn, written, retracted, today))
     rows = None
     if rebuilt and written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
         rows = intervals.build_later(conn, rebuilt, written)  # while the points are written
