@@ -252,21 +252,28 @@ def _increments(url: str, codes: list[str], rounds: int = 3) -> None:
 
 @contextmanager
 def intervals_skipped() -> Iterator[None]:
-    """The store's writers with the stored intervals neither built nor written: the import as it
-    was before the table (for the benchmarks' comparisons only)."""
+    """The store's writers with the stored intervals neither built nor written, nor the change
+    points of a write looked for: the import as it was before the table (for the benchmarks'
+    comparisons only)."""
     def nothing(*_args, **_kwargs) -> Future:
         done: Future = Future()
         done.set_result(None)
         return done
 
-    keep = intervals.rebuild, intervals.build_later, interval_extension.plan
+    def no_points(*_args, **_kwargs) -> pd.DataFrame:
+        return pd.DataFrame(columns=["code", "date", "known"])
+
+    keep = (intervals.rebuild, intervals.build_later, interval_extension.plan,
+            interval_extension.change_points)
     intervals.rebuild = lambda *_args, **_kwargs: 0
     intervals.build_later = nothing
     interval_extension.plan = lambda *_args, **_kwargs: {}  # nothing to extend
+    interval_extension.change_points = no_points  # nor to look for
     try:
         yield
     finally:
-        intervals.rebuild, intervals.build_later, interval_extension.plan = keep
+        (intervals.rebuild, intervals.build_later, interval_extension.plan,
+         interval_extension.change_points) = keep
 
 
 def _fresh(url: str) -> tracker.Tracker:

@@ -62,28 +62,29 @@ def change_points(conn: Connection, written: Written | None, retracted: Iterable
     event (``known``: its known day), of each event a new correction corrects along its chain
     (the correction's known day), and of each retracted event and each event it corrected along
     its chain (``retraction_day``: they count, or count again, from then)."""
-    points = []
+    new = _new_points(written)
     up: dict[str, pd.Timestamp] = {}  # event id -> the earliest day its chain changes
-    held: dict[str, tuple[str, pd.Timestamp, str | None]] = {}
-    if written is not None and len(written.events):
-        ev = written.events
-        known = written.known_days()
-        codes = ev[s.DISTRICT_CODE].astype(str).tolist()
-        dates = pd.to_datetime(ev[s.DATE]).dt.normalize().tolist()
-        parents = [p if isinstance(p, str) and p else None for p in ev[s.SUPERSEDES]]
-        for eid, code, date, parent, day in zip(ev[s.EVENT_ID].astype(str), codes, dates,
-                                                 parents, known.tolist(), strict=True):
-            points.append((code, date, day))
-            held[eid] = (code, date, parent)
-            if parent:
-                up[parent] = min(up.get(parent, day), day)
+    parents = np.full(len(new), "", dtype=object)
+    if len(new):
+        parents = written.events[s.SUPERSEDES].fillna("").astype(str).to_numpy(dtype=object)
+        corrects = parents != ""
+        if corrects.any():  # the events these corrections correct, from their first known day
+            first = new["known"][corrects].groupby(parents[corrects]).min()
+            up = {str(p): pd.Timestamp(day) for p, day in first.items()}
     for eid in retracted:
         up[eid] = min(up.get(eid, retraction_day), retraction_day)
+    row_of: dict[str, int] = {}  # written event id -> its row of ``new`` (for the walk)
+    if up and len(new):
+        ids = written.events[s.EVENT_ID].astype(str).to_numpy(dtype=object).tolist()
+        row_of = dict(zip(ids, range(len(ids)), strict=True))
+    codes, dates = new["code"].to_numpy(), new["date"].to_numpy()
+    points = []
     reached: dict[str, pd.Timestamp] = {}
     while up:  # each event reached, then the one it corrects, ... (again only on an earlier day)
         up = {e: day for e, day in up.items() if e not in reached or day < reached[e]}
         reached.update(up)
-        found = {e: held[e] for e in up if e in held}
+        found = {e: (codes[i], pd.Timestamp(dates[i]), parents[i] or None)
+                 for e in up if (i := row_of.get(e)) is not None}
         missing = sorted(set(up) - set(found))
         ce = ControlEvent
         for part in chunks(missing, 500):
@@ -97,7 +98,23 @@ def change_points(conn: Connection, written: Written | None, retracted: Iterable
             if parent:
                 nxt[parent] = min(nxt.get(parent, up[eid]), up[eid])
         up = nxt
-    return pd.DataFrame(points, columns=["code", "date", "known"])
+    if not points:
+        return new
+    walked = pd.DataFrame(points, columns=list(new.columns)).astype(new.dtypes.to_dict())
+    return walked if new.empty else pd.concat([new, walked], ignore_index=True)
+
+
+def _new_points(written: Written | None) -> pd.DataFrame:
+    """(``code``, ``date``, ``known``) of each written event (none when None), in its order."""
+    if written is None or not len(written.events):
+        return pd.DataFrame({"code": pd.Series(dtype=object),
+                             "date": pd.Series(dtype="datetime64[ns]"),
+                             "known": pd.Series(dtype="datetime64[ns]")})
+    ev = written.events
+    return pd.DataFrame({
+        "code": ev[s.DISTRICT_CODE].astype(str).to_numpy(dtype=object),
+        "date": pd.to_datetime(ev[s.DATE]).dt.normalize().to_numpy(dtype="datetime64[ns]"),
+        "known": written.known_days().to_numpy(dtype="datetime64[ns]")})
 
 
 def plan(conn: Connection, points: pd.DataFrame) -> dict[str, Anchor]:
