@@ -146,6 +146,20 @@ def test_every_command_on_an_uninitialised_database_says_run_init(tmp_path, args
     assert "run `tracker init` first" in result.output
 
 
+@pytest.mark.parametrize("args", [["status", "--date", "2021-08-01"],
+                                  ["diff", "--start", "2021-07-01", "--end", "2021-08-01"],
+                                  ["provinces", "--date", "2021-08-01"]], ids=" ".join)
+def test_a_database_that_cannot_be_opened_is_named_in_one_line(tmp_path, args):
+    """The reads that keep one connection for their statements say which database they could
+    not open, in one line (not an unexpected driver error)."""
+    url = f"sqlite:///{tmp_path / 'no such folder' / 'events.db'}"
+    result = CliRunner().invoke(main, [*args, "--db", url])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: cannot open database ")
+    assert "events.db" in result.output
+    assert result.output.count("\n") == 1
+
+
 @pytest.mark.parametrize("names", [("--start", "--end"), ("--from", "--to")])
 def test_diff_with_dates_swapped_names_the_options(cli_db, names):
     runner, url, _ = cli_db

@@ -559,8 +559,7 @@ class Tracker:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
         known = _day(known_on, "known_on")
-        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
-            records.require_initialised(conn)
+        with records.ready_connection(self.engine) as conn:  # one snapshot, few statements
             return self._state_on(conn, day, known, records.read_districts(conn))
 
     @staticmethod
@@ -600,8 +599,7 @@ class Tracker:
             raise InputError(msg)
         first, last = s.as_day(start, name="start"), s.as_day(end, name="end")
         _ordered(first, last)
-        with self.engine.connect() as conn:  # one connection: one snapshot, few statements
-            records.require_initialised(conn)
+        with records.ready_connection(self.engine) as conn:  # one snapshot, few statements
             districts = records.read_districts(conn)
             changed = records.changes(conn, first, last, known_on=_day(known_on, "known_on"),
                                       districts=districts[s.DISTRICT_CODE].tolist())
@@ -625,8 +623,7 @@ class Tracker:
         core_sides.check_by(by)
         day = s.as_day(date)
         known = _day(known_on, "known_on")
-        with self.engine.connect() as conn:  # districts read once for the state and the roll-up
-            records.require_initialised(conn)
+        with records.ready_connection(self.engine) as conn:  # districts read once for both
             districts = records.read_districts(conn)
             state = self._state_on(conn, day, known, districts)
             provinces = records.read_provinces(conn)
@@ -650,8 +647,7 @@ class Tracker:
         :meth:`district_layer` for the polygon).
         """
         code = self.resolve(district, province=province).code
-        with self.engine.connect() as conn:
-            records.require_initialised(conn)
+        with records.ready_connection(self.engine) as conn:
             return records.history(conn, code, known_on=_day(known_on, "known_on"))
 
     def check_store(self, *, repair: bool = False) -> pd.DataFrame:

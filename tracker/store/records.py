@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.exc import DBAPIError
 
 from tracker._errors import DatabaseError, InputError, NotFoundError
 from tracker.core import schema as s
@@ -451,14 +452,21 @@ def add_alias(engine: Engine, name: str, district_code: str) -> None:
         conn.execute(insert(Alias).values(name=name, district_code=district_code))
 
 
+_READY = text("SELECT (SELECT version_num FROM alembic_version), "
+              "EXISTS (SELECT 1 FROM districts)")
+
+
 def require_initialised(source: Engine | Connection) -> None:
     """Raise a clear error when the database has no boundaries yet or an older (or newer) schema
-    than this tracker's. Three statements on one connection."""
+    than this tracker's. One statement when the database is ready (every read starts with this
+    check); otherwise the checks that say what is missing."""
     from tracker.store import migrate
 
     url = _url(source)
     try:
         with reading(source) as conn:
+            if _ready(conn, migrate.head_revision()):
+                return
             if inspect(conn).has_table("alembic_version"):
                 revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             else:
@@ -477,6 +485,31 @@ def require_initialised(source: Engine | Connection) -> None:
                f"tracker needs {migrate.head_revision()}; run `tracker db upgrade` (it keeps "
                f"the data)")
         raise DatabaseError(msg)
+
+
+@contextmanager
+def ready_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection of ``engine`` to a database :func:`require_initialised` accepts, for a read
+    of several statements on one snapshot; a clear error when it cannot be opened."""
+    try:
+        conn = engine.connect()
+    except DBAPIError as exc:
+        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
+        raise DatabaseError(msg) from exc
+    with conn:
+        require_initialised(conn)
+        yield conn
+
+
+def _ready(conn: Connection, head: str) -> bool:
+    """Whether the database has boundaries and the schema revision ``head`` (False also when a
+    table is missing: the transaction is then rolled back, which PostgreSQL needs to go on)."""
+    try:
+        revision, has_districts = conn.execute(_READY).one()
+    except DBAPIError:
+        conn.rollback()
+        return False
+    return bool(has_districts) and revision == head
 
 
 def _url(source: Engine | Connection):
