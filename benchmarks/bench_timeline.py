@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.exc import DBAPIError
 
 import tracker
 from tracker.core import schema as s
@@ -175,6 +176,7 @@ def store_figures(url: str, events: pd.DataFrame, baseline: Callable[[], object]
     if backend == "postgresql":  # what autovacuum does after the rewrite, before the reads
         with t.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
+            _checkpoint(conn)
     t.engine.dispose()
 
     def fresh(call):
@@ -274,6 +276,16 @@ def intervals_skipped() -> Iterator[None]:
     finally:
         (intervals.rebuild, intervals.build_later, interval_extension.plan,
          interval_extension.change_points) = keep
+
+
+def _checkpoint(conn) -> None:
+    """Write the server's dirty pages now (``CHECKPOINT``), so that the reads are timed on a
+    settled server, not during the write-back of the import (needs a superuser or
+    ``pg_checkpoint``; else said and skipped)."""
+    try:
+        conn.exec_driver_sql("CHECKPOINT")
+    except DBAPIError as exc:
+        print(f"(no CHECKPOINT before the reads: {str(exc.orig).splitlines()[0]})")
 
 
 def _fresh(url: str) -> tracker.Tracker:

@@ -235,6 +235,29 @@ def test_a_chain_of_corrections_through_other_districts_is_read_whole(fresh):
     assert mine[s.EVENT_IDS].tolist() == ["D"]  # A stays corrected (by C)
 
 
+def test_a_correction_known_before_the_event_it_corrects_reaches_up_the_chain(fresh):
+    """One import holds A, correcting a stored event of an anchored district, and B, correcting
+    A and reported three weeks before it. B counts from its own report day, and so corrects the
+    stored event from then (along the chain through A, which is in the same write): that
+    district's rows must change from B's day, not from A's."""
+    other = "AF0907"
+    history = _weekly(20, prefix="z")
+    history[s.DISTRICT_CODE] = other
+    records.insert_events(fresh.engine, history, origin="test")
+    last = history.iloc[-1]
+    records.insert_events(fresh.engine, s.normalize_events(pd.DataFrame([
+        {s.EVENT_ID: "A", s.DATE: last[s.DATE], s.DISTRICT_CODE: CODE, s.CONTROLLER: "Taliban",
+         s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED, s.SOURCE: "AP",
+         s.REPORTED_ON: "2021-06-20", s.SUPERSEDES: last[s.EVENT_ID]},
+        {s.EVENT_ID: "B", s.DATE: last[s.DATE], s.DISTRICT_CODE: "AF0102",
+         s.CONTROLLER: "Taliban", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED,
+         s.SOURCE: "AP", s.REPORTED_ON: "2021-06-01", s.SUPERSEDES: "A"}])), origin="test")
+    check_store(fresh)
+    before = fresh.intervals(known_on="2021-06-10")
+    assert last[s.EVENT_ID] not in ";".join(before[before[s.DISTRICT_CODE] == other]
+                                          [s.EVENT_IDS])
+
+
 def test_many_districts_with_anchors_far_apart(fresh):
     """Twenty districts whose anchors lie up to 38 weeks apart are read in a few index ranges:
     each district's events from its own anchor on are all read (the table equals the core)."""
