@@ -254,8 +254,7 @@ def require_no_pending_rebuild(engine: Engine) -> None:
         with reading(engine) as conn:
             pending = migrate.rebuild_pending(conn)
     except Exception as exc:
-        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
-        raise DatabaseError(msg) from exc
+        raise _cannot_open(engine.url, exc) from exc
     if pending:
         msg = (f"database {engine.url!r} (schema revision "
                f"{migrate.current_revision(engine) or 'none'}) has a pending rebuild of its "
@@ -475,8 +474,7 @@ def require_initialised(source: Engine | Connection) -> None:
                              or inspect(conn).has_table(District.__tablename__))
             ok = has_districts and conn.execute(select(District.code).limit(1)).first() is not None
     except Exception as exc:
-        msg = f"cannot open database {url!r}: {str(exc).splitlines()[0]}"
-        raise DatabaseError(msg) from exc
+        raise _cannot_open(url, exc) from exc
     if not ok:
         msg = f"database {url!r} is not initialised; run `tracker init` first"
         raise DatabaseError(msg)
@@ -494,11 +492,15 @@ def ready_connection(engine: Engine) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except DBAPIError as exc:
-        msg = f"cannot open database {engine.url!r}: {str(exc).splitlines()[0]}"
-        raise DatabaseError(msg) from exc
+        raise _cannot_open(engine.url, exc) from exc
     with conn:
         require_initialised(conn)
         yield conn
+
+
+def _cannot_open(url, exc: Exception) -> DatabaseError:
+    """The one-line error of a database that could not be opened or read."""
+    return DatabaseError(f"cannot open database {url!r}: {str(exc).splitlines()[0]}")
 
 
 def _ready(conn: Connection, head: str) -> bool:
