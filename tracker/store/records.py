@@ -452,7 +452,7 @@ def add_alias(engine: Engine, name: str, district_code: str) -> None:
 
 
 _READY = text("SELECT (SELECT version_num FROM alembic_version), "
-              "EXISTS (SELECT 1 FROM districts)")
+              f"EXISTS (SELECT 1 FROM {District.__tablename__})")
 
 
 def require_initialised(source: Engine | Connection) -> None:
