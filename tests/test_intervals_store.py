@@ -157,9 +157,10 @@ def test_state_on_a_day_as_known_on_a_past_day_reads_the_table(fresh):
 
 
 def test_the_state_on_any_day_is_read_through_an_index(fresh):
-    """The read of the intervals holding on a day, late in the history too, as known now and as
-    known on a past day, probes an index: PostgreSQL's planner, estimating the rows of a late
-    day from the ranges' bounds taken apart, would otherwise scan the whole table."""
+    """The reads of the intervals holding on a day and of those meeting a span of days (the
+    changes between two days), late in the history too, as known now and as known on a past
+    day, probe an index: PostgreSQL's planner, estimating the rows of a late day from the
+    ranges' bounds taken apart, would otherwise scan the whole table."""
     fresh.import_csv(tracker.api.SHIPPED_EVENTS)
     if fresh.engine.dialect.name == "postgresql":
         with fresh.engine.begin() as conn:  # the statistics autovacuum gathers on a live store
@@ -167,8 +168,9 @@ def test_the_state_on_any_day_is_read_through_an_index(fresh):
     plans: list[str] = []
 
     def explain(_conn, cursor, statement, parameters, _context, _many):
-        probe = " @> " in statement if fresh.engine.dialect.name == "postgresql" else (
-            "control_intervals AS j" in statement)
+        probe = (" @> " in statement or " && " in statement
+                 if fresh.engine.dialect.name == "postgresql"
+                 else "control_intervals AS j" in statement)
         if "control_intervals" in statement and probe:
             prefix = "EXPLAIN " if fresh.engine.dialect.name == "postgresql" else (
                 "EXPLAIN QUERY PLAN ")
@@ -179,9 +181,12 @@ def test_the_state_on_any_day_is_read_through_an_index(fresh):
     try:
         for day in ("2021-04-20", "2021-09-30"):
             assert len(fresh.status(day)) and len(fresh.status(day, known_on="2021-08-31"))
+        for first, last in (("2021-04-01", "2021-04-20"), ("2021-09-01", "2021-09-30")):
+            fresh.diff(first, last)
+            fresh.diff(first, last, known_on="2021-08-31")
     finally:
         event.remove(fresh.engine, "before_cursor_execute", explain)
-    assert len(plans) == 4
+    assert len(plans) == 8
     for plan in plans:
         assert "Seq Scan on control_intervals" not in plan, plan
         assert not re.search(r"\bSCAN (i|j)\b", plan), plan
