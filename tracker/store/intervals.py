@@ -11,9 +11,10 @@ it instead (:mod:`tracker.store.interval_extension`).
 
 Reads are range queries on indexes: the state on a day as known on K is, per district, the row
 whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
-GiST indexes on ``daterange(start, "end")`` and ``daterange(known_from, known_to)``; SQLite with
-one probe per district of the composite index ``(district_code, known_to, start)`` (now) or
-``(district_code, start)`` (as known on a past day).
+one GiST index on ``daterange(start, "end"), daterange(known_from, known_to)`` (the rows believed
+now are those whose knowledge time contains ``infinity``); SQLite with one probe per district of
+the composite index ``(district_code, known_to, start)`` (now) or ``(district_code, start)`` (as
+known on a past day).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -364,18 +366,22 @@ def read(conn: Connection, *, known_on: pd.Timestamp | None = None) -> pd.DataFr
     return _frame(queries.fetch_rows(conn, stmt, _params(known_on)))
 
 
+def _pg_probe(valid, known: bool):
+    """PostgreSQL: the rows whose valid time meets ``valid(alias)`` and whose knowledge time
+    contains the bound day ``known`` or, for the rows believed now, ``infinity`` (what an open
+    range holds): one probe of the GiST index on both ranges."""
+    iv = _IV.alias("i")
+    k = bindparam(_KNOWN, type_=Date()) if known else literal_column("'infinity'::date")
+    return select(*_columns(iv)).where(
+        valid(iv), func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k))
+
+
 @functools.lru_cache(maxsize=8)
 def _holding_stmt(dialect: str, known: bool) -> Select:
     day = bindparam(_DAY, type_=Date())
     iv = _IV.alias("i")
-    if dialect == "postgresql":  # one GiST probe: valid time contains the day, knowledge K
-        valid = func.daterange(iv.c.start, iv.c.end).op("@>")(day)
-        if known:
-            k = bindparam(_KNOWN, type_=Date())
-            when = func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k)
-        else:
-            when = iv.c.known_to.is_(None)
-        return select(*_columns(iv)).where(valid, when)
+    if dialect == "postgresql":  # GiST probes: valid time contains the day, knowledge K
+        return _pg_probe(lambda a: func.daterange(a.c.start, a.c.end).op("@>")(day), known)
     # SQLite: per district, the believed row starting last on or before the day
     j = _IV.alias("j")
     d = District.__table__.alias("d")
@@ -416,15 +422,8 @@ def _index_probe(conn: Connection) -> Iterator[None]:
 def _overlap_stmt(dialect: str, known: bool) -> Select:
     first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
     if dialect == "postgresql":
-        iv = _IV.alias("i")
         span = func.daterange(first, last, literal("[]"))
-        valid = func.daterange(iv.c.start, iv.c.end).op("&&")(span)
-        if known:
-            k = bindparam(_KNOWN, type_=Date())
-            when = func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k)
-        else:
-            when = iv.c.known_to.is_(None)
-        return select(*_columns(iv)).where(valid, when)
+        return _pg_probe(lambda a: func.daterange(a.c.start, a.c.end).op("&&")(span), known)
     # SQLite: the rows holding on the first day, and those starting in (first, last], found
     # per district in an index (on its own, the start bounds alone make SQLite scan the table)
     iv = _IV.alias("i")
