@@ -61,6 +61,21 @@ def test_a_supersedes_loop_is_refused_as_by_the_core():
         bt.knowledge_intervals(events)
 
 
+@pytest.mark.parametrize("missing", [None, ""])
+def test_an_event_without_a_district_code_is_refused_by_both_definitions(missing):
+    """Both builders of intervals name the event (a missing code was taken as the last
+    district's by the bitemporal one, and as a district of its own by the per-day one)."""
+    events = s.normalize_events(pd.DataFrame([
+        {s.EVENT_ID: "a", s.DATE: T("2021-08-01"), s.DISTRICT_CODE: "D1", s.CONTROLLER: "Gov",
+         s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED},
+        {s.EVENT_ID: "b", s.DATE: T("2021-08-02"), s.DISTRICT_CODE: missing,
+         s.CONTROLLER: "Taliban", s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED},
+    ]))
+    for build in (bt.knowledge_intervals, tl.control_intervals):
+        with pytest.raises(InputError, match="event 'b' has no district code; give the code"):
+            build(events)
+
+
 def event(eid: str, day: str, controller: str, status: str, recorded: str) -> dict:
     """One report on district D1, recorded on ``recorded``."""
     return {s.EVENT_ID: eid, s.DATE: T(day), s.DISTRICT_CODE: "D1", s.CONTROLLER: controller,

@@ -32,7 +32,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.core import timeline as tl
 
@@ -142,12 +141,7 @@ def knowledge_intervals(events: pd.DataFrame) -> pd.DataFrame:
     ev, span_from, span_to = _counting_spans(events)
     if not len(ev):
         return _empty()
-    undated = events[s.DATE].isna().to_numpy()[ev]
-    if undated.any():
-        bad = events[s.EVENT_ID].iloc[ev[undated][0]]
-        msg = (f"event {bad!r} has no date; "
-               f"give it the day (or first day of the week/month) it happened")
-        raise InputError(msg)
+    tl.require_dated_and_placed(events[[s.EVENT_ID, s.DATE, s.DISTRICT_CODE]].iloc[ev])
     # groups: (district, date) of the counting events, numbered in (district, day) order
     dist_code, dist_names = pd.factorize(events[s.DISTRICT_CODE].to_numpy(dtype=object)[ev],
                                          sort=True)

@@ -240,19 +240,30 @@ def control_intervals(events: pd.DataFrame, *, known_on: DateLike | None = None)
     Raises
     ------
     InputError
-        Missing columns, an unknown confidence or date precision, an event without a date, or bad
-        supersedes links.
+        Missing columns, an unknown confidence or date precision, an event without a date or a
+        district code, or bad supersedes links.
     """
     s.require_columns(events, _NEEDED, "event table")
     eff = effective_events(events, known_on=known_on)
     if eff.empty:
         return _empty_intervals()
-    if eff[s.DATE].isna().any():
-        bad = eff.loc[eff[s.DATE].isna(), s.EVENT_ID].iloc[0]
-        msg = (f"event {bad!r} has no date; "
-               f"give it the day (or first day of the week/month) it happened")
-        raise InputError(msg)
+    require_dated_and_placed(eff)
     return merge_days(settled_days(eff))
+
+
+def require_dated_and_placed(events: pd.DataFrame) -> None:
+    """Refuse events that count but have no date or no district code (the first one named)."""
+    checks = ((s.DATE, "date", "give it the day (or first day of the week/month) it happened"),
+              (s.DISTRICT_CODE, "district code",
+               "give the code of its district (Tracker.resolve finds it from a name)"))
+    for col, what, fix in checks:
+        values = events[col]
+        missing = values.isna().to_numpy()
+        if col == s.DISTRICT_CODE:
+            missing = missing | (values.to_numpy(dtype=object) == "")
+        if missing.any():
+            bad = events[s.EVENT_ID].to_numpy(dtype=object)[missing][0]
+            raise InputError(f"event {bad!r} has no {what}; {fix}")
 
 
 DAY_KEY, DAY_NUMBER, DAY_RANK, DAY_PRECISION = "day_key", "day", "rank", "precision_rank"
