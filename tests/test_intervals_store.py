@@ -9,6 +9,7 @@ retractions, week/month precision, late reports) are imported in parts by concur
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 
@@ -190,6 +191,36 @@ def test_the_state_on_any_day_is_read_through_an_index(fresh):
     for plan in plans:
         assert "Seq Scan on control_intervals" not in plan, plan
         assert not re.search(r"\bSCAN (i|j)\b", plan), plan
+
+
+def test_reads_on_the_bounds_of_valid_and_knowledge_time_equal_the_core(fresh):
+    """Every bound is read as the core reads it: an interval holds from its start and not on its
+    end day, and is believed from ``known_from`` and not on ``known_to`` (on PostgreSQL the day
+    arithmetic of the indexed rectangles, on SQLite the per-district index probes)."""
+    fresh.import_csv(tracker.api.SHIPPED_EVENTS)
+    every = records.read_events(fresh.engine)
+    rows = bitemporal.knowledge_intervals(every)
+    revised = rows[rows[bitemporal.KNOWN_TO].notna()]
+    codes = sorted(revised[s.DISTRICT_CODE].value_counts().index[:4])
+    mine = rows[rows[s.DISTRICT_CODE].isin(codes)]
+    one = pd.Timedelta(days=1)
+
+    def bounds(*cols: str) -> list[pd.Timestamp]:
+        days = pd.concat([mine[c] for c in cols]).dropna()
+        return sorted(set(days) | set(days - one))
+
+    days, knowns = bounds(s.START, s.END), bounds(bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO)
+    assert len(revised) and len(days) > 8 and len(knowns) > 4
+    for k in [None, *knowns]:
+        iv = timeline.control_intervals(every, known_on=k)
+        for day in days:
+            pd.testing.assert_frame_equal(
+                records.state_on(fresh.engine, day, known_on=k, districts=codes),
+                timeline.state_on(iv, day, districts=codes))
+        for d1, d2 in itertools.pairwise(days):
+            pd.testing.assert_frame_equal(
+                records.changes(fresh.engine, d1, d2, known_on=k, districts=codes),
+                timeline.changes(iv, d1, d2, districts=codes))
 
 
 @pytest.fixture

@@ -36,10 +36,9 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
-    literal,
-    literal_column,
     or_,
     select,
+    text,
     true,
     type_coerce,
     union,
@@ -366,22 +365,42 @@ def read(conn: Connection, *, known_on: pd.Timestamp | None = None) -> pd.DataFr
     return _frame(queries.fetch_rows(conn, stmt, _params(known_on)))
 
 
-def _pg_probe(valid, known: bool):
-    """PostgreSQL: the rows whose valid time meets ``valid(alias)`` and whose knowledge time
-    contains the bound day ``known`` or, for the rows believed now, ``infinity`` (what an open
-    range holds): one probe of the GiST index on both ranges."""
+# PostgreSQL: each row as a rectangle in (valid day, knowledge day), days since 1970-01-01;
+# exclusive ends less half a day, missing bounds far out. The same text, unqualified, is the
+# index of migration 0010: keep them equal (a test checks that the reads use the index).
+_EPOCH_DAYS = "({} - DATE '1970-01-01')::float8"
+_FAR = "1e9"  # beyond every day; the knowledge day of the rows believed now
+_RECTANGLE = ("box(point({start}, coalesce({known_from}, -" + _FAR + ")), "
+              "point(coalesce({end} - 0.5, " + _FAR + "), coalesce({known_to} - 0.5, "
+              + _FAR + ")))")
+
+
+def _rectangle(alias: str) -> str:
+    """The rectangle expression of the index, on the columns of ``alias``."""
+    return _RECTANGLE.format(**{c: _EPOCH_DAYS.format(f'{alias}."{c}"')
+                                for c in ("start", "end", "known_from", "known_to")})
+
+
+def _pg_probe(op: str, first: str, last: str, known: bool):
+    """PostgreSQL: the rows whose rectangle ``op`` (``@>`` contains, ``&&`` meets) the valid days
+    of the bound days ``first``..``last`` on the knowledge day ``known`` (now: far out); one
+    probe of the SP-GiST index of the rectangles."""
+    def day(name: str) -> str:
+        return _EPOCH_DAYS.format(f"CAST(:{name} AS DATE)")
+
+    k = day(_KNOWN) if known else _FAR
     iv = _IV.alias("i")
-    k = bindparam(_KNOWN, type_=Date()) if known else literal_column("'infinity'::date")
-    return select(*_columns(iv)).where(
-        valid(iv), func.daterange(iv.c.known_from, iv.c.known_to).op("@>")(k))
+    probe = text(f"{_rectangle('i')} {op} box(point({day(first)}, {k}), point({day(last)}, {k}))")
+    binds = [bindparam(name, type_=Date()) for name in {first, last, *([_KNOWN] if known else [])}]
+    return select(*_columns(iv)).where(probe.bindparams(*binds))
 
 
 @functools.lru_cache(maxsize=8)
 def _holding_stmt(dialect: str, known: bool) -> Select:
     day = bindparam(_DAY, type_=Date())
     iv = _IV.alias("i")
-    if dialect == "postgresql":  # GiST probes: valid time contains the day, knowledge K
-        return _pg_probe(lambda a: func.daterange(a.c.start, a.c.end).op("@>")(day), known)
+    if dialect == "postgresql":  # the rectangles holding the point (day, K)
+        return _pg_probe("@>", _DAY, _DAY, known)
     # SQLite: per district, the believed row starting last on or before the day
     j = _IV.alias("j")
     d = District.__table__.alias("d")
@@ -421,9 +440,8 @@ def _index_probe(conn: Connection) -> Iterator[None]:
 @functools.lru_cache(maxsize=8)
 def _overlap_stmt(dialect: str, known: bool) -> Select:
     first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
-    if dialect == "postgresql":
-        span = func.daterange(first, last, literal("[]"))
-        return _pg_probe(lambda a: func.daterange(a.c.start, a.c.end).op("&&")(span), known)
+    if dialect == "postgresql":  # the rectangles meeting the line first..last on day K
+        return _pg_probe("&&", "first", "last", known)
     # SQLite: the rows holding on the first day, and those starting in (first, last], found
     # per district in an index (on its own, the start bounds alone make SQLite scan the table)
     iv = _IV.alias("i")
