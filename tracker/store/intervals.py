@@ -11,18 +11,16 @@ it instead (:mod:`tracker.store.interval_extension`).
 
 Reads are range queries on indexes: the state on a day as known on K is, per district, the row
 whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
-one GiST index on ``daterange(start, "end"), daterange(known_from, known_to)`` (the rows believed
-now are those whose knowledge time contains ``infinity``); SQLite with one probe per district of
-the composite index ``(district_code, known_to, start)`` (now) or ``(district_code, start)`` (as
-known on a past day).
+one SP-GiST index of the rows as rectangles in (valid day, knowledge day) holding the point (day,
+K) (the rows believed now: K far out); SQLite with one probe per district of the composite index
+``(district_code, known_to, start)`` (now) or ``(district_code, start)`` (as known on a past day).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -416,25 +414,7 @@ def holding(conn: Connection, day: pd.Timestamp, *,
             known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """The interval holding on ``day`` of each district that has one (as known on ``known_on``)."""
     stmt = _holding_stmt(conn.dialect.name, known_on is not None)
-    with _index_probe(conn):
-        return _frame(queries.fetch_rows(conn, stmt, _params(known_on, day=day)))
-
-
-@contextmanager
-def _index_probe(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, the read inside runs as the GiST probe it is (a few rows per district):
-    the planner estimates the rows holding on a day, or meeting a span of days, from the
-    histograms of the ranges' bounds taken apart, which for days late in a long history is a
-    large share of the table, and then scans the whole table (at 190,000 rows: 32 ms instead of
-    3 for a day, 32-52 ms instead of 5-9 for a week, and growing with the table)."""
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
+    return _frame(queries.fetch_rows(conn, stmt, _params(known_on, day=day)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -459,8 +439,7 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
     params = _params(known_on, first=first, last=last)
     if conn.dialect.name != "postgresql":
         params[_DAY] = params["first"]
-    with _index_probe(conn):
-        return _frame(queries.fetch_rows(conn, stmt, params))
+    return _frame(queries.fetch_rows(conn, stmt, params))
 
 
 # --- checking --------------------------------------------------------------------------------
