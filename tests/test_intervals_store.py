@@ -160,8 +160,9 @@ def test_state_on_a_day_as_known_on_a_past_day_reads_the_table(fresh):
 def test_the_state_on_any_day_is_read_through_an_index(fresh):
     """The reads of the intervals holding on a day and of those meeting a span of days (the
     changes between two days), late in the history too, as known now and as known on a past
-    day, probe an index: PostgreSQL's planner, estimating the rows of a late day from the
-    ranges' bounds taken apart, would otherwise scan the whole table."""
+    day, probe an index: the rectangles' index on PostgreSQL (with date ranges, the planner
+    estimated a late day's rows from the ranges' bounds taken apart and scanned the table), the
+    per-district probes on SQLite (the start bounds alone made it scan the table)."""
     fresh.import_csv(tracker.api.SHIPPED_EVENTS)
     if fresh.engine.dialect.name == "postgresql":
         with fresh.engine.begin() as conn:  # the statistics autovacuum gathers on a live store
