@@ -3,8 +3,8 @@
 The events are loaded in bulk (COPY / executemany), then the stored bitemporal intervals of every
 district are built from them (:func:`tracker.store.intervals.rebuild`, as ``tracker db check
 --repair`` does; timed); the state on a date is then one indexed read of that table on both
-backends (GiST on PostgreSQL, one index probe per district on SQLite), through the same call,
-``tracker.store.records.state_on``.
+backends (the SP-GiST index of the rectangles on PostgreSQL, one index probe per district on
+SQLite), through the same call, ``tracker.store.records.state_on``.
 ``tracker.store.records.read_events`` (behind ``Tracker.events()``, exports and the map) reads every
 event.
 
