@@ -134,7 +134,7 @@ def split(conn: Connection, changes: pd.DataFrame) -> tuple[dict[str, Anchor], s
     """(the anchors of the districts of ``changes`` that have one, the districts to rebuild
     whole)."""
     anchors = plan(conn, changes)
-    return anchors, set(changes["code"]) - set(anchors)
+    return anchors, set(changes["code"].unique()) - set(anchors)  # unique: no loop over rows
 
 
 def after_retraction(conn: Connection, event_ids: Iterable[str], day: pd.Timestamp) -> None:
