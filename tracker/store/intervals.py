@@ -389,18 +389,18 @@ def _pg_probe(op: str, first: str, last: str, known: bool):
     k = day(_KNOWN) if known else _FAR
     iv = _IV.alias("i")
     probe = text(f"{_rectangle('i')} {op} box(point({day(first)}, {k}), point({day(last)}, {k}))")
-    binds = [bindparam(name, type_=Date()) for name in {first, last, *([_KNOWN] if known else [])}]
+    names = dict.fromkeys([first, last, *([_KNOWN] if known else [])])  # once each, in order
+    binds = [bindparam(name, type_=Date()) for name in names]
     return select(*_columns(iv)).where(probe.bindparams(*binds))
 
 
 @functools.lru_cache(maxsize=8)
 def _holding_stmt(dialect: str, known: bool) -> Select:
-    day = bindparam(_DAY, type_=Date())
-    iv = _IV.alias("i")
     if dialect == "postgresql":  # the rectangles holding the point (day, K)
         return _pg_probe("@>", _DAY, _DAY, known)
     # SQLite: per district, the believed row starting last on or before the day
-    j = _IV.alias("j")
+    day = bindparam(_DAY, type_=Date())
+    iv, j = _IV.alias("i"), _IV.alias("j")
     d = District.__table__.alias("d")
     probe = (select(j.c.id).where(j.c.district_code == d.c.code, j.c.start <= day,
                                   _known(j, known))
@@ -419,11 +419,11 @@ def holding(conn: Connection, day: pd.Timestamp, *,
 
 @functools.lru_cache(maxsize=8)
 def _overlap_stmt(dialect: str, known: bool) -> Select:
-    first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
     if dialect == "postgresql":  # the rectangles meeting the line first..last on day K
         return _pg_probe("&&", "first", "last", known)
     # SQLite: the rows holding on the first day, and those starting in (first, last], found
     # per district in an index (on its own, the start bounds alone make SQLite scan the table)
+    first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
     iv = _IV.alias("i")
     codes = select(District.__table__.c.code)
     later = select(*_columns(iv)).where(iv.c.district_code.in_(codes), _known(iv, known),
