@@ -13,7 +13,9 @@ Reads are range queries on indexes: the state on a day as known on K is, per dis
 whose valid time contains the day and whose knowledge time contains K. PostgreSQL answers it with
 one SP-GiST index of the rows as rectangles in (valid day, knowledge day) holding the point (day,
 K) (the rows believed now: K far out); SQLite with one probe per district of the composite index
-``(district_code, known_to, start)`` (now) or ``(district_code, start)`` (as known on a past day).
+``(district_code, known_to, start)`` (now) or ``(district_code, start)`` (as known on a past day
+K, from the earlier of the day and K back; the rare rows believed before they start have a
+partial index of their own).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ TABLE = _IV = ControlInterval.__table__  # the other store modules use TABLE
 _TEXT = [s.DISTRICT_CODE, s.CONTROLLER, s.STATUS, s.CONFIDENCE]
 _AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
 _DAY, _KNOWN = "day", "known"
+_UPTO, _LATER_UPTO = "upto", "later_upto"  # SQLite: the earlier of a day and the known-on day
 _READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
 _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
                  s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
@@ -317,6 +320,14 @@ def _known(iv, known: bool):
                 or_(iv.c.known_to.is_(None), iv.c.known_to > k))
 
 
+def _known_before_start(iv):
+    """SQLite: the rows believed before the day they start, the condition of their partial
+    index (migration 0011; normally none: a report published before the day it reports). Every
+    other row believed on K starts on or before K, so the reads as known on K look for rows
+    starting after K among these only (not through every row of the days after K)."""
+    return or_(iv.c.known_from.is_(None), iv.c.start > iv.c.known_from)
+
+
 def _columns(iv) -> list:
     return [iv.c.district_code, iv.c.controller, iv.c.status, iv.c.confidence,
             raw(iv.c.start), raw(iv.c.end), iv.c.date_precision, iv.c.event_ids, iv.c.claims,
@@ -398,13 +409,24 @@ def _pg_probe(op: str, first: str, last: str, known: bool):
 def _holding_stmt(dialect: str, known: bool) -> Select:
     if dialect == "postgresql":  # the rectangles holding the point (day, K)
         return _pg_probe("@>", _DAY, _DAY, known)
-    # SQLite: per district, the believed row starting last on or before the day
+    # SQLite: per district, the believed row starting last on or before the day; as known on
+    # K, searched back from the earlier of the day and K, and among the rows believed before
+    # they start (see _known_before_start) from the day back to K
     day = bindparam(_DAY, type_=Date())
     iv, j = _IV.alias("i"), _IV.alias("j")
     d = District.__table__.alias("d")
-    probe = (select(j.c.id).where(j.c.district_code == d.c.code, j.c.start <= day,
-                                  _known(j, known))
-             .order_by(j.c.start.desc()).limit(1).correlate(d).scalar_subquery())
+
+    def latest(*where) -> object:
+        return (select(j.c.id).where(j.c.district_code == d.c.code, *where, _known(j, known))
+                .order_by(j.c.start.desc()).limit(1).correlate(d).scalar_subquery())
+
+    if known:
+        probe = func.coalesce(
+            latest(_known_before_start(j), j.c.start > bindparam(_KNOWN, type_=Date()),
+                   j.c.start <= day),
+            latest(j.c.start <= bindparam(_UPTO, type_=Date())))
+    else:
+        probe = latest(j.c.start <= day)
     return (select(*_columns(iv))
             .where(iv.c.id.in_(select(probe).select_from(d)),
                    or_(iv.c.end.is_(None), iv.c.end > day)))
@@ -414,7 +436,10 @@ def holding(conn: Connection, day: pd.Timestamp, *,
             known_on: pd.Timestamp | None = None) -> pd.DataFrame:
     """The interval holding on ``day`` of each district that has one (as known on ``known_on``)."""
     stmt = _holding_stmt(conn.dialect.name, known_on is not None)
-    return _frame(queries.fetch_rows(conn, stmt, _params(known_on, day=day)))
+    params = _params(known_on, day=day)
+    if conn.dialect.name != "postgresql" and known_on is not None:
+        params[_UPTO] = min(params[_DAY], params[_KNOWN])
+    return _frame(queries.fetch_rows(conn, stmt, params))
 
 
 @functools.lru_cache(maxsize=8)
@@ -422,14 +447,23 @@ def _overlap_stmt(dialect: str, known: bool) -> Select:
     if dialect == "postgresql":  # the rectangles meeting the line first..last on day K
         return _pg_probe("&&", "first", "last", known)
     # SQLite: the rows holding on the first day, and those starting in (first, last], found
-    # per district in an index (on its own, the start bounds alone make SQLite scan the table)
+    # per district in an index (on its own, the start bounds alone make SQLite scan the table);
+    # as known on K, those starting after K among the rows believed before they start only
     first, last = bindparam("first", type_=Date()), bindparam("last", type_=Date())
     iv = _IV.alias("i")
     codes = select(District.__table__.c.code)
-    later = select(*_columns(iv)).where(iv.c.district_code.in_(codes), _known(iv, known),
-                                        iv.c.start > first, iv.c.start <= last)
+
+    def starting(*where) -> Select:
+        return select(*_columns(iv)).where(iv.c.district_code.in_(codes), _known(iv, known),
+                                           iv.c.start > first, *where)
+
     hold = _holding_stmt(dialect, known)
-    return union(hold, later)
+    if not known:
+        return union(hold, starting(iv.c.start <= last))
+    upto = bindparam(_LATER_UPTO, type_=Date())
+    after = bindparam(_KNOWN, type_=Date())
+    return union(hold, starting(iv.c.start <= upto),
+                 starting(_known_before_start(iv), iv.c.start > after, iv.c.start <= last))
 
 
 def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
@@ -439,6 +473,9 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
     params = _params(known_on, first=first, last=last)
     if conn.dialect.name != "postgresql":
         params[_DAY] = params["first"]
+        if known_on is not None:
+            params[_UPTO] = min(params["first"], params[_KNOWN])
+            params[_LATER_UPTO] = min(params["last"], params[_KNOWN])
     return _frame(queries.fetch_rows(conn, stmt, params))
 
 
