@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 from tracker._errors import InputError
 from tracker.cli import main
+from tracker.core import bitemporal, timeline
 from tracker.core import schema as s
+from tracker.store import records
 
 EVENTS = ("event_id,date,district,controller,status,confidence,source,source_url,reported_on,"
           "notes\n"
@@ -112,3 +114,34 @@ def test_province_rollup_and_clear_errors(filled, tmp_path):
         filled.export(tmp_path / "p.csv", provinces=True)
     with pytest.raises(InputError, match="suffix"):
         filled.export(tmp_path / "x.txt", intervals=True)
+
+
+def test_bitemporal_intervals_keep_each_revision_with_the_days_it_was_believed(filled, tmp_path):
+    """AF0102: the Taliban from 16 August (reported that day), the resistance from the 17th
+    (reported on the 18th): until the 18th the Taliban interval was believed open, from the
+    18th it ends on the 17th. Every knowledge day's slice equals the core's intervals."""
+    out = tmp_path / "revisions.csv"
+    result = CliRunner().invoke(main, ["export", "--intervals", "--bitemporal", "--out", str(out),
+                                       "--db", filled.url])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    cols = [s.CONTROLLER, s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO]
+    assert rows.loc[rows[s.DISTRICT_CODE] == "AF0102", cols].to_numpy().tolist() == [
+        ["Taliban", "2021-08-16", "", "2021-08-16", "2021-08-18"],
+        ["Taliban", "2021-08-16", "2021-08-17", "2021-08-18", ""],
+        ["Resistance", "2021-08-17", "", "2021-08-18", ""]]
+    assert "known_to exclusive" in out.with_name("revisions.csv.credits.txt").read_text("utf-8")
+    every = filled.bitemporal_intervals()
+    assert len(every) == len(rows)
+    events = records.read_events(filled.engine)
+    for k in [None, *pd.date_range("2021-08-14", "2021-08-19")]:
+        pd.testing.assert_frame_equal(bitemporal.as_known_on(every, k),
+                                      timeline.control_intervals(events, known_on=k),
+                                      check_dtype=False)
+    for args, says in ((["--bitemporal"], "add intervals=True (--intervals)"),
+                       (["--intervals", "--bitemporal", "--known-on", "2021-08-17"],
+                        "drop known_on (--known-on)")):
+        bad = tmp_path / "bad.csv"
+        result = CliRunner().invoke(main, ["export", *args, "--out", str(bad), "--db", filled.url])
+        assert result.exit_code == 1 and says in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1 and not bad.exists()

@@ -555,6 +555,17 @@ class Tracker:
         records.require_initialised(self.engine)
         return records.control_intervals(self.engine, known_on=_day(known_on, "known_on"))
 
+    def bitemporal_intervals(self) -> pd.DataFrame:
+        """Every control interval the tracker ever believed, with the knowledge days it was
+        believed on: the columns of :meth:`intervals` plus ``known_from`` (first day; NaT: every
+        day) and ``known_to`` (first day no longer believed; NaT: still believed).
+
+        The rows with ``known_from <= K < known_to`` are ``intervals(known_on=K)``; a district's
+        rows side by side show each revision of its history and the day it was learnt.
+        """
+        records.require_initialised(self.engine)
+        return records.bitemporal_intervals(self.engine)
+
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""
         day = s.as_day(date)
@@ -795,7 +806,8 @@ class Tracker:
                date: str | date | None = None, intervals: bool = False, events: bool = False,
                provinces: bool = False, points: bool = False, start: str | date | None = None,
                end: str | date | None = None, known_on: str | date | None = None,
-               raw_csv: bool = False, fmt: str | None = None) -> list[Path]:
+               raw_csv: bool = False, fmt: str | None = None,
+               bitemporal: bool = False) -> list[Path]:
         """Write tables for GIS and statistics tools; returns the files written.
 
         Parameters
@@ -818,6 +830,10 @@ class Tracker:
             With ``points``: only point events dated ``start``..``end`` (both included).
         known_on
             Every layer as known at the end of this day.
+        bitemporal
+            With ``intervals``: every interval ever believed, with the knowledge days
+            ``known_from``..``known_to`` it was believed on (see :meth:`bitemporal_intervals`);
+            not with ``known_on``, which keeps one knowledge day.
         raw_csv
             Do not neutralise CSV cells that spreadsheets would run as formulas.
         """
@@ -829,6 +845,14 @@ class Tracker:
             raise InputError(msg)
         if not points and (start is not None or end is not None):
             msg = "start/end (--start/--end) date the point events: add points=True (--points)"
+            raise InputError(msg)
+        if bitemporal and not intervals:
+            msg = ("bitemporal=True (--bitemporal) describes the intervals: add intervals=True "
+                   "(--intervals)")
+            raise InputError(msg)
+        if bitemporal and known_on is not None:
+            msg = ("bitemporal=True (--bitemporal) exports every knowledge day: drop known_on "
+                   "(--known-on), or drop --bitemporal for the intervals known on that day")
             raise InputError(msg)
         first, last = _day(start, "start"), _day(end, "end")
         _ordered(first, last)
@@ -851,10 +875,14 @@ class Tracker:
             tables["state"] = state
             what["state"] = f"control of every district on {date}{known}, with district polygons"
         if intervals:
-            iv = self.intervals(known_on=known_on)
+            iv = self.bitemporal_intervals() if bitemporal else self.intervals(known_on=known_on)
             tables["intervals"] = names.merge(iv, on=s.DISTRICT_CODE, how="inner")
             what["intervals"] = ("control intervals per district (end exclusive, empty = "
                                  f"ongoing){known}")
+            if bitemporal:
+                what["intervals"] += (", each with the knowledge days it was believed on "
+                                      "(known_from inclusive, empty = always; known_to exclusive, "
+                                      "empty = still believed)")
         if events:
             ev = self.events(known_on=known_on)
             tables["events"] = names.merge(ev, on=s.DISTRICT_CODE, how="right")

@@ -727,6 +727,10 @@ def demo(out, db_url):
 @click.option("--date", "day", default=None,
               help="Every district's state on this date YYYY-MM-DD, with geometry.")
 @click.option("--intervals", is_flag=True, help="The control intervals of every district.")
+@click.option("--bitemporal", is_flag=True,
+              help="With --intervals: every interval ever believed, with the knowledge days "
+                   "known_from..known_to it was believed on (each revision and when it was "
+                   "learnt).")
 @click.option("--events", is_flag=True, help="Every event with its source and history.")
 @click.option("--provinces", is_flag=True, help="With --date: the province roll-up instead.")
 @click.option("--points", is_flag=True,
@@ -740,13 +744,13 @@ def demo(out, db_url):
                    "leading ' so spreadsheets do not run them as formulas).")
 @db_option
 @handle_errors
-def export_(out, fmt, day, intervals, events, provinces, points, start, end, known_on, raw_csv,
-            db_url):
+def export_(out, fmt, day, intervals, bitemporal, events, provinces, points, start, end,
+            known_on, raw_csv, db_url):
     """Export state, intervals, events or point events as CSV, GeoJSON, GeoPackage or GeoParquet."""
     written = open_tracker(db_url).export(out, format=fmt, date=day, intervals=intervals,
                                           events=events, provinces=provinces, points=points,
                                           start=start, end=end, known_on=known_on,
-                                          raw_csv=raw_csv)
+                                          raw_csv=raw_csv, bitemporal=bitemporal)
     for path in written:
         click.echo(f"wrote {path}")
 

@@ -33,8 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from tracker._errors import DatabaseError, InputError, NotFoundError
+from tracker.core import bitemporal, timeline
 from tracker.core import schema as s
-from tracker.core import timeline
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
 from tracker.store import interval_extension, intervals, naming, point_batches, queries
@@ -401,6 +401,16 @@ def control_intervals(engine: Engine | Connection, *,
     stored rows believed then (see :func:`tracker.core.timeline.control_intervals`)."""
     with reading(engine) as conn:
         return intervals.read(conn, known_on=known_on)
+
+
+def bitemporal_intervals(engine: Engine | Connection) -> pd.DataFrame:
+    """Every stored row with its knowledge days (columns of
+    :data:`tracker.core.bitemporal.COLUMNS`), sorted by district, start and first knowledge
+    day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives them."""
+    with reading(engine) as conn:
+        rows = intervals.stored(conn)
+    return (rows.sort_values([s.DISTRICT_CODE, s.START, bitemporal.KNOWN_FROM], kind="stable",
+                             na_position="first").reset_index(drop=True))
 
 
 def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
