@@ -1,7 +1,8 @@
 """Random event histories for the bitemporal tests (a hypothesis strategy shared by the tests).
 
 Disputes on one day, retractions, corrections (also across districts and along chains),
-week/month precision, late reports and knowledge days spread over a few weeks.
+week/month precision, late reports (and a few published before the day they report) and
+knowledge days spread over a few weeks.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def histories(draw, districts: tuple[str, ...] = ("D1", "D2", "D3"), max_events:
         recorded = day + pd.Timedelta(days=draw(st.integers(0, 15)), hours=draw(st.integers(0, 23)))
         late = draw(st.booleans())
         reported = (day + pd.Timedelta(days=draw(st.integers(0, 12)))) if late else pd.NaT
+        if late and draw(st.integers(0, 5)) == 0:  # published before the day it reports (as a
+            reported = day - pd.Timedelta(days=draw(st.integers(1, 3)))  # mistyped date gives)
         supersedes = None
         if i and draw(st.integers(0, 4)) == 0:
             supersedes = f"e{draw(st.integers(0, i - 1))}"

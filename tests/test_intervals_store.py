@@ -16,7 +16,7 @@ import threading
 import pandas as pd
 import pytest
 from conftest import POSTGRES
-from histories import histories, knowledge_days
+from histories import BASE, histories, knowledge_days
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
@@ -99,6 +99,24 @@ def check_store(t) -> None:
         pd.testing.assert_frame_equal(bitemporal.as_known_on(rows, k), want, check_dtype=False)
 
 
+def check_day_reads(t) -> None:
+    """The reads of one day and of a span (``status``, ``diff``) as known on every knowledge
+    day worth asking about equal the core's: the per-day probes, not only the whole table."""
+    every = records.read_events(t.engine)
+    codes = sorted(every[s.DISTRICT_CODE].astype(str).unique())
+    days = pd.date_range(BASE - pd.Timedelta(days=2), periods=5, freq="6D")
+    for k in knowledge_days(every):
+        iv = timeline.control_intervals(every, known_on=k)
+        for day in days:
+            pd.testing.assert_frame_equal(
+                records.state_on(t.engine, day, known_on=k, districts=codes),
+                timeline.state_on(iv, day, districts=codes))
+        for d1, d2 in ((days[0], days[2]), (days[2], days[-1])):
+            pd.testing.assert_frame_equal(
+                records.changes(t.engine, d1, d2, known_on=k, districts=codes),
+                timeline.changes(iv, d1, d2, districts=codes))
+
+
 @pytest.fixture
 def fresh_factory(backend, tmp_path, request):
     """Makes a new initialised tracker per call (one per hypothesis example), on the backend."""
@@ -131,6 +149,7 @@ def test_stored_intervals_equal_the_core_after_concurrent_imports(fresh_factory,
     t = fresh_factory()
     import_concurrently(t.url, history, writers)
     check_store(t)
+    check_day_reads(t)
     t.engine.dispose()
 
 
@@ -368,6 +387,7 @@ def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_fa
     for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
         t.retract(eid, reason="test")
     check_store(t)
+    check_day_reads(t)
 
 
 def import_by_report_day(t, history: pd.DataFrame, batches: int) -> pd.DataFrame:
