@@ -131,6 +131,11 @@ def test_bitemporal_intervals_keep_each_revision_with_the_days_it_was_believed(f
         ["Taliban", "2021-08-16", "2021-08-17", "2021-08-18", ""],
         ["Resistance", "2021-08-17", "", "2021-08-18", ""]]
     assert "known_to exclusive" in out.with_name("revisions.csv.credits.txt").read_text("utf-8")
+    gpkg = tmp_path / "revisions.gpkg"
+    filled.export(gpkg, intervals=True, bitemporal=True)
+    info = pyogrio.read_info(gpkg, layer="intervals")
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert types[bitemporal.KNOWN_FROM] == types[bitemporal.KNOWN_TO] == "OFTDate"
     every = filled.bitemporal_intervals()
     assert len(every) == len(rows)
     events = records.read_events(filled.engine)

@@ -31,13 +31,15 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from tracker._errors import InputError
+from tracker.core import bitemporal
 from tracker.core import schema as s
 
 CSV, GEOJSON, GPKG, PARQUET = "csv", "geojson", "gpkg", "parquet"
 FORMATS = (CSV, GEOJSON, GPKG, PARQUET)
 SUFFIXES = {".csv": CSV, ".geojson": GEOJSON, ".json": GEOJSON, ".gpkg": GPKG,
             ".parquet": PARQUET, ".geoparquet": PARQUET}
-DAY_COLUMNS = (s.DATE, s.START, s.END, s.SINCE, s.REPORTED_ON)
+DAY_COLUMNS = (s.DATE, s.START, s.END, s.SINCE, s.REPORTED_ON, bitemporal.KNOWN_FROM,
+               bitemporal.KNOWN_TO)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LON, LAT = "lon", "lat"  # representative point of a district in CSV (no polygons in CSV)
 CREDITS_SUFFIX = ".credits.txt"

@@ -174,9 +174,9 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     ending on that very day may be extended, so it is rewritten).
 
     On PostgreSQL only the rows of given districts that changed are deleted and inserted: a
-    few new reports change a few rows of a long history, and each row inserted also updates two
-    GiST indexes. On SQLite rewriting the districts' rows costs less than reading them to
-    compare (``benchmarks/bench_timeline.py``, small imports)."""
+    few new reports change a few rows of a long history, and each row inserted also updates the
+    rectangles' SP-GiST index and two B-trees. On SQLite rewriting the districts' rows costs
+    less than reading them to compare (``benchmarks/bench_timeline.py``, small imports)."""
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0

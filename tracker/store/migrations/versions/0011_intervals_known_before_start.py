@@ -5,8 +5,9 @@ published before the day it reports (a data error the tracker keeps, or a row kn
 day). So the state on a day D as known on an earlier K is found per district by scanning the
 ``(district_code, start)`` index back from K instead of from D, plus a look among those rare
 rows for one starting in (K, D]; before, the scan crossed every row of (K, D] (at 1,000,000
-events, a day four years after K: 124 ms -> 2 ms). The index is normally empty, so writes do
-not pay for it. Nothing changes on PostgreSQL (its rectangles' index answers any day and K).
+events, a day four years after K: the query 124 ms -> 2 ms, ``status`` 152 -> 24 ms). The
+index is normally empty, so writes do not pay for it. Nothing changes on PostgreSQL (its
+rectangles' index answers any day and K).
 
 Revision ID: 0011
 Revises: 0010
