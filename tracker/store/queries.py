@@ -24,18 +24,6 @@ def fetch_rows(conn: Connection, stmt, params: dict[str, object] | None = None) 
         result.close()
 
 
-def fetch_binary_rows(conn: Connection, stmt) -> list[tuple]:
-    """:func:`fetch_rows` of a statement without parameters, in psycopg's binary format on
-    PostgreSQL: ``bytea`` values (WKB geometries) arrive as their bytes instead of hex text
-    twice their size, to be decoded (the district layer: 1.3 MB, 4 ms less per read)."""
-    if conn.dialect.driver != "psycopg":
-        return fetch_rows(conn, stmt)
-    sql = str(stmt.compile(dialect=conn.dialect))
-    with conn.connection.driver_connection.cursor(binary=True) as cursor:  # same transaction
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
 def parse_times(values: np.ndarray) -> np.ndarray:
     """Dates or timestamps (ISO text from SQLite, date/datetime objects from PostgreSQL, None)
     as ``datetime64[ns]``, parsed once per distinct value."""

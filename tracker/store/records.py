@@ -138,7 +138,7 @@ def read_districts(engine: Engine | Connection) -> gpd.GeoDataFrame:
                        District.population, _wkb(conn, District.__table__.c.geometry))
                 .join(Province, District.province_code == Province.code)
                 .order_by(District.code))
-        rows = queries.fetch_binary_rows(conn, stmt)
+        rows = queries.fetch_rows(conn, stmt)
     cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, s.POPULATION]
     layer = _layer(rows, cols)
     if layer[s.POPULATION].isna().all():
@@ -152,7 +152,7 @@ def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
     with reading(engine) as conn:
         stmt = (select(Province.code, Province.name, _wkb(conn, Province.__table__.c.geometry))
                 .order_by(Province.code))
-        rows = queries.fetch_binary_rows(conn, stmt)
+        rows = queries.fetch_rows(conn, stmt)
     return _layer(rows, [s.PROVINCE_CODE, s.PROVINCE_NAME])
 
 
