@@ -103,15 +103,24 @@ def check_day_reads(t) -> None:
     """The reads of one day and of a span (``status``, ``diff``) as known on every knowledge
     day worth asking about equal the core's: the per-day probes, not only the whole table."""
     every = records.read_events(t.engine)
-    codes = sorted(every[s.DISTRICT_CODE].astype(str).unique())
     days = pd.date_range(BASE - pd.Timedelta(days=2), periods=5, freq="6D")
-    for k in knowledge_days(every):
+    assert_reads_equal_the_core(t, every, sorted(every[s.DISTRICT_CODE].astype(str).unique()),
+                                knowledge_days(every), days,
+                                [(days[0], days[2]), (days[2], days[-1])])
+
+
+def assert_reads_equal_the_core(t, every: pd.DataFrame, codes: list[str], knowns, days,
+                                spans) -> None:
+    """``records.state_on`` on each of ``days`` and ``records.changes`` over each of ``spans``
+    (a list of day pairs, read once per knowledge day) of ``codes``, as known on each of
+    ``knowns``, equal the core's on the events ``every``."""
+    for k in knowns:
         iv = timeline.control_intervals(every, known_on=k)
         for day in days:
             pd.testing.assert_frame_equal(
                 records.state_on(t.engine, day, known_on=k, districts=codes),
                 timeline.state_on(iv, day, districts=codes))
-        for d1, d2 in ((days[0], days[2]), (days[2], days[-1])):
+        for d1, d2 in spans:
             pd.testing.assert_frame_equal(
                 records.changes(t.engine, d1, d2, known_on=k, districts=codes),
                 timeline.changes(iv, d1, d2, districts=codes))
@@ -236,16 +245,8 @@ def test_reads_on_the_bounds_of_valid_and_knowledge_time_equal_the_core(fresh):
 
     days, knowns = bounds(s.START, s.END), bounds(bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO)
     assert len(revised) and len(days) > 8 and len(knowns) > 4
-    for k in [None, *knowns]:
-        iv = timeline.control_intervals(every, known_on=k)
-        for day in days:
-            pd.testing.assert_frame_equal(
-                records.state_on(fresh.engine, day, known_on=k, districts=codes),
-                timeline.state_on(iv, day, districts=codes))
-        for d1, d2 in itertools.pairwise(days):
-            pd.testing.assert_frame_equal(
-                records.changes(fresh.engine, d1, d2, known_on=k, districts=codes),
-                timeline.changes(iv, d1, d2, districts=codes))
+    assert_reads_equal_the_core(fresh, every, codes, [None, *knowns], days,
+                                list(itertools.pairwise(days)))
 
 
 def test_a_report_published_before_the_day_it_reports_is_read_as_the_core_reads_it(fresh):
@@ -270,16 +271,9 @@ def test_a_report_published_before_the_day_it_reports_is_read_as_the_core_reads_
     every = records.read_events(fresh.engine)
     codes = ["AF0101", "AF0102"]
     days = pd.date_range("2021-06-30", "2021-09-03", freq="3D")
-    for k in [None, *pd.date_range("2021-07-01", "2021-09-03", freq="4D")]:
-        iv = timeline.control_intervals(every, known_on=k)
-        for day in days:
-            pd.testing.assert_frame_equal(
-                records.state_on(fresh.engine, day, known_on=k, districts=codes),
-                timeline.state_on(iv, day, districts=codes))
-        for d1, d2 in itertools.pairwise(days[::4]):
-            pd.testing.assert_frame_equal(
-                records.changes(fresh.engine, d1, d2, known_on=k, districts=codes),
-                timeline.changes(iv, d1, d2, districts=codes))
+    assert_reads_equal_the_core(fresh, every, codes,
+                                [None, *pd.date_range("2021-07-01", "2021-09-03", freq="4D")],
+                                days, list(itertools.pairwise(days[::4])))
 
 
 @pytest.fixture
