@@ -350,6 +350,25 @@ def test_history_known_on_leaves_out_later_reports(cli_db):
     assert pd.read_csv(io.StringIO(out.output))["event_id"].tolist() == ["a1"]
 
 
+def test_history_revisions_show_what_was_believed_and_when(cli_db):
+    """Pul-e-Hisar: the Taliban from 15 August, the resistance from the 20th, each reported on
+    its day: until the 20th the Taliban interval was believed open, from the 20th it ends then."""
+    runner, url, path = cli_db
+    runner.invoke(main, ["import", str(path), "--db", url])
+    out = runner.invoke(main, ["history", "Puli Hisar", "--revisions", "--format", "csv",
+                               "--db", url])
+    assert out.exit_code == 0, out.output
+    rows = pd.read_csv(io.StringIO(out.output), dtype=str, keep_default_na=False)
+    assert rows[["controller", "start", "end", "known_from", "known_to"]].to_numpy().tolist() == [
+        ["Taliban", "2021-08-15", "", "2021-08-15", "2021-08-20"],
+        ["Taliban", "2021-08-15", "2021-08-20", "2021-08-20", ""],
+        ["Resistance", "2021-08-20", "", "2021-08-20", ""]]
+    bad = runner.invoke(main, ["history", "Puli Hisar", "--revisions", "--known-on",
+                               "2021-08-16", "--db", url])
+    assert bad.exit_code == 1 and bad.output.startswith("error: --revisions"), bad.output
+    assert bad.output.count("\n") == 1
+
+
 def test_provinces_rolls_up_districts_per_actor(cli_db):
     runner, url, path = cli_db
     runner.invoke(main, ["import", str(path), "--db", url])

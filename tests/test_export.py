@@ -138,6 +138,8 @@ def test_bitemporal_intervals_keep_each_revision_with_the_days_it_was_believed(f
     assert types[bitemporal.KNOWN_FROM] == types[bitemporal.KNOWN_TO] == "OFTDate"
     every = filled.bitemporal_intervals()
     assert len(every) == len(rows)
+    pd.testing.assert_frame_equal(filled.bitemporal_intervals("AF0102"),
+                                  every[every[s.DISTRICT_CODE] == "AF0102"].reset_index(drop=True))
     events = records.read_events(filled.engine)
     for k in [None, *pd.date_range("2021-08-14", "2021-08-19")]:
         pd.testing.assert_frame_equal(bitemporal.as_known_on(every, k),

@@ -555,16 +555,20 @@ class Tracker:
         records.require_initialised(self.engine)
         return records.control_intervals(self.engine, known_on=_day(known_on, "known_on"))
 
-    def bitemporal_intervals(self) -> pd.DataFrame:
+    def bitemporal_intervals(self, district: str | None = None, *,
+                             province: str | None = None) -> pd.DataFrame:
         """Every control interval the tracker ever believed, with the knowledge days it was
         believed on: the columns of :meth:`intervals` plus ``known_from`` (first day; NaT: every
         day) and ``known_to`` (first day no longer believed; NaT: still believed).
 
         The rows with ``known_from <= K < known_to`` are ``intervals(known_on=K)``; a district's
         rows side by side show each revision of its history and the day it was learnt.
+        ``district`` (any spelling :meth:`resolve` knows; ``province`` to tell apart districts
+        of one name): that district's rows only.
         """
         records.require_initialised(self.engine)
-        return records.bitemporal_intervals(self.engine)
+        code = self.resolve(district, province=province).code if district else None
+        return records.bitemporal_intervals(self.engine, code)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""

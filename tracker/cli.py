@@ -21,6 +21,7 @@ from tracker._errors import InputError, TrackerError
 from tracker.api import Tracker, connect
 from tracker.core import acled_columns as acled
 from tracker.core import schema as s
+from tracker.core.bitemporal import KNOWN_FROM, KNOWN_TO
 from tracker.export import neutralise_formulas
 from tracker.ingest.reports import AcledImportReport, DeletionsImportReport, EventsImportReport
 
@@ -326,12 +327,27 @@ def status(day, known_on, fmt, db_url):
 @click.argument("district")
 @click.option("--province", default=None, help="Province, to tell apart districts of one name.")
 @known_on_option("The history as known")
+@click.option("--revisions", is_flag=True,
+              help="Instead of the events: each control interval the tracker ever believed for "
+                   "the district, with the knowledge days known_from..known_to it was believed "
+                   "on (known_to empty: still believed).")
 @format_option
 @db_option
 @handle_errors
-def history(district, province, known_on, fmt, db_url):
-    """Every event of one district, oldest first (retracted and superseded marked)."""
-    df = open_tracker(db_url).history(district, province=province, known_on=known_on)
+def history(district, province, known_on, revisions, fmt, db_url):
+    """Every event of one district, oldest first (retracted and superseded marked); with
+    --revisions, every interval the tracker believed for it and on which days."""
+    t = open_tracker(db_url)
+    if revisions:
+        if known_on is not None:
+            msg = ("--revisions lists every knowledge day: drop --known-on (or --revisions "
+                   "for the events known on that day)")
+            raise InputError(msg)
+        rows = t.bitemporal_intervals(district, province=province)
+        echo_table(rows[[s.CONTROLLER, s.STATUS, s.CONFIDENCE, s.START, s.END, KNOWN_FROM,
+                         KNOWN_TO, s.EVENT_IDS, s.SOURCE, s.SOURCE_URL]], fmt)
+        return
+    df = t.history(district, province=province, known_on=known_on)
     cols = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.CONTROLLER, s.STATUS, s.CONFIDENCE,
             s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.RETRACTED_AT, s.RETRACTION_REASON,
             "superseded_by", s.NOTES]

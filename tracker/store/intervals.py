@@ -480,9 +480,13 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
 
 
 # --- checking --------------------------------------------------------------------------------
-def stored(conn: Connection) -> pd.DataFrame:
-    """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`)."""
-    return row_frame(queries.fetch_rows(conn, select(*row_columns(_IV))))
+def stored(conn: Connection, district: str | None = None) -> pd.DataFrame:
+    """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`), of one
+    district when given (through its index)."""
+    stmt = select(*row_columns(_IV))
+    if district is not None:
+        stmt = stmt.where(_IV.c.district_code == district)
+    return row_frame(queries.fetch_rows(conn, stmt))
 
 
 def differences(conn: Connection, want: pd.DataFrame | None = None) -> pd.DataFrame:

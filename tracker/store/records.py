@@ -403,12 +403,14 @@ def control_intervals(engine: Engine | Connection, *,
         return intervals.read(conn, known_on=known_on)
 
 
-def bitemporal_intervals(engine: Engine | Connection) -> pd.DataFrame:
+def bitemporal_intervals(engine: Engine | Connection,
+                         district_code: str | None = None) -> pd.DataFrame:
     """Every stored row with its knowledge days (columns of
-    :data:`tracker.core.bitemporal.COLUMNS`), sorted by district, start and first knowledge
-    day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives them."""
+    :data:`tracker.core.bitemporal.COLUMNS`; of one district when given), sorted by district,
+    start and first knowledge day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives
+    them."""
     with reading(engine) as conn:
-        rows = intervals.stored(conn)
+        rows = intervals.stored(conn, district_code)
     return (rows.sort_values([s.DISTRICT_CODE, s.START, bitemporal.KNOWN_FROM], kind="stable",
                              na_position="first").reset_index(drop=True))
 
