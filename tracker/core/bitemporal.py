@@ -288,6 +288,12 @@ def _merge_versions(out: pd.DataFrame, known_from: np.ndarray,
 
     rows[KNOWN_FROM] = as_time(f[first], _NEVER)
     rows[KNOWN_TO] = as_time(t[last], _OPEN)
+    return in_order(rows)
+
+
+def in_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :data:`COLUMNS` in the order :func:`knowledge_intervals` gives them: by district,
+    start and first knowledge day (known on every day first)."""
     return rows.sort_values([s.DISTRICT_CODE, s.START, KNOWN_FROM],
                             kind="stable", na_position="first").reset_index(drop=True)
 

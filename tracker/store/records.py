@@ -410,9 +410,7 @@ def bitemporal_intervals(engine: Engine | Connection,
     start and first knowledge day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives
     them."""
     with reading(engine) as conn:
-        rows = intervals.stored(conn, district_code)
-    return (rows.sort_values([s.DISTRICT_CODE, s.START, bitemporal.KNOWN_FROM], kind="stable",
-                             na_position="first").reset_index(drop=True))
+        return bitemporal.in_order(intervals.stored(conn, district_code))
 
 
 def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
