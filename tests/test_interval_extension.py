@@ -99,6 +99,38 @@ def test_the_days_reports_extend_a_long_history_from_its_last_runs(fresh):
     check_store(fresh)
 
 
+def _rows_by_content(t) -> dict[tuple, int]:
+    """The district's stored rows: content (every column) -> row id."""
+    stmt = (select(ControlInterval.id, *intervals.row_columns(ControlInterval.__table__))
+            .where(ControlInterval.district_code == CODE))
+    with t.engine.connect() as conn:
+        found = conn.execute(stmt).all()
+    keys = intervals.row_keys(intervals.row_frame([tuple(r[1:]) for r in found]))
+    return dict(zip(keys, (r[0] for r in found), strict=True))
+
+
+def test_the_rows_a_late_report_leaves_as_they_were_are_not_rewritten(fresh):
+    """A late report inside an earlier run changes that run's rows; the rows of the later runs,
+    rebuilt from the same anchor, come out as stored and stay as they are (same ids: neither
+    deleted nor inserted again)."""
+    history = _weekly(20)
+    records.insert_events(fresh.engine, history, origin="test")
+    before = _rows_by_content(fresh)
+    late = _weekly(1, first=str((history[s.DATE].iloc[10] + pd.Timedelta(days=1)).date()),
+                   prefix="late")  # week 10's holder (Taliban), reported weeks later
+    late[s.REPORTED_ON] = history[s.REPORTED_ON].max() + pd.Timedelta(days=7)
+    late[s.SOURCE] = "BBC"
+    with anchored_districts() as seen:
+        records.insert_events(fresh.engine, late, origin="test")
+    assert seen[0][CODE].start <= history[s.DATE].iloc[10]
+    after = _rows_by_content(fresh)
+    kept = set(before) & set(after)
+    assert len(kept) >= 5  # the runs of weeks 12 to 19, at least
+    assert {key: after[key] for key in kept} == {key: before[key] for key in kept}
+    assert set(after) != set(before)  # the run of week 10 has the late report
+    check_store(fresh)
+
+
 def test_a_late_report_and_a_correction(fresh):
     """A report 13 months late is anchored at the start of the run it falls in; a correction at
     the last start before the event it corrects; the table equals the core after each."""

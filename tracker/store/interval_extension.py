@@ -236,17 +236,19 @@ def _latest_anchor(spans: list[tuple], since: int) -> int | None:
 
 def extend(conn: Connection, anchors: dict[str, Anchor]) -> int:
     """Rewrite the rows of the anchored districts from their anchors on (the new events are
-    written already), on the caller's transaction; returns the number of rows written."""
+    written already), on the caller's transaction: the stored rows the rewrite changes are
+    deleted, its new rows inserted, the others left as they are; returns the number of rows
+    inserted."""
     if not anchors:
         return 0
     rows = _rows_from(conn, anchors)
     stored = _stored_from(conn, anchors)
-    keep, fresh = _spliced(stored, rows, anchors)
-    for part in chunks(stored["id"].tolist(), 500):
+    out = pd.concat(_spliced(stored, rows, anchors), ignore_index=True)
+    gone, new = intervals.changed_rows(stored.drop(columns="id"), out)
+    for part in chunks(stored["id"][gone].tolist(), 500):
         conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
-    out = pd.concat([keep, fresh], ignore_index=True)
-    intervals.write_rows(conn, out)
-    return len(out)
+    intervals.write_rows(conn, out[new].reset_index(drop=True))
+    return int(new.sum())
 
 
 def _since_of(codes: pd.Series, anchors: dict[str, Anchor]) -> pd.Series:

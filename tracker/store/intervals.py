@@ -227,12 +227,18 @@ def _changed(conn: Connection, codes: list[str], rows: pd.DataFrame,
             bindparam("codes", expanding=True))), {"codes": codes, **_since(since)})
     if not found:
         return [], np.ones(len(rows), dtype=bool)
-    have = row_frame([r[1:] for r in found])
-    have_keys, want_keys = row_keys(have), row_keys(rows)
-    wanted = set(want_keys)
-    stale = [r[0] for r, key in zip(found, have_keys, strict=True) if key not in wanted]
-    stored = set(have_keys)
-    return stale, np.array([key not in stored for key in want_keys], dtype=bool)
+    gone, fresh = changed_rows(row_frame([r[1:] for r in found]), rows)
+    return [r[0] for r, out in zip(found, gone, strict=True) if out], fresh
+
+
+def changed_rows(have: pd.DataFrame, want: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(which rows of ``have`` are not in ``want``, which rows of ``want`` are not in ``have``),
+    rows compared on every column of :data:`bitemporal.COLUMNS`: what a rewrite deletes and
+    inserts, leaving the rows it would write again as they are stored."""
+    have_keys, want_keys = row_keys(have), row_keys(want)
+    wanted, stored = set(want_keys), set(have_keys)
+    return (np.array([key not in wanted for key in have_keys], dtype=bool),
+            np.array([key not in stored for key in want_keys], dtype=bool))
 
 
 def row_keys(rows: pd.DataFrame, columns: list[str] = bitemporal.COLUMNS) -> list[tuple]:
