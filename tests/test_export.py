@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import geopandas as gpd
 import pandas as pd
@@ -81,6 +82,20 @@ def test_geojson_state_carries_the_credit(filled, tmp_path):
     info = pyogrio.read_info(out)
     assert info["crs"] == "EPSG:4326" and info["features"] == 399
     assert "AGCHO" in out.read_text(encoding="utf-8")[:3000]
+
+
+def test_geojson_of_a_table_without_geometry_writes_no_warning(filled, tmp_path):
+    """The intervals and the events have no geometry: GeoJSON features with a null geometry,
+    written without GDAL's warning about a layer with no CRS reaching the user's terminal."""
+    for layer, rows in (("intervals", len(filled.intervals())), ("events", 3)):
+        out = tmp_path / f"{layer}.geojson"
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            filled.export(out, **{layer: True})
+        assert [str(w.message) for w in said] == []
+        read = json.loads(out.read_text(encoding="utf-8"))
+        assert len(read["features"]) == rows > 0
+        assert all(f["geometry"] is None for f in read["features"])
 
 
 def test_csv_neutralises_formulas_unless_raw(filled, tmp_path):

@@ -20,6 +20,7 @@ and ``longitude`` columns in CSV; their description credits ACLED besides the bo
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -203,8 +204,13 @@ def _write_ogr(table: pd.DataFrame, out: Path, *, fmt: str, layer: str, append: 
             "RFC7946": "YES"}
         if out.exists():
             out.unlink()
-    pyogrio.write_dataframe(data, out, layer=layer, driver="GPKG" if fmt == GPKG else "GeoJSON",
-                            append=append, use_arrow=True, **options)
+    with warnings.catch_warnings():
+        if not isinstance(data, gpd.GeoDataFrame):  # GDAL says a layer without geometry has
+            warnings.filterwarnings(  # no CRS; GeoJSON's is WGS84 anyway (RFC 7946)
+                "ignore", message="No SRS set on layer", category=RuntimeWarning)
+        pyogrio.write_dataframe(data, out, layer=layer,
+                                driver="GPKG" if fmt == GPKG else "GeoJSON", append=append,
+                                use_arrow=True, **options)
 
 
 GEOPARQUET_VERSION = "1.1.0"
