@@ -368,6 +368,81 @@ def test_cli_db_check_reports_and_repairs(fresh):
     assert CliRunner().invoke(main, ["db", "check", "--db", fresh.url]).exit_code == 0
 
 
+def _rows_by_id(conn) -> dict[int, tuple]:
+    from sqlalchemy import text
+
+    return {r[0]: tuple(r[1:]) for r in conn.execute(text(
+        "SELECT id, district_code, start, known_from, known_to, controller, event_ids "
+        "FROM control_intervals"))}
+
+
+def test_db_check_compares_a_group_of_districts_at_a_time_and_repairs_only_those_that_differ(
+        fresh):
+    """Rows tampered with in a district of the first group and one of the last are both found;
+    each comparison holds at most 50 districts (not the whole store), all of them together
+    every district with events; the repair writes the rows of the two districts and leaves every
+    other row as stored (same ids)."""
+    from sqlalchemy import text
+
+    from tracker.store import intervals
+
+    fresh.import_csv(tracker.api.SHIPPED_EVENTS)
+    with fresh.engine.begin() as conn:  # behind the tracker's back
+        codes = sorted(conn.execute(text("SELECT DISTINCT district_code FROM events")).scalars())
+        first, last = codes[0], codes[-1]
+        conn.execute(text("DELETE FROM control_intervals WHERE district_code = :c"), {"c": first})
+        conn.execute(text("UPDATE control_intervals SET controller = 'Nobody' "
+                          "WHERE district_code = :c"), {"c": last})
+        ids = _rows_by_id(conn)
+    compared: list[list[str]] = []
+    differences = intervals.differences
+
+    def recording(conn, districts):
+        compared.append(list(districts))
+        return differences(conn, districts)
+
+    written: list[int] = []
+    write_rows = intervals.write_rows
+
+    def counting(conn, rows):
+        written.append(len(rows))
+        return write_rows(conn, rows)
+
+    told: list[tuple] = []
+    intervals.differences, intervals.write_rows = recording, counting
+    try:
+        found = fresh.check_store(repair=True, progress=lambda *args: told.append(args))
+    finally:
+        intervals.differences, intervals.write_rows = differences, write_rows
+    assert set(found[s.DISTRICT_CODE]) == {first, last}
+    assert set(found["problem"]) == {"missing", "stored only"}
+    assert len(compared) > 1 and max(len(c) for c in compared) <= 50
+    assert set(itertools.chain(*compared)) >= set(codes)
+    assert told[-1] == ("checking", len(list(itertools.chain(*compared))),
+                        len(list(itertools.chain(*compared))))
+    with fresh.engine.connect() as conn:
+        after = _rows_by_id(conn)
+    kept = {i: row for i, row in ids.items() if row[0] != last}
+    assert len(kept) > 100
+    assert 0 < sum(written) == sum(row[0] in (first, last) for row in after.values())
+    assert {i: after.get(i) for i in kept} == kept  # the other districts' rows untouched
+    assert fresh.check_store().empty
+
+
+def test_db_check_reads_one_snapshot(fresh):
+    """The check's reads (a group of districts at a time) see one snapshot: on PostgreSQL a
+    REPEATABLE READ transaction (READ COMMITTED would give each statement its own)."""
+    from sqlalchemy import text
+
+    with records.snapshot(fresh.engine) as conn:
+        if fresh.engine.dialect.name == "postgresql":
+            level = conn.execute(text("SHOW transaction_isolation")).scalar_one()
+            assert level == "repeatable read"
+        else:  # SQLite: the reads run in one transaction (BEGIN), hence one snapshot
+            conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+            assert conn.in_transaction()
+
+
 @settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(history=histories(districts=CODES, max_events=14), batches=st.integers(2, 4))

@@ -665,18 +665,21 @@ class Tracker:
         with records.ready_connection(self.engine) as conn:
             return records.history(conn, code, known_on=_day(known_on, "known_on"))
 
-    def check_store(self, *, repair: bool = False) -> pd.DataFrame:
+    def check_store(self, *, repair: bool = False, progress=None) -> pd.DataFrame:
         """Recompute the stored control intervals from the events and list any difference.
 
         Returns one row per differing interval row (column ``problem``: ``stored only`` or
-        ``missing``); empty when the store agrees with the events. ``repair`` rewrites every
-        district's intervals from the events (in one transaction) after listing them. A
-        database whose intervals an upgrade left to build (migration 0007 stopped below the
-        newest revision) raises an error that says to run ``tracker db upgrade``.
+        ``missing``); empty when the store agrees with the events. Districts are compared a
+        group at a time (the memory of a few districts' events, not of the store's), all on one
+        snapshot. ``repair`` rewrites the intervals of the districts that differ from the events
+        (in one transaction) after listing them. ``progress(stage, done, total)`` is told the
+        districts checked. A database whose intervals an upgrade left to build (migration 0007
+        stopped below the newest revision) raises an error that says to run ``tracker db
+        upgrade``.
         """
         records.require_no_pending_rebuild(self.engine)
         records.require_initialised(self.engine)
-        return records.check_intervals(self.engine, repair=repair)
+        return records.check_intervals(self.engine, repair=repair, progress=progress)
 
     def point_events(self, start: str | date | None = None, end: str | date | None = None, *,
                      known_on: str | date | None = None, district: str | None = None,

@@ -808,7 +808,8 @@ def db_current(db_url):
 
 @db_group.command("check")
 @click.option("--repair", is_flag=True,
-              help="Rewrite every district's stored intervals from the events.")
+              help="Rewrite the stored intervals of the districts that differ, from the "
+                   "events.")
 @db_option
 @handle_errors
 def db_check(repair, db_url):
@@ -817,8 +818,11 @@ def db_check(repair, db_url):
     Exit status 1 when they differ (and --repair was not given), or when an upgrade stopped
     below the newest revision left them to be built (run `tracker db upgrade`).
     """
+    from tracker.progress import terminal_progress
+
     t = open_tracker(db_url)
-    found = t.check_store(repair=repair)
+    with terminal_progress() as progress:
+        found = t.check_store(repair=repair, progress=progress)
     if found.empty:
         click.echo(f"{t.url}: stored intervals agree with the events")
         return
@@ -829,7 +833,9 @@ def db_check(repair, db_url):
     if len(found) > 20:
         click.echo(f"... and {len(found) - 20} more")
     if repair:
-        click.echo(f"repaired: {len(found)} differing rows; intervals rewritten from the events")
+        n = found[s.DISTRICT_CODE].nunique()
+        click.echo(f"repaired: {len(found)} differing rows; the intervals of {n} "
+                   f"district{'s' if n > 1 else ''} rewritten from the events")
     else:
         click.echo(f"{len(found)} differing rows; run `tracker db check --repair` to rewrite them",
                    err=True)

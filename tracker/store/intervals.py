@@ -68,6 +68,7 @@ _AFTER = [s.DATE_PRECISION, s.EVENT_IDS, s.CLAIMS, s.SOURCE, s.SOURCE_URL]
 _DAY, _KNOWN = "day", "known"
 _UPTO, _LATER_UPTO = "upto", "later_upto"  # SQLite: the earlier of a day and the known-on day
 _READ_ALL_FROM = 100  # districts rebuilt at once from which every event is read
+_CHECK_GROUP = 50  # districts compared at once by the check of the table (its memory)
 _READ_COLUMNS = [s.EVENT_ID, s.DATE, s.DATE_PRECISION, s.DISTRICT_CODE, s.CONTROLLER, s.STATUS,
                  s.CONFIDENCE, s.SOURCE, s.SOURCE_URL, s.REPORTED_ON, s.SUPERSEDES, s.RECORDED_AT,
                  s.RETRACTED_AT]
@@ -486,35 +487,55 @@ def overlapping(conn: Connection, first: pd.Timestamp, last: pd.Timestamp, *,
 
 
 # --- checking --------------------------------------------------------------------------------
-def stored(conn: Connection, district: str | None = None) -> pd.DataFrame:
-    """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`), of one
-    district when given (through its index)."""
+def stored(conn: Connection, districts: list[str] | None = None) -> pd.DataFrame:
+    """Every stored row with its knowledge days (columns of :data:`bitemporal.COLUMNS`), of
+    ``districts`` when given (through their index)."""
     stmt = select(*row_columns(_IV))
-    if district is not None:
-        stmt = stmt.where(_IV.c.district_code == district)
-    return row_frame(queries.fetch_rows(conn, stmt))
+    if districts is None:
+        return row_frame(queries.fetch_rows(conn, stmt))
+    return row_frame(queries.fetch_rows(conn, stmt.where(_IV.c.district_code.in_(
+        bindparam("codes", expanding=True))), {"codes": districts}))
 
 
-def differences(conn: Connection, want: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows stored but not computed from the events (``want``: :func:`computed` of every
-    district, when the caller has it), and computed but not stored: column ``problem`` says
-    which (``stored only`` / ``missing``); empty when the table is right."""
-    have = _canonical(stored(conn))
-    want = _canonical(computed(conn) if want is None else want)
-    both = have.merge(want, how="outer", indicator=True)
-    diff = both[both["_merge"] != "both"].copy()
-    diff["problem"] = np.where(diff["_merge"] == "left_only", "stored only", "missing")
-    return diff.drop(columns="_merge").reset_index(drop=True)
+def district_groups(conn: Connection, size: int = _CHECK_GROUP) -> list[list[str]]:
+    """Every district code of the events or of the stored rows, sorted, in groups of ``size``:
+    what :func:`differences` compares at once (the events and rows of a few districts in memory,
+    not of the whole store)."""
+    codes = sorted({str(c) for (c,) in conn.execute(union(
+        select(ControlEvent.district_code), select(_IV.c.district_code)))})
+    return [codes[i:i + size] for i in range(0, len(codes), size)]
+
+
+def differences(conn: Connection, districts: list[str]) -> pd.DataFrame:
+    """Rows of ``districts`` stored but not computed from the events, and computed but not
+    stored (rows in one comparable form, :func:`_canonical`): column ``problem`` says which
+    (``stored only`` / ``missing``), sorted by district, start and knowledge day; empty when the
+    table is right for them."""
+    have = _canonical(stored(conn, districts))
+    want = _canonical(computed(conn, districts))
+    have_keys, want_keys = (list(zip(*(t[c].tolist() for c in bitemporal.COLUMNS), strict=True))
+                            for t in (have, want))
+    had, wanted = set(have_keys), set(want_keys)
+    diff = pd.concat([
+        have[np.array([key not in wanted for key in have_keys], dtype=bool)].assign(
+            problem="stored only"),
+        want[np.array([key not in had for key in want_keys], dtype=bool)].assign(
+            problem="missing")],
+        ignore_index=True)
+    order = [s.DISTRICT_CODE, s.START, bitemporal.KNOWN_FROM, "problem"]
+    return diff.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def _canonical(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows in one comparable form: text (empty for missing), days as ``YYYY-MM-DD``."""
-    out = pd.DataFrame(index=rows.index)
+    out = {}
     for col in bitemporal.COLUMNS:
         values = rows[col]
         if pd.api.types.is_datetime64_any_dtype(values):
-            out[col] = values.dt.strftime("%Y-%m-%d").fillna("")
+            days = values.to_numpy(dtype="datetime64[D]")
+            out[col] = pd.Series(np.where(np.isnat(days), "", days.astype(str)),
+                                 index=rows.index, dtype=object)
         else:
-            out[col] = [("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-                        for v in values]
-    return out.astype(object)
+            arr = values.to_numpy(dtype=object)  # text (every column but the days)
+            out[col] = pd.Series(np.where(pd.isna(arr), "", arr), index=rows.index, dtype=object)
+    return pd.DataFrame(out, index=rows.index, columns=bitemporal.COLUMNS)

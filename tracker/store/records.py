@@ -263,18 +263,24 @@ def require_no_pending_rebuild(engine: Engine) -> None:
         raise DatabaseError(msg)
 
 
-def check_intervals(engine: Engine, *, repair: bool = False) -> pd.DataFrame:
+def check_intervals(engine: Engine, *, repair: bool = False,
+                    progress: point_batches.Progress | None = None) -> pd.DataFrame:
     """Differences between the stored intervals and the pure core's on the stored events
-    (see :func:`tracker.store.intervals.differences`); ``repair`` rewrites them all."""
-    if not repair:
-        with reading(engine) as conn:
-            return intervals.differences(conn)
-    with write_transaction(engine) as conn:
-        want = intervals.computed(conn)
-        found = intervals.differences(conn, want)
-        if len(found):
-            intervals.rebuild(conn, rows=want)
-    return found
+    (see :func:`tracker.store.intervals.differences`), a group of districts at a time (one
+    snapshot); ``repair`` rewrites the intervals of the districts that differ, in one
+    transaction. ``progress(stage, done, total)`` is told the districts checked."""
+    with write_transaction(engine) if repair else snapshot(engine) as conn:
+        groups = intervals.district_groups(conn) or [[]]
+        total, found = sum(len(g) for g in groups), []
+        for districts in groups:
+            found.append(intervals.differences(conn, districts))
+            if progress:
+                progress("checking", sum(len(d) for d in groups[:len(found)]), total)
+        if repair:
+            for diff in found:
+                if len(diff):
+                    intervals.rebuild(conn, diff[s.DISTRICT_CODE].unique())
+    return pd.concat(found, ignore_index=True)
 
 
 def count_events(engine: Engine) -> int:
@@ -410,7 +416,8 @@ def bitemporal_intervals(engine: Engine | Connection,
     start and first knowledge day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives
     them."""
     with reading(engine) as conn:
-        return bitemporal.in_order(intervals.stored(conn, district_code))
+        return bitemporal.in_order(intervals.stored(
+            conn, None if district_code is None else [district_code]))
 
 
 def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
@@ -526,6 +533,17 @@ def _ready(conn: Connection, head: str) -> bool:
 
 def _url(source: Engine | Connection):
     return source.engine.url if isinstance(source, Connection) else source.url
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one snapshot of the database, however many statements
+    they take (PostgreSQL: a ``REPEATABLE READ`` transaction; SQLite: its transaction, as
+    :func:`reading` gives)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        yield conn
 
 
 @contextmanager
