@@ -429,6 +429,33 @@ def test_db_check_compares_a_group_of_districts_at_a_time_and_repairs_only_those
     assert fresh.check_store().empty
 
 
+def test_the_build_of_every_district_computes_a_group_at_a_time(fresh):
+    """Rewriting the whole table (what `tracker db upgrade` does for a database made before
+    it) computes at most 50 districts at once, and gives the rows the imports wrote."""
+    from tracker.store import intervals
+    from tracker.store.engines import write_transaction
+
+    fresh.import_csv(tracker.api.SHIPPED_EVENTS)
+    before = records.bitemporal_intervals(fresh.engine)
+    asked: list[list[str]] = []
+    computed = intervals.computed
+
+    def recording(conn, codes=None):
+        asked.append(codes)
+        return computed(conn, codes)
+
+    intervals.computed = recording
+    try:
+        with write_transaction(fresh.engine) as conn:
+            written = intervals.rebuild(conn)
+    finally:
+        intervals.computed = computed
+    assert len(asked) > 1 and all(c is not None and len(c) <= 50 for c in asked)
+    assert written == len(before) > 0
+    pd.testing.assert_frame_equal(records.bitemporal_intervals(fresh.engine), before)
+    assert fresh.check_store().empty
+
+
 def test_db_check_reads_one_snapshot(fresh):
     """The check's reads (a group of districts at a time) see one snapshot: on PostgreSQL a
     REPEATABLE READ transaction (READ COMMITTED would give each statement its own)."""

@@ -21,8 +21,9 @@ partial index of their own).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -181,6 +182,8 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
+    if codes is None and rows is None:
+        return _rebuild_all(conn)
     if rows is None:
         rows = computed(conn, codes)
     if codes is None:
@@ -201,6 +204,21 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     for part in chunks(stale, 500):
         conn.execute(_IV.delete().where(_IV.c.id.in_(part)))
     write_rows(conn, rows[fresh].reset_index(drop=True))
+    return total
+
+
+def _rebuild_all(conn: Connection) -> int:
+    """Rewrite every district's stored intervals, a group of districts at a time (the events
+    and rows of a few districts in memory, not of the whole store), with SQLite's secondary
+    indexes built once at the end; returns the number of rows written."""
+    sqlite = conn.dialect.name == "sqlite"
+    conn.execute(_IV.delete())
+    total = 0
+    with _indexes_set_aside(conn, sqlite):
+        for group in district_groups(conn):
+            rows = computed(conn, group)
+            stream_rows(conn, _IV, *_insert_values(rows, sqlite=sqlite))
+            total += len(rows)
     return total
 
 
@@ -292,27 +310,36 @@ def write_rows(conn: Connection, rows: pd.DataFrame) -> None:
     if rows.empty:
         return
     sqlite = conn.dialect.name == "sqlite"
-
-    def days(col: str) -> list:
-        return day_values(rows[col], sqlite=sqlite)
-
-    def text(col: str) -> list:
-        values = rows[col].to_numpy(dtype=object)
-        return np.where(pd.isna(values), None, values).tolist()
-
-    columns = {c: text(c) for c in [*_TEXT, *_AFTER]}
-    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
-        columns[col] = days(col)
-    names = list(columns)
     # as for the events (tracker.store.event_writer): on SQLite, rows more than the table holds
     # are inserted without the secondary indexes, which are then built in one sort each
-    rebuild = (sqlite and len(rows) >= BULK_REBUILD
-               and len(rows) > conn.execute(select(func.count()).select_from(_IV)).scalar_one())
-    if rebuild:
+    bulk = (sqlite and len(rows) >= BULK_REBUILD
+            and len(rows) > conn.execute(select(func.count()).select_from(_IV)).scalar_one())
+    with _indexes_set_aside(conn, bulk):
+        stream_rows(conn, _IV, *_insert_values(rows, sqlite=sqlite))
+
+
+def _insert_values(rows: pd.DataFrame, *, sqlite: bool) -> tuple[list[str], Iterator[tuple]]:
+    """(the table's column names, the tuples to insert) of ``rows``: text with ``None`` for
+    missing, days as the driver takes them."""
+    columns = {}
+    for col in [*_TEXT, *_AFTER]:
+        values = rows[col].to_numpy(dtype=object)
+        columns[col] = np.where(pd.isna(values), None, values).tolist()
+    for col in (s.START, s.END, bitemporal.KNOWN_FROM, bitemporal.KNOWN_TO):
+        columns[col] = day_values(rows[col], sqlite=sqlite)
+    names = list(columns)
+    return names, zip(*(columns[c] for c in names), strict=True)
+
+
+@contextmanager
+def _indexes_set_aside(conn: Connection, drop: bool) -> Iterator[None]:
+    """The table's secondary indexes dropped for the block and built again after it, when
+    ``drop`` (SQLite bulk writes, in the caller's transaction: readers keep their snapshot)."""
+    if drop:
         for index in _IV.indexes:
             index.drop(conn)
-    stream_rows(conn, _IV, names, zip(*(columns[c] for c in names), strict=True))
-    if rebuild:
+    yield
+    if drop:
         for index in _IV.indexes:
             index.create(conn)
 
