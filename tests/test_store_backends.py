@@ -172,3 +172,21 @@ def test_read_events_gives_back_what_was_imported_in_date_order(fresh):
 def test_changes_with_days_in_the_wrong_order_is_refused(fresh):
     with pytest.raises(InputError, match="before d1"):
         records.changes(fresh.engine, T0 + pd.Timedelta(days=5), T0)
+
+
+def test_a_polygon_edited_in_the_database_is_what_the_tracker_reads_next(fresh):
+    """A district's polygon changed in the database by another program (an edit in QGIS): the
+    next read of the layer gives the new polygon (on PostgreSQL the WKB the reads use is a
+    column generated from the geometry, recomputed by the server)."""
+    import shapely
+    from sqlalchemy import text
+
+    square = shapely.MultiPolygon([shapely.box(70.0, 35.0, 70.1, 35.1)])
+    value = ("ST_GeomFromWKB(:wkb, 4326)" if fresh.engine.dialect.name == "postgresql"
+             else ":wkb")
+    with fresh.engine.begin() as conn:
+        conn.execute(text(f"UPDATE districts SET geometry = {value} WHERE code = 'AF0101'"),
+                     {"wkb": shapely.to_wkb(square)})
+    layer = records.read_districts(fresh.engine).set_index(s.DISTRICT_CODE)
+    assert layer.loc["AF0101", "geometry"].equals(square)
+    assert not layer.loc["AF0102", "geometry"].equals(square) and len(layer) == 399

@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal_column,
     or_,
     select,
     text,
@@ -157,9 +158,10 @@ def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
 
 
 def _wkb(conn: Connection, column):
-    """The geometry column as WKB bytes from the driver (PostGIS: ``ST_AsBinary``)."""
+    """The geometry column as WKB bytes from the driver (PostgreSQL: the column ``wkb``
+    generated from it, migration 0012, which needs no PostGIS function to read)."""
     if conn.dialect.name == "postgresql":
-        return func.ST_AsBinary(column)
+        return literal_column(f"{column.table.name}.wkb", LargeBinary)
     return type_coerce(column, LargeBinary)
 
 
