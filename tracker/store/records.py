@@ -273,11 +273,12 @@ def check_intervals(engine: Engine, *, repair: bool = False,
     transaction. ``progress(stage, done, total)`` is told the districts checked."""
     with write_transaction(engine) if repair else snapshot(engine) as conn:
         groups = intervals.district_groups(conn) or [[]]
-        total, found = sum(len(g) for g in groups), []
+        total, done, found = sum(len(g) for g in groups), 0, []
         for districts in groups:
             found.append(intervals.differences(conn, districts))
+            done += len(districts)
             if progress:
-                progress("checking", sum(len(d) for d in groups[:len(found)]), total)
+                progress("checking", done, total)
         if repair:
             for diff in found:
                 if len(diff):
