@@ -166,9 +166,10 @@ def events_where(conn: Connection, condition, params: dict[str, object] | None =
 
 def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
             rows: pd.DataFrame | None = None, since: pd.Timestamp | None = None) -> int:
-    """Rewrite the stored intervals of ``districts`` (all when None) from the events, on the
-    caller's transaction (``rows``: those :func:`computed` or :func:`build_later` gave already
-    for these districts); returns the number of rows the districts now have.
+    """Rewrite the stored intervals of ``districts`` (all when None, :func:`_rebuild_all`) from
+    the events, on the caller's transaction (``rows``: those :func:`computed` or
+    :func:`build_later` gave already for the given districts); returns the number of rows the
+    districts now have.
 
     ``since``: the first knowledge day the write changes (its earliest report day, or the day
     of its retractions). Rows whose knowledge ended before it are kept as stored: the events
@@ -182,14 +183,10 @@ def rebuild(conn: Connection, districts: Iterable[str] | None = None, *,
     codes = None if districts is None else sorted({str(d) for d in districts})
     if codes is not None and not codes:
         return 0
-    if codes is None and rows is None:
+    if codes is None:
         return _rebuild_all(conn)
     if rows is None:
         rows = computed(conn, codes)
-    if codes is None:
-        conn.execute(_IV.delete())
-        write_rows(conn, rows)
-        return len(rows)
     total = len(rows)
     if since is not None:
         rows = rows[(rows[bitemporal.KNOWN_TO].isna() | (rows[bitemporal.KNOWN_TO] >= since))
@@ -540,15 +537,9 @@ def differences(conn: Connection, districts: list[str]) -> pd.DataFrame:
     table is right for them."""
     have = _canonical(stored(conn, districts))
     want = _canonical(computed(conn, districts))
-    have_keys, want_keys = (list(zip(*(t[c].tolist() for c in bitemporal.COLUMNS), strict=True))
-                            for t in (have, want))
-    had, wanted = set(have_keys), set(want_keys)
-    diff = pd.concat([
-        have[np.array([key not in wanted for key in have_keys], dtype=bool)].assign(
-            problem="stored only"),
-        want[np.array([key not in had for key in want_keys], dtype=bool)].assign(
-            problem="missing")],
-        ignore_index=True)
+    stored_only, missing = changed_rows(have, want)
+    diff = pd.concat([have[stored_only].assign(problem="stored only"),
+                      want[missing].assign(problem="missing")], ignore_index=True)
     order = [s.DISTRICT_CODE, s.START, bitemporal.KNOWN_FROM, "problem"]
     return diff.sort_values(order, kind="stable").reset_index(drop=True)
 
