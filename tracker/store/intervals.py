@@ -251,10 +251,25 @@ def changed_rows(have: pd.DataFrame, want: pd.DataFrame) -> tuple[np.ndarray, np
     """(which rows of ``have`` are not in ``want``, which rows of ``want`` are not in ``have``),
     rows compared on every column of :data:`bitemporal.COLUMNS`: what a rewrite deletes and
     inserts, leaving the rows it would write again as they are stored."""
-    have_keys, want_keys = row_keys(have), row_keys(want)
-    wanted, stored = set(want_keys), set(have_keys)
-    return (np.array([key not in wanted for key in have_keys], dtype=bool),
-            np.array([key not in stored for key in want_keys], dtype=bool))
+    key = _row_numbers(have, want)
+    have_key, want_key = key[:len(have)], key[len(have):]
+    return ~np.isin(have_key, want_key), ~np.isin(want_key, have_key)
+
+
+def _row_numbers(*frames: pd.DataFrame) -> np.ndarray:
+    """One integer per row of the ``frames`` (stacked), equal for rows equal on every column of
+    :data:`bitemporal.COLUMNS` (as :func:`row_keys` compares them: days as days, missing values
+    alike), computed column by column: each column's values numbered, then folded into the
+    numbers of the columns before (exact, no hashing)."""
+    key = np.zeros(sum(len(f) for f in frames), dtype=np.int64)
+    for col in bitemporal.COLUMNS:
+        if all(pd.api.types.is_datetime64_any_dtype(f[col]) for f in frames):
+            values = np.concatenate([f[col].to_numpy(dtype="datetime64[D]") for f in frames])
+        else:
+            values = np.concatenate([f[col].to_numpy(dtype=object) for f in frames])
+        codes, uniques = pd.factorize(values)  # missing values: -1
+        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+    return key
 
 
 def row_keys(rows: pd.DataFrame, columns: list[str] = bitemporal.COLUMNS) -> list[tuple]:
