@@ -185,6 +185,39 @@ def test_alias_commands_and_init_variants(db_url, tmp_path):
     assert gone.exit_code == 1 and "no alias 'Lasho'" in gone.output
 
 
+@pytest.mark.parametrize("line", ["Lasho,TY009009", "Lasho,Atlantis", "Hsipaw,Lashio"],
+                         ids=["unknown code", "unknown district", "official name of another"])
+def test_init_with_a_bad_variants_file_writes_nothing(db_url, tmp_path, line):
+    """The alias file is resolved against the boundaries before anything is written: a refused
+    file leaves a new database without schema or boundaries (and no SQLite file at all), not
+    boundaries loaded and no alias."""
+    variants = tmp_path / "v.csv"
+    variants.write_text(f"name,district\n{line}\n", encoding="utf-8")
+    out = run("init", "--districts", toy_file(tmp_path), "--variants", variants, "--db", db_url)
+    assert out.exit_code == 1
+    assert out.output.startswith(f"error: {variants}: 1 bad line(s), no alias stored: line 2")
+    if db_url.startswith("sqlite"):
+        assert not (tmp_path / "tracker.db").exists()
+    status = run("status", "--date", "2021-01-01", "--db", db_url)
+    assert status.exit_code == 1
+    assert "run `tracker init` first" in status.output
+    assert run("init", "--districts", toy_file(tmp_path), "--db", db_url).exit_code == 0
+
+
+def test_init_variants_on_a_loaded_database_resolve_with_its_aliases(db_url, tmp_path):
+    """Run twice, ``init --variants`` resolves names with the aliases stored already (an alias
+    file may name a district by an alias of the first run)."""
+    first = tmp_path / "v.csv"
+    first.write_text("name,district\nLasho,TY002001\n", encoding="utf-8")
+    assert run("init", "--districts", toy_file(tmp_path), "--variants", first,
+               "--db", db_url).exit_code == 0
+    second = tmp_path / "w.csv"
+    second.write_text("name,district\nLasho Town,Lasho\n", encoding="utf-8")
+    out = run("init", "--districts", toy_file(tmp_path), "--variants", second, "--db", db_url)
+    assert out.exit_code == 0, out.output
+    assert tracker.connect(db_url).resolve("Lasho Town").code == "TY002001"
+
+
 # --- 4. places for any country -----------------------------------------------------------------
 def _geonames_line(gid, name, alternates, lat, lon, fclass="P", fcode="PPL"):
     cols = [str(gid), name, name, alternates, str(lat), str(lon), fclass, fcode, "TY", "", "", "",

@@ -118,9 +118,53 @@ def test_errors_are_one_line_with_non_zero_exit(cli_db, args, fragment):
 
 
 def test_uninitialised_database_says_run_init(tmp_path):
+    (tmp_path / "empty.db").touch()
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     result = CliRunner().invoke(main, ["status", "--date", "2021-08-01", "--db", url])
     assert result.exit_code == 1
+    assert "run `tracker init` first" in result.output
+
+
+_EVERY_COMMAND_ON_A_STORE = [
+    ["status", "--date", "2021-08-01"], ["provinces", "--date", "2021-08-01"],
+    ["diff", "--start", "2021-07-01", "--end", "2021-08-01"], ["history", "Nahrin"],
+    ["map", "--out", "m.html"], ["chart", "--out", "c.html"],
+    ["snapshot", "--date", "2021-08-01", "--out", "s.png"], ["animate", "--out", "a.gif"],
+    ["export", "--out", "x.csv"], ["points", "--start", "2021-07-01", "--end", "2021-08-01"],
+    ["import", "events.csv"], ["retract", "e1", "--reason", "x"], ["resolve", "Nahrin"],
+    ["extract", "report.txt", "--date", "2021-08-01"], ["alias", "list"],
+    ["alias", "add", "Foo", "AF0101"], ["actor", "list"], ["actor", "styles"],
+    ["db", "check"], ["db", "current"], ["db", "upgrade"]]
+
+
+@pytest.mark.parametrize("args", _EVERY_COMMAND_ON_A_STORE, ids=" ".join)
+def test_a_mistyped_sqlite_path_is_refused_and_no_empty_file_is_left(tmp_path, monkeypatch,
+                                                                      args):
+    """SQLite creates a file for any path it is given: every command but ``init`` checks that
+    the database file is there first, says so in one line and leaves no empty file behind."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "events.csv").write_text("event_id,date,district,controller,status\n")
+    (tmp_path / "report.txt").write_text("Taliban fighters captured Nahrin district.\n")
+    typo = tmp_path / "trackr.db"
+    result = CliRunner().invoke(main, [*args, "--db", f"sqlite:///{typo}"])
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"error: database file {typo} does not exist"
+                             + result.output.split(" does not exist", 1)[1])
+    assert "tracker init" in result.output
+    assert result.output.count("\n") == 1
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize("args", [["actor", "list"], ["extract", "report.txt", "--date",
+                                                      "2021-08-01"]], ids=" ".join)
+def test_actor_commands_on_an_uninitialised_database_say_run_init(tmp_path, monkeypatch, args):
+    """They read the settings table: an empty database gave an unexpected driver error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text("Taliban fighters captured Nahrin district.\n")
+    (tmp_path / "empty.db").touch()
+    result = CliRunner().invoke(main, [*args, "--db", f"sqlite:///{tmp_path / 'empty.db'}"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: database ")
     assert "run `tracker init` first" in result.output
 
 
@@ -152,8 +196,9 @@ def test_every_command_on_an_uninitialised_database_says_run_init(tmp_path, args
 def test_a_database_that_cannot_be_opened_is_named_in_one_line(tmp_path, args):
     """The reads that keep one connection for their statements say which database they could
     not open, in one line (not an unexpected driver error)."""
-    url = f"sqlite:///{tmp_path / 'no such folder' / 'events.db'}"
-    result = CliRunner().invoke(main, [*args, "--db", url])
+    folder = tmp_path / "events.db"
+    folder.mkdir()  # there, but not a database SQLite can open
+    result = CliRunner().invoke(main, [*args, "--db", f"sqlite:///{folder}"])
     assert result.exit_code == 1
     assert result.output.startswith("error: cannot open database ")
     assert "events.db" in result.output
@@ -402,6 +447,7 @@ def test_db_current_names_the_revision(cli_db):
 
 
 def test_db_current_of_an_empty_database_says_none(tmp_path):
+    (tmp_path / "none.db").touch()  # an empty file is an empty SQLite database
     url = f"sqlite:///{tmp_path / 'none.db'}"
     out = CliRunner().invoke(main, ["db", "current", "--db", url])
     assert out.exit_code == 0, out.output

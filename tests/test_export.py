@@ -160,6 +160,14 @@ def test_bitemporal_intervals_keep_each_revision_with_the_days_it_was_believed(f
         pd.testing.assert_frame_equal(bitemporal.as_known_on(every, k),
                                       timeline.control_intervals(events, known_on=k),
                                       check_dtype=False)
+    other = tmp_path / "nahrin.csv"  # a district of Baghlan, to tell the province filter
+    other.write_text(EVENTS.splitlines()[0] + "\nx4,2021-08-19,Nahrin,Taliban,controlled,"
+                     "reported,AP,,2021-08-19,\n", encoding="utf-8")
+    assert filled.import_csv(other).added == 1
+    kabul = filled.bitemporal_intervals(province="Kabul")
+    pd.testing.assert_frame_equal(kabul, every)  # AF0101 and AF0102 only
+    baghlan = filled.bitemporal_intervals(province="Baghlan")
+    assert baghlan[s.DISTRICT_CODE].tolist() == ["AF0904"]
     for args, says in ((["--bitemporal"], "add intervals=True (--intervals)"),
                        (["--intervals", "--bitemporal", "--known-on", "2021-08-17"],
                         "drop known_on (--known-on)")):

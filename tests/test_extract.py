@@ -321,6 +321,66 @@ def test_cli_extract_apply_twice_and_actor_add(fresh, tmp_path):
     assert fresh.history("Jalrez")[s.DATE].dt.strftime("%Y-%m-%d").tolist() == ["2021-08-15"]
 
 
+_EDITS = ("Taliban fighters captured Nahrin district of Baghlan province on Wednesday, {}.\n")
+
+
+def _edition(fresh, said_by: str) -> pd.DataFrame:
+    """Drafts of one article in one of its wordings (an edit changes who said it)."""
+    return fresh.extract("Date: 2021-06-10\n" + _EDITS.format(said_by), source="Wire",
+                         url="https://example.org/nahrin")
+
+
+def test_an_edited_report_applied_again_is_a_new_version_of_its_claim(fresh):
+    """News articles are edited after publication: the same claim in other words has the same
+    draft id but other notes (its sentence). Applied again it is stored as a new version
+    superseding the one before (it was refused whole), and each wording applied twice adds
+    nothing."""
+    first = _edition(fresh, "officials said")
+    (eid,) = first[s.EVENT_ID]
+    assert fresh.apply_drafts(first).added == 1
+    second = _edition(fresh, "a provincial council member said")
+    assert second[s.EVENT_ID].tolist() == [eid]  # the same claim, other notes
+    report = fresh.apply_drafts(second)
+    assert (report.added, report.skipped) == (1, 0)
+    ((version, of),) = report.versions
+    assert of == eid and version.startswith(f"{eid}-v") and len(version) == len(eid) + 10
+    history = fresh.history("Nahrin").set_index(s.EVENT_ID)
+    assert history.loc[eid, "superseded_by"] == version
+    assert "a provincial council member said" in history.loc[version, s.NOTES]
+    assert "officials said" in history.loc[eid, s.NOTES]  # nothing overwritten
+    state = fresh.status("2021-06-12").set_index(s.DISTRICT_CODE)
+    assert state.loc["AF0904", s.EVENT_IDS] == version
+    for again in (second, first):  # each wording applied before: nothing new
+        report = fresh.apply_drafts(again)
+        assert (report.added, report.skipped, report.versions) == (0, 1, [])
+    third = fresh.apply_drafts(_edition(fresh, "residents said"))
+    assert [of for _, of in third.versions] == [version]  # follows the latest version
+    assert fresh.check_store().empty
+    assert len(fresh.history("Nahrin")) == 3
+
+
+def test_a_new_version_of_a_retracted_or_forked_claim_is_refused(fresh, tmp_path):
+    first = _edition(fresh, "officials said")
+    (eid,) = first[s.EVENT_ID]
+    fresh.apply_drafts(first)
+    fresh.retract(eid, reason="another district")
+    with pytest.raises(InputError, match=rf"event '{eid}', the latest version of '{eid}', is "
+                                         r"retracted; a new version would bring the claim back"):
+        fresh.apply_drafts(_edition(fresh, "elders said"))
+    assert len(fresh.history("Nahrin")) == 1
+    forked = tmp_path / "forked.csv"  # two corrections of one event, by hand
+    forked.write_text("event_id,date,district,controller,status,supersedes\n"
+                      "a,2021-06-01,AF0905,Taliban,controlled,\n"
+                      "b,2021-06-01,AF0905,Taliban,contested,a\n"
+                      "c,2021-06-02,AF0905,Taliban,controlled,a\n", encoding="utf-8")
+    fresh.import_csv(forked)
+    drafts = _edition(fresh, "officials said").assign(**{s.EVENT_ID: "a"})
+    with pytest.raises(InputError, match=r"event 'a' has 2 corrections \(b, c\), so a new "
+                                         r"version of 'a' cannot tell which one it follows"):
+        fresh.apply_drafts(drafts)
+    assert len(fresh.events()) == 4
+
+
 def test_header_line_right_above_the_text_is_not_part_of_the_first_sentence(kit):
     """'Date:' directly followed by the report (no blank line): the date is the article date."""
     text = ("Date: 2021-08-21\nResistance fighters reportedly recaptured Pol-e-Hasar in Baghlan "

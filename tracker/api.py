@@ -185,13 +185,17 @@ class Tracker:
         loads an alias table with the boundaries (see :meth:`import_aliases`); ``credit``
         replaces the boundary credit shown on every map and export.
         """
-        rows = None
-        if variants is not None:  # read once; bad text is refused before anything is written
+        target = boundaries or default_boundaries()
+        table = None
+        if variants is not None:  # read and resolved first: a bad file leaves nothing written
             from tracker.ingest import alias_file
 
-            rows = alias_file.checked_alias_rows(variants)
+            names = self._gazetteer_after_init(target)
+            table = alias_file.resolve_alias_rows(
+                alias_file.checked_alias_rows(variants), names,
+                check=lambda name, match: self._check_alias(name, match, names))
         migrate.create_schema(self.engine)
-        written = records.load_boundaries(self.engine, boundaries or default_boundaries(),
+        written = records.load_boundaries(self.engine, target,
                                         origin="custom" if boundaries else "default")
         if scale is not None:
             self.set_status_scale(scale)
@@ -199,9 +203,25 @@ class Tracker:
             with self.engine.begin() as conn:
                 models.write_settings(conn, {"credit": " ".join(credit.split())})
         self.__dict__.pop("gazetteer", None)
-        if rows is not None:
-            self._store_aliases(rows)
+        if table is not None:
+            from tracker.store import naming
+
+            naming.write_aliases(self.engine, table.districts, table.provinces)
+            self.__dict__.pop("gazetteer", None)
         return written
+
+    def _gazetteer_after_init(self, boundaries: BoundarySet) -> Gazetteer:
+        """The names :meth:`init` with ``boundaries`` will resolve, before it writes anything:
+        this database's (with the user's aliases) when it holds these districts already, else
+        those of ``boundaries`` alone (a new database, or boundaries about to be replaced)."""
+        try:
+            records.require_initialised(self.engine)
+        except DatabaseError:
+            return Gazetteer.from_boundaries(boundaries)
+        codes = set(boundaries.districts[s.DISTRICT_CODE])
+        if set(self.district_layer()[s.DISTRICT_CODE]) == codes:
+            return self.gazetteer
+        return Gazetteer.from_boundaries(boundaries)
 
     @property
     def status_scale(self) -> str:
@@ -385,13 +405,15 @@ class Tracker:
         self.__dict__.pop("gazetteer", None)
         return code
 
-    def _check_alias(self, name: str, target) -> None:
-        """Refuse an alias that the code or exact rules would never reach (see add_alias)."""
-        for rule, hits in self.gazetteer.district_rules(str(name).strip()):
+    def _check_alias(self, name: str, target, names: Gazetteer | None = None) -> None:
+        """Refuse an alias that the code or exact rules of ``names`` (default: this database's)
+        would never reach (see add_alias)."""
+        names = names or self.gazetteer
+        for rule, hits in names.district_rules(str(name).strip()):
             if rule not in ("code", "exact"):
                 break
             for other, spelling in hits.items():
-                found = self.gazetteer.district_match(other, rule, spelling)
+                found = names.district_match(other, rule, spelling)
                 if other != target.code and (rule == "code"
                                              or found.province_code == target.province_code):
                     what = "code" if rule == "code" else "official name"
@@ -503,15 +525,18 @@ class Tracker:
 
         Each draft's ``district_code`` is stored as is (checked against the stored districts, not
         resolved again from the name); dates, status and confidence are checked as in an events
-        CSV, and one bad draft refuses them all. Draft ids derive from their content, so applying
-        the same drafts twice adds nothing.
+        CSV, and one bad draft refuses them all. Draft ids derive from their claim, so applying
+        the same drafts twice adds nothing; a draft of a claim applied before in other words (an
+        edited article) is stored as a new version of that event (``versions`` of the report:
+        its id and the id it supersedes; see :func:`tracker.store.records.insert_drafts`).
         """
         records.require_initialised(self.engine)
         events, problems = coded_events.coded_events(
             drafts, self.district_layer()[s.DISTRICT_CODE], scale=self.status_scale)
         coded_events.raise_problems(problems)
-        added, skipped = records.insert_events(self.engine, events, origin="extract")
-        return EventsImportReport("the extracted drafts", added=added, skipped=skipped)
+        added, skipped, versions = records.insert_drafts(self.engine, events)
+        return EventsImportReport("the extracted drafts", added=added, skipped=skipped,
+                                  versions=versions)
 
     def add_actor_alias(self, alias: str, actor: str) -> None:
         """Make ``alias`` mean ``actor`` when reports are read by :meth:`extract`."""
@@ -534,6 +559,7 @@ class Tracker:
         from tracker.extract import actors
         from tracker.store import actor_aliases
 
+        records.require_initialised(self.engine)
         user = actor_aliases.read_actor_aliases(self.engine)
         if records.settings(self.engine).get("boundaries") == "default":
             return actors.ActorTable.shipped(user)
@@ -564,11 +590,17 @@ class Tracker:
         The rows with ``known_from <= K < known_to`` are ``intervals(known_on=K)``; a district's
         rows side by side show each revision of its history and the day it was learnt.
         ``district`` (any spelling :meth:`resolve` knows; ``province`` to tell apart districts
-        of one name): that district's rows only.
+        of one name): that district's rows only; ``province`` alone: the rows of its districts.
         """
         records.require_initialised(self.engine)
-        code = self.resolve(district, province=province).code if district else None
-        return records.bitemporal_intervals(self.engine, code)
+        codes = None
+        if district:
+            codes = [self.resolve(district, province=province).code]
+        elif province:
+            code = self.gazetteer.resolve_province(province).code
+            layer = self.district_layer()
+            codes = layer.loc[layer[s.PROVINCE_CODE] == code, s.DISTRICT_CODE].astype(str).tolist()
+        return records.bitemporal_intervals(self.engine, codes)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:
         """Control of every district on ``date`` (as known on ``known_on``), with geometry."""

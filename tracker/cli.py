@@ -532,7 +532,8 @@ def places_import(file, db_url):
               show_default=True, help="csv: an events CSV for `tracker import`; json and table "
                                       "add the evidence columns.")
 @click.option("--apply", "apply_", is_flag=True,
-              help="Also import the drafts now (as drafted; twice adds nothing).")
+              help="Also import the drafts now (as drafted; twice adds nothing; a claim "
+                   "applied before in other words is stored as a new version of it).")
 @db_option
 @handle_errors
 def extract(file, day, source, url, fmt, apply_, db_url):
@@ -553,6 +554,9 @@ def extract(file, day, source, url, fmt, apply_, db_url):
         report = t.apply_drafts(drafts)
         click.echo(f"added {report.added} event(s), skipped {report.skipped} already present",
                    err=True)
+        for version, of in report.versions:
+            click.echo(f"{version}: a new version of {of} (this claim was applied before in "
+                       f"other words; `tracker history` shows both)", err=True)
 
 
 @main.group()
@@ -787,7 +791,7 @@ def db_upgrade(db_url):
     from tracker.store import migrate
 
     t = open_tracker(db_url)
-    before, after = migrate.upgrade(t.engine)
+    before, after = migrate.upgrade(t.engine, create=False)
     if before == after:
         click.echo(f"{t.url} is up to date (revision {after})")
     else:

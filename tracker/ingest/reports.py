@@ -36,13 +36,16 @@ class EventsImportReport(ImportReport):
 
     ``variants``: ``(line, name, district_code, rule)`` of each name resolved by a rule other
     than its code or exact name; ``warnings``: provinces that did not resolve where the district
-    did on its own; ``suggestions_path``, ``suggested``: the ``--suggest`` file and its names.
+    did on its own; ``suggestions_path``, ``suggested``: the ``--suggest`` file and its names;
+    ``versions``: drafts stored as new versions of events applied before in other words
+    (``(version id, id it supersedes)``).
     """
 
     variants: list[tuple[int, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # provinces taken only as a hint
     suggestions_path: str | None = None  # with ``suggest``: the candidates file written
     suggested: int = 0  # with ``suggest``: names with candidates in it
+    versions: list[tuple[str, str]] = field(default_factory=list)  # drafts: (new version, of)
     format: str = field(default="events", init=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
@@ -27,6 +28,26 @@ def open_engine(url: str = DEFAULT_URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def missing_sqlite_file(engine: Engine) -> Path | None:
+    """The file a SQLite ``engine`` names when it is not there (connecting would create an empty
+    one); None for other databases, in-memory ones and URI file names."""
+    name = engine.url.database
+    if (engine.dialect.name != "sqlite" or not name or name == ":memory:"
+            or engine.url.query.get("uri") or name.startswith("file:")):
+        return None
+    path = Path(name)
+    return None if path.exists() else path.absolute()
+
+
+def require_file(engine: Engine) -> None:
+    """A clear error instead of the empty database SQLite would create for a mistyped path."""
+    missing = missing_sqlite_file(engine)
+    if missing is not None:
+        msg = (f"database file {missing} does not exist; run `tracker init` first to create it, "
+               f"or check the path given by --db or TRACKER_DB")
+        raise DatabaseError(msg)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

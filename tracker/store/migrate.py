@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from tracker._errors import DatabaseError
 from tracker.store import intervals
-from tracker.store.engines import write_transaction
+from tracker.store.engines import missing_sqlite_file, require_file, write_transaction
 from tracker.store.models import Setting
 
 FOUNDATION = "0001"  # the schema of the first commit, created before migrations existed
@@ -48,20 +48,29 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None for an empty or unversioned database)."""
+    """The revision the database is at (None for an empty or unversioned database; a SQLite
+    file that is not there is refused)."""
+    require_file(engine)
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+def upgrade(engine: Engine, revision: str = "head", *,
+            create: bool = True) -> tuple[str | None, str | None]:
     """Bring the database to ``revision`` (default the newest); returns (before, after).
 
     A database made before migrations existed (tables present, no ``alembic_version``) is first
     stamped at the foundation revision, then upgraded; its data stays. When the newest revision
     is reached and a migration left :data:`REBUILD_MARK`, the stored intervals are built from the
     events and the mark cleared, in the same transaction (below the newest revision the mark
-    stays).
+    stays). A SQLite file that is not there is created, or refused when not ``create`` (`tracker
+    db upgrade`: a mistyped path would leave an empty database behind).
     """
+    missing = None if create else missing_sqlite_file(engine)
+    if missing is not None:
+        msg = (f"database file {missing} does not exist, nothing to upgrade; check the path "
+               f"given by --db or TRACKER_DB, or create the database with `tracker init`")
+        raise DatabaseError(msg)
     try:
         with write_transaction(engine) as conn:
             if conn.dialect.name == "postgresql":

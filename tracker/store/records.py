@@ -39,7 +39,7 @@ from tracker.core import schema as s
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
 from tracker.store import interval_extension, intervals, naming, point_batches, queries
-from tracker.store.engines import write_transaction
+from tracker.store.engines import require_file, write_transaction
 from tracker.store.event_writer import (
     CONTENT_HASH,
     content_hashes,
@@ -252,6 +252,7 @@ def require_no_pending_rebuild(engine: Engine) -> None:
     to the newest revision (see :data:`tracker.store.migrate.REBUILD_MARK`)."""
     from tracker.store import migrate
 
+    require_file(engine)
     try:
         with reading(engine) as conn:
             pending = migrate.rebuild_pending(conn)
@@ -324,14 +325,33 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
     An event id already stored with the same content is skipped; with different content the whole
     import is refused (a correction is a new event that ``supersedes`` the old one).
     """
+    added, skipped, _ = _insert(engine, events, origin=origin, revise=False)
+    return added, skipped
+
+
+def insert_drafts(engine: Engine, drafts: pd.DataFrame) -> tuple[int, int, list[tuple[str, str]]]:
+    """Append drafts of ``tracker extract`` (origin ``extract``) as :func:`insert_events` does,
+    except that a draft whose id is stored with other content (the same claim of the same
+    report, applied before in other words: an edited article) is stored as a new version of
+    that event: id ``<id>-v<8 hex digits of its content>``, superseding the event's latest
+    version (nothing is overwritten; the history keeps both). Applied again, that version is
+    skipped as present. Returns (added, skipped, (version id, id it supersedes) of each new
+    version)."""
+    return _insert(engine, drafts, origin="extract", revise=True)
+
+
+def _insert(engine: Engine, events: pd.DataFrame, *, origin: str,
+            revise: bool) -> tuple[int, int, list[tuple[str, str]]]:
     events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
     events[CONTENT_HASH] = content_hashes(events)
-    ids = events[s.EVENT_ID].tolist()
     with write_transaction(engine) as conn:
-        stored: dict[str, str] = {}
-        for part in chunks(ids, 900):
-            stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
-                                       .where(ControlEvent.event_id.in_(part))).all())
+        stored = _stored_hashes(conn, events[s.EVENT_ID].tolist())
+        versions: list[tuple[str, str]] = []
+        present = 0  # new versions applied before
+        if revise:
+            events, versions, present = _as_new_versions(conn, events, stored)
+            stored.update(_stored_hashes(conn, [v for v, _ in versions]))
+        ids = events[s.EVENT_ID].tolist()
         clash = [e for e, h in zip(ids, events[CONTENT_HASH], strict=True)
                  if e in stored and stored[e] != h]
         if clash:
@@ -341,7 +361,7 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
             raise InputError(msg)
         new = events[~events[s.EVENT_ID].isin(stored)]
         if new.empty:
-            return 0, len(events)
+            return 0, len(events) + present, versions
         _check_supersedes(conn, new)
         held = _hold(conn, new)
         anchors, rebuilt = interval_extension.split(conn,
@@ -351,7 +371,69 @@ def insert_events(engine: Engine, events: pd.DataFrame, *, origin: str) -> tuple
         if rows is not None:
             intervals.rebuild(conn, rebuilt, rows=rows.result(), since=held.first_known_day())
         interval_extension.extend(conn, anchors)
-    return len(new), len(events) - len(new)
+    return len(new), len(events) - len(new) + present, versions
+
+
+def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """The content hash of each of ``ids`` that is stored."""
+    stored: dict[str, str] = {}
+    for part in chunks(ids, 900):
+        stored.update(conn.execute(select(ControlEvent.event_id, ControlEvent.content_hash)
+                                   .where(ControlEvent.event_id.in_(part))).all())
+    return stored
+
+
+def _as_new_versions(conn: Connection, events: pd.DataFrame, stored: dict[str, str]
+                     ) -> tuple[pd.DataFrame, list[tuple[str, str]], int]:
+    """(``events`` with each one stored under its id with other content renamed
+    ``<id>-v<hash>`` and superseding its event's latest version, those versions stored already
+    left out; the (version, superseded id) pairs; how many were left out)."""
+    ids = events[s.EVENT_ID].to_numpy(dtype=object)
+    hashes = events[CONTENT_HASH].to_numpy(dtype=object)
+    rows = [i for i, (e, h) in enumerate(zip(ids, hashes, strict=True))
+            if e in stored and stored[e] != h]
+    if not rows:
+        return events, [], 0
+    events = events.copy()
+    named = {i: f"{ids[i]}-v{hashes[i][:8]}" for i in rows}
+    before = _stored_hashes(conn, list(named.values()))
+    versions = []
+    for i, version in named.items():
+        if version not in before:
+            latest = _latest_version(conn, str(ids[i]))
+            events.iloc[i, events.columns.get_loc(s.SUPERSEDES)] = latest
+            versions.append((version, latest))
+        events.iloc[i, events.columns.get_loc(s.EVENT_ID)] = version
+    keep = ~events[s.EVENT_ID].isin(before).to_numpy()
+    events = events[keep].reset_index(drop=True)
+    events[CONTENT_HASH] = content_hashes(events)
+    return events, versions, int((~keep).sum())
+
+
+def _latest_version(conn: Connection, event_id: str) -> str:
+    """The end of ``event_id``'s chain of corrections (itself when none corrects it); an error
+    when the chain forks (two corrections of one event: a new version cannot tell which it
+    follows) or its end is retracted (a new version would bring the claim back unasked)."""
+    e, seen, current = ControlEvent, {event_id}, event_id
+    while True:
+        later = sorted(conn.execute(select(e.event_id).where(e.supersedes == current)).scalars())
+        if not later:
+            retracted = select(Retraction.id).where(Retraction.event_id == current)
+            if conn.execute(retracted).first() is not None:
+                msg = (f"event {current!r}, the latest version of {event_id!r}, is retracted; a "
+                       f"new version would bring the claim back: if that is meant, write the "
+                       f"drafts as CSV (`tracker extract` without --apply), set supersedes and "
+                       f"import")
+                raise InputError(msg)
+            return current
+        if len(later) > 1:
+            msg = (f"event {current!r} has {len(later)} corrections ({', '.join(later[:3])}), so "
+                   f"a new version of {event_id!r} cannot tell which one it follows; write the "
+                   f"drafts as CSV (`tracker extract` without --apply), set supersedes and import")
+            raise InputError(msg)
+        if later[0] in seen:  # a loop: the chain's check reports it
+            return current
+        seen.add(current := later[0])
 
 
 def _hold(conn, new: pd.DataFrame) -> intervals.Written:
@@ -413,14 +495,13 @@ def control_intervals(engine: Engine | Connection, *,
 
 
 def bitemporal_intervals(engine: Engine | Connection,
-                         district_code: str | None = None) -> pd.DataFrame:
+                         district_codes: list[str] | None = None) -> pd.DataFrame:
     """Every stored row with its knowledge days (columns of
-    :data:`tracker.core.bitemporal.COLUMNS`; of one district when given), sorted by district,
-    start and first knowledge day, as :func:`tracker.core.bitemporal.knowledge_intervals` gives
-    them."""
+    :data:`tracker.core.bitemporal.COLUMNS`; of ``district_codes`` when given), sorted by
+    district, start and first knowledge day, as
+    :func:`tracker.core.bitemporal.knowledge_intervals` gives them."""
     with reading(engine) as conn:
-        return bitemporal.in_order(intervals.stored(
-            conn, None if district_code is None else [district_code]))
+        return bitemporal.in_order(intervals.stored(conn, district_codes))
 
 
 def state_on(engine: Engine | Connection, day: pd.Timestamp, *,
@@ -482,6 +563,8 @@ def require_initialised(source: Engine | Connection) -> None:
     from tracker.store import migrate
 
     url = _url(source)
+    if not isinstance(source, Connection):
+        require_file(source)
     try:
         with reading(source) as conn:
             if _ready(conn, migrate.head_revision()):
@@ -509,6 +592,7 @@ def require_initialised(source: Engine | Connection) -> None:
 def ready_connection(engine: Engine) -> Iterator[Connection]:
     """A connection of ``engine`` to a database :func:`require_initialised` accepts, for a read
     of several statements on one snapshot; a clear error when it cannot be opened."""
+    require_file(engine)
     try:
         conn = engine.connect()
     except DBAPIError as exc:
@@ -543,6 +627,7 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
     """A connection whose reads all see one snapshot of the database, however many statements
     they take (PostgreSQL: a ``REPEATABLE READ`` transaction; SQLite: its transaction, as
     :func:`reading` gives)."""
+    require_file(engine)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
