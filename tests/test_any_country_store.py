@@ -112,9 +112,15 @@ def test_sudan_cod_ab_original_is_read_without_flags():
 # --- 9. credit ---------------------------------------------------------------------------------
 def test_credit_from_a_sidecar_or_the_flag_reaches_maps_and_exports(db_url, tmp_path):
     path = toy_file(tmp_path)
+    bare = run("init", "--districts", path, "--db", db_url)
+    assert bare.exit_code == 0
+    assert (f"note: no credit for {path}: maps and exports will not name the boundaries' "
+            f"source; give it with `tracker init --districts ... --credit TEXT` or in "
+            f"toy.geojson.credit.txt next to the file") in bare.output
     path.with_name("toy.geojson.credit.txt").write_text(
         "Toy Survey Office, 2024.\nUse limitation: for testing only.\n", encoding="utf-8")
-    assert run("init", "--districts", path, "--db", db_url).exit_code == 0
+    found = run("init", "--districts", path, "--db", db_url)
+    assert found.exit_code == 0 and "no credit" not in found.output
     t = tracker.connect(db_url)
     events = tmp_path / "e.csv"
     events.write_text("date,district,controller\n2024-01-01,Lashio,MNDAA\n", encoding="utf-8")
@@ -122,9 +128,13 @@ def test_credit_from_a_sidecar_or_the_flag_reaches_maps_and_exports(db_url, tmp_
     written = t.export(tmp_path / "x.csv", date="2024-01-02")
     assert "Toy Survey Office, 2024." in written[1].read_text(encoding="utf-8")
     assert "for testing only" in written[1].read_text(encoding="utf-8")
-    run("init", "--districts", path, "--credit", "Boundaries: <Toy> & co", "--db", db_url)
+    given = run("init", "--districts", path, "--credit", "Boundaries: <Toy> & co", "--db", db_url)
+    assert "no credit" not in given.output
     html = t.map().get_root().render()
     assert "Boundaries: &lt;Toy&gt; &amp; co" in html or "Boundaries: \\u003cToy" in html
+    assert run("init", "--districts", path, "--db", db_url).exit_code == 0
+    kept = t.export(tmp_path / "y.csv", date="2024-01-02")[1].read_text(encoding="utf-8")
+    assert "Boundaries: <Toy> & co" in kept  # the sidecar fills a missing credit, no other
     t.engine.dispose()
 
 

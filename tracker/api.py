@@ -202,6 +202,12 @@ class Tracker:
         if credit is not None:
             with self.engine.begin() as conn:
                 models.write_settings(conn, {"credit": " ".join(credit.split())})
+        elif boundaries is not None and boundaries.credit and not written \
+                and not records.settings(self.engine).get("credit"):
+            # boundaries loaded before without a credit: their sidecar file, added since, fills it
+            with self.engine.begin() as conn:
+                models.write_settings(conn, {"credit": boundaries.credit,
+                                             "use_limitation": boundaries.use_limitation})
         self.__dict__.pop("gazetteer", None)
         if table is not None:
             from tracker.store import naming

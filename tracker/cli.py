@@ -257,6 +257,10 @@ def init(districts, provinces, columns, country, crs, scale, variants, credit, d
     n = len(t.district_layer())
     click.echo(f"{'loaded' if written else 'already loaded'}: {n} districts in {t.url} "
                f"(status scale: {t.status_scale})")
+    if custom is not None and not (credit or custom.credit):
+        click.echo(f"note: no credit for {districts}: maps and exports will not name the "
+                   f"boundaries' source; give it with `tracker init --districts ... --credit "
+                   f"TEXT` or in {Path(districts).name}.credit.txt next to the file", err=True)
     if variants:
         click.echo(f"aliases loaded from {variants}: {len(t.aliases())} stored")
 
