@@ -357,3 +357,38 @@ def test_index_ranges_keep_far_apart_lows_in_ranges_of_their_own():
     assert min(recent) == pd.Timestamp("2023-05-01").date()
     assert sorted(c for codes in groups for c in codes) == sorted(lows.index)
     assert all(len(codes) <= 3 for codes in groups)  # 21 districts, eight groups at least
+
+
+def test_the_anchor_search_reads_no_row_after_the_new_report(fresh, monkeypatch):
+    """A late report in the middle of a long history: the anchor is looked for among the rows
+    starting in the month before its day, not among the rest of the history after it (at
+    1,000,000 events that was most of a small import's anchor search)."""
+    from tracker.store import queries
+
+    history = _weekly(60)  # 60 weeks; the report below falls in week 20
+    records.insert_events(fresh.engine, history, origin="test")
+    day = history[s.DATE].iloc[20] + pd.Timedelta(days=1)
+    late = s.normalize_events(pd.DataFrame([{
+        s.EVENT_ID: "late", s.DATE: day, s.DISTRICT_CODE: CODE, s.CONTROLLER: "Resistance",
+        s.STATUS: s.CONTROLLED, s.CONFIDENCE: s.REPORTED, s.SOURCE: "AP",
+        s.REPORTED_ON: history[s.REPORTED_ON].max() + pd.Timedelta(days=1)}]))
+    starts: list[pd.Timestamp] = []
+    fetch, plan = queries.fetch_rows, interval_extension.plan
+
+    def planning(*args, **kwargs):
+        def reading(conn, stmt, params=None):
+            rows = fetch(conn, stmt, params)
+            starts.extend(pd.Timestamp(r[1]) for r in rows)  # (district, start, ...)
+            return rows
+        monkeypatch.setattr(queries, "fetch_rows", reading)
+        try:
+            return plan(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(queries, "fetch_rows", fetch)
+
+    monkeypatch.setattr(interval_extension, "plan", planning)
+    with anchored_districts() as seen:
+        records.insert_events(fresh.engine, late, origin="test")
+    assert day - pd.Timedelta(days=30) <= seen[0][CODE].start < day  # the run it falls in
+    assert starts and all(day - pd.Timedelta(days=30) <= d < day for d in starts)
+    check_store(fresh)

@@ -152,7 +152,8 @@ def _anchors(conn: Connection, first: pd.DataFrame,
     new date (``first``: its ``date`` and ``known`` day, by district code)."""
     if first.empty:
         return {}
-    where, params = _in_ranges(_IV.c.district_code, _IV.c.start, first["date"] - look_back)
+    where, params = _in_ranges(_IV.c.district_code, _IV.c.start, first["date"] - look_back,
+                               before=first["date"])
     stmt = (select(_IV.c.district_code, intervals.raw(_IV.c.start), _IV.c.status,
                    intervals.raw(_IV.c.known_from), intervals.raw(_IV.c.known_to))
             .where(where, or_(_IV.c.known_to.is_(None),
@@ -182,25 +183,32 @@ def _anchors(conn: Connection, first: pd.DataFrame,
     return out
 
 
-def _in_ranges(code_col, day_col, lows: pd.Series) -> tuple[object, dict[str, object]]:
-    """A condition "the district is one of ``lows``' and the day is at least its low", as a
-    few index ranges: the districts sorted by their low, cut where two lows lie more than
-    :data:`_GAP` apart and into groups of at most a :data:`_GROUPS`-th of them, each group read
-    from its earliest low (so each district's range starts at most a group's spread early,
-    and a district with a much older low widens no other's range)."""
+def _in_ranges(code_col, day_col, lows: pd.Series,
+               before: pd.Series | None = None) -> tuple[object, dict[str, object]]:
+    """A condition "the district is one of ``lows``' and the day is at least its low (and
+    before its day in ``before``, when given)", as a few index ranges: the districts sorted by
+    their low, cut where two lows lie more than :data:`_GAP` apart and into groups of at most a
+    :data:`_GROUPS`-th of them, each group read from its earliest low up to its latest day
+    before (so each district's range is at most a group's spread wider, and a district with a
+    much older low widens no other's range)."""
     lows = lows.sort_values()
     codes = lows.index.astype(str).tolist()
     days = lows.to_numpy(dtype="datetime64[ns]")
+    ends = None if before is None else before.reindex(lows.index)
     size = -(-len(codes) // _GROUPS)
     cuts = set(np.flatnonzero(np.diff(days) > _GAP.to_timedelta64()) + 1)
     terms, params, at = [], {}, 0
     for k in range(1, len(codes) + 1):
         if k == len(codes) or k in cuts or k - at == size:
             g = len(terms)
-            terms.append(and_(code_col.in_(bindparam(f"c{g}", expanding=True)),
-                              day_col >= bindparam(f"d{g}", type_=Date())))
+            term = and_(code_col.in_(bindparam(f"c{g}", expanding=True)),
+                        day_col >= bindparam(f"d{g}", type_=Date()))
             params[f"c{g}"] = codes[at:k]
             params[f"d{g}"] = lows.iloc[at].date()
+            if ends is not None:
+                term = and_(term, day_col < bindparam(f"e{g}", type_=Date()))
+                params[f"e{g}"] = ends.iloc[at:k].max().date()
+            terms.append(term)
             at = k
     return or_(*terms), params
 
