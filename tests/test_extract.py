@@ -12,9 +12,11 @@ import io
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from shapely.geometry import box
 
 from tracker._errors import InputError
 from tracker.cli import main
@@ -22,7 +24,7 @@ from tracker.core import schema as s
 from tracker.extract.actors import ActorTable, default_aliases
 from tracker.extract.drafts import CSV_COLUMNS, EVIDENCE_COLUMNS, extract_drafts, to_events_csv
 from tracker.extract.text import date_phrases, header_fields, html_to_text, sentences
-from tracker.geo.boundaries import default_boundaries
+from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.names.gazetteer import Gazetteer
 
 REPORTS = Path(__file__).parent / "data" / "reports"
@@ -279,6 +281,34 @@ def test_precision_and_recall_on_the_labelled_reports(kit):
           f"{len(districts_expected - districts_found)}")
     assert districts_found == districts_expected  # no false and no missed district
     assert found == expected
+
+
+# --- admin words of any country -----------------------------------------------------------------
+def test_a_province_written_with_any_admin_word_of_the_table_is_a_place():
+    """Offstream News, 3 July 2022 (after CNN), https://offstream.news/feed/2022/07/3/armed-
+    forces-of-russia-and-the-separatist-luhansk-people-s-republic-capture-the-entire-luhansk-
+    oblast-after-seizing-lysy.html: "the entire Luhansk Oblast". Extraction took the words that
+    may follow a province's name from a short list of its own (state, region, province...), so
+    "Luhansk" before "Oblast" was read as part of a longer name and the sentence gave nothing;
+    it now reads the package's admin-word table (``tracker/names/data/admin_words.csv``). A
+    made-up layer of three Luhansk raions and one of Donetsk; "Luhansk People's Republic" stays
+    no place."""
+    layer = [("UA4402", "Alchevskyi", "UA44", "Luhansk", box(0, 0, 1, 1)),
+             ("UA4404", "Luhanskyi", "UA44", "Luhansk", box(1, 0, 2, 1)),
+             ("UA4412", "Sievierodonetskyi", "UA44", "Luhansk", box(0, 1, 1, 2)),
+             ("UA1404", "Bakhmutskyi", "UA14", "Donetsk", box(2, 0, 3, 1))]
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]
+    districts = gpd.GeoDataFrame(pd.DataFrame([r[:4] for r in layer], columns=cols),
+                                 geometry=[r[4] for r in layer], crs="EPSG:4326")
+    provinces = districts.dissolve(by=cols[2:]).reset_index()[[*cols[2:], "geometry"]]
+    gazetteer = Gazetteer.from_boundaries(BoundarySet("Toy Ukraine", districts, provinces))
+    actors = ActorTable(pd.DataFrame({"actor": ["Russia"], "alias": ["armed forces of Russia"]}))
+    text = ("Armed forces of Russia and the separatist Luhansk People's Republic capture the "
+            "entire Luhansk Oblast after seizing Lysychansk.")
+    df = extract_drafts(text, gazetteer, actors, districts=pd.DataFrame(districts[cols]),
+                        date=date(2022, 7, 3))
+    assert sorted(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == [
+        ("UA4402", "Russia"), ("UA4404", "Russia"), ("UA4412", "Russia")]
 
 
 # --- the tracker: round trip, --apply, actor aliases

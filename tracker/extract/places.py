@@ -7,7 +7,6 @@ import re
 
 from tracker.extract.context import Context
 from tracker.extract.rules import (
-    ADMIN_WORDS,
     CAPITAL_AFTER,
     CAPITAL_OF,
     DESCRIPTOR_GAP,
@@ -19,6 +18,7 @@ from tracker.extract.rules import (
     STOP_NAMES,
 )
 from tracker.extract.text import DATE_PATTERNS
+from tracker.names.admin_words import begins_with_admin_word
 from tracker.names.keys import DISTRICT, PROVINCE
 from tracker.names.mentions import Mention
 
@@ -108,7 +108,8 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
         after = ctx.text[m.end:min(b, m.end + 60)]
         if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
             continue
-        if m.kind == PROVINCE and re.match(r"\s+[A-Z]", after) and not ADMIN_WORDS.match(after):
+        if (m.kind == PROVINCE and re.match(r"\s+[A-Z]", after)
+                and not begins_with_admin_word(after)):  # "Kachin Independence Army"
             continue
         if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
                                            re.IGNORECASE) and is_province_name(ctx, m.text):

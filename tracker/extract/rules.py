@@ -158,10 +158,6 @@ def compile_rules(actor_pattern: re.Pattern | None) -> list[tuple[Rule, re.Patte
 
 
 # --- places ---------------------------------------------------------------------------------------
-ADMIN_WORDS = re.compile(r"\s*(?:state|region|province|division|governorate|district|township|"
-                         r"locality|wilayat)\b", re.IGNORECASE)
-"""Words after a name that say which kind of unit it is ("Shan State", "Minbya Township")."""
-
 FACILITY = re.compile(
     r"^(?:[-\s](?:based|\s*(?:military\s+|army\s+|naval\s+|air\s+)?(?:base|bases|airport|air\s*base|"
     r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"

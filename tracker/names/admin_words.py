@@ -66,6 +66,13 @@ def _phrase_ending(words: list[str], end: int, table) -> int:
     return 0
 
 
+def begins_with_admin_word(text: str) -> bool:
+    """Whether ``text`` starts with an admin word of the table ("State", "Oblast", "Self-
+    Administered Zone"...), in any case."""
+    words = fold_tokens(" ".join(text.split()[:admin_words().longest]))
+    return _phrase_at(words, 0, admin_words().admin) > 0
+
+
 def _strip_admin(words: list[str]) -> list[str]:
     """``words`` without admin words (and a left-over "of") at either end; never emptied."""
     table = admin_words().admin
