@@ -348,9 +348,8 @@ def _insert(engine: Engine, events: pd.DataFrame, *, origin: str,
         stored = _stored_hashes(conn, events[s.EVENT_ID].tolist())
         versions: list[tuple[str, str]] = []
         present = 0  # new versions applied before
-        if revise:
+        if revise:  # the versions it names are not stored (those that are were left out)
             events, versions, present = _as_new_versions(conn, events, stored)
-            stored.update(_stored_hashes(conn, [v for v, _ in versions]))
         ids = events[s.EVENT_ID].tolist()
         clash = [e for e, h in zip(ids, events[CONTENT_HASH], strict=True)
                  if e in stored and stored[e] != h]
