@@ -298,22 +298,19 @@ def count_reports(engine: Engine, *, known_on: pd.Timestamp | None = None) -> tu
     events known by then (``reported_on``, else the day recorded), retracted if a retraction
     was recorded by then, as :func:`tracker.core.timeline.as_known_on` keeps and marks them."""
     e, so, r = ControlEvent, Source, Retraction
-    params: dict[str, object] = {}
-    if known_on is None:
-        live, known = r.id.is_(None), None
-    else:
-        day = bindparam("day", type_=Date())
-        after = bindparam("after", type_=DateTime())  # the first instant after the day
-        live = or_(r.id.is_(None), r.recorded_at >= after)
-        known = or_(so.published_on <= day,
-                    and_(so.published_on.is_(None), e.recorded_at < after))
-        params = {"day": known_on.date(),
-                  "after": (known_on + pd.Timedelta(days=1)).to_pydatetime()}
+    if known_on is None:  # two counts: a retraction names one stored event, at most once
+        with reading(engine) as conn:
+            every = conn.execute(select(func.count()).select_from(e)).scalar_one()
+            retracted = conn.execute(select(func.count()).select_from(r)).scalar_one()
+        return int(every), int(every) - int(retracted)
+    day = bindparam("day", type_=Date())
+    after = bindparam("after", type_=DateTime())  # the first instant after the day
+    live = or_(r.id.is_(None), r.recorded_at >= after)
+    known = or_(so.published_on <= day, and_(so.published_on.is_(None), e.recorded_at < after))
     stmt = (select(func.count(), func.coalesce(func.sum(case((live, 1), else_=0)), 0))
             .select_from(e).outerjoin(so, e.source_id == so.id)
-            .outerjoin(r, r.event_id == e.event_id))
-    if known is not None:
-        stmt = stmt.where(known)
+            .outerjoin(r, r.event_id == e.event_id).where(known))
+    params = {"day": known_on.date(), "after": (known_on + pd.Timedelta(days=1)).to_pydatetime()}
     with reading(engine) as conn:
         every, not_retracted = conn.execute(stmt, params).one()
     return int(every), int(not_retracted)
