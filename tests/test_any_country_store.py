@@ -218,14 +218,14 @@ def test_init_variants_on_a_loaded_database_resolve_with_its_aliases(db_url, tmp
     """Run twice, ``init --variants`` resolves names with the aliases stored already (an alias
     file may name a district by an alias of the first run)."""
     first = tmp_path / "v.csv"
-    first.write_text("name,district\nLasho,TY002001\n", encoding="utf-8")
+    first.write_text("name,district\nRed Hill,TY002001\n", encoding="utf-8")
     assert run("init", "--districts", toy_file(tmp_path), "--variants", first,
                "--db", db_url).exit_code == 0
     second = tmp_path / "w.csv"
-    second.write_text("name,district\nLasho Town,Lasho\n", encoding="utf-8")
+    second.write_text("name,district\nRed Hill Town,Red Hill\n", encoding="utf-8")
     out = run("init", "--districts", toy_file(tmp_path), "--variants", second, "--db", db_url)
     assert out.exit_code == 0, out.output
-    assert tracker.connect(db_url).resolve("Lasho Town").code == "TY002001"
+    assert tracker.connect(db_url).resolve("Red Hill Town").code == "TY002001"
 
 
 # --- 4. places for any country -----------------------------------------------------------------

@@ -148,8 +148,7 @@ def test_a_mistyped_sqlite_path_is_refused_and_no_empty_file_is_left(tmp_path, m
     typo = tmp_path / "trackr.db"
     result = CliRunner().invoke(main, [*args, "--db", f"sqlite:///{typo}"])
     assert result.exit_code == 1, result.output
-    assert result.output == (f"error: database file {typo} does not exist"
-                             + result.output.split(" does not exist", 1)[1])
+    assert result.output.startswith(f"error: database file {typo} does not exist")
     assert "tracker init" in result.output
     assert result.output.count("\n") == 1
     assert not typo.exists()
