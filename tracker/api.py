@@ -190,10 +190,8 @@ class Tracker:
         if variants is not None:  # read and resolved first: a bad file leaves nothing written
             from tracker.ingest import alias_file
 
-            names = self._gazetteer_after_init(target)
-            table = alias_file.resolve_alias_rows(
-                alias_file.checked_alias_rows(variants), names,
-                check=lambda name, match: self._check_alias(name, match, names))
+            table = self._resolved_aliases(alias_file.checked_alias_rows(variants),
+                                           self._gazetteer_after_init(target))
         migrate.create_schema(self.engine)
         written = records.load_boundaries(self.engine, target,
                                         origin="custom" if boundaries else "default")
@@ -210,10 +208,7 @@ class Tracker:
                                              "use_limitation": boundaries.use_limitation})
         self.__dict__.pop("gazetteer", None)
         if table is not None:
-            from tracker.store import naming
-
-            naming.write_aliases(self.engine, table.districts, table.provinces)
-            self.__dict__.pop("gazetteer", None)
+            self._write_aliases(table)
         return written
 
     def _gazetteer_after_init(self, boundaries: BoundarySet) -> Gazetteer:
@@ -437,14 +432,21 @@ class Tracker:
         from tracker.ingest import alias_file
 
         records.require_initialised(self.engine)
-        return self._store_aliases(alias_file.read_alias_rows(path))
+        return self._write_aliases(self._resolved_aliases(alias_file.read_alias_rows(path),
+                                                          self.gazetteer))
 
-    def _store_aliases(self, rows: AliasRows) -> tuple[int, int]:
-        """Resolve and store the rows of an alias file (:meth:`import_aliases`)."""
+    def _resolved_aliases(self, rows: AliasRows, names: Gazetteer):
+        """The rows of an alias file resolved with ``names`` (an InputError listing every bad
+        line)."""
         from tracker.ingest import alias_file
+
+        return alias_file.resolve_alias_rows(
+            rows, names, check=lambda name, match: self._check_alias(name, match, names))
+
+    def _write_aliases(self, table) -> tuple[int, int]:
+        """Store resolved aliases (:meth:`_resolved_aliases`); (district, province) counts."""
         from tracker.store import naming
 
-        table = alias_file.resolve_alias_rows(rows, self.gazetteer, check=self._check_alias)
         naming.write_aliases(self.engine, table.districts, table.provinces)
         self.__dict__.pop("gazetteer", None)
         return len(table.districts), len(table.provinces)
