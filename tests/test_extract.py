@@ -311,6 +311,31 @@ def test_a_province_written_with_any_admin_word_of_the_table_is_a_place():
         ("UA4402", "Russia"), ("UA4404", "Russia"), ("UA4412", "Russia")]
 
 
+def test_a_confirmation_naming_no_place_confirms_every_place_of_the_claim_before_it():
+    """The same Offstream News report's next sentence: "Ukrainian forces confirm that they were
+    forced to retreat." It names no place, so it confirms the claim before it: all three raions
+    of the oblast (only the last raion drafted was confirmed before); the made-up layer of the
+    test above."""
+    layer = [("UA4402", "Alchevskyi", box(0, 0, 1, 1)), ("UA4404", "Luhanskyi", box(1, 0, 2, 1)),
+             ("UA4412", "Sievierodonetskyi", box(0, 1, 1, 2))]
+    cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME]
+    districts = gpd.GeoDataFrame(
+        pd.DataFrame([(c, n, "UA44", "Luhansk") for c, n, _ in layer], columns=cols),
+        geometry=[g for *_, g in layer], crs="EPSG:4326")
+    provinces = districts.dissolve(by=cols[2:]).reset_index()[[*cols[2:], "geometry"]]
+    gazetteer = Gazetteer.from_boundaries(BoundarySet("Toy Ukraine", districts, provinces))
+    actors = ActorTable(pd.DataFrame({"actor": ["Russia", "Ukraine"],
+                                      "alias": ["armed forces of Russia", "Ukrainian forces"]}))
+    text = ("Armed forces of Russia and the separatist Luhansk People's Republic capture the "
+            "entire Luhansk Oblast after seizing Lysychansk. Ukrainian forces confirm that they "
+            "were forced to retreat.")
+    df = extract_drafts(text, gazetteer, actors, districts=pd.DataFrame(districts[cols]),
+                        date=date(2022, 7, 3))
+    assert sorted(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], df[s.CONFIDENCE], strict=True)) == [
+        ("UA4402", "Russia", s.CONFIRMED), ("UA4404", "Russia", s.CONFIRMED),
+        ("UA4412", "Russia", s.CONFIRMED)]
+
+
 # --- the tracker: round trip, --apply, actor aliases
 def test_round_trip_extract_import_status(fresh, tmp_path):
     text = (REPORTS / "01_baghlan_retaken.txt").read_text(encoding="utf-8")

@@ -59,9 +59,10 @@ RANK = {s.UNCONFIRMED: 0, s.REPORTED: 1, s.CONFIRMED: 2}
 def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None:
     """Confidence from other sentences: a later "could not verify" makes earlier claims
     unconfirmed; a sentence confirming or admitting a change ("the army indirectly confirmed the
-    loss of the city", "Hemedti admitted the loss") makes the latest draft of the place it names
-    (else of the last place drafted before it) confirmed, unless the confirming side is the one
-    that gained it."""
+    loss of the city", "Hemedti admitted the loss") makes the latest draft of each place it
+    names (else of each place of the last sentence drafted before it: "capture the entire
+    Luhansk Oblast. Ukrainian forces confirm that they were forced to retreat" confirms every
+    raion) confirmed, unless the confirming side is the one that gained it."""
     for i, (a, b) in enumerate(ctx.spans):
         body = ctx.text[a:b]
         if VERIFY_DISCLAIMER.search(body):
@@ -76,15 +77,17 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
         if not earlier:
             continue
         named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
-        target = [r for r in earlier if r[s.DISTRICT_CODE] in named] or \
-            [r for r in earlier if r[s.DISTRICT_CODE] == earlier[-1][s.DISTRICT_CODE]]
-        newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))
+        places = named & {r[s.DISTRICT_CODE] for r in earlier} or {
+            r[s.DISTRICT_CODE] for r in earlier if r["_sentence"] == earlier[-1]["_sentence"]}
         confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
                           + hit.start()), None)
-        for r in target:
-            if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
-                    confirmer is None or confirmer.actor != r[s.CONTROLLER]):
-                set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
+        for place in places:
+            target = [r for r in earlier if r[s.DISTRICT_CODE] == place]
+            newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))
+            for r in target:
+                if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
+                        confirmer is None or confirmer.actor != r[s.CONTROLLER]):
+                    set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
 
 
 def set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
