@@ -1,7 +1,7 @@
 """Fuzzing every importer through the ``tracker`` command with hostile files (hypothesis).
 
 Events CSVs, ACLED exports, ACLED deletions files, news reports, alias files (``alias import``,
-``init --variants``, ``--suggest`` columns included) and places files (CSV and GeoNames dumps) are
+``init --variants``, ``--suggest`` columns included), actor files (``actor import``) and places files (CSV and GeoNames dumps) are
 generated with hostile content: encodings (UTF-8 with and without BOM, UTF-16, Windows-1252),
 quotes and delimiters in values, fields of up to ~400 KB, control characters (C0, C1, NUL), mixed
 line endings, truncated files, dates at the calendar's edges, coordinates at and past their ranges,
@@ -219,6 +219,21 @@ def alias_files(draw) -> bytes:
     return draw(csv_bytes(header, rows))
 
 
+ACTOR_VALUES = {
+    "actor": mostly(st.sampled_from(["RSF", "SAF", "Taliban", " Tali ban ", ""])),
+    "alias": mostly(st.sampled_from(["Rapid Support Forces", "the army", "THE ARMY", "RSF", ""])),
+}
+
+
+@st.composite
+def actor_files(draw) -> bytes:
+    """Actor files (``actor import``): ``actor,alias`` and other columns."""
+    header = draw(header_of(["actor", "alias"], ["note"]))
+    rows = [[draw(ACTOR_VALUES.get(c, hostile)) for c in header]
+            for _ in range(draw(st.integers(0, 4)))]
+    return draw(csv_bytes(header, rows))
+
+
 # coordinates inside Afghanistan (located), outside it, at and past the edges, not numbers
 LONS = ["69.17", "68.715", "61.86", "10", "180", "-180", "180.0000001", "69,2", ""]
 LATS = ["34.53", "35.944", "30.96", "-90", "90", "90.0000001", "1e309", "nan", ""]
@@ -372,6 +387,12 @@ def test_alias_files(db, data):
 def test_variants_files(db, data):
     """``init --variants`` on an initialised database: a refused file leaves it as it was."""
     check(db, ["init", "--variants", FILE], data, "variants.csv")
+
+
+@FUZZ
+@given(data=actor_files())
+def test_actor_files(db, data):
+    check(db, ["actor", "import", FILE], data, "actors.csv")
 
 
 @FUZZ

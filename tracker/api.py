@@ -555,6 +555,17 @@ class Tracker:
         check_value(actor, "the actor", limit=store_limit(models.ActorAlias.actor))
         actor_aliases.add_actor_alias(self.engine, alias, actor)
 
+    def import_actor_aliases(self, path: str | Path) -> int:
+        """Load an actor file (``actor,alias``, the shape :meth:`actor_aliases` has) in one
+        transaction: all or nothing, every bad line listed. Returns the words stored."""
+        from tracker.ingest import actor_file
+        from tracker.store import actor_aliases
+
+        records.require_initialised(self.engine)
+        pairs = actor_file.read_actor_aliases(path)
+        actor_aliases.add_actor_aliases(self.engine, pairs)
+        return len(pairs)
+
     def actor_aliases(self) -> pd.DataFrame:
         """Every actor alias :meth:`extract` knows (shipped with the shipped boundaries, and the
         user's): actor, alias."""

@@ -553,7 +553,10 @@ def extract(file, day, source, url, fmt, apply_, db_url):
     else:
         echo_table(drafts.drop(columns=[s.NOTES]) if fmt == "table" else drafts, fmt)
     if drafts.empty:
-        click.echo(f"no change of control found in {file}: no drafts", err=True)
+        hint = ("" if not t.actor_aliases().empty else
+                "; no actor words are known for these boundaries: add them with `tracker actor "
+                "add ALIAS ACTOR` or `tracker actor import FILE`")
+        click.echo(f"no change of control found in {file}: no drafts{hint}", err=True)
     if apply_ and not drafts.empty:
         report = t.apply_drafts(drafts)
         click.echo(f"added {report.added} event(s), skipped {report.skipped} already present",
@@ -577,6 +580,21 @@ def actor_add(alias, actor_name, db_url):
     """Make ALIAS (e.g. 'the outfit') mean ACTOR (e.g. Taliban) in reports."""
     open_tracker(db_url).add_actor_alias(alias, actor_name)
     click.echo(f"{alias!r} -> {actor_name}")
+
+
+@actor.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@handle_errors
+def actor_import(file, db_url):
+    """Load many actor words from a CSV: actor,alias (all or nothing).
+
+    The shape `tracker actor list --format csv` prints. Each alias replaces the same spelling
+    stored before. Every bad line is listed (empty cells, control characters, a word given to
+    two actors) and nothing is stored.
+    """
+    n = open_tracker(db_url).import_actor_aliases(file)
+    click.echo(f"stored {n} actor word(s)")
 
 
 @actor.command("list")

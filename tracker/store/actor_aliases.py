@@ -27,10 +27,17 @@ def add_actor_alias(engine: Engine, alias: str, actor: str) -> None:
         msg = (f"actor alias needs both words: got alias={alias!r}, actor={actor!r}; "
                f"e.g. tracker actor add 'the outfit' Taliban")
         raise InputError(msg)
+    add_actor_aliases(engine, [(alias, actor)])
+
+
+def add_actor_aliases(engine: Engine, pairs: list[tuple[str, str]]) -> None:
+    """Store every (alias, actor) pair in one transaction, each replacing the alias of the same
+    spelling (pairs as :func:`add_actor_alias` or :mod:`tracker.ingest.actor_file` gives them)."""
     if not inspect(engine).has_table(ActorAlias.__tablename__):
         msg = (f"database {engine.url!r} has no actor_aliases table yet; run `tracker init` "
                f"again to upgrade its schema")
         raise DatabaseError(msg)
     with engine.begin() as conn:
-        conn.execute(ActorAlias.__table__.delete().where(ActorAlias.alias == alias))
-        conn.execute(insert(ActorAlias).values(alias=alias, actor=actor))
+        for alias, actor in pairs:
+            conn.execute(ActorAlias.__table__.delete().where(ActorAlias.alias == alias))
+            conn.execute(insert(ActorAlias).values(alias=alias, actor=actor))
