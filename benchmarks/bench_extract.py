@@ -1,6 +1,6 @@
 """Extraction on real reporting: precision, recall, dates and confidence on the development corpus.
 
-The corpus is ``tests/data/extract_dev`` (58 real, cited reports about Afghanistan, Myanmar and
+The corpus is ``tests/data/extract_dev`` (82 real, cited reports about Afghanistan, Myanmar and
 Sudan, hand-labelled in ``gold.csv``; see its README). Each layer gets its own SQLite data set:
 Afghanistan the shipped boundaries and actors; Myanmar and Sudan their layers from the folder
 given with ``--layers`` (``mmr/`` and ``sdn/`` inside it; loaded as ``tracker init --districts ...
@@ -17,7 +17,9 @@ matched keys (the draft nearest the gold day; its confidence counts as right whe
 key has that confidence). Province expansions that no gold province row supports are counted apart
 (must be 0).
 
-Run: ``.venv/bin/python benchmarks/bench_extract.py --layers DIR [--show-misses]``.
+Run: ``.venv/bin/python benchmarks/bench_extract.py --layers DIR [--corpus DIR] [--show-misses]``
+(``--corpus``: another labelled folder of the same shape, e.g. a new batch measured before any
+rule is changed for it).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ class Result:
         return out
 
 
-def open_layer(layer: str, folder: Path, layers: Path | None):
+def open_layer(layer: str, folder: Path, layers: Path | None, corpus: Path = CORPUS):
     """A Tracker on a fresh SQLite data set of ``layer`` (country files from ``layers``), or the
     reason it cannot be built."""
     import tracker
@@ -112,16 +114,23 @@ def open_layer(layer: str, folder: Path, layers: Path | None):
         if not path.exists():
             return None, f"{path} is absent"
         t.init(boundaries_from_files(path, columns=columns, name=layer))
-    actors = CORPUS / f"actors_{layer}.csv"
+    actors = _own_or_main(corpus, f"actors_{layer}.csv")
     if actors.exists():
         for actor, alias in pd.read_csv(actors, dtype=str).itertuples(index=False):
             t.add_actor_alias(alias, actor)
-    places = CORPUS / f"places_{layer}.csv"
+    places = _own_or_main(corpus, f"places_{layer}.csv")
     if places.exists():
         for name, code in pd.read_csv(places, dtype=str)[["name", "district_code"]].itertuples(
                 index=False):
             t.add_alias(name, code)
     return t, ""
+
+
+def _own_or_main(corpus: Path, name: str) -> Path:
+    """A corpus's own actors or places file, else the main corpus's (a new batch of reports is
+    read with the words and towns the tracker was set up with)."""
+    own = corpus / name
+    return own if own.exists() else CORPUS / name
 
 
 def gold_rows(districts: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
@@ -145,14 +154,15 @@ def draft_kind(row: dict) -> str:
     return row["evidence_verb"].rsplit("(", 1)[-1].rstrip(")")
 
 
-def score_layer(t, layer: str, reports: pd.DataFrame, gold: pd.DataFrame, result: Result) -> Score:
+def score_layer(t, layer: str, reports: pd.DataFrame, gold: pd.DataFrame, result: Result,
+                corpus: Path = CORPUS) -> Score:
     """Extract every report of ``layer`` and compare with the gold rows."""
     layer_of = getattr(t, "district_layer", None) or t.districts  # the newer name, where it exists
     districts = pd.DataFrame(layer_of()[["district_code", "province_code"]])
     gold = gold_rows(districts, gold[gold["report"].isin(reports["report"])])
     score = Score()
     for report in reports["report"]:
-        text = (CORPUS / "reports" / f"{report}.txt").read_text(encoding="utf-8")
+        text = (corpus / "reports" / f"{report}.txt").read_text(encoding="utf-8")
         drafts = t.extract(text)
         truth = gold[gold["report"] == report]
         want: dict[Key, dict] = {}
@@ -208,20 +218,22 @@ def _day(text: str) -> date:
         return pd.Period(str(text)).start_time.date()
 
 
-def run(layers: Path | None = None) -> Result:
+def run(layers: Path | None = None, corpus: Path = CORPUS) -> Result:
     """Score the whole corpus; ``layers``: the folder holding the country layers (``mmr/``,
-    ``sdn/``); layers whose file is absent are skipped (see ``skipped``)."""
-    reports = pd.read_csv(CORPUS / "reports.csv", dtype=str)
-    gold = pd.read_csv(CORPUS / "gold.csv", dtype=str, keep_default_na=False)
+    ``sdn/``); layers whose file is absent are skipped (see ``skipped``); ``corpus``: a folder of
+    the same shape as ``tests/data/extract_dev`` (its actors and places files, else the main
+    corpus's)."""
+    reports = pd.read_csv(corpus / "reports.csv", dtype=str)
+    gold = pd.read_csv(corpus / "gold.csv", dtype=str, keep_default_na=False)
     result = Result()
     with tempfile.TemporaryDirectory() as tmp:
         for layer in LAYERS:
-            t, why = open_layer(layer, Path(tmp), layers)
+            t, why = open_layer(layer, Path(tmp), layers, corpus)
             if t is None:
                 result.skipped[layer] = why
                 continue
             result.layers[layer] = score_layer(t, layer, reports[reports["layer"] == layer], gold,
-                                               result)
+                                               result, corpus)
             t.engine.dispose()
     return result
 
@@ -241,9 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=Path, default=None, metavar="DIR",
                         help="folder of the country layers (mmr/, sdn/)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, metavar="DIR",
+                        help="another labelled corpus of the same shape (default: "
+                             "tests/data/extract_dev)")
     parser.add_argument("--show-misses", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
-    result = run(args.layers)
+    result = run(args.layers, args.corpus)
     for layer, why in result.skipped.items():
         print(f"layer {layer} skipped: {why}")
     print(f"{'slice':<28} {'drafts':>6} {'precision':>9} {'gold':>5} {'recall':>7} "

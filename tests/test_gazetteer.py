@@ -256,6 +256,20 @@ def test_skeleton_equates_common_spelling_variants():
                                       "Pul i Hisar", "pul-e-hisar district")}) == 1
     assert skeleton("Khak-e-Jabbar") == skeleton("Khaki Jabar")
     assert skeleton("Pul-e-Hisar") != skeleton("Pul-e-Khumri")
+    # Arabic articles as the news writes them ("Al-Dinder") and as OCHA does ("Ad Dinder")
+    assert skeleton("Al-Dinder") == skeleton("Ad Dinder") == skeleton("El Dinder")
+    assert skeleton("Al Buram") != skeleton("Buram")  # two Sudan localities
+
+
+def test_a_districts_own_name_beats_a_village_of_that_spelling_elsewhere(gaz):
+    """dpa (via Gulf Times), 10 September 2019: "Dasht-e Archi in Kunduz fell". GeoNames has a
+    village "Dasht-e Archi" inside Imam Sahib, so the places rule (before the normalized one)
+    sent the district's own name there, and "Kuhestan" to a place in Kohsan; a town among the
+    districts of its name still tells them apart."""
+    assert resolved(gaz, "Dasht-e Archi") == ("AF1906", "normalized")
+    assert resolved(gaz, "Moqor") == ("AF1115", "place")  # Muqur town, Ghazni (Badghis has one)
+    with pytest.raises(ResolveError, match=r"Kohistan .*Badakhshan.* and Kohistan .*Faryab"):
+        gaz.resolve_district("Kuhestan")
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,7 +6,7 @@ geometry, a bow-tie polygon...). A file is named ``KIND--WHAT--OUTCOME.EXT``: KI
 command reads it (``events``, ``acled``, ``deletions``: ``tracker import``; ``report``:
 ``tracker extract``; ``districts``: ``tracker init --districts``; ``aliases``: ``tracker alias
 import``; ``variants``: ``tracker init --variants``; ``places``: ``tracker places import``, CSV
-or GeoNames dump) and OUTCOME what must happen
+or GeoNames dump; ``actors``: ``tracker actor import``) and OUTCOME what must happen
 (``refused``: exit code 1, one line on stderr, database unchanged; ``accepted``/``repaired``:
 exit code 0 and no control character stored). Add every new failing case of the fuzz tests
 (tests/test_fuzz_inputs.py) here.
@@ -30,6 +30,7 @@ COMMANDS = {
     "aliases": ["alias", "import", FILE],
     "variants": ["init", "--variants", FILE],
     "places": ["places", "import", FILE],
+    "actors": ["actor", "import", FILE],
 }
 
 

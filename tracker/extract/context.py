@@ -44,6 +44,9 @@ class Context:
     spans: list[tuple[int, int]] = field(default_factory=list)
     speakers: list[Actor | None] = field(default_factory=list)
     seen: list[Mention] = field(default_factory=list)  # places of the sentences read so far
+    # names the text placed in the province it gives them ("Kohistanat district in Faryab
+    # province": Faryab's Kohistan), for their later mentions
+    placed: dict[str, Mention] = field(default_factory=dict)
     article: date | None = None
 
 

@@ -188,10 +188,22 @@ def _region(ctx: Context, a: int, b: int, triggers: list[Trigger], i: int,
     if forward:
         end = triggers[i + 1].start if i + 1 < len(triggers) else b
         brk = BREAKS.search(ctx.text, t.end, end)
-        return t.end, brk.start() if brk else end
+        while brk and brk.group() == ";" and _DATED_ITEM.match(ctx.text, brk.end()):
+            brk = BREAKS.search(ctx.text, brk.end(), end)  # "Paletwa on January 17; Pauktaw on
+        return t.end, brk.start() if brk else end  # January 19; ...": one dated list
     start = triggers[i - 1].end if i > 0 else a
     breaks = list(BREAKS.finditer(ctx.text, start, t.start))
+    if breaks and _RELATIVE_VERB.fullmatch(ctx.text, breaks[-1].start(), t.start):
+        breaks.pop()  # "Kohistan district, which fell to": the place before the pronoun
     return (breaks[-1].end() if breaks else start), t.start
+
+
+_DATED_ITEM = re.compile(
+    r"\s*(?:and\s+)?[A-Z][\w'-]+(?:[\s-][A-Z][\w'-]+){0,2}\s+on\s+(?:\d{1,2}\s+)?(?:January|"
+    r"February|March|April|May|June|July|August|September|October|November|December)\b")
+"""The next member of a dated list after a semicolon ("; Pauktaw on January 19")."""
+
+_RELATIVE_VERB = re.compile(r"which\s+(?:had\s+|has\s+)?(?:been\s+)?", re.IGNORECASE)
 
 
 def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
@@ -230,6 +242,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if follow:
             by_actor = _actor_at(ctx, t.end + follow.end())
             passive = passive or by_actor is not None
+            if by_actor is None and passive and _UNKNOWN_AGENT.match(ctx.text,
+                                                                     t.end + follow.end()):
+                return []  # "seized by the Chin Brotherhood": an actor the table does not know
     forward = t.rule.kind in (TAKE, LEAVE, HOLD, FALL_OF) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
     background = _subordinate_background(ctx, a, b, t)
@@ -278,6 +293,10 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
 
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_UNKNOWN_AGENT = re.compile(
+    r"(?:the\s+)?(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)[A-Z][\w'-]+")
+"""A passive's agent written as a name ("by the Chin Brotherhood"), not a day ("by Sunday")."""
 
 
 def _paragraph_actor(ctx: Context, i: int, pos: int) -> tuple[str, str] | None:

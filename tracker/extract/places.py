@@ -3,6 +3,7 @@ locator provinces, pronouns and capitals (see :mod:`tracker.extract.drafts`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tracker.extract.context import Context
@@ -13,12 +14,15 @@ from tracker.extract.rules import (
     FACILITY,
     FIRST_GAP_LOCATIVE,
     GLUE_WORDS,
+    LOCATIVE,
     PART_OF,
     PARTIAL,
+    SIDE_OF,
     STOP_NAMES,
 )
 from tracker.extract.text import DATE_PATTERNS
 from tracker.names.admin_words import begins_with_admin_word
+from tracker.names.gazetteer import FUZZY_MARGIN, FUZZY_THRESHOLD
 from tracker.names.keys import DISTRICT, PROVINCE
 from tracker.names.mentions import Mention
 
@@ -33,13 +37,24 @@ def _gap_ok(gap: str, ctx: Context, offset: int) -> bool:
         if m.kind == PROVINCE:
             for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
                 masked[i - offset] = " "
-    rest = "".join(masked)
+    rest = _UNIT_OF_A_NAME.sub(" ", "".join(masked))
+    dated = rest
     for _, pattern in DATE_PATTERNS:
         rest = pattern.sub(" ", rest)
+    dated = dated != rest
     rest = re.sub(r"\b(?:on|by|to)\s*$", " ", rest, flags=re.IGNORECASE)  # "on <date>"
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\s\w,:'()\"\u2019]", rest)
-    return all(w.casefold() in GLUE_WORDS or w.isdigit() for w in words)
+    return all(w.casefold() in GLUE_WORDS or w.isdigit() or (w == ";" and dated)
+               for w in words)
 
+
+_UNIT_OF_A_NAME = re.compile(r"\bin\s+[A-Z][\w'-]+\s+(?:State|Region|Province|Division)\b")
+"""Where a listed place lies, named by a word the gazetteer does not know ("Paletwa in China
+State", a typo of Chin State)."""
+
+
+_RELATIVE = re.compile(r"^\s*,\s*which\s+(?:had\s+|has\s+)?(?:been\s+)?$", re.IGNORECASE)
+"""A relative pronoun between a place and its verb ("Kohistan district, which fell to")."""
 
 _UNKNOWN_MEMBER = re.compile(
     r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
@@ -60,6 +75,8 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
+            if pos == anchor:  # "Kohistan district, which fell to the militants on Thursday"
+                gap = _RELATIVE.sub(lambda g: " " * len(g.group()), gap)
             if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
                 gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])",
                              lambda g: " " * len(g.group()), gap)
@@ -108,14 +125,45 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
         after = ctx.text[m.end:min(b, m.end + 60)]
         if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
             continue
+        if m.kind != PROVINCE and SIDE_OF.search(ctx.text[max(a, m.start - 40):m.start]):
+            continue
         if (m.kind == PROVINCE and re.match(r"\s+[A-Z]", after)
                 and not begins_with_admin_word(after)):  # "Kachin Independence Army"
             continue
         if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
                                            re.IGNORECASE) and is_province_name(ctx, m.text):
             m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
-        out.append(m)
+        out.append(_in_its_province(ctx, m))
     return out
+
+
+_THEN_LOCATOR = re.compile(
+    r"(?:\s+(?:district|township|locality|town|city))?"
+    r"(?:\s*,\s*|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?)")
+"""What stands between a name and the province that locates it ("X district in northern ")."""
+
+
+def _in_its_province(ctx: Context, m: Mention) -> Mention:
+    """``m``, or the district of its name in the province the text locates it in when that is
+    another one ("Kohistanat district in northern Faryab province": Kohestanat lies in
+    Sar-e-Pul, Faryab has a Kohistan); later mentions of the name keep that placement."""
+    if m.kind == PROVINCE:
+        return m
+    earlier = ctx.placed.get(m.text.casefold())
+    if earlier is not None:
+        return Mention(m.start, m.end, m.text, earlier.kind, earlier.match)
+    hit = _THEN_LOCATOR.match(ctx.text, m.end)
+    where = hit and next((p for p in ctx.doc_places
+                          if p.kind == PROVINCE and p.start == hit.end()), None)
+    if not where or where.match.code == m.match.province_code:
+        return m
+    ranked = ctx.gazetteer.candidates(m.text, province=where.match.code, limit=2)
+    if not ranked or ranked[0].score < FUZZY_THRESHOLD or (
+            len(ranked) > 1 and ranked[0].score - ranked[1].score < FUZZY_MARGIN):
+        return m  # nothing close there: the name as the gazetteer places it
+    placed = Mention(m.start, m.end, m.text, DISTRICT, ranked[0])
+    ctx.placed[m.text.casefold()] = placed
+    return placed
 
 
 ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
@@ -177,7 +225,7 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
             continue
         if m.kind == PROVINCE:
             if m.match.code in named or PARTIAL.search(before) or re.match(
-                    r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after):
+                    r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after) or _locates_a_name(ctx, m):
                 continue
         elif out and m.match.province_code == out[-1].match.province_code and re.search(
                 r"\b(?:in|of)\s+(?:the\s+)?$", ctx.text[out[-1].end:m.start], re.IGNORECASE) and \
@@ -185,6 +233,22 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+_LOCATED_NAME = re.compile(
+    r"(?P<name>" + _NAME + r")(?:\s+(?:district|township|locality|town|city))?"
+    r"(?:\s*,\s*|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?)$")
+
+
+def _locates_a_name(ctx: Context, province: Mention) -> bool:
+    """True when ``province`` only says where the name before it lies ("Al-Dinder, Sennar
+    state", "Kohistanat district in northern Faryab province") and that name is not itself a
+    province (a list of provinces: "Baghlan, Takhar"): unknown to the gazetteer or a district
+    of another province, it is never the whole province taken."""
+    hit = _LOCATED_NAME.search(ctx.text[max(0, province.start - 80):province.start])
+    if hit is None:
+        return False
+    return not is_province_name(ctx, hit.group("name"))
 
 
 def _centre(ctx: Context, m: Mention) -> Mention | None:
@@ -217,12 +281,37 @@ def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Me
             if province:
                 return m
             continue
+        if _only_locates(ctx, m):  # "Al-Dinder, west of Singa, ...": Singa is not "it"
+            continue
         if not province:
             return m
         code = m.match.province_code
         match = ctx.gazetteer.province_match(code, "pronoun", m.text)
         return Mention(m.start, m.end, m.text, PROVINCE, match)
     return None
+
+
+def _only_locates(ctx: Context, m: Mention) -> bool:
+    """True when ``m`` only says where another place lies ("west of Singa", "near Kunduz") or
+    is the dateline of a wire report ("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -")."""
+    if LOCATIVE.search(ctx.text[max(0, m.start - 40):m.start]):
+        return True
+    return any(a <= m.start < b for a, b in _datelines(ctx.text))
+
+
+@functools.lru_cache(maxsize=8)
+def _datelines(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the datelines of ``text`` stand (found once per report)."""
+    return tuple(d.span() for d in _DATELINE.finditer(text))
+
+
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:[A-Z][a-z]+\.?[ \t]+\d{1,2},?[ \t]+\d{4}[ \t]*\([^)\n]{1,40}\)|"
+    r"[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*){0,2}(?:,[ \t]*[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*)?"
+    r"(?:[ \t]*\([^)\n]{1,30}\))?|[ \t]*\([^)\n]{1,30}\)))[ \t]*[-\u2013\u2014]+[ \t]")
+"""A wire report's dateline at the start of a paragraph: a place with its country or agency
+("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -", "July 5, 2024 (AL-DINDER) -"); a bare
+"Kunduz - ..." headline is not one."""
 
 
 def is_province_name(ctx: Context, name: str) -> bool:

@@ -57,19 +57,23 @@ RANK = {s.UNCONFIRMED: 0, s.REPORTED: 1, s.CONFIRMED: 2}
 
 
 def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None:
-    """Confidence from other sentences: a later "could not verify" makes earlier claims
-    unconfirmed; a sentence confirming or admitting a change ("the army indirectly confirmed the
-    loss of the city", "Hemedti admitted the loss") makes the latest draft of each place it
-    names (else of each place of the last sentence drafted before it: "capture the entire
-    Luhansk Oblast. Ukrainian forces confirm that they were forced to retreat" confirms every
-    raion) confirmed, unless the confirming side is the one that gained it."""
+    """Confidence from other sentences: a "could not verify" makes the claims before it
+    unconfirmed, and those told again after it of a place named up to it ("Its fall could not be
+    independently confirmed ... Kyaukme was completely captured by the army"); a sentence
+    confirming, corroborating or admitting a change ("the army indirectly confirmed the loss of
+    the city", "Hemedti admitted the loss") makes the latest draft of each place it names (else
+    of each place of the last sentence drafted before it: "capture the entire Luhansk Oblast.
+    Ukrainian forces confirm that they were forced to retreat" confirms every raion) confirmed,
+    unless the confirming side is the one that gained it."""
     for i, (a, b) in enumerate(ctx.spans):
         body = ctx.text[a:b]
         if VERIFY_DISCLAIMER.search(body):
+            told = {m.match.code for m in place_mentions(ctx, 0, b) if m.kind != PROVINCE}
             for r in rows:
-                if r["_sentence"] < i and r[s.CONFIDENCE] == s.REPORTED:
+                if r[s.CONFIDENCE] == s.REPORTED and (r["_sentence"] < i or (
+                        r["_sentence"] > i and r[s.DISTRICT_CODE] in told)):
                     set_confidence(r, s.UNCONFIRMED, f"{VERIFY_DISCLAIMER.search(body).group()!r} "
-                                                      f"later in the report")
+                                                      f"in the report")
         hit = CONFIRMATION.search(body)
         if not hit or NOT_CONFIRMED.search(body):
             continue

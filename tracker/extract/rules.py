@@ -54,7 +54,7 @@ RULES: tuple[Rule, ...] = (
     Rule(TAKE, r"\b(?:re)?captur(?:e|ed|es|ing)\b|\bretak(?:e|es|en|ing)\b|\bretook\b|"
          r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
-         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\btook\b|\btaken\b|"
+         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
          r"\bovert(?:ake|akes|aken|aking|ook)\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
@@ -162,9 +162,11 @@ FACILITY = re.compile(
     r"^(?:[-\s](?:based|\s*(?:military\s+|army\s+|naval\s+|air\s+)?(?:base|bases|airport|air\s*base|"
     r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"
     r"market|hospital|university|regional|operation|command|division|battalion|garrison\s+"
-    r"headquarters|headquarters|hq))\b|-[A-Z])", re.IGNORECASE)
+    r"headquarters|headquarters|hq|police(?:\s+station)?|station|jail|palace|airfield|"
+    r"airstrip))\b|-[A-Z])", re.IGNORECASE)
 """What follows a name that makes it the place of a facility, not the place itself ("Tarinkot
-base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw road")."""
+base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw road", "Thandwe
+Police Station")."""
 
 DESCRIPTOR_GAP = re.compile(
     r"^[\s,]*(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}?(?:city|cities|town|towns|township|district|"
@@ -211,7 +213,8 @@ FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 THIRD_PERSON = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)
 
 CONFIRMATION = re.compile(
-    r"\b(?:confirm(?:ed|s|ing)?|admit(?:ted|s)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing))\b"
+    r"\b(?:confirm(?:ed|s|ing)?|admit(?:ted|s)?|acknowledg(?:ed|es|ing)|conced(?:ed|es|ing)|"
+    r"corroborat(?:ed|es|ing))\b"
     r"(?=[^.]*\b(?:loss|lost|los(?:e|ing)|fall|fell|retreat\w*|withdr\w*|recapture|capture|"
     r"seizure|reclaim\w*|retak\w*|retook)\b)", re.IGNORECASE)
 NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNORECASE)
@@ -220,14 +223,21 @@ NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNO
 VERIFY_DISCLAIMER = re.compile(
     r"\b(?:(?:could|can)\s*not|unable\s+to|did\s+not|has\s+not\s+been\s+able\s+to)\s+"
     r"(?:independently\s+)?(?:verify|confirm)\b|"
+    r"\b(?:could|can)\s*not\s+be\s+(?:independently\s+)?(?:verified|confirmed)\b|"
     r"\bif\s+(?:independently\s+)?(?:verified|confirmed|successful|true)\b", re.IGNORECASE)
-"""A sentence saying the report could not verify what it told: the claims before it are
-``unconfirmed``."""
+"""A sentence saying the report could not verify what it told: the claims before it, and the
+places named up to it when told again after it, are ``unconfirmed``."""
 
 PART_OF = re.compile(
     r"\b(?:most|much|half|parts?|some|swaths?|areas?|neighbou?rhoods?|outskirts|edges?)\s+of\s+"
     r"(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
 """A place meant in part ("most of the capital Khartoum", "half of the Kunlong town")."""
+
+_SIDE = r"(?:central|(?:north|south)(?:[- ]?(?:east|west))?ern|eastern|western)"
+SIDE_OF = re.compile(rf"\b{_SIDE}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+){_SIDE})*\s+$",
+                     re.IGNORECASE)
+"""A district or town meant by its parts ("central and southern Bahri", "eastern Mosul"); before
+a province the words only say where it lies ("northern Faryab province")."""
 
 NOT_NEWS_BEFORE = re.compile(
     r"\b(?:amid\s+(?:unconfirmed\s+)?(?:reports|rumou?rs|claims)|briefly|condition\s+that|"

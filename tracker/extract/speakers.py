@@ -72,8 +72,10 @@ def speaker(text: str, spans: Sequence[tuple[int, int]], i: int,
 
 def _subject_gap(gap: str) -> bool:
     """Between a speaker and its verb: titles and names ("TNLA spokesman Lwei Yay Oo told",
-    "Arakan Army (AA) says", "the RSF on Sunday said"), no clause ("took X, officials said")."""
-    return not re.search(r"[,.;:]|\bthat\b", gap) and len(gap.split()) <= 5
+    "Arakan Army (AA) says", "the RSF on Sunday said", "the army and its allies from the armed
+    movements announced"), no clause ("took X, officials said")."""
+    allies = re.match(r"\s*and\s+(?:its|their)\s+(?:allies|partners)\b", gap)
+    return not re.search(r"[,.;:]|\bthat\b", gap) and len(gap.split()) <= (9 if allies else 5)
 
 
 def _names_speaker(word: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from tracker.names.keys import fold_tokens
+from tracker.names.folding import fold_tokens
 
 TABLE = "admin_words.csv"
 ADMIN, QUALIFIER, ARTICLE = "admin", "qualifier", "article"

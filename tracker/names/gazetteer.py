@@ -259,9 +259,15 @@ class Gazetteer:
         yield "exact", self._exact.get(key, {})
         yield "alias", self._alias.get(key, {})
         yield "variant", self._variant.get(key, {}) or self._centre_of(name)
-        yield "place", self._place.get(key, {})
-        skel = skeleton(name)
-        yield "normalized", self._norm.get(skel, {}) or self._norm_place.get(skel, {})
+        place, skel = self._place.get(key, {}), skeleton(name)
+        own = self._norm.get(skel, {})
+        if own and not (place and place.keys() <= own.keys()):
+            # a district's own name spelled another way ("Dasht-e Archi") before a town of that
+            # exact spelling elsewhere (a village of Imam Sahib); a town among the districts of
+            # that name still tells them apart ("Moqor": the town is in Ghazni's Muqur)
+            yield "normalized", own
+        yield "place", place
+        yield "normalized", own or self._norm_place.get(skel, {})
         rkey = roman_key(name)
         yield "romanised", self._roman.get(rkey, {}) or self._roman_place.get(rkey, {})
 

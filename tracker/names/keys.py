@@ -1,8 +1,9 @@
 """Name normalisation: the keys under which spellings of a place name are compared.
 
-Pure string functions and word lists, no tables: :func:`light_key` (the exact rules' key),
-:func:`fold_tokens` (words without accents, apostrophes and case), :func:`skeleton` (the
-normalised rule's key, under which ``Pul-e-Hisar`` and ``Pol-e-Hasar`` coincide) and
+String functions and word lists: :func:`light_key` (the exact rules' key), :func:`fold_tokens`
+(words without accents, apostrophes and case, from :mod:`tracker.names.folding`),
+:func:`skeleton` (the normalised rule's key, under which ``Pul-e-Hisar`` and ``Pol-e-Hasar``
+coincide, and ``Al-Dinder`` and ``Ad Dinder``: leading articles of the admin-word table) and
 :func:`split_spellings` (the spellings in one cell of a name table). :data:`PROVINCE_VARIANTS`
 holds common English spellings of Afghan provinces. Used by :mod:`tracker.names.gazetteer` and
 :mod:`tracker.names.mentions`.
@@ -14,6 +15,9 @@ import re
 import unicodedata
 
 import numpy as np
+
+from tracker.names.admin_words import admin_words
+from tracker.names.folding import fold_tokens
 
 DISTRICT = "district"
 PLACE = "place"
@@ -53,8 +57,6 @@ PROVINCE_VARIANTS: dict[str, tuple[str, ...]] = {
     "Zabul": ("Zabol",),
 }
 
-_APOSTROPHES = re.compile("['`\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
-_TOKEN = re.compile(r"[^\W_]+")
 _VOWELS = str.maketrans({"a": "i", "e": "i", "y": "i", "o": "u"})
 _RUNS = re.compile(r"(.)\1+")
 _PARENS = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
@@ -63,13 +65,6 @@ _PARENS = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 def light_key(name: str) -> str:
     """Key of the exact rules: NFC, case-folded, spaces collapsed."""
     return " ".join(unicodedata.normalize("NFC", str(name)).casefold().split())
-
-
-def fold_tokens(text: str) -> list[str]:
-    """Words of ``text`` without accents, apostrophes and case."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return _TOKEN.findall(_APOSTROPHES.sub("", plain))
 
 
 def fold_vowels(letters: str) -> str:
@@ -98,6 +93,8 @@ def skeleton_words(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """
     words = [w for w in words if w not in CONNECTORS] or list(words)
     last = len(words) - 1
+    if last > 0 and words[0] in admin_words().articles:  # "Al-Dinder" is "Ad Dinder"
+        words[0] = "al"
     # An izafe fused to its word (Puli Hisar, Khaki Jabbar, Sari Pul) counts as a connector.
     return tuple(fold_vowels(unfuse(w) if i < last else w) for i, w in enumerate(words))
 
