@@ -551,3 +551,18 @@ def test_a_list_with_a_day_for_each_place_067():
     listed = gold[gold["report"] == "067_buthidaung_ten_towns_dmg"]
     expected = {(c, "AA", d) for c, d in zip(listed["code"], listed["date"], strict=True)}
     assert {(c, a, d) for c, a, _, d in rows(drafts("mmr", text, "2024-05-18"))} == expected
+
+
+def test_a_side_declaring_control_is_its_claim_and_the_loser_confirms_it():
+    """Capital FM (after the BBC), 28 October 2025, https://www.capitalfm.co.ke/news/2025/10/
+    sudans-army-loses-key-city-of-el-fasher-to-paramilitary-rsf-after-18-month-siege/: "declared
+    control of" was no phrase of change, so the report gave no draft; the army's chief confirming
+    the withdrawal makes the RSF's claim confirmed."""
+    text = ("Sudan's military chief has confirmed the army's withdrawal from its last western "
+            "stronghold of el-Fasher after the paramilitary Rapid Support Forces (RSF) declared "
+            "control of the city.")
+    assert rows(drafts("sdn", text, "2025-10-28")) == {
+        ("SD02114", "RSF", s.CONFIRMED, "2025-10-28")}
+    claim = "The paramilitary Rapid Support Forces (RSF) declared control of el-Fasher."
+    assert rows(drafts("sdn", claim, "2025-10-28")) == {
+        ("SD02114", "RSF", s.UNCONFIRMED, "2025-10-28")}

@@ -45,7 +45,7 @@ RULES: tuple[Rule, ...] = (
          + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+control|reach\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r")"),
     Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
-         r"wrested|claimed|established|extended|"
+         r"wrested|claimed|declared|established|extended|"
          r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
@@ -70,6 +70,7 @@ RULES: tuple[Rule, ...] = (
 
 HEDGES = re.compile(
     r"\b(?:reportedly|unconfirmed|unverified|alleged(?:ly)?|claim(?:s|ed|ing)?|rumou?r(?:s|ed)?|"
+    r"declared\s+(?:full\s+|complete\s+|total\s+)?control|"
     r"purported(?:ly)?|apparently|according\s+to\s+(?:posts\s+on\s+)?social\s+media|"
     r"social\s+media\s+(?:posts|reports|accounts|users)|"
     r"(?:could|can)\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verified|confirmed)|"
