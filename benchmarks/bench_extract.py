@@ -19,7 +19,7 @@ key has that confidence). Province expansions that no gold province row supports
 
 Run: ``.venv/bin/python benchmarks/bench_extract.py --layers DIR [--corpus DIR] [--show-misses]``
 (``--corpus``: another labelled folder of the same shape, e.g. a new batch measured before any
-rule is changed for it).
+rule is changed for it; its own ``actors_*.csv`` and ``places_*.csv`` add to the main corpus's).
 """
 
 from __future__ import annotations
@@ -114,23 +114,23 @@ def open_layer(layer: str, folder: Path, layers: Path | None, corpus: Path = COR
         if not path.exists():
             return None, f"{path} is absent"
         t.init(boundaries_from_files(path, columns=columns, name=layer))
-    actors = _own_or_main(corpus, f"actors_{layer}.csv")
-    if actors.exists():
-        for actor, alias in pd.read_csv(actors, dtype=str).itertuples(index=False):
+    for actors in _set_up_with(corpus, f"actors_{layer}.csv"):
+        for actor, alias in pd.read_csv(actors, dtype=str)[["actor", "alias"]].itertuples(
+                index=False):
             t.add_actor_alias(alias, actor)
-    places = _own_or_main(corpus, f"places_{layer}.csv")
-    if places.exists():
+    for places in _set_up_with(corpus, f"places_{layer}.csv"):
         for name, code in pd.read_csv(places, dtype=str)[["name", "district_code"]].itertuples(
                 index=False):
             t.add_alias(name, code)
     return t, ""
 
 
-def _own_or_main(corpus: Path, name: str) -> Path:
-    """A corpus's own actors or places file, else the main corpus's (a new batch of reports is
-    read with the words and towns the tracker was set up with)."""
-    own = corpus / name
-    return own if own.exists() else CORPUS / name
+def _set_up_with(corpus: Path, name: str) -> list[Path]:
+    """The actors or places files a layer is set up with: the main corpus's, then another
+    corpus's own (a new batch is read with the words and towns the tracker had, plus those a
+    user would add for its new places and actors)."""
+    files = [CORPUS / name, corpus / name]
+    return [f for i, f in enumerate(files) if f.exists() and f not in files[:i]]
 
 
 def gold_rows(districts: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
