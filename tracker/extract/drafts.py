@@ -120,14 +120,23 @@ DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_
 
 
 # --- extraction -----------------------------------------------------------------------------------
+_THEY_TOOK = re.compile(
+    r"\bthey\s+(?=(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:seiz|captur|took|retook|overr|recaptur|"
+    r"gain|regain|liberat|wrest|drove|ousted)\w*)", re.IGNORECASE)
+""""They" as the subject of a verb of capture ("On October 26, they seized control of ...")."""
+
+
 def _find_actors(text: str, table: ActorTable) -> list[Actor]:
+    """The actors named in ``text``, with "the group" and a capturing "they" standing for the
+    last one named before them."""
     found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
-    for m in COREF.finditer(text):
-        before = [a for a in found if a.end <= m.start()]
+    for m in [*COREF.finditer(text), *_THEY_TOOK.finditer(text)]:
+        before = [a for a in found if a.end <= m.start() and not a.via]
         if before and not any(a.start <= m.start() < a.end for a in found):
             ref = before[-1]
-            found.append(Actor(m.start(), m.end(), m.group(), ref.actor,
-                                via=f"{m.group()!r} = {ref.text!r} named before"))
+            word = m.group().strip()
+            found.append(Actor(m.start(), m.start() + len(word), word, ref.actor,
+                                via=f"{word!r} = {ref.text!r} named before"))
     return sorted(found, key=lambda a: a.start)
 
 
@@ -248,7 +257,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     forward = t.rule.kind in (TAKE, LEAVE, HOLD, FALL_OF) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
     background = _subordinate_background(ctx, a, b, t)
-    if background == "vague":
+    if background == "vague" or _year_only(ctx, min(ra, t.start), max(rb, t.end)):
         return []
     chain: list[Mention] = []
     if not forward:
@@ -328,6 +337,18 @@ def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
 
 
 _SUBORDINATE = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
+
+
+_YEAR_ONLY = re.compile(r"\bin\s+(?:(?:early|mid|late)[-\s]+)?(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def _year_only(ctx: Context, start: int, end: int) -> bool:
+    """True when the clause ``text[start:end]`` dates its change only to a year ("captured
+    Yamgan district in 2015 but lost it to government forces in mid-2019"): an earlier episode
+    no day of which the report gives."""
+    clause = ctx.text[start:end]
+    return bool(_YEAR_ONLY.search(clause)) and not any(
+        p.pinned for p in date_phrases(clause, ctx.article))
 
 
 _MONTH_ONLY = re.compile(
@@ -472,6 +493,8 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     for act in ctx.actors:
         ctx.alias_of.setdefault(act.text.casefold(), act.actor)
     _add_speakers(ctx)
+    for a, b in spans:  # names the text places in a province ("Nawa district of southern
+        place_mentions(ctx, a, b)  # Helmand province") are placed so in the headline too
     rows: list[dict[str, object]] = []
     for i, (a, b) in enumerate(spans):
         drafts = _sentence_drafts(ctx, i)

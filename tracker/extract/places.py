@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from tracker.core import schema as s
 from tracker.extract.context import Context
 from tracker.extract.rules import (
     CAPITAL_AFTER,
@@ -21,9 +22,10 @@ from tracker.extract.rules import (
     STOP_NAMES,
 )
 from tracker.extract.text import DATE_PATTERNS
-from tracker.names.admin_words import begins_with_admin_word
+from tracker.names.admin_words import begins_with_admin_word, unit_words
 from tracker.names.gazetteer import FUZZY_MARGIN, FUZZY_THRESHOLD
-from tracker.names.keys import DISTRICT, PROVINCE
+from tracker.names.keys import DISTRICT, PROVINCE, skeleton_words
+from tracker.names.match import Match
 from tracker.names.mentions import Mention
 
 
@@ -137,10 +139,11 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
     return out
 
 
-_THEN_LOCATOR = re.compile(
-    r"(?:\s+(?:district|township|locality|town|city))?"
-    r"(?:\s*,\s*|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?)")
-"""What stands between a name and the province that locates it ("X district in northern ")."""
+_LOCATOR_WORDS = (r"(?:\s*,\s*|\s+(?:in|of)\s+(?:the\s+)?"
+                  r"(?:(?:north|south|east|west|central)\w*\s+)?)")
+_THEN_LOCATOR = re.compile(r"(?:\s+(?:district|township|locality|town|city))?" + _LOCATOR_WORDS)
+"""What stands between a name and the province that locates it ("X district in northern ",
+"Nawa district of southern ")."""
 
 
 def _in_its_province(ctx: Context, m: Mention) -> Mention:
@@ -149,7 +152,8 @@ def _in_its_province(ctx: Context, m: Mention) -> Mention:
     Sar-e-Pul, Faryab has a Kohistan); later mentions of the name keep that placement."""
     if m.kind == PROVINCE:
         return m
-    earlier = ctx.placed.get(m.text.casefold())
+    key = " ".join(unit_words(m.text)[0])
+    earlier = ctx.placed.get(key)
     if earlier is not None:
         return Mention(m.start, m.end, m.text, earlier.kind, earlier.match)
     hit = _THEN_LOCATOR.match(ctx.text, m.end)
@@ -157,12 +161,11 @@ def _in_its_province(ctx: Context, m: Mention) -> Mention:
                           if p.kind == PROVINCE and p.start == hit.end()), None)
     if not where or where.match.code == m.match.province_code:
         return m
-    ranked = ctx.gazetteer.candidates(m.text, province=where.match.code, limit=2)
-    if not ranked or ranked[0].score < FUZZY_THRESHOLD or (
-            len(ranked) > 1 and ranked[0].score - ranked[1].score < FUZZY_MARGIN):
+    match = _close_name_in(ctx, m.text, where.match.code)
+    if match is None:
         return m  # nothing close there: the name as the gazetteer places it
-    placed = Mention(m.start, m.end, m.text, DISTRICT, ranked[0])
-    ctx.placed[m.text.casefold()] = placed
+    placed = Mention(m.start, m.end, m.text, DISTRICT, match)
+    ctx.placed[key] = placed
     return placed
 
 
@@ -218,6 +221,10 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
     for m in chain:
         before = ctx.text[max(0, m.start - 40):m.start]
         after = ctx.text[m.end:m.end + 40]
+        if m.kind != PROVINCE and CAPITAL_OF.search(before) and not CAPITAL_AFTER.match(after) \
+                and not is_province_name(ctx, m.text):
+            out.append(m)  # "the South Darfur capital of Nyala": the town is the capital
+            continue
         if CAPITAL_OF.search(before) or CAPITAL_AFTER.match(after):
             centre = _centre(ctx, m) if len(chain) == 1 else None
             if centre is not None:  # "captured the capital of Takhar": its centre district
@@ -235,9 +242,26 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
     return out
 
 
+def _close_name_in(ctx: Context, name: str, province: str) -> Match | None:
+    """The one district of ``province`` that ``name`` is written close to (the fuzzy rule's
+    threshold and margin) or that is ``name`` and more words ("Nawa" for Nawa-e-Barakzaiy)."""
+    ranked = ctx.gazetteer.candidates(name, province=province, limit=2)
+    if ranked and ranked[0].score >= FUZZY_THRESHOLD and (
+            len(ranked) < 2 or ranked[0].score - ranked[1].score >= FUZZY_MARGIN):
+        return ranked[0]
+    words = skeleton_words(list(unit_words(name)[0]))  # "Nawa district": ("niwi",)
+    rows = ctx.districts[ctx.districts[s.PROVINCE_CODE] == province]
+    longer = [(code, dname) for code, dname in zip(rows[s.DISTRICT_CODE], rows[s.DISTRICT_NAME],
+                                                   strict=True)
+              if skeleton_words(list(unit_words(dname)[0]))[:len(words)] == words]
+    if words and len(longer) == 1:
+        return ctx.gazetteer.district_match(longer[0][0], "first words", longer[0][1])
+    return None
+
+
 _LOCATED_NAME = re.compile(
-    r"(?P<name>" + _NAME + r")(?:\s+(?:district|township|locality|town|city))?"
-    r"(?:\s*,\s*|\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?)$")
+    r"(?P<name>" + _NAME + r")(?:\s+(?:district|township|locality|town|city))?" + _LOCATOR_WORDS
+    + "$")
 
 
 def _locates_a_name(ctx: Context, province: Mention) -> bool:

@@ -95,6 +95,7 @@ NEGATIONS = re.compile(
     r"could|would|will|(?-i:may)|might|should|cannot|unable\s+to|struggl(?:e|es|ed|ing)\s+to|"
     r"(?:offensive|operation|campaign|push|drive|assault|bid|effort|attempt)s?\s+to|"
     r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|danger\s+of|"
+    r"half\s*way\s+to|"
     r"yet\s+to|if|briefly|"
     r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing)|struggl(?:e|es|ed|ing)|vying|competing|"
     r"mov(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)|push(?:es|ed|ing)?|march(?:es|ed|ing)?|"
@@ -119,7 +120,8 @@ GLUE_WORDS = frozenset({
     "briefly", "reportedly", "allegedly", "apparently", "largely", "mostly", "fully",
     "completely", "entirely", "officially", "formally", "already", "recently", "has", "have",
     "had", "was", "were", "is", "are", "be", "been", "being", "still", "remains", "remain",
-    "remained", "stays", "stay", "came", "come", "comes", "only", "last", "respectively",
+    "remained", "stays", "stay", "came", "come", "comes", "fell", "falls", "fallen", "only",
+    "last", "respectively",
     "valley", "area", "areas", "township", "townships", "locality", "localities", "state",
     "region", "including", "such", "state's", "region's", "province's", "northern", "southern",
     "eastern", "western", "central", "north", "south", "east", "west", "main", "major",
@@ -129,8 +131,12 @@ GLUE_WORDS = frozenset({
 
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+ly\s+|now\s+|"
                       r"finally\s+|again\s+|also\s+)?$", re.IGNORECASE)
-NOT_AGENT = re.compile(r"\b(?:from|to|by|against|with|between|on|over|of)\s+(?:the\s+)?$",
-                        re.IGNORECASE)
+NOT_AGENT = re.compile(
+    r"\b(?:(?:from|to|by|against|with|between|on|over|of)\s+(?:the\s+)?|(?:cleared|drove|"
+    r"pushed|forced|chased|flushed)\s+out\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:ousted|expelled|"
+    r"evicted|defeated|routed)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?)$", re.IGNORECASE)
+"""What makes an actor the object, not the agent ("against the Taliban", "cleared out all the
+junta forces and took control of")."""
 LOCATIVE = re.compile(
     r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
     r"neighbou?ring|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
@@ -164,7 +170,7 @@ FACILITY = re.compile(
     r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"
     r"market|hospital|university|regional|operation|command|division|battalion|garrison\s+"
     r"headquarters|headquarters|hq|police(?:\s+station)?|station|jail|palace|airfield|"
-    r"airstrip))\b|-[A-Z])", re.IGNORECASE)
+    r"airstrip|neighbou?rhoods?|quarter|suburb))\b|-[A-Z])", re.IGNORECASE)
 """What follows a name that makes it the place of a facility, not the place itself ("Tarinkot
 base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw road", "Thandwe
 Police Station")."""
@@ -188,12 +194,12 @@ FIRST_GAP_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|across)\
 
 ANAPHOR_AFTER = re.compile(
     r"^\s+(?:back\s+)?(?P<ref>it|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
-    r"province|state|region))\b(?!\s+of\b)", re.IGNORECASE)
+    r"province|state|region))\b(?!\s+(?:of|capital)\b)", re.IGNORECASE)
 ANAPHOR_BEFORE = re.compile(
     r"\b(?P<ref>it|the\s+(?:whole\s+|entire\s+)?(?:town|city|township|district|locality|province|"
-    r"state|region))\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+    r"state|region))(?!\s+capital\b)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 """A place named again by a pronoun ("lost it", "the town was retaken", "the whole province
-fell"): the last place named before it."""
+fell"): the last place named before it; "the state capital" is a city, not the state."""
 
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|rejected\s+claims?)\b",
                     re.IGNORECASE)
