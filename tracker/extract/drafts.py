@@ -257,7 +257,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     forward = t.rule.kind in (TAKE, LEAVE, HOLD, FALL_OF) and not passive
     ra, rb = _region(ctx, a, b, triggers, j, forward=forward)
     background = _subordinate_background(ctx, a, b, t)
-    if background == "vague" or _year_only(ctx, min(ra, t.start), max(rb, t.end)):
+    brk = BREAKS.search(ctx.text, t.end, b)
+    if background == "vague" or _year_only(ctx, min(ra, t.start),
+                                           max(rb, brk.start() if brk else b)):
         return []
     chain: list[Mention] = []
     if not forward:
@@ -287,11 +289,11 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         return []
     decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
     if decided is None and ctx.speakers[i] is not None and t.rule.kind in (TAKE, HOLD) and \
-            not t.actor_text and (passive or _agent(ctx, a, t.start) is None):
+            not t.actor_text and not background and (passive or _agent(ctx, a, t.start) is None):
         who = ctx.speakers[i]  # "... were completely controlled," the alliance announced
         decided = who.actor, f"no agent: the speaker {who.text!r} -> {who.actor}{via(who)}"
     if decided is None and passive and by_actor is None and t.rule.kind in (TAKE, HOLD) and \
-            not t.actor_text:
+            not t.actor_text and not background:  # "... bombing after the town was captured"
         decided = _paragraph_actor(ctx, i, t.start)
     if decided is None:
         return []
@@ -336,16 +338,18 @@ def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
     return ctx.text[opener.start():nxt.start() if nxt else b]
 
 
-_SUBORDINATE = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:after|since|following|when)\b", re.IGNORECASE)
 
 
-_YEAR_ONLY = re.compile(r"\bin\s+(?:(?:early|mid|late)[-\s]+)?(?:19|20)\d\d\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(
+    r"\bin\s+(?:(?:early|mid|late)[-\s]+)?(?:19|20)\d\d\b|\blast\s+year\b|"
+    r"\b(?:a|one|two|three|four|five|several|\d+)\s+years?\s+ago\b", re.IGNORECASE)
 
 
 def _year_only(ctx: Context, start: int, end: int) -> bool:
     """True when the clause ``text[start:end]`` dates its change only to a year ("captured
-    Yamgan district in 2015 but lost it to government forces in mid-2019"): an earlier episode
-    no day of which the report gives."""
+    Yamgan district in 2015 but lost it to government forces in mid-2019", "captured by Taliban
+    last year"): an earlier episode no day of which the report gives."""
     clause = ctx.text[start:end]
     return bool(_YEAR_ONLY.search(clause)) and not any(
         p.pinned for p in date_phrases(clause, ctx.article))
@@ -357,12 +361,18 @@ _MONTH_ONLY = re.compile(
 
 
 def _subordinate_background(ctx: Context, a: int, b: int, t: Trigger) -> str:
-    """How a change told in a clause opened by "after", "since" or "following" is background:
-    ``"vague"`` when the clause dates it only to a month ("since the Taliban took Kabul in
-    mid-August": no draft), ``"undated"`` without any day ("after retaking Sennar state": no
+    """How a change told in a clause opened by "after", "since", "following" or "when" is
+    background: ``"vague"`` when the clause (for "when", with the words just before it) dates it
+    only to a month ("since the Taliban took Kabul in mid-August", "in July, when the RSF
+    captured the city": no draft), ``"undated"`` without any day ("after retaking Sennar state": no
     province is expanded from it), ``""`` when it is not such a clause or carries its own day."""
     clause = _subordinate_clause(ctx, a, b, t)
-    if clause is None or any(p.pinned for p in date_phrases(clause, ctx.article)):
+    if clause is None:
+        return ""
+    if clause[:4].casefold() == "when":  # "in July, when the RSF captured the city": its time
+        start = ctx.text.rfind(clause, a, b)  # is said just before it
+        clause = ctx.text[max(a, start - 40):start] + clause
+    if any(p.pinned for p in date_phrases(clause, ctx.article)):
         return ""
     return "vague" if _MONTH_ONLY.search(clause) else "undated"
 

@@ -141,7 +141,8 @@ LOCATIVE = re.compile(
     r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
     r"neighbou?ring|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
     r"(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|road\s+to|residents\s+of|"
-    r"people\s+of|natives?\s+of|born\s+in|fled\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"people\s+of|natives?\s+of|born\s+in|fled\s+to|(?:officials|sources|authorities|lawmakers?|"
+    r"analysts|diplomats)\s+(?:in|from))\s+(?:the\s+)?$", re.IGNORECASE)
 PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|some|several|many|villages?|districts?|"
                       r"three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:of|in)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
