@@ -635,3 +635,19 @@ def test_the_fourth_batchs_wrong_drafts_are_gone(report, layer, code, controller
     day = text.split("\n", 1)[0].removeprefix("Date: ").strip()
     df = drafts(layer, text, day)
     assert (code, controller) not in set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True))
+
+
+def test_the_held_out_reports_stay_apart_and_are_whole():
+    """``tests/data/extract_holdout`` measures the rules out of sample: none of its reports may
+    sit in the development corpus, and each listed report has its file with the same date and
+    address."""
+    holdout = ROOT / "tests" / "data" / "extract_holdout"
+    listed = pd.read_csv(holdout / "reports.csv", dtype=str)
+    dev = pd.read_csv(CORPUS / "reports.csv", dtype=str)
+    assert not set(listed["report"]) & set(dev["report"])
+    assert not set(listed["url"]) & set(dev["url"])
+    gold = pd.read_csv(holdout / "gold.csv", dtype=str)
+    assert set(gold["report"]) <= set(listed["report"])
+    for r in listed.itertuples():
+        head = (holdout / "reports" / f"{r.report}.txt").read_text(encoding="utf-8")[:600]
+        assert f"Date: {r.published}" in head and f"URL: {r.url}" in head, r.report
