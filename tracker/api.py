@@ -219,8 +219,7 @@ class Tracker:
             records.require_initialised(self.engine)
         except DatabaseError:
             return Gazetteer.from_boundaries(boundaries)
-        codes = set(boundaries.districts[s.DISTRICT_CODE])
-        if set(self.district_layer()[s.DISTRICT_CODE]) == codes:
+        if set(records.district_codes(self.engine)) == set(boundaries.districts[s.DISTRICT_CODE]):
             return self.gazetteer
         return Gazetteer.from_boundaries(boundaries)
 
@@ -616,9 +615,8 @@ class Tracker:
         if district:
             codes = [self.resolve(district, province=province).code]
         elif province:
-            code = self.gazetteer.resolve_province(province).code
-            layer = self.district_layer()
-            codes = layer.loc[layer[s.PROVINCE_CODE] == code, s.DISTRICT_CODE].astype(str).tolist()
+            codes = records.district_codes(self.engine,
+                                           self.gazetteer.resolve_province(province).code)
         return records.bitemporal_intervals(self.engine, codes)
 
     def status(self, date: str | date, *, known_on: str | date | None = None) -> gpd.GeoDataFrame:

@@ -52,7 +52,13 @@ import pandas as pd
 from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.extract.context import Actor, Context, Draft, Trigger, via
-from tracker.extract.places import antecedent, drop_locators, place_chain, place_mentions
+from tracker.extract.places import (
+    antecedent,
+    drop_locators,
+    place_by_locators,
+    place_chain,
+    place_mentions,
+)
 from tracker.extract.reconcile import (
     RANK,
     apply_report_confidence,
@@ -503,8 +509,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     for act in ctx.actors:
         ctx.alias_of.setdefault(act.text.casefold(), act.actor)
     _add_speakers(ctx)
-    for a, b in spans:  # names the text places in a province ("Nawa district of southern
-        place_mentions(ctx, a, b)  # Helmand province") are placed so in the headline too
+    place_by_locators(ctx)  # "Nawa district of southern Helmand province": so in the headline too
     rows: list[dict[str, object]] = []
     for i, (a, b) in enumerate(spans):
         drafts = _sentence_drafts(ctx, i)

@@ -146,6 +146,14 @@ _THEN_LOCATOR = re.compile(r"(?:\s+(?:district|township|locality|town|city))?" +
 "Nawa district of southern ")."""
 
 
+def place_by_locators(ctx: Context) -> None:
+    """Place, before any sentence is read, every name of the text that a province after it
+    locates in that province (:func:`_in_its_province`), so that its mentions before that
+    sentence (a headline) are placed the same way."""
+    for m in ctx.doc_places:
+        _in_its_province(ctx, m)
+
+
 def _in_its_province(ctx: Context, m: Mention) -> Mention:
     """``m``, or the district of its name in the province the text locates it in when that is
     another one ("Kohistanat district in northern Faryab province": Kohestanat lies in

@@ -68,7 +68,7 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
     for i, (a, b) in enumerate(ctx.spans):
         body = ctx.text[a:b]
         if VERIFY_DISCLAIMER.search(body):
-            told = {m.match.code for m in place_mentions(ctx, 0, b) if m.kind != PROVINCE}
+            told = {m.match.code for m in ctx.seen if m.start < b and m.kind != PROVINCE}
             for r in rows:
                 if r[s.CONFIDENCE] == s.REPORTED and (r["_sentence"] < i or (
                         r["_sentence"] > i and r[s.DISTRICT_CODE] in told)):

@@ -41,12 +41,13 @@ def missing_sqlite_file(engine: Engine) -> Path | None:
     return None if path.exists() else path.absolute()
 
 
-def require_file(engine: Engine) -> None:
-    """A clear error instead of the empty database SQLite would create for a mistyped path."""
+def require_file(engine: Engine, fix: str = "run `tracker init` first to create it, or check "
+                 "the path given by --db or TRACKER_DB") -> None:
+    """A clear error instead of the empty database SQLite would create for a mistyped path
+    (``fix``: what to do about it)."""
     missing = missing_sqlite_file(engine)
     if missing is not None:
-        msg = (f"database file {missing} does not exist; run `tracker init` first to create it, "
-               f"or check the path given by --db or TRACKER_DB")
+        msg = f"database file {missing} does not exist; {fix}"
         raise DatabaseError(msg)
 
 

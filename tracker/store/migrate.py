@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from tracker._errors import DatabaseError
 from tracker.store import intervals
-from tracker.store.engines import missing_sqlite_file, require_file, write_transaction
+from tracker.store.engines import require_file, write_transaction
 from tracker.store.models import Setting
 
 FOUNDATION = "0001"  # the schema of the first commit, created before migrations existed
@@ -66,11 +66,9 @@ def upgrade(engine: Engine, revision: str = "head", *,
     stays). A SQLite file that is not there is created, or refused when not ``create`` (`tracker
     db upgrade`: a mistyped path would leave an empty database behind).
     """
-    missing = None if create else missing_sqlite_file(engine)
-    if missing is not None:
-        msg = (f"database file {missing} does not exist, nothing to upgrade; check the path "
-               f"given by --db or TRACKER_DB, or create the database with `tracker init`")
-        raise DatabaseError(msg)
+    if not create:
+        require_file(engine, "nothing to upgrade; check the path given by --db or TRACKER_DB, "
+                             "or create the database with `tracker init`")
     try:
         with write_transaction(engine) as conn:
             if conn.dialect.name == "postgresql":

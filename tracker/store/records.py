@@ -69,7 +69,7 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
     """
     new_codes = set(boundaries.districts[s.DISTRICT_CODE])
     with write_transaction(engine) as conn:
-        old_codes = set(conn.execute(select(District.code)).scalars())
+        old_codes = set(district_codes(conn))
         if old_codes == new_codes:
             return False
         used: set[str] = set()
@@ -110,6 +110,17 @@ def load_boundaries(engine: Engine, boundaries: BoundarySet, *, origin: str = "d
                               "credit": boundaries.credit,
                               "use_limitation": boundaries.use_limitation})
     return True
+
+
+def district_codes(source: Engine | Connection, province: str | None = None) -> list[str]:
+    """The stored district codes (of ``province``, a province code, when given), sorted; no
+    polygon is read."""
+    stmt = select(District.code).order_by(District.code)
+    if province is not None:
+        stmt = stmt.where(District.province_code == bindparam("province"))
+    with reading(source) as conn:
+        return list(conn.execute(stmt, {} if province is None else {"province": province})
+                    .scalars())
 
 
 def _upsert(conn, model, stored: set[str], rows: list[dict]) -> None:
