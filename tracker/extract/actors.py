@@ -62,7 +62,10 @@ class ActorTable:
                 continue
             self._by_key[actor.casefold()] = self._by_key.get(actor.casefold(), (actor, actor))
             self._by_key[alias.casefold()] = (alias, actor)
-        ordered = sorted(self._by_key.values(), key=lambda pair: -len(pair[0]))
+        self._derived = {key: pair for key, pair in _force_words(self._by_key.values()).items()
+                         if key not in self._by_key}
+        ordered = sorted([*self._by_key.values(), *self._derived.values()],
+                         key=lambda pair: -len(pair[0]))
         parts = []
         for alias, _ in ordered:
             body = r"\s+".join(re.escape(w) for w in alias.split())
@@ -90,7 +93,8 @@ class ActorTable:
 
     def actor_of(self, alias: str) -> str | None:
         """The actor an alias stands for, or None."""
-        hit = self._by_key.get(" ".join(normalize_quotes(alias).split()).casefold())
+        key = " ".join(normalize_quotes(alias).split()).casefold()
+        hit = self._by_key.get(key) or self._derived.get(key)
         return hit[1] if hit else None
 
     def table(self) -> pd.DataFrame:
@@ -110,6 +114,21 @@ class ActorTable:
             if actor:
                 out.append(ActorMention(m.start(), m.end(), m.group(), actor))
         return out
+
+
+_FORCE_WORDS = ("forces", "troops", "soldiers")
+
+
+def _force_words(pairs) -> dict[str, tuple[str, str]]:
+    """Aliases said of an actor's fighters: "the army" is also "army forces", "army troops" and
+    "army soldiers" (folded alias -> (alias, actor))."""
+    out: dict[str, tuple[str, str]] = {}
+    for alias, actor in pairs:
+        words = alias.split()
+        if len(words) == 2 and words[0].casefold() == "the":
+            for noun in _FORCE_WORDS:
+                out[f"{words[1]} {noun}".casefold()] = (f"{words[1]} {noun}", actor)
+    return out
 
 
 def _is_acronym(alias: str) -> bool:

@@ -58,6 +58,7 @@ from tracker.extract.places import (
     place_by_locators,
     place_chain,
     place_mentions,
+    relative_to,
 )
 from tracker.extract.reconcile import (
     RANK,
@@ -85,6 +86,7 @@ from tracker.extract.rules import (
     NOT_AGENT,
     NOT_NEWS_BEFORE,
     OUTSIDE,
+    PARTIAL,
     PASSIVE,
     TAKE,
     TO,
@@ -153,13 +155,35 @@ def _actor_at(ctx: Context, pos: int) -> Actor | None:
 
 
 def _agent(ctx: Context, a: int, before: int) -> Actor | None:
-    """The nearest actor named before position ``before`` in the sentence starting at ``a``."""
-    for act in reversed([x for x in ctx.actors if a <= x.start and x.end <= before]):
-        if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]):
+    """The nearest actor named before position ``before`` in the sentence starting at ``a``; of
+    actors named together ("KIA and KPDF joint forces"), the first."""
+    named = [x for x in ctx.actors if a <= x.start and x.end <= before]
+    for k in range(len(named) - 1, -1, -1):
+        act = named[k]
+        if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]) and \
+                not _OWNER_OF_ACT.fullmatch(ctx.text, act.end, before):
             continue  # "the Myanmar military's Western Command": an owner, not the agent
+        if _FACILITY_AFTER.match(ctx.text, act.end):
+            continue  # "the People's Defense Force base": a place, not the agent
         if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
-            return act
+            while k > 0 and _TOGETHER.fullmatch(ctx.text, named[k - 1].end, named[k].start):
+                k -= 1
+            return named[k]
     return None
+
+
+_TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*(?:,|and|,\s*and)\s+(?:the\s+)?"
+                       r"(?:[A-Z][\w'\u2019-]*\s+)?")
+"""Between two actors named together as one subject ("KIA and Kachin", "the AA (Arakan Army),
+")."""
+
+_FACILITY_AFTER = re.compile(r"\s+(?:military\s+)?(?:base|bases|camp|camps|outpost|outposts|"
+                             r"headquarters|positions?|checkpoints?)\b", re.IGNORECASE)
+
+
+_OWNER_OF_ACT = re.compile(r"(?:'s|\u2019s)\s+(?:(?!(?:and|or|but|then|was|were|had|has|have)\s)"
+                           r"[a-z]+\s+){0,2}")
+"""Between an owner and the verb noun it does ("the junta's recent recapture of"): the agent."""
 
 
 def _other_side(ctx: Context, actor: str, pos: int) -> Actor | None:
@@ -218,7 +242,8 @@ _DATED_ITEM = re.compile(
     r"February|March|April|May|June|July|August|September|October|November|December)\b")
 """The next member of a dated list after a semicolon ("; Pauktaw on January 19")."""
 
-_RELATIVE_VERB = re.compile(r"which\s+(?:had\s+|has\s+)?(?:been\s+)?", re.IGNORECASE)
+_RELATIVE_VERB = re.compile(r"which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?",
+                            re.IGNORECASE)
 
 
 def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
@@ -270,6 +295,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     chain: list[Mention] = []
     if not forward:
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
+        if ref and PARTIAL.search(ctx.text[ra:ra + ref.start("ref")]):
+            return []  # "only two villages of the district have remained under"
         if ref:
             hit = antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
             chain = [hit] if hit else []
@@ -277,10 +304,11 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         in_region = [m for m in places if ra <= m.start and m.end <= rb]
         chain = place_chain(in_region, t.end if forward else t.start, ctx, forward=forward)
         chain = [m for m in chain
-                 if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])]
+                 if not LOCATIVE.search(ctx.text[max(ra, m.start - 40):m.start])
+                 or (not forward and relative_to(ctx, m, t.start))]
         chain = drop_locators(ctx, chain)
-        if DENIAL.search(ctx.text[a:b]) or background:
-            chain = [m for m in chain if m.kind != PROVINCE]
+        if DENIAL.search(ctx.text[a:b]) or background or _ENTERED.match(t.words):
+            chain = [m for m in chain if m.kind != PROVINCE]  # "entered Kunduz province": into
     if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
         if ref:
@@ -308,6 +336,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if chain[0].start >= a else ctx.text[t.start:t.end]
     return [Draft(m, controller, note, t, (a, b), words) for m in chain]
 
+
+_ENTERED = re.compile(r"re-?enter|enter", re.IGNORECASE)
+"""A verb of entering: a town entered is taken, a province entered is only gone into."""
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _UNKNOWN_AGENT = re.compile(
@@ -356,10 +387,14 @@ def _year_only(ctx: Context, start: int, end: int) -> bool:
     """True when the clause ``text[start:end]`` dates its change only to a year ("captured
     Yamgan district in 2015 but lost it to government forces in mid-2019", "captured by Taliban
     last year"): an earlier episode no day of which the report gives."""
-    clause = ctx.text[start:end]
+    clause = _MONTH_LAST_YEAR.sub(" ", ctx.text[start:end])  # "in December last year": a month
     return bool(_YEAR_ONLY.search(clause)) and not any(
         p.pinned for p in date_phrases(clause, ctx.article))
 
+
+_MONTH_LAST_YEAR = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?:of\s+)?last\s+year\b", re.IGNORECASE)
 
 _MONTH_ONLY = re.compile(
     r"\b(?:in\s+)?(?:(?:mid|early|late)[-\s]+)?(?:January|February|March|April|May|June|July|"

@@ -55,13 +55,14 @@ _UNIT_OF_A_NAME = re.compile(r"\bin\s+[A-Z][\w'-]+\s+(?:State|Region|Province|Di
 State", a typo of Chin State)."""
 
 
-_RELATIVE = re.compile(r"^\s*,\s*which\s+(?:had\s+|has\s+)?(?:been\s+)?$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^\s*,?\s*which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$",
+                       re.IGNORECASE)
 """A relative pronoun between a place and its verb ("Kohistan district, which fell to")."""
 
 _UNKNOWN_MEMBER = re.compile(
-    r"(?:(?<=,)|(?<=\band)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
-"""A list member the gazetteer does not know ("seized Dand and Daman"): skipped, the list goes
-on."""
+    r"(?:(?<=,)|(?<=\band)|(?<=\bof)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
+"""A list member the gazetteer does not know ("seized Dand and Daman", "the towns of Abu Qumrah
+and Umm Baru"): skipped, the list goes on."""
 
 
 def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
@@ -91,6 +92,18 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         out.append(m)
         pos = m.end if forward else m.start
     return out if forward else list(reversed(out))
+
+
+_AREA_OF_PROVINCE = re.compile(r"\s+(?:state\s+|province\s+|region\s+)?(?:area|suburb|village|"
+                               r"neighbou?rhood)s?\b", re.IGNORECASE)
+"""After a province's name, a place in it ("Khartoum state area"), not the province."""
+
+
+def relative_to(ctx: Context, m: Mention, pos: int) -> bool:
+    """True when the verb at ``pos`` stands in a relative clause about ``m`` ("Wad Madani, the
+    capital of Al-Jazira State, which was captured"): ``m`` is its place wherever it lies."""
+    gap = re.sub(r"^\s*,[^,]{0,80},", " ", ctx.text[m.end:pos])
+    return bool(_RELATIVE.match(gap))
 
 
 def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
@@ -135,7 +148,11 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
         if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
                                            re.IGNORECASE) and is_province_name(ctx, m.text):
             m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
-        out.append(_in_its_province(ctx, m))
+        if m.kind == PROVINCE and _AREA_OF_PROVINCE.match(after):
+            continue  # "takes control of Khartoum state area": a place in it, not the state
+        placed = _in_its_province(ctx, m)
+        if placed is not None:
+            out.append(placed)
     return out
 
 
@@ -154,10 +171,11 @@ def place_by_locators(ctx: Context) -> None:
         _in_its_province(ctx, m)
 
 
-def _in_its_province(ctx: Context, m: Mention) -> Mention:
+def _in_its_province(ctx: Context, m: Mention) -> Mention | None:
     """``m``, or the district of its name in the province the text locates it in when that is
     another one ("Kohistanat district in northern Faryab province": Kohestanat lies in
-    Sar-e-Pul, Faryab has a Kohistan); later mentions of the name keep that placement."""
+    Sar-e-Pul, Faryab has a Kohistan); later mentions of the name keep that placement. None: a
+    fuzzy guess in another province than the text's, with no name close to it there."""
     if m.kind == PROVINCE:
         return m
     key = " ".join(unit_words(m.text)[0])
@@ -167,15 +185,22 @@ def _in_its_province(ctx: Context, m: Mention) -> Mention:
     hit = _THEN_LOCATOR.match(ctx.text, m.end)
     where = hit and next((p for p in ctx.doc_places
                           if p.kind == PROVINCE and p.start == hit.end()), None)
+    owner = _OWNER_BEFORE.search(ctx.text, max(0, m.start - 4), m.start)
+    if not where and owner:  # "Takhar's Daraq district"
+        where = next((p for p in ctx.doc_places
+                      if p.kind == PROVINCE and p.end == owner.start()), None)
     if not where or where.match.code == m.match.province_code:
         return m
     match = _close_name_in(ctx, m.text, where.match.code)
-    if match is None:
-        return m  # nothing close there: the name as the gazetteer places it
+    if match is None:  # nothing close there: the name as the gazetteer places it, unless that
+        return None if m.match.rule == "fuzzy" else m  # is a guess the text contradicts
     placed = Mention(m.start, m.end, m.text, DISTRICT, match)
     ctx.placed[key] = placed
     return placed
 
+
+_OWNER_BEFORE = re.compile(r"(?:'s|\u2019s)\s+$")
+"""A province's possessive right before a name locates it ("Takhar's Daraq district")."""
 
 ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
 """Arabic names written with a small article ("el-Fula", "al-Maliha")."""
@@ -183,7 +208,7 @@ ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
 
 _NAME = r"(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
 _SPELLED = re.compile(
-    r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?:district|township|locality)\b)|"
+    r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?i:district|township|locality)\b)|"
     r"\b(?:town|city|district|township|locality)\s+of\s+(?P<after>" + _NAME + r")")
 """Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place
 them."""
@@ -207,17 +232,35 @@ def _spelled_places(ctx: Context, a: int, b: int) -> list[Mention]:
               for g in ("object", "subject") if m.group(g)]
     for m, group, fuzzy_ok in found:
         name, start = m.group(group), m.start(group)
+        found_name = _resolved_tail(ctx, name, fuzzy_ok=fuzzy_ok)
+        if found_name is None:
+            continue
+        start += len(name) - len(found_name[0])
+        name, match = found_name
         if any(x.start < start + len(name) and start < x.end for x in ctx.actors) or \
                 any(x.start == start for x in out):
             continue
-        try:
-            match = ctx.gazetteer.resolve_district(name)
-        except (ValueError, LookupError):
-            continue
-        if match.rule == "fuzzy" and not fuzzy_ok:
-            continue
         out.append(Mention(start, start + len(name), name, DISTRICT, match))
     return out
+
+
+def _resolved_tail(ctx: Context, name: str, *, fuzzy_ok: bool) -> tuple[str, Match] | None:
+    """(the words, the match) of the longest ending of ``name`` the gazetteer's exact rules
+    place, else of the ending its fuzzy rule places best (when ``fuzzy_ok``): in a headline's
+    capitals ("Security Forces Retook Dahan-e-Ghori District") the name is its last words."""
+    words = name.split()
+    best: tuple[float, str, Match] | None = None
+    for k in range(len(words)):
+        tail = " ".join(words[k:])
+        try:
+            match = ctx.gazetteer.resolve_district(tail)
+        except (ValueError, LookupError):
+            continue
+        if match.rule != "fuzzy":
+            return tail, match
+        if fuzzy_ok and (best is None or match.score > best[0]):
+            best = (match.score, tail, match)
+    return None if best is None else (best[1], best[2])
 
 
 def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
@@ -250,12 +293,18 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
     return out
 
 
+_IN_PROVINCE_THRESHOLD = 70.0
+"""The fuzzy score a name needs among the districts of the province the text names when neither
+the gazetteer's threshold nor the first words place it (a few dozen names compete, not a
+country's; the margin to the next stays the gazetteer's): "Daraq" for Darqad in Takhar."""
+
+
 def _close_name_in(ctx: Context, name: str, province: str) -> Match | None:
     """The one district of ``province`` that ``name`` is written close to (the fuzzy rule's
     threshold and margin) or that is ``name`` and more words ("Nawa" for Nawa-e-Barakzaiy)."""
     ranked = ctx.gazetteer.candidates(name, province=province, limit=2)
-    if ranked and ranked[0].score >= FUZZY_THRESHOLD and (
-            len(ranked) < 2 or ranked[0].score - ranked[1].score >= FUZZY_MARGIN):
+    clear = ranked and (len(ranked) < 2 or ranked[0].score - ranked[1].score >= FUZZY_MARGIN)
+    if clear and ranked[0].score >= FUZZY_THRESHOLD:
         return ranked[0]
     words = skeleton_words(list(unit_words(name)[0]))  # "Nawa district": ("niwi",)
     rows = ctx.districts[ctx.districts[s.PROVINCE_CODE] == province]
@@ -264,7 +313,7 @@ def _close_name_in(ctx: Context, name: str, province: str) -> Match | None:
               if skeleton_words(list(unit_words(dname)[0]))[:len(words)] == words]
     if words and len(longer) == 1:
         return ctx.gazetteer.district_match(longer[0][0], "first words", longer[0][1])
-    return None
+    return ranked[0] if clear and ranked[0].score >= _IN_PROVINCE_THRESHOLD else None
 
 
 _LOCATED_NAME = re.compile(
@@ -308,7 +357,13 @@ def antecedent(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Menti
 def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
     province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
     before = [m for m in places if m.end <= pos] or []
+    unknown = [] if province else _unknown_towns(ctx.text, tuple(
+        (m.start, m.end) for m in ctx.doc_places))
     for m in reversed([*ctx.seen, *before]):
+        if any(m.end <= u < pos and not LOCATIVE.search(ctx.text[max(0, u - 40):u])
+               for u in unknown):
+            return None  # "besieged Khampat ... took full control of the town": a town the
+            # gazetteer does not know was named after it
         if m.kind == PROVINCE:
             if province:
                 return m
@@ -323,12 +378,37 @@ def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Me
     return None
 
 
+_TOWN_WORD = re.compile(r"\b(?P<a>[A-Z][\w'-]+)\s+(?:town|city|village)\b|"
+                        r"\b(?:town|city|village)\s+of\s+(?P<b>[A-Z][\w'-]+)")
+
+
+@functools.lru_cache(maxsize=8)
+def _unknown_towns(text: str, known: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """Where the text names a town the gazetteer does not know: every occurrence of a name it
+    once calls a town, city or village ("Khampat town") outside the known places ``known``."""
+    def unknown(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in known)
+
+    names = {m.group(g) for m in _TOWN_WORD.finditer(text) for g in ("a", "b")
+             if m.group(g) and unknown(m.start(g), m.end(g))
+             and m.group(g).casefold() not in STOP_NAMES}
+    return tuple(sorted(m.start() for name in names
+                        for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+                        if unknown(m.start(), m.end())))
+
+
 def _only_locates(ctx: Context, m: Mention) -> bool:
     """True when ``m`` only says where another place lies ("west of Singa", "near Kunduz") or
-    is the dateline of a wire report ("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -")."""
-    if LOCATIVE.search(ctx.text[max(0, m.start - 40):m.start]):
+    is the dateline of a wire report ("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -"); a
+    later member of a locating list too ("between Kale and Tamu")."""
+    before = _LIST_BEFORE.sub("", ctx.text[max(0, m.start - 100):m.start])
+    if LOCATIVE.search(before[-40:]):
         return True
     return any(a <= m.start < b for a, b in _datelines(ctx.text))
+
+
+_LIST_BEFORE = re.compile(r"(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+))+$")
+"""The members of a list named before a place ("Kale and ", "Kale, Tamu and ")."""
 
 
 @functools.lru_cache(maxsize=8)

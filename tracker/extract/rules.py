@@ -45,7 +45,7 @@ RULES: tuple[Rule, ...] = (
          + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+control|reach\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r")"),
     Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
-         r"wrested|claimed|declared|established|extended|"
+         r"wrest(?:ed|s|ing)?|claimed|declared|established|extended|"
          r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
@@ -55,7 +55,7 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
          r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
-         r"\bovert(?:ake|akes|aken|aking|ook)\b"),
+         r"\bovert(?:ake|akes|aken|aking|ook)\b|\b(?:re-?)?entered\b|\bre-?enter(?:s|ing)?\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
     Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
@@ -97,11 +97,14 @@ NEGATIONS = re.compile(
     r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|danger\s+of|"
     r"half\s*way\s+to|"
     r"yet\s+to|if|briefly|"
+    r"(?:some|a\s+few|small\s+(?:groups?|numbers?)\s+of)\s+(?:[A-Z][\w'-]*\s+)?(?:fighters|troops|"
+    r"soldiers|militants|insurgents|members|units)(?=\s+(?:had\s+|have\s+|has\s+)?$)|"
     r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing)|struggl(?:e|es|ed|ing)|vying|competing|"
     r"mov(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)|push(?:es|ed|ing)?|march(?:es|ed|ing)?|"
     r"work(?:s|ed|ing)?)\s+(?:to|for)(?:\s+(?:the\s+)?(?:full\s+)?control)?)\b(?!\s+have\b)",
     re.IGNORECASE)
-"""Words right before a verb that make it no report of a change ("failed to capture")."""
+"""Words right before a verb that make it no report of a change ("failed to capture", "some KNU
+fighters had entered")."""
 
 BREAKS = re.compile(
     r";|\s[\u2014\u2013-]\s|\u2014|\b(?:after|before|while|when|whereas|where|but|although|though|"
@@ -179,7 +182,7 @@ Police Station")."""
 DESCRIPTOR_GAP = re.compile(
     r"^[\s,]*(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}?(?:city|cities|town|towns|township|district|"
     r"locality|hub|port|village|capital|centre|center|stronghold|crossing)(?:\s+of)?[\s,]*"
-    r"(?:the\s+)?$",
+    r"(?:the\s+)?(?:and\s+)?$",
     re.IGNORECASE)
 """An appositive description between a verb and its place: "the gem-mining town of", "ruby hub",
 "the Sudanese city of"."""

@@ -176,11 +176,14 @@ def header_fields(text: str) -> dict[str, str]:
 
 
 def without_header(text: str) -> str:
-    """``text`` with its header lines blanked, so no header joins the first sentence."""
+    """``text`` with its header lines blanked, so no header joins the first sentence (nor is
+    taken for the headline): the lines :func:`header_fields` reads, and any other ``Key: value``
+    line of the block they stand in ("Layer: afg", "Author: ...")."""
     lines = text.split("\n")
-    seen, date_seen = 0, False
+    seen, date_seen, in_block = 0, False, False
     for i, line in enumerate(lines):
         if not line.strip():
+            in_block = False
             continue
         seen += 1
         if seen > HEADER_LINES:
@@ -188,8 +191,14 @@ def without_header(text: str) -> str:
         field = _header_line(line, date_seen=date_seen)
         if field:
             date_seen = date_seen or field[0] == "date"
+            lines[i], in_block = "", True
+        elif in_block and _OTHER_HEADER.match(line):
             lines[i] = ""
     return "\n".join(lines)
+
+
+_OTHER_HEADER = re.compile(r"^\s*[A-Z][\w-]*(?:\s[\w-]+)?\s*:\s+\S.{0,100}$")
+"""A line of a header block that no field is read from ("Layer: afg", "Author: ...")."""
 
 
 def _month_number(word: str) -> int:
