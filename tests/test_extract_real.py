@@ -1,9 +1,10 @@
 """`tracker extract` on real reporting: each rule on sentences quoted from the development corpus.
 
 The sentences are quoted from ``tests/data/extract_dev/reports`` (real, cited news reports; the
-report id is in each test). Afghan sentences use the shipped boundaries and actors; Myanmar and
-Sudan sentences use those countries' layers in ``../shared/geodata`` (skipped with a reason when
-absent), the corpus's actor files and its town spellings (``actors_*.csv``, ``places_*.csv``).
+report id is in each test). Afghan sentences use the shipped boundaries and actors and the
+corpus's Afghan town spellings (``places_afg.csv``); Myanmar and Sudan sentences use those
+countries' layers in ``../shared/geodata`` (skipped with a reason when absent), the corpus's actor
+files and its town spellings (``actors_*.csv``, ``places_*.csv``).
 The last tests run the whole corpus (``benchmarks/bench_extract.py``) and hold its targets.
 """
 
@@ -43,7 +44,9 @@ def kit(layer: str):
     if layer not in _KITS:
         if layer == "afg":
             b = default_boundaries()
-            gazetteer, actors = Gazetteer.from_boundaries(b), ActorTable.shipped()
+            places = pd.read_csv(CORPUS / "places_afg.csv", dtype=str)
+            gazetteer = Gazetteer.from_boundaries(b, aliases=places[["name", "district_code"]])
+            actors = ActorTable.shipped()
         else:
             path, columns = LAYER_FILES[layer]
             if not path.exists():
@@ -374,10 +377,11 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """160 reports since 1 December 2026. Five batches were each first read with the rules as
+    """196 reports since 1 December 2026. Seven batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
-    fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72; see
-    the corpus README), then the rules were mended on them. Their confidence labels lean on who
+    fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
+    seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; see the corpus README), then the
+    rules were mended on them. Their confidence labels lean on who
     speaks (a governor's spokesman or a provincial council member admitting a loss: confirmed; a
     state newspaper: unconfirmed), which the actor tables do not say, hence 0.75 for confidence
     where the first 58 reports gave 0.91 and 124 gave 0.83."""
@@ -675,7 +679,7 @@ def test_the_fourth_batchs_wrong_drafts_are_gone(report, layer, code, controller
      "Al-Qura town east of Al-Jazira State.", "2024-12-02", {("SD15032", "SAF", "2024-12-02")}),
     ("sdn", "148", "Um Al-Qura is 45 kilometres away from Wad Madani, the capital of Al-Jazira "
      "State, which was captured by the RSF militia in December last year.", "2024-12-02",
-     {("SD15030", "RSF", "2024-12-02")}),
+     {("SD15030", "RSF", "2023-12")}),  # its month (the gold file, by day, takes the report's)
     # an area of a state is not the state
     ("sdn", "146", "RSF takes control of Khartoum state area, displaces residents", "2023-10-06",
      set()),
@@ -697,6 +701,75 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
     """Expected rows from the batches' gold files (district, controller, day)."""
     df = drafts(layer, text, day)
     assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], df[s.DATE], strict=True)) == expected
+
+
+# --- the seventh batch (161-178), read once as the held-out batch, then mended ----------------------
+@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # a country's possessive before "province of" only locates the district
+    ("afg", "174", "KABUL (UrduPoint News / Sputnik - 12th December, 2020) The Deh Rahwod district "
+     "in central Afghanistan's province of Uruzgan has fallen back to the Taliban militants after "
+     "heavy fighting with the country's security forces, a source told Sputnik on Friday.",
+     "2020-12-12", {("AF2502", "Taliban")}),
+    # "taking temporary control of the town"
+    ("mmr", "168", "KIA and PDF fighters first attacked military units stationed in Banmauk on "
+     "September 20, 2025, taking temporary control of the town.", "2025-09-25",
+     {("MMR005023", "KIA")}),
+    # "it" capturing is the actor named before
+    ("mmr", "167", "The junta launched Operation Yan Naing Min in May 2024 to retake towns, "
+     "villages, and key routes in southern Shan and Karenni states. As of July 31 this year, it "
+     "had reclaimed Hsi Hseng and Mobye towns, the eastern side of Pekon Lake, and the roads "
+     "running north from Loikaw to Hsi Hseng and west to Mobye, Pekon and Pinlaung.",
+     "2025-08-20", {("MMR014004", "Myanmar military")}),
+    # attacks and pressure to take a town take nothing
+    ("mmr", "172", "Since December 2024, the Kachin Independence Army (KIA) and allied PDFs have "
+     "been attacking to capture Bhamo and the military\u2019s units based in and around the "
+     "city\u2014regiments, airfields, and the Military Operations Command No. 21 (MOC-21).",
+     "2025-09-16", set()),
+    ("mmr", "172", "Buoyed by this, the junta has pressed harder to fully retake Bhamo.",
+     "2025-09-16", set()),
+], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
+def test_the_seventh_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batch's gold file."""
+    df = drafts(layer, text, day)
+    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
+
+
+def test_a_city_in_the_state_is_no_state_taken_163():
+    text = ("Al-Rahad is the second city in the state to be recaptured by the army, following the "
+            "recovery of Um Ruwaba, the state's second-largest city, on January 30.")
+    assert not drafts("sdn", text, "2025-02-18")[PROVINCE_LEVEL].any()
+
+
+# --- the eighth batch (179-196), read once as the held-out batch, then mended -----------------------
+@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # "reoccupied", and the actor's name in another language (actors_mmr.csv: Tatmadaw)
+    ("mmr", "190", "Following a 16-day operation, \"on 16 October, Tatmadaw reoccupied Hsipaw "
+     "completely,\" the state-run Global New Light of Myanmar newspaper said, referring to the "
+     "military by its Burmese name.", "2025-10-20", {("MMR015014", "Myanmar military")}),
+    # the object of "to battle" is no agent of the verb after the aside
+    ("mmr", "189", "Fighters in a People\u2019s Defense Force, or PDF, one of numerous militias "
+     "that have sprung up around the country to battle the military since the 2021 coup, "
+     "captured the town of Tabayin in the Sagaing region early on Sunday but the junta responded "
+     "with fierce air attacks.", "2024-08-20", {("MMR005010", "PDF")}),
+    # a market of the district is not the district
+    ("afg", "194", "KABUL (UrduPoint News / Sputnik - 16th November, 2020) The Taliban have been "
+     "advancing on the Dasht-e-Archi district of Afghanistan's eastern Kunduz province for a day, "
+     "having made some significant territorial advances, with the local forces signaling "
+     "distress, a source told Sputnik on Monday.\n\nThe militants seized the district's open "
+     "market \u201d the Archi bazaar \u201d on Monday morning and fighting has continued for "
+     "the district authorities' building.", "2020-11-16", set()),
+], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
+def test_the_eighth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batch's gold file."""
+    df = drafts(layer, text, day)
+    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
+
+
+def test_provinces_listed_after_districts_in_are_meant_in_part_193():
+    text = _report_body("193")
+    df = drafts("afg", text, "2019-10-12")
+    assert not df[PROVINCE_LEVEL].any()
+    assert "Taliban" not in set(df[s.CONTROLLER])  # the districts were cleared of them
 
 def test_the_held_out_reports_stay_apart_and_are_whole():
     """``tests/data/extract_holdout`` measures the rules out of sample: none of its reports may

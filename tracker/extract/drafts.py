@@ -27,9 +27,10 @@ who holds them afterwards:
   ``unconfirmed``; the losing side saying so, or a later sentence confirming or admitting the
   change, ``confirmed``; plain reporting ``reported``.
 - **date**: the date phrase nearest the verb or the place ("on 15 August", "on Friday",
-  "yesterday", "earlier this week"), not across "after"/"before", resolved against the article
-  date; without one the article date is kept and the notes say so. A change a report tells twice
-  keeps its dated draft; a place taken and lost in one sentence on one day keeps the last change.
+  "yesterday", "earlier this week", "in November 2023": that month), not across "after"/"before",
+  resolved against the article date; without one the article date is kept and the notes say
+  so. A change a report tells twice keeps its dated draft; a place taken and lost in one
+  sentence on one day keeps the last change.
 - negations, intentions, rumours and brief captures before the verb ("failed to capture", "could
   fall", "amid reports", "briefly occupied"), and earlier episodes without a day ("Before that
   ...", "since ... in mid-August") give nothing.
@@ -129,9 +130,10 @@ DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_
 
 # --- extraction -----------------------------------------------------------------------------------
 _THEY_TOOK = re.compile(
-    r"\bthey\s+(?=(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:seiz|captur|took|retook|overr|recaptur|"
-    r"gain|regain|liberat|wrest|drove|ousted)\w*)", re.IGNORECASE)
-""""They" as the subject of a verb of capture ("On October 26, they seized control of ...")."""
+    r"\b(?:they|it)\s+(?=(?:have\s+|has\s+|had\s+)?(?:\w+ly\s+)?(?:seiz|captur|took|retook|"
+    r"overr|recaptur|gain|regain|reclaim|liberat|wrest|drove|ousted)\w*)", re.IGNORECASE)
+""""They" or "it" as the subject of a verb of capture ("On October 26, they seized control of
+...", "it had reclaimed Hsi Hseng")."""
 
 
 def _find_actors(text: str, table: ActorTable) -> list[Actor]:
@@ -297,6 +299,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         ref = ANAPHOR_BEFORE.search(ctx.text[ra:t.start])
         if ref and PARTIAL.search(ctx.text[ra:ra + ref.start("ref")]):
             return []  # "only two villages of the district have remained under"
+        if ref and _IN_REF.search(ctx.text[ra:ra + ref.start("ref")]):
+            ref = None  # "the second city in the state to be recaptured": where, not what
         if ref:
             hit = antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
             chain = [hit] if hit else []
@@ -337,6 +341,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     return [Draft(m, controller, note, t, (a, b), words) for m in chain]
 
 
+_IN_REF = re.compile(r"\b(?:in|of|across|throughout)\s+$", re.IGNORECASE)
+"""Before a pronoun of a place that only says where something lies ("a city in the state")."""
+
 _ENTERED = re.compile(r"re-?enter|enter", re.IGNORECASE)
 """A verb of entering: a town entered is taken, a province entered is only gone into."""
 
@@ -352,16 +359,24 @@ def _paragraph_actor(ctx: Context, i: int, pos: int) -> tuple[str, str] | None:
     actor its paragraph names before it, else the one actor the headline names."""
     a = ctx.spans[i][0]
     start = max((m.end() for m in _BLANK_LINE.finditer(ctx.text, 0, a)), default=0)
-    named = {x.actor for x in ctx.actors if start <= x.start and x.end <= pos}
+    named = {x.actor for x in ctx.actors if start <= x.start and x.end <= pos
+             and not _object_actor(ctx, x)}
     where = "its paragraph"
     if not named and ctx.spans and is_headline(ctx, 0) and i > 0:
         head = ctx.spans[0]
-        named = {x.actor for x in ctx.actors if head[0] <= x.start and x.end <= head[1]}
+        named = {x.actor for x in ctx.actors if head[0] <= x.start and x.end <= head[1]
+                 and not _object_actor(ctx, x)}
         where = "the headline"
     if len(named) != 1:
         return None
     actor = named.pop()
     return actor, f"no agent: the one actor {where} names -> {actor}"
+
+
+def _object_actor(ctx: Context, x: Actor) -> bool:
+    """True when the actor ``x`` is named as an object ("cleared of Taliban", "against the
+    RSF"): no guess of who acts may take it."""
+    return bool(NOT_AGENT.search(ctx.text[max(0, x.start - 30):x.start]))
 
 
 def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:

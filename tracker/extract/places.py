@@ -40,6 +40,7 @@ def _gap_ok(gap: str, ctx: Context, offset: int) -> bool:
             for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
                 masked[i - offset] = " "
     rest = _UNIT_OF_A_NAME.sub(" ", "".join(masked))
+    rest = _COUNTRYS_PROVINCE.sub(" ", rest)
     dated = rest
     for _, pattern in DATE_PATTERNS:
         rest = pattern.sub(" ", rest)
@@ -49,6 +50,10 @@ def _gap_ok(gap: str, ctx: Context, offset: int) -> bool:
     return all(w.casefold() in GLUE_WORDS or w.isdigit() or (w == ";" and dated)
                for w in words)
 
+
+_COUNTRYS_PROVINCE = re.compile(r"\b[A-Za-z]+(?:'s|\u2019s)\s+(?=(?:province|state|region)\s+of\b)")
+"""A country's possessive before the province that locates a place ("Deh Rahwod district in
+central Afghanistan's province of Uruzgan")."""
 
 _UNIT_OF_A_NAME = re.compile(r"\bin\s+[A-Z][\w'-]+\s+(?:State|Region|Province|Division)\b")
 """Where a listed place lies, named by a word the gazetteer does not know ("Paletwa in China
@@ -157,7 +162,8 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
 
 
 _LOCATOR_WORDS = (r"(?:\s*,\s*|\s+(?:in|of)\s+(?:the\s+)?"
-                  r"(?:(?:north|south|east|west|central)\w*\s+)?)")
+                  r"(?:(?:north|south|east|west|central)\w*\s+)?"
+                  r"(?:[A-Za-z]+(?:'s|\u2019s)\s+(?:province|state|region)\s+of\s+)?)")
 _THEN_LOCATOR = re.compile(r"(?:\s+(?:district|township|locality|town|city))?" + _LOCATOR_WORDS)
 """What stands between a name and the province that locates it ("X district in northern ",
 "Nawa district of southern ")."""
@@ -281,6 +287,9 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
             if centre is not None:  # "captured the capital of Takhar": its centre district
                 out.append(centre)
             continue
+        listed = _LIST_BEFORE.sub("", ctx.text[max(0, m.start - 120):m.start])[-40:]
+        if _DISTRICTS_IN.search(listed):
+            continue  # "12 districts in Ghazni, Badakhshan and Kunduz": each meant in part
         if m.kind == PROVINCE:
             if m.match.code in named or PARTIAL.search(before) or re.match(
                     r"\s*(?:\w+\s*)?(?:'s|\u2019s)\b", after) or _locates_a_name(ctx, m):
@@ -292,6 +301,11 @@ def drop_locators(ctx: Context, chain: list[Mention]) -> list[Mention]:
         out.append(m)
     return out
 
+
+_DISTRICTS_IN = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|some|most)\s+(?:\w+\s+)?"
+    r"(?:districts|townships|localities|towns)\s+(?:in|of|across)\s+(?:the\s+)?$", re.IGNORECASE)
+"""Before the places a number of districts lies in: each is meant in part."""
 
 _IN_PROVINCE_THRESHOLD = 70.0
 """The fuzzy score a name needs among the districts of the province the text names when neither

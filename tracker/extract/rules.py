@@ -44,9 +44,12 @@ RULES: tuple[Rule, ...] = (
          + ACTOR_SLOT
          + r"|" + ACTOR_SLOT + r"(?:'s?)?\s+control|reach\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r")"),
     Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
+    Rule(OUTSIDE, r"\b(?:been\s+|was\s+|were\s+)(?:\w+ly\s+)?(?:cleared|cleansed|freed|rid)\s+of\s+"
+         r"(?:the\s+)?" + ACTOR_SLOT),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
          r"wrest(?:ed|s|ing)?|claimed|declared|established|extended|"
-         r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)\b"),
+         r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+|temporary\s+|effective\s+)?"
+         r"control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
          r"(?:the\s+)?"
@@ -54,8 +57,9 @@ RULES: tuple[Rule, ...] = (
     Rule(TAKE, r"\b(?:re)?captur(?:e|ed|es|ing)\b|\bretak(?:e|es|en|ing)\b|\bretook\b|"
          r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
-         r"\boccup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
-         r"\bovert(?:ake|akes|aken|aking|ook)\b|\b(?:re-?)?entered\b|\bre-?enter(?:s|ing)?\b"),
+         r"\b(?:re-?)?occup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
+         r"\bovert(?:ake|akes|aken|aking|ook)\b|\b(?:re-?)?entered\b|\bre-?enter(?:s|ing)?\b|"
+         r"\brecover(?:y|ed|s|ing)\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
     Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
@@ -101,7 +105,8 @@ NEGATIONS = re.compile(
     r"soldiers|militants|insurgents|members|units)(?=\s+(?:had\s+|have\s+|has\s+)?$)|"
     r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing)|struggl(?:e|es|ed|ing)|vying|competing|"
     r"mov(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)|push(?:es|ed|ing)?|march(?:es|ed|ing)?|"
-    r"work(?:s|ed|ing)?)\s+(?:to|for)(?:\s+(?:the\s+)?(?:full\s+)?control)?)\b(?!\s+have\b)",
+    r"work(?:s|ed|ing)?|attack(?:s|ed|ing)?|press(?:es|ed|ing)?(?:\s+(?:on|harder|ahead))?)\s+"
+    r"(?:to|for)(?:\s+(?:the\s+)?(?:full\s+)?control)?)\b(?!\s+have\b)",
     re.IGNORECASE)
 """Words right before a verb that make it no report of a change ("failed to capture", "some KNU
 fighters had entered")."""
@@ -137,9 +142,10 @@ PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:\w+
 NOT_AGENT = re.compile(
     r"\b(?:(?:from|to|by|against|with|between|on|over|of)\s+(?:the\s+)?|(?:cleared|drove|"
     r"pushed|forced|chased|flushed)\s+out\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:ousted|expelled|"
-    r"evicted|defeated|routed)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?)$", re.IGNORECASE)
+    r"evicted|defeated|routed)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:battl|fight|attack|oppos|"
+    r"resist|target)\w*\s+(?:the\s+)?)$", re.IGNORECASE)
 """What makes an actor the object, not the agent ("against the Taliban", "cleared out all the
-junta forces and took control of")."""
+junta forces and took control of", "militias ... to battle the military ..., captured")."""
 LOCATIVE = re.compile(
     r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
     r"neighbou?ring|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
@@ -198,7 +204,7 @@ FIRST_GAP_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|across)\
 
 ANAPHOR_AFTER = re.compile(
     r"^\s+(?:back\s+)?(?P<ref>it|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
-    r"province|state|region))\b(?!\s+(?:of|capital)\b)", re.IGNORECASE)
+    r"province|state|region))\b(?!\s+(?:of|capital)\b|['\u2019]s\b)", re.IGNORECASE)
 ANAPHOR_BEFORE = re.compile(
     r"\b(?P<ref>it|the\s+(?:whole\s+|entire\s+)?(?:town|city|township|district|locality|province|"
     r"state|region))(?!\s+capital\b)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)

@@ -32,6 +32,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
      + _DATE_WORD + r")\.?(?:,?\s+(\d{4}))?\b"),
     ("month_day", r"\b(?:on\s+)?(?:" + _WEEKDAY + r",?\s+)?(" + _DATE_WORD
      + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"),
+    ("month_year", r"\b(?:in\s+)?(?:(?:early|mid|late)[-\s]+)?(" + _DATE_WORD
+     + r")\.?,?\s+((?:19|20)\d\d)\b"),
+    ("month_last_year", r"\b(?:in\s+)?(" + _DATE_WORD + r")\s+(?:of\s+)?last\s+year\b"),
     ("day_before", r"\bthe\s+day\s+before\s+yesterday\b"),
     ("yesterday", r"\byesterday(?:\s+(?:morning|afternoon|evening))?\b"),
     ("last_night", r"\blast\s+night\b"),
@@ -219,6 +222,10 @@ def _resolve(name: str, m: re.Match, today: date) -> tuple[date, str, bool] | No
         if not year_s and day > today:
             day = day.replace(year=year - 1)
         return day, s.DAY, True
+    if name in {"month_year", "month_last_year"}:  # "in November 2023": that month
+        year = int(m[2]) if name == "month_year" else today.year - 1
+        first = date(year, _month_number(m[1]), 1)
+        return (first, s.MONTH, True) if first <= today else None
     if name == "weekday":
         back = (today.weekday() - _WEEKDAYS.index(m[1].lower())) % 7
         if m.group().lower().startswith("last") and back == 0:
