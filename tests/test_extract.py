@@ -525,7 +525,7 @@ def test_a_relative_clause_governs_its_place_even_after_a_locating_word(kit):
 
 def test_an_area_of_a_province_is_not_the_province(kit):
     assert drafts(kit, "Taliban takes control of Baghlan province area, displaces residents").empty
-    assert len(drafts(kit, "Taliban takes control of Baghlan province")) > 5
+    assert len(drafts(kit, "Taliban takes full control of Baghlan province")) > 5
 
 
 def test_a_part_of_the_district_held_is_no_hold_of_the_district(kit):
@@ -638,3 +638,21 @@ def test_a_government_office_speaking_is_the_government_s_words(kit):
     df = drafts(kit, "Our forces withdrew from Nerkh on Friday after Taliban attacks, the "
                      "district governor said.")
     assert triples(df) == {("AF0402", "Taliban", s.CONFIRMED)}
+
+
+@pytest.mark.parametrize(("text", "whole"), [
+    ("The Taliban captured Baghlan province on Friday.", False),
+    ("Government forces recaptured Nerkh and Baghlan province on Friday.", False),
+    ("The Taliban captured the whole Baghlan province on Friday.", True),
+    ("The Taliban completely captured Baghlan province on Friday.", True),
+    ("The Taliban took full control of Baghlan province on Friday.", True),
+    ("Baghlan province remains outside Taliban control, resistance commanders said.", True),
+])
+def test_a_province_changes_hands_as_a_whole_only_when_the_text_says_so(kit, text, whole):
+    """Out of sample, a province next to a verb of capture was almost always named to locate or
+    list (125 such drafts over eight batches of real reports read first, none a province taken
+    whole)."""
+    df = drafts(kit, text)
+    baghlan = df[df[s.DISTRICT_CODE].str.startswith("AF09")]
+    assert (len(baghlan) > 5) == whole
+    assert bool(baghlan[PROVINCE_LEVEL].all()) if whole else not df[PROVINCE_LEVEL].any()

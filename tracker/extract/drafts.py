@@ -14,9 +14,10 @@ who holds them afterwards:
   pronoun ("lost it", "the town was retaken") is the last place named; "the capital of Y" is Y's
   centre district. A facility ("Tarinkot base") or a part ("most of X") is no place.
 - **provinces** governed as a whole ("Panjshir remains outside Taliban control", "the whole
-  province fell") give one draft per district, marked as province-level; a province that only
-  locates a place ("X district in Y province", "Y State's X Township", "the capital of Y"), one a
-  sentence denies, or one told in an "after ..." clause without its own day does not.
+  province fell"; a verb of capture needs such a word: "captured Baghlan province" alone gives
+  nothing) give one draft per district, marked as province-level; a province that only locates a
+  place ("X district in Y province", "Y State's X Township", "the capital of Y"), one a sentence
+  denies, or one told in an "after ..." clause without its own day does not.
 - **controller**: the actor named in the phrase ("fell to *the Taliban*", "in *our* hands": the
   speaker's side); else the agent, i.e. the nearest actor named before the verb ("*resistance
   forces* retook"); for "withdrew from", "outside X control" and the like, the other side: the
@@ -313,6 +314,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         chain = drop_locators(ctx, chain)
         if DENIAL.search(ctx.text[a:b]) or background or _ENTERED.match(t.words):
             chain = [m for m in chain if m.kind != PROVINCE]  # "entered Kunduz province": into
+        chain = [m for m in chain if m.kind != PROVINCE or _whole_province(ctx, m, t, a, b)]
     if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
         if ref:
@@ -340,6 +342,27 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if chain[0].start >= a else ctx.text[t.start:t.end]
     return [Draft(m, controller, note, t, (a, b), words) for m in chain]
 
+
+def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int) -> bool:
+    """True when a province a change verb governs is said to change as a whole ("the whole
+    province fell", "took full control of the entire state of Khartoum", "completely
+    captured"); a statement of who holds it ("Panjshir remains outside Taliban control") is of
+    the whole. Unseen reports named a province next to a verb of capture mostly to locate or
+    list ("12 districts in Ghazni, Badakhshan and Kunduz provinces have been cleared"): every
+    district of it would be a wrong draft."""
+    if t.rule.kind in (HOLD, OUTSIDE) or (t.rule.kind == TO and not _FELL.match(t.words)):
+        return True
+    return bool(_WHOLE_WORD.search(m.text) or _WHOLE_WORD.search(t.words)
+                or _WHOLE_BEFORE.search(ctx.text[max(a, m.start - 40):m.start])
+                or _WHOLE_ADVERB.search(ctx.text[a:b]))
+
+
+_FELL = re.compile(r"fell|falls?|fallen|falling", re.IGNORECASE)
+_WHOLE_WORD = re.compile(r"\b(?:whole|entire|full|complete|total)\b", re.IGNORECASE)
+_WHOLE_BEFORE = re.compile(r"\b(?:all|all\s+of|the\s+rest\s+of|whole|entire|entirety\s+of)\s+"
+                           r"(?:the\s+)?(?:state\s+of\s+|province\s+of\s+)?$", re.IGNORECASE)
+_WHOLE_ADVERB = re.compile(
+    r"\b(?:completely|fully|entirely|wholly|in\s+(?:its|their)\s+entirety)\b", re.IGNORECASE)
 
 _IN_REF = re.compile(r"\b(?:in|of|across|throughout)\s+$", re.IGNORECASE)
 """Before a pronoun of a place that only says where something lies ("a city in the state")."""
