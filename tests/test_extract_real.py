@@ -703,7 +703,7 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
     assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], df[s.DATE], strict=True)) == expected
 
 
-# --- the seventh batch (161-178), read once as the held-out batch, then mended ----------------------
+# --- the seventh (161-178) and eighth (179-196) batches, each read once held out, then mended ------
 @pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # a country's possessive before "province of" only locates the district
     ("afg", "174", "KABUL (UrduPoint News / Sputnik - 12th December, 2020) The Deh Rahwod district "
@@ -727,21 +727,7 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
      "2025-09-16", set()),
     ("mmr", "172", "Buoyed by this, the junta has pressed harder to fully retake Bhamo.",
      "2025-09-16", set()),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_seventh_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file."""
-    df = drafts(layer, text, day)
-    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
-
-
-def test_a_city_in_the_state_is_no_state_taken_163():
-    text = ("Al-Rahad is the second city in the state to be recaptured by the army, following the "
-            "recovery of Um Ruwaba, the state's second-largest city, on January 30.")
-    assert not drafts("sdn", text, "2025-02-18")[PROVINCE_LEVEL].any()
-
-
-# --- the eighth batch (179-196), read once as the held-out batch, then mended -----------------------
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # the eighth batch (179-196), read once as the held-out batch, then mended
     # "reoccupied", and the actor's name in another language (actors_mmr.csv: Tatmadaw)
     ("mmr", "190", "Following a 16-day operation, \"on 16 October, Tatmadaw reoccupied Hsipaw "
      "completely,\" the state-run Global New Light of Myanmar newspaper said, referring to the "
@@ -759,10 +745,16 @@ def test_a_city_in_the_state_is_no_state_taken_163():
      "market \u201d the Archi bazaar \u201d on Monday morning and fighting has continued for "
      "the district authorities' building.", "2020-11-16", set()),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_eighth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file."""
+def test_the_seventh_and_eighth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batches' gold files."""
     df = drafts(layer, text, day)
     assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
+
+
+def test_a_city_in_the_state_is_no_state_taken_163():
+    text = ("Al-Rahad is the second city in the state to be recaptured by the army, following the "
+            "recovery of Um Ruwaba, the state's second-largest city, on January 30.")
+    assert not drafts("sdn", text, "2025-02-18")[PROVINCE_LEVEL].any()
 
 
 def test_provinces_listed_after_districts_in_are_meant_in_part_193():
