@@ -29,7 +29,13 @@ from tracker.extract.drafts import (
     extract_drafts,
     to_events_csv,
 )
-from tracker.extract.text import date_phrases, header_fields, html_to_text, sentences
+from tracker.extract.text import (
+    date_phrases,
+    header_fields,
+    html_to_text,
+    sentences,
+    without_header,
+)
 from tracker.geo.boundaries import BoundarySet, default_boundaries
 from tracker.names.gazetteer import Gazetteer
 
@@ -462,6 +468,11 @@ def test_a_header_block_line_no_field_is_read_from_is_no_headline(kit):
     assert list(df[s.DISTRICT_CODE]) == ["AF0904"]
     assert list(df[s.CONTROLLER]) == ["Afghan government"]
     assert "headline" in df[s.NOTES].iloc[0]
+
+
+def test_only_header_lines_are_blanked_not_a_dateline_in_capitals():
+    text = "Date: 2021-08-21\nAuthor: A. Writer\nKABUL: Taliban seize Nerkh district\n\nBody."
+    assert without_header(text).split("\n")[:3] == ["", "", "KABUL: Taliban seize Nerkh district"]
 
 
 def test_a_name_in_a_headline_s_capitals_is_its_last_words(kit):

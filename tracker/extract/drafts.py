@@ -182,6 +182,7 @@ _TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*(?:,|and|,\s*and)\s+(?:the\s+
 
 _FACILITY_AFTER = re.compile(r"\s+(?:military\s+)?(?:base|bases|camp|camps|outpost|outposts|"
                              r"headquarters|positions?|checkpoints?)\b", re.IGNORECASE)
+"""After an actor's name, a place of its (a base, positions), not the actor acting."""
 
 
 _OWNER_OF_ACT = re.compile(r"(?:'s|\u2019s)\s+(?:(?!(?:and|or|but|then|was|were|had|has|have)\s)"
@@ -367,7 +368,7 @@ _WHOLE_ADVERB = re.compile(
 _IN_REF = re.compile(r"\b(?:in|of|across|throughout)\s+$", re.IGNORECASE)
 """Before a pronoun of a place that only says where something lies ("a city in the state")."""
 
-_ENTERED = re.compile(r"re-?enter|enter", re.IGNORECASE)
+_ENTERED = re.compile(r"(?:re-?)?enter", re.IGNORECASE)
 """A verb of entering: a town entered is taken, a province entered is only gone into."""
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -425,14 +426,10 @@ def _year_only(ctx: Context, start: int, end: int) -> bool:
     """True when the clause ``text[start:end]`` dates its change only to a year ("captured
     Yamgan district in 2015 but lost it to government forces in mid-2019", "captured by Taliban
     last year"): an earlier episode no day of which the report gives."""
-    clause = _MONTH_LAST_YEAR.sub(" ", ctx.text[start:end])  # "in December last year": a month
+    clause = ctx.text[start:end]  # "in December last year" pins a month (a date phrase)
     return bool(_YEAR_ONLY.search(clause)) and not any(
         p.pinned for p in date_phrases(clause, ctx.article))
 
-
-_MONTH_LAST_YEAR = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+(?:of\s+)?last\s+year\b", re.IGNORECASE)
 
 _MONTH_ONLY = re.compile(
     r"\b(?:in\s+)?(?:(?:mid|early|late)[-\s]+)?(?:January|February|March|April|May|June|July|"

@@ -396,6 +396,10 @@ _TOWN_WORD = re.compile(r"\b(?P<a>[A-Z][\w'-]+)\s+(?:town|city|village)\b|"
                         r"\b(?:town|city|village)\s+of\s+(?P<b>[A-Z][\w'-]+)")
 
 
+_DETERMINERS = frozenset({"this", "that", "these", "those", "its", "their", "another", "each",
+                          "every", "which", "what", "whose", "one", "same", "other"})
+
+
 @functools.lru_cache(maxsize=8)
 def _unknown_towns(text: str, known: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
     """Where the text names a town the gazetteer does not know: every occurrence of a name it
@@ -405,7 +409,7 @@ def _unknown_towns(text: str, known: tuple[tuple[int, int], ...]) -> tuple[int, 
 
     names = {m.group(g) for m in _TOWN_WORD.finditer(text) for g in ("a", "b")
              if m.group(g) and unknown(m.start(g), m.end(g))
-             and m.group(g).casefold() not in STOP_NAMES}
+             and m.group(g).casefold() not in STOP_NAMES | _DETERMINERS}
     return tuple(sorted(m.start() for name in names
                         for m in re.finditer(rf"\b{re.escape(name)}\b", text)
                         if unknown(m.start(), m.end())))

@@ -200,8 +200,9 @@ def without_header(text: str) -> str:
     return "\n".join(lines)
 
 
-_OTHER_HEADER = re.compile(r"^\s*[A-Z][\w-]*(?:\s[\w-]+)?\s*:\s+\S.{0,100}$")
-"""A line of a header block that no field is read from ("Layer: afg", "Author: ...")."""
+_OTHER_HEADER = re.compile(r"^\s*(?![A-Z][A-Z-]+\s*:)[A-Z][\w-]*(?:\s[\w-]+)?\s*:\s+\S.{0,100}$")
+"""A line of a header block that no field is read from ("Layer: afg", "Author: ..."); not a
+dateline in capitals ("KABUL: ...")."""
 
 
 def _month_number(word: str) -> int:
