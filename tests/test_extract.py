@@ -667,3 +667,37 @@ def test_a_province_changes_hands_as_a_whole_only_when_the_text_says_so(kit, tex
     baghlan = df[df[s.DISTRICT_CODE].str.startswith("AF09")]
     assert (len(baghlan) > 5) == whole
     assert bool(baghlan[PROVINCE_LEVEL].all()) if whole else not df[PROVINCE_LEVEL].any()
+
+
+# --- phrasings met in the ninth batch of real reports ----------------------------------------------
+def test_the_district_after_a_place_next_to_it_is_not_that_place(kit):
+    text = ("The Taliban seized Nahrin late on Sunday. The district is next to the provincial "
+            "capital of Pul-e-Khumri. \u201cThe Taliban captured the district,\u201d he said.")
+    assert set(drafts(kit, text)[s.DISTRICT_CODE]) == {"AF0904"}
+
+
+def test_a_factory_named_after_a_place_is_no_place(kit):
+    assert drafts(kit, "The army took control of the Nerkh Sugar Factory on Friday.").empty
+
+
+def test_a_district_word_before_a_misspelt_name_marks_it(kit):
+    df = drafts(kit, "The fall of key northern district Arghanj Khwa to the Taliban was confirmed.")
+    assert set(df[s.DISTRICT_CODE]) == {"AF1703"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The resistance met the army. Following their capture of Nerkh, the Taliban sought talks.",
+     {("AF0402", "Taliban")}),
+    ("The Taliban seized Jalrez from the army on Monday. Over the next days, they took control "
+     "of Nerkh.", {("AF0403", "Taliban"), ("AF0402", "Taliban")}),
+])
+def test_a_pronoun_s_actor_is_the_subject_it_stands_for(kit, text, expected):
+    df = drafts(kit, text)
+    assert {(r.district_code, r.controller) for r in df.itertuples()} == expected
+
+
+def test_the_full_clearing_of_the_entire_province_of_x_is_the_province(kit):
+    df = drafts(kit, "\u201cWe announce today the full clearing of the entire province of "
+                     "Baghlan from the Taliban,\u201d the defence ministry said.")
+    assert set(df[s.DISTRICT_CODE]) == set(kit[2].query("province_code == 'AF09'")[s.DISTRICT_CODE])
+    assert df[PROVINCE_LEVEL].all()

@@ -43,6 +43,7 @@ out.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -132,23 +133,48 @@ DRAFT_COLUMNS = [*CSV_COLUMNS[:3], s.DISTRICT_CODE, *CSV_COLUMNS[3:], *EVIDENCE_
 # --- extraction -----------------------------------------------------------------------------------
 _THEY_TOOK = re.compile(
     r"\b(?:they|it)\s+(?=(?:have\s+|has\s+|had\s+)?(?:\w+ly\s+)?(?:seiz|captur|took|retook|"
-    r"overr|recaptur|gain|regain|reclaim|liberat|wrest|drove|ousted)\w*)", re.IGNORECASE)
+    r"overr|recaptur|gain|regain|reclaim|liberat|wrest|drove|ousted)\w*)|"
+    r"\b(?:their|its)\s+(?=(?:\w+\s+)?(?:capture|recapture|seizure|takeover|liberation)\s+of\b)",
+    re.IGNORECASE)
 """"They" or "it" as the subject of a verb of capture ("On October 26, they seized control of
-...", "it had reclaimed Hsi Hseng")."""
+...", "it had reclaimed Hsi Hseng"), "their" as the owner of one ("their capture of Mogok")."""
 
 
 def _find_actors(text: str, table: ActorTable) -> list[Actor]:
     """The actors named in ``text``, with "the group" and a capturing "they" standing for the
     last one named before them."""
     found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
+    starts = [a for a, _ in sentences(text)]
     for m in [*COREF.finditer(text), *_THEY_TOOK.finditer(text)]:
         before = [a for a in found if a.end <= m.start() and not a.via]
-        if before and not any(a.start <= m.start() < a.end for a in found):
-            ref = before[-1]
-            word = m.group().strip()
-            found.append(Actor(m.start(), m.start() + len(word), word, ref.actor,
-                                via=f"{word!r} = {ref.text!r} named before"))
+        if not before or any(a.start <= m.start() < a.end for a in found):
+            continue
+        ref, where = before[-1], "named before"
+        k = bisect.bisect_right(starts, m.start()) - 1
+        start = starts[k]
+        if m.group().strip().casefold() in ("they", "it") and k > 0 and not any(
+                a.start >= start for a in before):  # "The alliance, made up of the MNDAA, TNLA and
+            subjects = [a for a in before if a.start >= starts[k - 1]]  # AA, seized X. ... it
+            # took Y": the subject of the sentence before
+            if subjects:
+                ref, where = subjects[0], "the first named in the sentence before"
+        opener = _OPENING_PHRASE.match(text, start, m.start())
+        if opener:  # "Following their capture of Mogok, the TNLA ...": the main clause's subject
+            subject = re.compile(r"[^,.]*,\s*").match(text, m.end())
+            after = subject and next((a for a in found if subject.end() <= a.start
+                                      <= subject.end() + 4), None)  # after "the "
+            if after is not None:
+                ref, where = after, "the subject after it"
+        word = m.group().strip()
+        found.append(Actor(m.start(), m.start() + len(word), word, ref.actor,
+                           via=f"{word!r} = {ref.text!r}, {where}"))
     return sorted(found, key=lambda a: a.start)
+
+
+_OPENING_PHRASE = re.compile(r"\s*(?:following|after|since|with|despite|before|upon)\s+$",
+                             re.IGNORECASE)
+"""A sentence opening before a possessive pronoun whose owner is the main clause's subject."""
+
 
 
 def _actor_at(ctx: Context, pos: int) -> Actor | None:

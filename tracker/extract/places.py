@@ -99,6 +99,9 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
     return out if forward else list(reversed(out))
 
 
+_UNIT_WORD_OF = re.compile(r"\b(?:state|region|province|governorate)\s+of\s+$", re.IGNORECASE)
+"""Before a province's name: "the entire state of Khartoum", "the province of Helmand"."""
+
 _AREA_OF_PROVINCE = re.compile(r"\s+(?:state\s+|province\s+|region\s+)?(?:area|suburb|village|"
                                r"neighbou?rhood)s?\b", re.IGNORECASE)
 """After a province's name, a place in it ("Khartoum state area"), not the province."""
@@ -150,8 +153,9 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
         if (m.kind == PROVINCE and re.match(r"\s+[A-Z]", after)
                 and not begins_with_admin_word(after)):  # "Kachin Independence Army"
             continue
-        if m.kind != PROVINCE and re.match(r"\s*(?:state|region|province|governorate)\b", after,
-                                           re.IGNORECASE) and is_province_name(ctx, m.text):
+        if m.kind != PROVINCE and (re.match(r"\s*(?:state|region|province|governorate)\b", after,
+                                            re.IGNORECASE) or _UNIT_WORD_OF.search(
+                ctx.text, max(a, m.start - 20), m.start)) and is_province_name(ctx, m.text):
             m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
         if m.kind == PROVINCE and _AREA_OF_PROVINCE.match(after):
             continue  # "takes control of Khartoum state area": a place in it, not the state
@@ -215,9 +219,9 @@ ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|an|ar|at|az|ash|ed|es|en)-[A-Z]")
 _NAME = r"(?:(?:al|el|ad|as|an)-)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2}"
 _SPELLED = re.compile(
     r"(?<![\w-])(?P<name>" + _NAME + r")(?=\s+(?i:district|township|locality)\b)|"
-    r"\b(?:town|city|district|township|locality)\s+of\s+(?P<after>" + _NAME + r")")
-"""Names the text marks as a unit: any rule of the gazetteer, fuzzy ones included, may place
-them."""
+    r"\b(?:town|city|district|township|locality)\s+(?:of\s+)?(?P<after>" + _NAME + r")")
+"""Names the text marks as a unit ("Kanashin district", "the town of Al-Khuwayyi", "key northern
+district Arghanj Khwa"): any rule of the gazetteer, fuzzy ones included, may place them."""
 _NEXT_TO_VERB = re.compile(
     r"\b(?:captured|seized|took|retook|overran|recaptured|retaken|liberated)\s+(?P<object>"
     + _NAME + r")|(?<![\w-])(?P<subject>" + _NAME + r")\s+(?:has\s+|had\s+|was\s+)?"

@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
          r"\b(?:re-?)?occup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
          r"\bovert(?:ake|akes|aken|aking|ook)\b|\b(?:re-?)?entered\b|\bre-?enter(?:s|ing)?\b|"
-         r"\brecover(?:y|ed|s|ing)\b"),
+         r"\brecover(?:y|ed|s|ing)\b|\bclearing\s+of\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
     Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
@@ -148,10 +148,14 @@ NOT_AGENT = re.compile(
 junta forces and took control of", "militias ... to battle the military ..., captured")."""
 LOCATIVE = re.compile(
     r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
-    r"neighbou?ring|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
+    r"neighbou?ring|next\s+to|close\s+to|adjacent\s+to|in\s+the\s+vicinity\s+of|"
+    r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:part\s+)?of|"
     r"(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|road\s+to|residents\s+of|"
     r"people\s+of|natives?\s+of|born\s+in|fled\s+to|(?:officials|sources|authorities|lawmakers?|"
-    r"analysts|diplomats)\s+(?:in|from))\s+(?:the\s+)?$", re.IGNORECASE)
+    r"analysts|diplomats)\s+(?:in|from))\s+(?:the\s+)?(?:(?:provincial|state|regional)\s+)?"
+    r"(?:capital(?:\s+(?:city\s+)?of)?\s+|city\s+of\s+|town\s+of\s+)?$", re.IGNORECASE)
+"""Words before a place that only say where something else is ("near", "next to the provincial
+capital of", "150 kilometers south of the capital")."""
 PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|some|several|many|villages?|districts?|"
                       r"three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:of|in)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
@@ -180,6 +184,7 @@ FACILITY = re.compile(
     r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"
     r"market|hospital|university|regional|operation|command|division|battalion|garrison\s+"
     r"headquarters|headquarters|hq|police(?:\s+station)?|station|jail|palace|airfield|"
+    r"sugar|factory|plant|refinery|mines?|oil\s*field|gas\s*field|"
     r"airstrip|neighbou?rhoods?|quarter|suburb))\b|-[A-Z])", re.IGNORECASE)
 """What follows a name that makes it the place of a facility, not the place itself ("Tarinkot
 base", "Mrauk-U-based battalion", "Namtu River bridge", "Lashio-Chin Shwe Haw road", "Thandwe
