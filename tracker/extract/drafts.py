@@ -176,7 +176,6 @@ _OPENING_PHRASE = re.compile(r"\s*(?:following|after|since|with|despite|before|u
 """A sentence opening before a possessive pronoun whose owner is the main clause's subject."""
 
 
-
 def _actor_at(ctx: Context, pos: int) -> Actor | None:
     """The actor named at ``pos`` (after an optional "the")."""
     skip = 4 if ctx.text[pos:pos + 4].casefold() == "the " else 0
