@@ -58,6 +58,8 @@ REFUSED = [
     (ALIAS, "latin1.csv", "name,district\nPul\xe9,Pul-e-Khumri\n".encode("cp1252"),
      ["line 2 is not UTF-8", "save it as UTF-8"]),
     (ALIAS, "empty.csv", "", ["the file is empty"]),
+    (ALIAS, "no-district.csv", "name,note\nPuli,a spelling\n",
+     ["names no district (nor province) column", "give a header name,district"]),
     (VARIANTS, "nul.csv", "name,district\nPuli\x00,Pul-e-Khumri\n",
      ["line 2, name='Puli\\x00'", "U+0000"]),
     (VARIANTS, "unknown.csv", "name,district\nPuli,Atlantis\n",
@@ -124,6 +126,11 @@ def test_sound_naming_files_still_load(fresh, tmp_path):
     assert out.exit_code == 0, out.output
     assert "stored 2 district alias(es) and 1 province alias(es)" in out.output
     assert fresh.resolve("Pol-i-Khomri").code == "AF0901"
+    by_code = tmp_path / "by-code.csv"  # the tracker's own column name, as places_*.csv files use
+    by_code.write_text("name,district_code,note\nPuli Khumri,AF0901,spelling\n", encoding="utf-8")
+    out = run([*ALIAS, str(by_code), "--db", url])
+    assert out.exit_code == 0 and "stored 1 district alias(es)" in out.output, out.output
+    assert fresh.resolve("Puli Khumri").code == "AF0901"
     places = tmp_path / "AF.txt"
     places.write_text(geonames({1: 'Qala "Jangi"', 4: "36.66", 5: "66.99"},
                                {6: "H", 4: "not read: a stream"}), encoding="utf-16")

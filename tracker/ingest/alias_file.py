@@ -1,7 +1,8 @@
 """An alias table file (``tracker alias import``, ``init --variants``) -> checked aliases.
 
-CSV with a header: ``name,district`` and optionally ``province`` and ``level``. ``district`` is a
-district code or any name that resolves (``province`` helps it choose); a row with
+CSV with a header: ``name,district`` (or ``district_code``) and optionally ``province`` and
+``level``; a header with neither ``district`` nor ``province`` is refused in one line.
+``district`` is a district code or any name that resolves (``province`` helps it choose); a row with
 ``level=province`` aliases a province instead (``district`` is then empty and ``province`` the
 province it means, or ``district`` holds the province). Other columns are ignored, so the
 ``--suggest`` file of ``tracker import`` (this shape plus columns for the reader) is read as is.
@@ -27,6 +28,7 @@ from tracker.ingest.text_fields import check_text, store_limit
 from tracker.store.models import Alias, District, Province, ProvinceAlias
 
 REQUIRED = ("name",)
+DISTRICT_CODE = "district_code"  # read as ``district`` when a file has no ``district`` column
 COLUMNS = ("name", "district", "province", "level")
 LEVELS = ("district", "province")
 KIND = "an alias file"
@@ -61,10 +63,16 @@ def read_alias_rows(path: str | Path) -> AliasRows:
     sizes, row widths); header problems raise, the rest is collected."""
     problems = Problems()
     table = csvfile.read_table(path, required=REQUIRED, kind=KIND, problems=problems,
-                               wanted=COLUMNS)
+                               wanted=(*COLUMNS, DISTRICT_CODE))
+    given = table.frame
+    if "district" not in given and DISTRICT_CODE in given:  # the tracker's own column name
+        given = given.rename(columns={DISTRICT_CODE: "district"})
+    if "district" not in given and "province" not in given:
+        msg = (f"{path}: {KIND} names no district (nor province) column; give a header "
+               f"name,district (district: a code or a name; province and level optional)")
+        raise InputError(msg)
     n = table.n
-    frame = pd.DataFrame({c: table.frame[c] if c in table.frame else pd.Series([""] * n,
-                                                                              dtype=object)
+    frame = pd.DataFrame({c: given[c] if c in given else pd.Series([""] * n, dtype=object)
                           for c in COLUMNS})
     limits = {"name": name_limit(), "district": store_limit(District.name),
               "province": store_limit(Province.name), "level": None}
