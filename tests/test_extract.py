@@ -701,3 +701,16 @@ def test_the_full_clearing_of_the_entire_province_of_x_is_the_province(kit):
                      "Baghlan from the Taliban,\u201d the defence ministry said.")
     assert set(df[s.DISTRICT_CODE]) == set(kit[2].query("province_code == 'AF09'")[s.DISTRICT_CODE])
     assert df[PROVINCE_LEVEL].all()
+
+
+# --- phrasings met in the tenth batch of real reports ----------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The resistance said that they have captured the Taliban military camp in Nerkh and have "
+     "taken control of the town.", {("AF0402", "Resistance")}),
+    ("Following the Taliban seizure of Nerkh last month, fighting spread.",
+     {("AF0402", "Taliban")}),
+    ("The Taliban takeover of Nerkh on Friday surprised officials.", {("AF0402", "Taliban")}),
+])
+def test_a_camp_of_an_actor_is_no_agent_and_a_seizure_or_takeover_of_a_place(kit, text, expected):
+    df = drafts(kit, text)
+    assert {(r.district_code, r.controller) for r in df.itertuples()} == expected

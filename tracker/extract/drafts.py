@@ -205,9 +205,11 @@ _TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*(?:,|and|,\s*and)\s+(?:the\s+
 """Between two actors named together as one subject ("KIA and Kachin", "the AA (Arakan Army),
 ")."""
 
-_FACILITY_AFTER = re.compile(r"\s+(?:military\s+)?(?:base|bases|camp|camps|outpost|outposts|"
-                             r"headquarters|positions?|checkpoints?)\b", re.IGNORECASE)
-"""After an actor's name, a place of its (a base, positions), not the actor acting."""
+_FACILITY_AFTER = re.compile(r"\s+(?:(?i:council|regime|junta|army|government)\s+|[A-Z][\w-]*\s+)?"
+                             r"(?i:military\s+)?(?i:base|bases|camp|camps|outpost|outposts|"
+                             r"headquarters|positions?|checkpoints?)\b")
+"""After an actor's name, a place of its (a base, positions, "the military council camp"), not
+the actor acting."""
 
 
 _OWNER_OF_ACT = re.compile(r"(?:'s|\u2019s)\s+(?:(?!(?:and|or|but|then|was|were|had|has|have)\s)"

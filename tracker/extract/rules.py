@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
          r"\b(?:re-?)?occup(?:y|ied|ies|ying)\b|\bcleared\b|\bcleansed\b[\"'\u201d]?|\btook\b|\btaken\b|"
          r"\bovert(?:ake|akes|aken|aking|ook)\b|\b(?:re-?)?entered\b|\bre-?enter(?:s|ing)?\b|"
-         r"\brecover(?:y|ed|s|ing)\b|\bclearing\s+of\b"),
+         r"\brecover(?:y|ed|s|ing)\b|\bclearing\s+of\b|\bseizure\s+of\b|\btakeover\s+of\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
     Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
