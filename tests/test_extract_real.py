@@ -67,6 +67,11 @@ def drafts(layer: str, text: str, day: str) -> pd.DataFrame:
                           date=date.fromisoformat(day))
 
 
+def pairs(df: pd.DataFrame) -> set[tuple[str, str]]:
+    """(district code, controller) of every draft."""
+    return set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True))
+
+
 def rows(df: pd.DataFrame) -> set[tuple[str, str, str, str]]:
     """(district code, controller, confidence, date) of every draft."""
     return {(r.district_code, r.controller, r.confidence, r.date) for r in df.itertuples()}
@@ -381,10 +386,11 @@ def test_the_development_corpus_meets_its_targets():
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
-    tenth, 215-232: 0.92, 0.65; see the corpus README), then the rules were mended on them. Their confidence labels lean on who
-    speaks (a governor's spokesman or a provincial council member admitting a loss: confirmed; a
-    state newspaper or an ally's press release: unconfirmed), which the actor tables do not say,
-    hence 0.7 for confidence where the first 58 reports gave 0.91, 124 gave 0.83 and 232 0.75."""
+    tenth, 215-232: 0.92, 0.65; see the corpus README), then the rules were mended on them.
+    Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
+    member admitting a loss: confirmed; a state newspaper or an ally's press release:
+    unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
+    58 reports gave 0.91, 124 gave 0.83 and 232 0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -616,7 +622,7 @@ def test_a_side_declaring_control_is_its_claim_and_the_loser_confirms_it():
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
 def test_the_third_batchs_sentences(layer, report, text, day, expected):
     df = drafts(layer, text, day)
-    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
+    assert pairs(df) == expected
 
 
 # --- the fourth batch (107-124), read first as it came, then mended ---------------------------------
@@ -639,7 +645,7 @@ def test_the_fourth_batchs_wrong_drafts_are_gone(report, layer, code, controller
     text = _report_body(report)
     day = text.split("\n", 1)[0].removeprefix("Date: ").strip()
     df = drafts(layer, text, day)
-    assert (code, controller) not in set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True))
+    assert (code, controller) not in pairs(df)
 
 
 
@@ -703,7 +709,7 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
     assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], df[s.DATE], strict=True)) == expected
 
 
-# --- the seventh (161-178) and eighth (179-196) batches, each read once held out, then mended ------
+# --- the seventh, eighth and tenth batches, each read once held out, then mended ---------------------
 @pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # a country's possessive before "province of" only locates the district
     ("afg", "174", "KABUL (UrduPoint News / Sputnik - 12th December, 2020) The Deh Rahwod district "
@@ -744,11 +750,20 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
      "distress, a source told Sputnik on Monday.\n\nThe militants seized the district's open "
      "market \u201d the Archi bazaar \u201d on Monday morning and fighting has continued for "
      "the district authorities' building.", "2020-11-16", set()),
+    # the tenth batch (215-232): "the military council camp" is a place of the military's
+    ("mmr", "225", "The Taang Army (TNLA) information officer said that they have captured the "
+     "military council camp in Kuk Khaing, northern Shan State, and have taken control of the "
+     "town.", "2024-01-08", {("MMR015011", "TNLA")}),
+    # "the RSF seizure of el-Fasher"
+    ("sdn", "218", "Following the RSF seizure of el-Fasher, the capital of North Darfur, last "
+     "month, fighting between the rebel group and the Sudanese army spread to new fronts, "
+     "particularly to the Kordofan region in central and southern Sudan.", "2025-11-18",
+     {("SD02114", "RSF")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_seventh_and_eighth_batchs_sentences(layer, report, text, day, expected):
+def test_the_seventh_eighth_and_tenth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files."""
     df = drafts(layer, text, day)
-    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
+    assert pairs(df) == expected
 
 
 def test_a_city_in_the_state_is_no_state_taken_163():
@@ -777,22 +792,6 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
     assert set(df[s.DISTRICT_CODE]) == khartoum and set(df[s.CONTROLLER]) == {"SAF"}
     assert df[PROVINCE_LEVEL].all()
 
-
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
-    # the tenth batch (215-232): "the military council camp" is a place of the military's
-    ("mmr", "225", "The Taang Army (TNLA) information officer said that they have captured the "
-     "military council camp in Kuk Khaing, northern Shan State, and have taken control of the "
-     "town.", "2024-01-08", {("MMR015011", "TNLA")}),
-    # "the RSF seizure of el-Fasher"
-    ("sdn", "218", "Following the RSF seizure of el-Fasher, the capital of North Darfur, last "
-     "month, fighting between the rebel group and the Sudanese army spread to new fronts, "
-     "particularly to the Kordofan region in central and southern Sudan.", "2025-11-18",
-     {("SD02114", "RSF")}),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_tenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file."""
-    df = drafts(layer, text, day)
-    assert set(zip(df[s.DISTRICT_CODE], df[s.CONTROLLER], strict=True)) == expected
 
 def test_the_held_out_reports_stay_apart_and_are_whole():
     """``tests/data/extract_holdout`` measures the rules out of sample: none of its reports may

@@ -140,11 +140,11 @@ _THEY_TOOK = re.compile(
 ...", "it had reclaimed Hsi Hseng"), "their" as the owner of one ("their capture of Mogok")."""
 
 
-def _find_actors(text: str, table: ActorTable) -> list[Actor]:
+def _find_actors(text: str, table: ActorTable, spans: list[tuple[int, int]]) -> list[Actor]:
     """The actors named in ``text``, with "the group" and a capturing "they" standing for the
     last one named before them."""
     found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
-    starts = [a for a, _ in sentences(text)]
+    starts = [a for a, _ in spans]
     for m in [*COREF.finditer(text), *_THEY_TOOK.finditer(text)]:
         before = [a for a in found if a.end <= m.start() and not a.via]
         if not before or any(a.start <= m.start() < a.end for a in found):
@@ -598,7 +598,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     text = without_header(text)
     table = actors.table()
     spans = sentences(text)
-    found = _find_actors(text, actors)
+    found = _find_actors(text, actors, spans)
     ctx = Context(text, gazetteer, found, gazetteer.mentions(text), districts,
                    compile_rules(_with_first_person(actors.pattern)),
                    {alias.casefold(): actor for actor, alias in table.itertuples(index=False)},

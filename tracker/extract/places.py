@@ -402,6 +402,7 @@ _TOWN_WORD = re.compile(r"\b(?P<a>[A-Z][\w'-]+)\s+(?:town|city|village)\b|"
 
 _DETERMINERS = frozenset({"this", "that", "these", "those", "its", "their", "another", "each",
                           "every", "which", "what", "whose", "one", "same", "other"})
+_NOT_TOWN_NAMES = STOP_NAMES | _DETERMINERS
 
 
 @functools.lru_cache(maxsize=8)
@@ -413,7 +414,7 @@ def _unknown_towns(text: str, known: tuple[tuple[int, int], ...]) -> tuple[int, 
 
     names = {m.group(g) for m in _TOWN_WORD.finditer(text) for g in ("a", "b")
              if m.group(g) and unknown(m.start(g), m.end(g))
-             and m.group(g).casefold() not in STOP_NAMES | _DETERMINERS}
+             and m.group(g).casefold() not in _NOT_TOWN_NAMES}
     return tuple(sorted(m.start() for name in names
                         for m in re.finditer(rf"\b{re.escape(name)}\b", text)
                         if unknown(m.start(), m.end())))
