@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import uuid
 
 import pandas as pd
 import pytest
@@ -24,7 +25,7 @@ from sqlalchemy import event
 import tracker
 from tracker.core import bitemporal, timeline
 from tracker.core import schema as s
-from tracker.store import records
+from tracker.store import forked, intervals, records
 
 CODES = ("AF0101", "AF0102", "AF0907")
 
@@ -485,6 +486,25 @@ def test_imports_in_report_day_order_keep_the_rows_of_earlier_knowledge(fresh_fa
         t.retract(eid, reason="test")
     check_store(t)
     check_day_reads(t)
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(history=histories(districts=CODES, max_events=14), batches=st.integers(2, 4))
+def test_rows_built_in_a_forked_child_keep_the_rows_of_earlier_knowledge(tmp_path, monkeypatch,
+                                                                         history, batches):
+    """The same on SQLite with every import's rows built in a forked child and handed over as a
+    database image, as large imports build them (``intervals.FORK_FROM``)."""
+    assert forked.available(), f"fork not available here: {threading.enumerate()}"
+    monkeypatch.setattr(intervals, "FORK_FROM", 0)
+    t = tracker.connect(f"sqlite:///{tmp_path / f'forked-{uuid.uuid4().hex}.db'}")
+    t.init()
+    events = import_by_report_day(t, history, batches)
+    for eid in events[s.EVENT_ID][events[s.RETRACTED_AT].notna()]:
+        t.retract(eid, reason="test")
+    check_store(t)
+    check_day_reads(t)
+    t.engine.dispose()
 
 
 def import_by_report_day(t, history: pd.DataFrame, batches: int) -> pd.DataFrame:

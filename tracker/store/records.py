@@ -351,34 +351,43 @@ def insert_drafts(engine: Engine, drafts: pd.DataFrame) -> tuple[int, int, list[
 def _insert(engine: Engine, events: pd.DataFrame, *, origin: str,
             revise: bool) -> tuple[int, int, list[tuple[str, str]]]:
     events = s.normalize_events(events)  # missing text as None (a float NaN is not NULL everywhere)
-    events[CONTENT_HASH] = content_hashes(events)
+    if revise:  # drafts: their versions are named by their hashes
+        events[CONTENT_HASH] = content_hashes(events)
     with write_transaction(engine) as conn:
         stored = _stored_hashes(conn, events[s.EVENT_ID].tolist())
         versions: list[tuple[str, str]] = []
         present = 0  # new versions applied before
         if revise:  # the versions it names are not stored (those that are were left out)
             events, versions, present = _as_new_versions(conn, events, stored)
-        ids = events[s.EVENT_ID].tolist()
-        clash = [e for e, h in zip(ids, events[CONTENT_HASH], strict=True)
-                 if e in stored and stored[e] != h]
-        if clash:
-            msg = (f"event_id {clash[0]!r} is already stored with different content"
-                   f"{f' (and {len(clash) - 1} more)' if len(clash) > 1 else ''}; events are never "
-                   f"overwritten: give the correction a new event_id and set supersedes={clash[0]}")
-            raise InputError(msg)
-        new = events[~events[s.EVENT_ID].isin(stored)]
+        known = events[s.EVENT_ID].isin(stored).to_numpy()
+        _refuse_changed(events[known], stored)
+        new = events[~known]
         if new.empty:
             return 0, len(events) + present, versions
         _check_supersedes(conn, new)
         held = _hold(conn, new)
         anchors, rebuilt = interval_extension.split(conn,
                                                     interval_extension.change_points(conn, held))
-        rows = intervals.build_later(conn, rebuilt, held) if rebuilt else None  # during the write
+        since = held.first_known_day()
+        rows = (intervals.build_later(conn, rebuilt, held, since=since) if rebuilt
+                else None)  # during the write
         write_events(conn, new, origin=origin, recorded_at=held.recorded_at)
         if rows is not None:
-            intervals.rebuild(conn, rebuilt, rows=rows.result(), since=held.first_known_day())
+            intervals.rebuild(conn, rebuilt, rows=rows.result(), since=since)
         interval_extension.extend(conn, anchors)
     return len(new), len(events) - len(new) + present, versions
+
+
+def _refuse_changed(events: pd.DataFrame, stored: dict[str, str]) -> None:
+    """An error when one of ``events`` is stored with other content: events are never
+    overwritten (the new ones are hashed as they are written, while the intervals are built)."""
+    hashes = events[CONTENT_HASH] if CONTENT_HASH in events else content_hashes(events)
+    clash = [e for e, h in zip(events[s.EVENT_ID], hashes, strict=True) if stored[e] != h]
+    if clash:
+        msg = (f"event_id {clash[0]!r} is already stored with different content"
+               f"{f' (and {len(clash) - 1} more)' if len(clash) > 1 else ''}; events are never "
+               f"overwritten: give the correction a new event_id and set supersedes={clash[0]}")
+        raise InputError(msg)
 
 
 def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:

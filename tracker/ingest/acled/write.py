@@ -79,14 +79,13 @@ def write_plan(conn: Connection, plan: VersionPlan, *, file_name: str = "",
     retracted = insert_retractions(conn, plan.retract)
     anchors, rebuilt = interval_extension.split(
         conn, interval_extension.change_points(conn, written, retracted, today))
-    rows = None
+    starts = [written.first_known_day()] if written is not None else []
+    since = min([*starts, today] if retracted else starts) if rebuilt else None
+    rows = None  # an event written and retracted at once: the rebuild reads both back
     if rebuilt and written is not None and not plan.control[s.EVENT_ID].isin(retracted).any():
-        rows = intervals.build_later(conn, rebuilt, written)  # while the points are written
-    # else an event written and retracted at once: the rebuild reads the retraction back with it
+        rows = intervals.build_later(conn, rebuilt, written, since=since)  # during the points
     points = point_batches.write_points(conn, plan.points, file_name=file_name, progress=progress)
     if rebuilt:
-        starts = [written.first_known_day()] if written is not None else []
-        since = min([*starts, today] if retracted else starts)
         intervals.rebuild(conn, rebuilt, rows=None if rows is None else rows.result(),
                           since=since)
     interval_extension.extend(conn, anchors)
