@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -65,6 +66,16 @@ def test_an_error_that_cannot_be_pickled_comes_back_as_its_message():
 
     with pytest.raises(RuntimeError, match="the core failed here"):
         forked.start(fail).result()
+
+
+def killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel kills a process short of memory
+
+
+def test_a_child_killed_before_its_result_is_reported_lost():
+    require_fork()
+    with pytest.raises(forked.ChildLost, match="ended without a result"):
+        forked.start(killed).result()
 
 
 def test_a_result_is_taken_once():
@@ -196,3 +207,24 @@ def test_a_forked_build_of_an_acled_import_stores_the_cores_rows(fresh, forked_b
     assert held["AF0901"] == "Taliban"
     assert held["AF1901"] == "Taliban"
 
+
+
+def test_an_import_whose_child_is_killed_builds_its_rows_itself(tmp_path, forked_builds,
+                                                                monkeypatch):
+    parent = os.getpid()
+    image_of = sqlite_image.image_of
+
+    def killed_in_the_child(columns, rows):
+        if os.getpid() != parent:
+            killed()
+        return image_of(columns, rows)
+
+    monkeypatch.setattr(sqlite_image, "image_of", killed_in_the_child)
+    t = tracker.connect(f"sqlite:///{tmp_path / 'killed.db'}")
+    t.init()
+    report = t.import_file(SHIPPED)
+    assert forked_builds == ["_staged_rows"]  # the child was started, and lost
+    assert report.added == len(t.events())
+    assert t.check_store().empty
+    assert len(t.intervals()) > 400
+    t.close()

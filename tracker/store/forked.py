@@ -25,6 +25,10 @@ from collections.abc import Callable
 from typing import Any
 
 
+class ChildLost(RuntimeError):
+    """The child ended without handing back a result (killed, e.g. short of memory)."""
+
+
 def available() -> bool:
     """Whether :func:`start` may fork here and now."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
@@ -52,7 +56,7 @@ class Forked:
             _, status = os.waitpid(self.pid, 0)
         if not data:
             msg = f"the forked child ended without a result (wait status {status})"
-            raise RuntimeError(msg)
+            raise ChildLost(msg)
         ok, value = pickle.loads(data)  # our own child's bytes
         if not ok:
             raise value

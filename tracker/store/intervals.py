@@ -311,7 +311,7 @@ def computed(conn: Connection, codes: list[str] | None = None) -> pd.DataFrame:
 
 
 def build_later(conn: Connection, districts: Iterable[str], written: Written, *,
-                since: pd.Timestamp | None = None) -> Future | forked.Forked:
+                since: pd.Timestamp | None = None) -> Future | _ForkedBuild:
     """Start building the rows of ``districts`` from the events stored up to
     ``written.stored_up_to`` (read now, on the caller's transaction) and the ``written`` ones,
     while the caller goes on writing (the events, the ACLED point batches); pass ``.result()``
@@ -330,7 +330,7 @@ def build_later(conn: Connection, districts: Iterable[str], written: Written, *,
     events = held if before.empty else pd.concat([before, held], ignore_index=True)
     if (conn.dialect.name == "sqlite" and len(events) >= FORK_FROM and forked.available()
             and sqlite_image.available()):
-        return forked.start(_staged_rows, events, codes, since)
+        return _ForkedBuild(events, codes, since)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-intervals")
     try:  # a thread of its own (none left behind for a forked process to inherit)
         return pool.submit(_rows_of, events, codes)
@@ -347,6 +347,22 @@ class StagedRows:
     count: int  # rows in the image
     columns: list[str]
     image: bytes
+
+
+class _ForkedBuild:
+    """:func:`_staged_rows` running in a forked child; run here instead when the child ends
+    without a result (killed, e.g. short of memory), so that the import still completes."""
+
+    def __init__(self, events: pd.DataFrame, codes: list[str],
+                 since: pd.Timestamp | None) -> None:
+        self._args = (events, codes, since)
+        self._child = forked.start(_staged_rows, *self._args)
+
+    def result(self) -> StagedRows:
+        try:
+            return self._child.result()
+        except forked.ChildLost:
+            return _staged_rows(*self._args)
 
 
 def _staged_rows(events: pd.DataFrame, codes: list[str],
