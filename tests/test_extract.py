@@ -102,6 +102,23 @@ def test_part_of_a_province_is_not_the_whole_province(kit):
     assert drafts(kit, "The Taliban captured three districts of Baghlan province.").empty
 
 
+def test_a_province_under_an_actors_control_is_whole_only_when_said_so(kit):
+    before = "Fighting went on in Panjshir province on Friday. "
+    assert drafts(kit, before + "The province is now under Taliban control.").empty
+    assert drafts(kit, "Panjshir province is now under Taliban control.").empty
+    df = drafts(kit, before + "The whole province is now under Taliban control.")
+    assert set(df[s.DISTRICT_CODE]) == {f"AF080{i}" for i in range(1, 8)}
+    assert df["province_level"].all()
+
+
+def test_control_extended_over_the_entirety_of_a_province(kit):
+    for text in ("The Taliban extended their control over the entirety of Panjshir province "
+                 "on Friday.", "The Taliban took control of the whole of Panjshir province."):
+        df = drafts(kit, text)
+        assert set(df[s.DISTRICT_CODE]) == {f"AF080{i}" for i in range(1, 8)}, text
+        assert set(df[s.CONTROLLER]) == {"Taliban"}
+
+
 def test_places_near_or_beside_the_verb_object_are_left_out(kit):
     df = drafts(kit, "Government troops retook Nerkh after heavy fighting near Maidan Shahr.")
     assert list(df[s.DISTRICT_CODE]) == ["AF0402"]
@@ -116,6 +133,10 @@ def test_places_near_or_beside_the_verb_object_are_left_out(kit):
     ("Forces loyal to Massoud liberated Nerkh.", "Resistance"),
     ("The National Resistance Front said it had taken back Nerkh.", "Resistance"),
     ("Government forces withdrew from Nerkh as the Taliban advanced.", "Taliban"),
+    ("Government forces pulled out, leaving the Taliban in control after troops withdrew from "
+     "Nerkh.", "Taliban"),
+    ("As the Taliban advanced, a commander of the government garrison fled from Nerkh.", None),
+    ("As the Taliban advanced, residents fled from Nerkh.", None),
     ("Security forces handed over Nerkh to the Islamic Emirate.", "Taliban"),
     ("Commandos drove the Taliban out of Nerkh.", "Afghan government"),
     ("Nerkh is now under the control of anti-Taliban forces.", "Resistance"),

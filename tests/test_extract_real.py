@@ -382,15 +382,16 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """232 reports since 1 December 2026. Nine batches were each first read with the rules as
+    """250 reports since 1 December 2026. Ten batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
-    tenth, 215-232: 0.92, 0.65; see the corpus README), then the rules were mended on them.
+    tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; see the corpus README), then the
+    rules were mended on them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83 and 232 0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 and 250 0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -759,11 +760,35 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
      "month, fighting between the rebel group and the Sudanese army spread to new fronts, "
      "particularly to the Kordofan region in central and southern Sudan.", "2025-11-18",
      {("SD02114", "RSF")}),
+    # the eleventh batch (233-250): "extended their control over the entirety of" a state
+    ("sdn", "237", "Since the RSF extended their control over the entirety of Al-Jazirah State "
+     "on December 18, they have moved into areas near Sennar State, establishing outposts in "
+     "Hajj Abdallah and Wad Al-Haddad, located south of Madani.", "2024-01-05",
+     {(f"SD150{k}", "RSF") for k in range(30, 38)}),
+    # "leaving the Taliban in control": the Taliban are the object, the troops leave
+    ("afg", "247", "Afghan government forces have pulled out of a second district in Helmand, "
+     "officials said on Monday, leaving the Taliban in control of most of the northern part of "
+     "the province after troops withdrew from Musa Qala district last week.", "2016-02-22",
+     {("AF3009", "Taliban")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_seventh_eighth_and_tenth_batchs_sentences(layer, report, text, day, expected):
+def test_the_seventh_to_eleventh_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
+
+
+def test_who_holds_the_province_is_no_change_of_each_district_250():
+    """The eleventh batch's 19 wrong drafts: "The province is reportedly under Taliban
+    control" (its province named sentences before) says who holds it, not that each of its
+    districts changed hands."""
+    df = drafts("afg", _report_body("250"), "2018-04-13")
+    assert not df[PROVINCE_LEVEL].any()
+    assert not any(code.startswith("AF11") for code in df[s.DISTRICT_CODE])  # Ghazni's
+
+
+def test_a_commander_fleeing_a_town_is_no_withdrawal_242():
+    df = drafts("mmr", _report_body("242"), "2024-12-29")
+    assert ("MMR001013", "KIA") not in pairs(df)
 
 
 def test_a_city_in_the_state_is_no_state_taken_163():

@@ -332,7 +332,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
             ref = None  # "the second city in the state to be recaptured": where, not what
         if ref:
             hit = antecedent(ctx, ref.group("ref"), ra + ref.start("ref"), places)
-            chain = [hit] if hit else []
+            chain = [hit] if hit and (hit.kind != PROVINCE or _whole_province(
+                ctx, hit, t, a, b, named=ref.group("ref"))) else []
     if not chain:
         in_region = [m for m in places if ra <= m.start and m.end <= rb]
         chain = place_chain(in_region, t.end if forward else t.start, ctx, forward=forward)
@@ -371,23 +372,27 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     return [Draft(m, controller, note, t, (a, b), words) for m in chain]
 
 
-def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int) -> bool:
+def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
+                    named: str = "") -> bool:
     """True when a province a change verb governs is said to change as a whole ("the whole
     province fell", "took full control of the entire state of Khartoum", "completely
-    captured"); a statement of who holds it ("Panjshir remains outside Taliban control") is of
-    the whole. Unseen reports named a province next to a verb of capture mostly to locate or
-    list ("12 districts in Ghazni, Badakhshan and Kunduz provinces have been cleared"): every
-    district of it would be a wrong draft."""
-    if t.rule.kind in (HOLD, OUTSIDE) or (t.rule.kind == TO and not _FELL.match(t.words)):
+    captured"; ``named``: the words that named it again, "the whole province"); a statement
+    that a side holds or keeps it ("Panjshir remains outside Taliban control") is of the whole.
+    Unseen reports named a province next to a verb of capture mostly to locate or list ("12
+    districts in Ghazni, Badakhshan and Kunduz provinces have been cleared") and said one was
+    "under Taliban control" to describe it ("The province is reportedly under Taliban
+    control"): every district of it would be a wrong draft."""
+    if t.rule.kind in (HOLD, OUTSIDE):
         return True
     return bool(_WHOLE_WORD.search(m.text) or _WHOLE_WORD.search(t.words)
+                or _WHOLE_WORD.search(named)
                 or _WHOLE_BEFORE.search(ctx.text[max(a, m.start - 40):m.start])
                 or _WHOLE_ADVERB.search(ctx.text[a:b]))
 
 
-_FELL = re.compile(r"fell|falls?|fallen|falling", re.IGNORECASE)
 _WHOLE_WORD = re.compile(r"\b(?:whole|entire|full|complete|total)\b", re.IGNORECASE)
-_WHOLE_BEFORE = re.compile(r"\b(?:all|all\s+of|the\s+rest\s+of|whole|entire|entirety\s+of)\s+"
+_WHOLE_BEFORE = re.compile(r"\b(?:all|all\s+of|the\s+rest\s+of|whole|whole\s+of|entire|"
+                           r"entirety\s+of)\s+"
                            r"(?:the\s+)?(?:state\s+of\s+|province\s+of\s+)?$", re.IGNORECASE)
 _WHOLE_ADVERB = re.compile(
     r"\b(?:completely|fully|entirely|wholly|in\s+(?:its|their)\s+entirety)\b", re.IGNORECASE)
@@ -519,6 +524,8 @@ def _controller(ctx: Context, t: Trigger, a: int, b: int, *, passive: bool,
                 return got.actor, f"to {got.text!r} -> {got.actor}{via(got)}"
         if kind == FALL_OF:
             return None  # "the fall of Kabul" names no one who holds it
+        if not passive and _PERSON_LEAVES.search(ctx.text, a, t.start):
+            return None  # "a commander of a junta battalion has fled from": not its garrison
         loser = by_actor if passive else _agent(ctx, a, t.start)
         if loser is None:
             return None
@@ -528,6 +535,14 @@ def _controller(ctx: Context, t: Trigger, a: int, b: int, *, passive: bool,
         return other.actor, (f"{loser.text!r} -> {loser.actor} leaves; the other side: "
                              f"{other.text!r} -> {other.actor}{via(other)}")
     return None
+
+
+_PERSON_LEAVES = re.compile(
+    r"\b(?:commanders?|officers?|officials?|governors?|residents|civilians|villagers|families|"
+    r"people|chiefs?|leaders?|deserters|defectors)(?:\s+(?:of|from)\s+(?:an?|the)\s+"
+    r"[\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,3})?\s+(?:(?:has|have|had|reportedly)\s+)*$",
+    re.IGNORECASE)
+"""People as the subject of a verb of leaving: they leave, the place does not change hands."""
 
 
 def _from_loser(ctx: Context, t: Trigger, chain: list[Mention], b: int) -> tuple[str, str] | None:

@@ -48,8 +48,8 @@ RULES: tuple[Rule, ...] = (
          r"(?:the\s+)?" + ACTOR_SLOT),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
          r"wrest(?:ed|s|ing)?|claimed|declared|established|extended|"
-         r"assumed)\s+(?:back\s+)?(?:full\s+|complete\s+|total\s+|temporary\s+|effective\s+)?"
-         r"control\s+(?:of|over)\b"),
+         r"assumed)\s+(?:back\s+)?(?:(?:their|its)\s+)?"
+         r"(?:full\s+|complete\s+|total\s+|temporary\s+|effective\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
          r"(?:the\s+)?"
@@ -122,7 +122,7 @@ GLUE_WORDS = frozenset({
     "over", "from", "control", "full", "complete", "total", "key", "strategic", "important",
     "town", "towns", "city", "cities", "district", "districts", "centre", "centres", "center",
     "centers", "capital", "capitals", "provincial", "province", "provinces", "headquarters",
-    "administrative", "entire", "whole", "rest", "remaining", "nearby", "neighbouring",
+    "administrative", "entire", "entirety", "whole", "rest", "remaining", "nearby", "neighbouring",
     "neighboring", "several", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     "ten", "back", "once", "again", "now", "finally", "eventually", "quickly", "swiftly",
     "briefly", "reportedly", "allegedly", "apparently", "largely", "mostly", "fully",
@@ -143,9 +143,11 @@ NOT_AGENT = re.compile(
     r"\b(?:(?:from|to|by|against|with|between|on|over|of)\s+(?:the\s+)?|(?:cleared|drove|"
     r"pushed|forced|chased|flushed)\s+out\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:ousted|expelled|"
     r"evicted|defeated|routed)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:battl|fight|attack|oppos|"
-    r"resist|target)\w*\s+(?:the\s+)?)$", re.IGNORECASE)
+    r"resist|target)\w*\s+(?:the\s+)?|(?:leaving|left|leave|leaves)\s+(?:the\s+)?)$",
+    re.IGNORECASE)
 """What makes an actor the object, not the agent ("against the Taliban", "cleared out all the
-junta forces and took control of", "militias ... to battle the military ..., captured")."""
+junta forces and took control of", "militias ... to battle the military ..., captured",
+"leaving the Taliban in control of ... after troops withdrew from")."""
 LOCATIVE = re.compile(
     r"\b(?:from|near|nearby|towards?|to|via|between|outside|outskirts\s+of|border\s+with|bordering|"
     r"neighbou?ring|next\s+to|close\s+to|adjacent\s+to|in\s+the\s+vicinity\s+of|"
