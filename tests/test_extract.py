@@ -230,6 +230,18 @@ def test_date_phrases_resolve_against_the_article_date(kit, phrase, expected, pr
     assert list(df[s.DATE_PRECISION]) == [precision]
 
 
+@pytest.mark.parametrize(("text", "nerkh", "jalrez"), [
+    ("Government forces retook Nerkh yesterday, just a day after capturing Jalrez.",
+     "2021-08-19", "2021-08-18"),
+    ("Government forces retook Nerkh on Tuesday, two days after they captured Jalrez.",
+     "2021-08-17", "2021-08-15"),
+])
+def test_a_change_days_after_another_is_dated_from_it(kit, text, nerkh, jalrez):
+    df = drafts(kit, text)
+    assert dict(zip(df[s.DISTRICT_CODE], df[s.DATE], strict=True)) == {"AF0402": nerkh,
+                                                                        "AF0403": jalrez}
+
+
 def test_unpinned_date_keeps_the_article_date_and_says_so(kit):
     for text in ("Earlier, the Taliban captured Nerkh.", "The Taliban captured Nerkh."):
         df = drafts(kit, text)

@@ -206,8 +206,9 @@ def test_a_retake_and_the_earlier_claim_both_give_drafts_053():
     assert ("SD18105", "SAF", s.CONFIRMED, "2025-05-11") in got  # Ayin sources and Minawi confirm
     assert ("SD18105", "RSF", s.UNCONFIRMED, "2025-05-03") in got  # "had earlier claimed control"
     # "a day after it captured El Nahud": the claim hedges its own verb only; the day is told
-    # relative to another clause's ("a day after"), so the article date stays
-    assert ("SD18022", "RSF", s.REPORTED, "2025-05-14") in got
+    # relative to the claim's ("on 3 May, a day after"): 2 May, as labelled (the article date
+    # until the twelfth batch's mending)
+    assert ("SD18022", "RSF", s.REPORTED, "2025-05-02") in got
 
 
 def test_the_city_as_a_pronoun_after_retreated_from_057():
@@ -382,16 +383,16 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """250 reports since 1 December 2026. Ten batches were each first read with the rules as
+    """268 reports since 1 December 2026. Eleven batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
-    tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; see the corpus README), then the
-    rules were mended on them.
+    tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59; see
+    the corpus README), then the rules were mended on them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 and 250 0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 268 0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -770,11 +771,28 @@ def test_the_fifth_and_sixth_batchs_sentences(layer, report, text, day, expected
      "officials said on Monday, leaving the Taliban in control of most of the northern part of "
      "the province after troops withdrew from Musa Qala district last week.", "2016-02-22",
      {("AF3009", "Taliban")}),
+    # the twelfth batch (251-268): a force named by a common noun "comprising" actors is the
+    # first of them; a list after an actor's own name is that actor's
+    ("mmr", "262", "Meanwhile, in Sagaing Region, a combined resistance force comprising the KIA, "
+     "the People's Defense Force (PDF) of the civilian National Unity Government (NUG), and the "
+     "All Burma Students' Democratic Front (ABSDF) captured Indaw after eight months of intense "
+     "fighting.", "2025-04-10", {("MMR005021", "KIA")}),
+    ("mmr", "", "The Brotherhood Alliance, made up of the MNDAA, TNLA and AA, seized Laukkai on "
+     "Friday.", "2023-11-10", {("MMR015022", "Brotherhood Alliance")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_seventh_to_eleventh_batchs_sentences(layer, report, text, day, expected):
+def test_the_seventh_to_twelfth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
+
+
+def test_a_day_after_capturing_is_the_day_before_253():
+    text = ("The Sudanese Armed Forces (SAF) reclaimed the strategic city of El Souki in Sennar "
+            "yesterday, just a day after capturing El Dinder, as they continue to advance against "
+            "the paramilitary Rapid Support Forces (RSF).")
+    df = drafts("sdn", text, "2024-10-25")
+    assert dict(zip(df[s.DISTRICT_CODE], df[s.DATE], strict=True)) == {
+        "SD14041": "2024-10-24", "SD14040": "2024-10-23"}
 
 
 def test_who_holds_the_province_is_no_change_of_each_district_250():

@@ -47,7 +47,7 @@ import bisect
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -97,6 +97,7 @@ from tracker.extract.rules import (
 )
 from tracker.extract.speakers import speaker
 from tracker.extract.text import (
+    NUMBER_WORDS,
     DatePhrase,
     date_phrases,
     date_value,
@@ -196,8 +197,28 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
         if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
             while k > 0 and _TOGETHER.fullmatch(ctx.text, named[k - 1].end, named[k].start):
                 k -= 1
-            return named[k]
+            return _list_head(ctx, a, named, k) or named[k]
     return None
+
+
+def _list_head(ctx: Context, a: int, named: list[Actor], k: int) -> Actor | None:
+    """The first actor of a list that ``named[k]`` ends, when a force named by a common noun is
+    said to be made of them ("a combined resistance force comprising the KIA, the People's
+    Defense Force (PDF) of the ... NUG, and the ABSDF captured"); the actor the list follows
+    when it names one ("The Brotherhood Alliance, made up of the MNDAA, TNLA and AA, seized": the
+    alliance acts); None when there is no such list."""
+    heads = list(_MADE_OF.finditer(ctx.text, a, named[k].start))
+    if not heads:
+        return None
+    head = heads[-1]
+    before = [x for x in named if x.end <= head.start()]
+    if before and head.start() - before[-1].end <= 3:  # "The Brotherhood Alliance, made up of"
+        return before[-1]
+    return next((x for x in named[:k] if x.start >= head.end()), None)
+
+
+_MADE_OF = re.compile(r"\b(?:comprising|made\s+up\s+of|consisting\s+of|composed\s+of)\s+",
+                      re.IGNORECASE)
 
 
 _TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*(?:,|and|,\s*and)\s+(?:the\s+)?"
@@ -691,9 +712,12 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
         confidence = s.CONFIRMED
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
                       f"{who.actor}{via(who)}")
+    before = _days_before(ctx, a, d.trigger, phrases)
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
-    if phrases:
+    if before is not None:
+        day, precision, date_note = before
+    elif phrases:
         spoken = [p for p in pinned if not _SPEECH_DAY.fullmatch(p.text)]
         if spoken and len(spoken) < len(pinned):  # "'... today,' she told The Irrawaddy on
             pinned = spoken  # Wednesday": today is the day she spoke
@@ -747,6 +771,27 @@ _SPEECH_DAY = re.compile(r"(?:earlier\s+)?today|tonight|this\s+(?:morning|aftern
 
 
 TIME_CLAUSE = re.compile(r"\b(?:after|before|since|following|while|until)\b", re.IGNORECASE)
+
+
+def _days_before(ctx: Context, a: int, t: Trigger, phrases: list[DatePhrase]
+                 ) -> tuple[date, str, str] | None:
+    """(day, precision, note) of a change told as some days before another the sentence dates
+    ("reclaimed El Souki yesterday, just a day after capturing El Dinder": the day before
+    yesterday); None when the sentence does not tell it so."""
+    m = _DAYS_AFTER.search(ctx.text, max(a, t.start - 40), t.start)
+    if m is None:
+        return None
+    main = [p for p in phrases if p.pinned and p.precision == s.DAY and a + p.end <= m.start()]
+    if not main:
+        return None
+    n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1].lower()]
+    day = main[-1].day - timedelta(days=n)
+    return day, s.DAY, (f"date: {m.group().strip()!r} {main[-1].text!r} -> "
+                        f"{date_value(day, s.DAY)}")
+
+
+_DAYS_AFTER = re.compile(r"\b(?:just\s+|only\s+)?(a|one|two|three|four|five|six|seven|\d+)\s+"
+                         r"days?\s+after\s+(?:(?:it|they)\s+)?$", re.IGNORECASE)
 
 
 def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) -> bool:

@@ -22,7 +22,7 @@ from tracker.core import schema as s
 _DATE_WORD = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
              r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "a": 1}
 DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE)) for name, p in (
@@ -236,7 +236,7 @@ def _resolve(name: str, m: re.Match, today: date) -> tuple[date, str, bool] | No
     if name in offsets:
         return today - timedelta(days=offsets[name]), s.DAY, True
     if name == "days_ago":
-        n = int(m[1]) if m[1].isdigit() else _NUMBER_WORDS[m[1].lower()]
+        n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1].lower()]
         return today - timedelta(days=n), s.DAY, True
     monday = today - timedelta(days=today.weekday())
     if name == "last_week_day":  # "last week on Wednesday": that day of the week before
