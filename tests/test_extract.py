@@ -137,6 +137,7 @@ def test_places_near_or_beside_the_verb_object_are_left_out(kit):
      "Nerkh.", "Taliban"),
     ("As the Taliban advanced, a commander of the government garrison fled from Nerkh.", None),
     ("As the Taliban advanced, residents fled from Nerkh.", None),
+    ("As the Taliban advanced, the district's police chief fled from Nerkh.", None),
     ("Security forces handed over Nerkh to the Islamic Emirate.", "Taliban"),
     ("Commandos drove the Taliban out of Nerkh.", "Afghan government"),
     ("Nerkh is now under the control of anti-Taliban forces.", "Resistance"),
