@@ -790,7 +790,7 @@ def _days_before(ctx: Context, a: int, t: Trigger, phrases: list[DatePhrase]
                         f"{date_value(day, s.DAY)}")
 
 
-_DAYS_AFTER = re.compile(r"\b(?:just\s+|only\s+)?(a|one|two|three|four|five|six|seven|\d+)\s+"
+_DAYS_AFTER = re.compile(r"\b(?:just\s+|only\s+)?(" + "|".join(NUMBER_WORDS) + r"|\d+)\s+"
                          r"days?\s+after\s+(?:(?:it|they)\s+)?$", re.IGNORECASE)
 
 

@@ -23,7 +23,7 @@ _DATE_WORD = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Jul
              r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "a": 1}
+                "eight": 8, "nine": 9, "ten": 10, "a": 1}
 DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE)) for name, p in (
     ("iso", r"\b(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b"),
