@@ -190,3 +190,32 @@ def test_a_polygon_edited_in_the_database_is_what_the_tracker_reads_next(fresh):
     layer = records.read_districts(fresh.engine).set_index(s.DISTRICT_CODE)
     assert layer.loc["AF0101", "geometry"].equals(square)
     assert not layer.loc["AF0102", "geometry"].equals(square) and len(layer) == 399
+
+
+def test_the_district_layer_is_read_whole_and_on_postgresql_in_binary_form(fresh):
+    """The layer every status and map reads: each polygon as loaded; on PostgreSQL (psycopg)
+    its rows arrive in binary form (WKB as bytes, not as hexadecimal text twice its size)."""
+    import shapely
+    from sqlalchemy import event
+
+    from tracker.geo.boundaries import default_boundaries
+
+    formats: list[list[int]] = []
+
+    def result_formats(_conn, cursor, statement, *_args) -> None:
+        if "districts" in statement and hasattr(cursor, "pgresult"):
+            result = cursor.pgresult
+            formats.append([result.fformat(i) for i in range(result.nfields)])
+
+    event.listen(fresh.engine, "after_cursor_execute", result_formats)
+    try:
+        layer = records.read_districts(fresh.engine).set_index(s.DISTRICT_CODE)
+    finally:
+        event.remove(fresh.engine, "after_cursor_execute", result_formats)
+    shipped = default_boundaries().districts.set_index(s.DISTRICT_CODE)
+    assert list(layer.index) == sorted(shipped.index)
+    # stored as multipolygons: the same points, compared as shapes
+    same = shapely.equals(layer.geometry.to_numpy(), shipped.geometry.reindex(layer.index).to_numpy())
+    assert same.all()
+    if fresh.engine.dialect.name == "postgresql":
+        assert formats and all(f == 1 for f in formats[-1])  # 1: binary

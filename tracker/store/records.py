@@ -39,7 +39,7 @@ from tracker.core import schema as s
 from tracker.core.schema import CRS
 from tracker.geo.boundaries import BoundarySet
 from tracker.store import interval_extension, intervals, naming, point_batches, queries
-from tracker.store.engines import require_file, write_transaction
+from tracker.store.engines import BINARY_RESULTS, require_file, write_transaction
 from tracker.store.event_writer import (
     CONTENT_HASH,
     content_hashes,
@@ -149,7 +149,7 @@ def read_districts(engine: Engine | Connection) -> gpd.GeoDataFrame:
         stmt = (select(District.code, District.name, District.province_code, Province.name,
                        District.population, _wkb(conn, District.__table__.c.geometry))
                 .join(Province, District.province_code == Province.code)
-                .order_by(District.code))
+                .order_by(District.code).execution_options(**{BINARY_RESULTS: True}))
         rows = queries.fetch_rows(conn, stmt)
     cols = [s.DISTRICT_CODE, s.DISTRICT_NAME, s.PROVINCE_CODE, s.PROVINCE_NAME, s.POPULATION]
     layer = _layer(rows, cols)
@@ -163,7 +163,7 @@ def read_provinces(engine: Engine | Connection) -> gpd.GeoDataFrame:
     """Provinces with geometry, sorted by code."""
     with reading(engine) as conn:
         stmt = (select(Province.code, Province.name, _wkb(conn, Province.__table__.c.geometry))
-                .order_by(Province.code))
+                .order_by(Province.code).execution_options(**{BINARY_RESULTS: True}))
         rows = queries.fetch_rows(conn, stmt)
     return _layer(rows, [s.PROVINCE_CODE, s.PROVINCE_NAME])
 
