@@ -746,3 +746,64 @@ def test_the_full_clearing_of_the_entire_province_of_x_is_the_province(kit):
 ])
 def test_a_camp_of_an_actor_is_no_agent_and_a_seizure_or_takeover_of_a_place(kit, text, expected):
     assert pairs(drafts(kit, text)) == expected
+
+
+# --- phrasings met in the thirteenth batch of real reports ------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # a number of an actor's fighters is that actor acting (before: "of" made it an object)
+    ("Hundreds of Taliban fighters seized the headquarters of Nerkh district.",
+     {("AF0402", "Taliban")}),
+    # actors joined by a slash: the first acts
+    ("The NRF/ANA joint forces entered Nerkh on Thursday.", {("AF0402", "Resistance")}),
+    # "collapsed to" as "fell to"
+    ("Nerkh District of Maidan Wardak Collapses to Taliban", {("AF0402", "Taliban")}),
+    # "relinquish control of": the side that lets go loses it
+    ("Government forces entered Chak. The Taliban, which had to relinquish control of Nerkh, "
+     "shelled it.", {("AF0404", "Afghan government"), ("AF0402", "Afghan government")}),
+    # "gaining full control of"
+    ("Government forces ended the siege after a week, ultimately gaining full control of Nerkh.",
+     {("AF0402", "Afghan government")}),
+])
+def test_counts_of_fighters_slashes_collapses_relinquishing_and_gaining(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+def test_nearing_control_of_a_place_is_no_hold_of_it(kit):
+    text = "Government forces have been advancing, nearing full control of Nerkh."
+    assert drafts(kit, text).empty
+    assert pairs(drafts(kit, "Government forces have full control of Nerkh.")) == {
+        ("AF0402", "Afghan government")}
+
+
+def test_the_subject_leaves_in_a_clause_of_before_and_ing(kit):
+    """The agent of "withdrawing" after "before" is the sentence's subject, not the actor it
+    fought (before: the Taliban were said to leave and the government to hold the town)."""
+    text = ("Government forces engaged the Taliban for several hours before withdrawing from "
+            "Nerkh, sources said on Thursday.")
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+
+
+def test_a_relative_clause_after_the_word_district_governs_the_place(kit):
+    text = "Looting was reported in Nerkh district, which fell into the hands of the Taliban."
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+    text = "Looting was reported in Nerkh locality, which fell into the hands of the Taliban."
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+
+
+def test_a_date_in_what_someone_said_after_the_verb_is_not_its_date(kit):
+    text = ("Government forces entered Chak. The Taliban, which previously had to relinquish "
+            "control of Nerkh, disclosed that on 12 August they shelled the town.")
+    df = drafts(kit, text).set_index(s.DISTRICT_CODE)
+    assert df.loc["AF0402", s.CONTROLLER] == "Afghan government"
+    assert df.loc["AF0402", s.DATE] == ARTICLE.isoformat()
+
+
+def test_a_change_of_a_week_that_the_report_s_own_change_undoes_gives_no_draft(kit):
+    text = ("Government forces have recaptured Nerkh district from the Taliban on Thursday. The "
+            "Taliban had captured Nerkh early this week.")
+    df = drafts(kit, text)
+    assert pairs(df) == {("AF0402", "Afghan government")}
+    # not undone (the same side), or told with its own day: both stay
+    text = ("Government forces have recaptured Nerkh district from the Taliban on Thursday. The "
+            "Taliban had captured Nerkh on Monday.")
+    assert pairs(drafts(kit, text)) == {("AF0402", "Afghan government"), ("AF0402", "Taliban")}

@@ -383,16 +383,16 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """268 reports since 1 December 2026. Eleven batches were each first read with the rules as
+    """286 reports since 1 December 2026. Twelve batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
-    tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59; see
-    the corpus README), then the rules were mended on them.
+    tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
+    thirteenth, 269-286: 0.67, 0.59; see the corpus README), then the rules were mended on them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 268 0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 286 0.74-0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -834,6 +834,58 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
     khartoum = set(kit("sdn")[2].query("province_code == 'SD01'")[s.DISTRICT_CODE])
     assert set(df[s.DISTRICT_CODE]) == khartoum and set(df[s.CONTROLLER]) == {"SAF"}
     assert df[PROVINCE_LEVEL].all()
+
+
+@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # the thirteenth batch (269-286), read once as the held-out batch, then mended
+    # the subject of "before withdrawing" leaves, not the actor it fought
+    ("sdn", "274", "Al Jazeera news agency reported that the Sudanese Armed Forces (SAF) engaged "
+     "the paramilitary group for several hours before withdrawing from el-Fula, prompting RSF to "
+     "seize government and military headquarters, the sources said on Thursday.", "2024-06-20",
+     {("SD18086", "RSF")}),
+    # "KIA/PDF joint forces": the first actor
+    ("mmr", "275", "The KIA/PDF joint forces entered Tigyaing in full force on 9th November and "
+     "set up camps inside houses, religious and government buildings and started fighting.",
+     "2023-11-13", {("MMR005022", "KIA")}),
+    # "X locality, which fell into the hands of"
+    ("sdn", "270", "However, the Forces of Freedom and Change (FFC) in El Hasaheisa locality, "
+     "which fell into the hands of the RSF on Wednesday, reported widespread plundering of "
+     "buildings and robberies of people at gunpoint.", "2023-12-22", {("SD15034", "RSF")}),
+    # "nearing full control of" holds nothing
+    ("sdn", "273", "Media outlets closely aligned with the army stated that its forces have been "
+     "advancing over the past two days, capturing several towns and nearing full control of "
+     "Al-Khuwei.", "2025-06-17", set()),
+    # "Hundreds of taliban fighters seize"; "Collapses to Taliban" (headlines)
+    ("afg", "281", "Afghanistan: Hundreds of taliban fighters seize headquarters of Kohistanat "
+     "district", "2015-07-29", {("AF2203", "Taliban")}),
+    ("afg", "283", "Khamab District of Jawzjan Collapses to Taliban", "2017-08-21",
+     {("AF2806", "Taliban")}),
+], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
+def test_the_thirteenth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batch's gold file (283's place spelling from
+    ``places_afg.csv``)."""
+    df = drafts(layer, text, day)
+    assert pairs(df) == expected
+
+
+def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284():
+    """277: "gaining full control of the town on 4 March" dates the capture, not the "on 6
+    March" of what the military disclosed after "had to relinquish control"; 284: "The
+    Taliban had captured Tala Wa Barfak early this week", undone by the report's retake, gives
+    no draft."""
+    text = ("Ponnagyun came under offensive AA attacks starting from 21 February. Subsequently, "
+            "the AA persisted with their offensive operations, aiming to capture the last "
+            "remaining camp of LIB-550, ultimately gaining full control of the town on 4 March."
+            "\n\nCurrently, the Military Council, which previously had to relinquish control of "
+            "the town of Ponnagyun, disclosed that on 6 March, the army conducted artillery "
+            "shelling twice in the morning.")
+    df = drafts("mmr", text, "2024-03-11")
+    assert rows(df) == {("MMR012002", "AA", "reported", "2024-03-04")}
+    text = ("KABUL, Afghanistan (AP) \u2014 Afghan government forces have recaptured the Tala Wa "
+            "Barfak district from the Taliban after heavy fighting in northern Baghlan province."
+            "\n\nThe Taliban had captured Tala Wa Barfak early this week. There was no immediate "
+            "comment from the Taliban.")
+    assert pairs(drafts("afg", text, "2017-03-03")) == {("AF0911", "Afghan government")}
 
 
 def test_the_held_out_reports_stay_apart_and_are_whole():

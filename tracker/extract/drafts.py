@@ -71,6 +71,7 @@ from tracker.extract.reconcile import (
     drop_denied,
     is_headline,
     net_of_sentence,
+    undone_vague_changes,
 )
 from tracker.extract.rules import (
     ANAPHOR_AFTER,
@@ -185,20 +186,33 @@ def _actor_at(ctx: Context, pos: int) -> Actor | None:
 
 def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     """The nearest actor named before position ``before`` in the sentence starting at ``a``; of
-    actors named together ("KIA and KPDF joint forces"), the first."""
+    actors named together ("KIA and KPDF joint forces", "KIA/PDF"), the first. For a verb in
+    "-ing" after "before", "after", "while" or "upon", whose clause names no subject of its own,
+    the first actor of the sentence ("the SAF engaged the paramilitary group for several hours
+    before withdrawing from the city": the SAF withdrew)."""
     named = [x for x in ctx.actors if a <= x.start and x.end <= before]
-    for k in range(len(named) - 1, -1, -1):
+    participle = bool(_PARTICIPLE_CLAUSE.match(ctx.text, before)) and bool(
+        _PARTICIPLE_OPENER.search(ctx.text, max(a, before - 12), before))
+    for k in (range(len(named)) if participle else range(len(named) - 1, -1, -1)):
         act = named[k]
         if re.match(r"(?:'s|\u2019s)\b", ctx.text[act.end:act.end + 3]) and \
                 not _OWNER_OF_ACT.fullmatch(ctx.text, act.end, before):
             continue  # "the Myanmar military's Western Command": an owner, not the agent
         if _FACILITY_AFTER.match(ctx.text, act.end):
             continue  # "the People's Defense Force base": a place, not the agent
-        if not NOT_AGENT.search(ctx.text[max(a, act.start - 30):act.start]):
+        window = ctx.text[max(a, act.start - 30):act.start]
+        if not NOT_AGENT.search(window) or _COUNT_OF.search(window):
             while k > 0 and _TOGETHER.fullmatch(ctx.text, named[k - 1].end, named[k].start):
                 k -= 1
             return _list_head(ctx, a, named, k) or named[k]
     return None
+
+
+_PARTICIPLE_OPENER = re.compile(r"\b(?:before|after|while|upon)\s+$", re.IGNORECASE)
+_PARTICIPLE_CLAUSE = re.compile(r"[a-z]+ing\b")
+_COUNT_OF = re.compile(r"\b(?:hundreds|thousands|dozens|scores|a\s+(?:large\s+)?(?:number|group|"
+                       r"column|convoy|contingent))\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+"""A number of an actor's fighters ("Hundreds of Taliban fighters seize"): the actor acts."""
 
 
 def _list_head(ctx: Context, a: int, named: list[Actor], k: int) -> Actor | None:
@@ -221,10 +235,10 @@ _MADE_OF = re.compile(r"\b(?:comprising|made\s+up\s+of|consisting\s+of|composed\
                       re.IGNORECASE)
 
 
-_TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*(?:,|and|,\s*and)\s+(?:the\s+)?"
-                       r"(?:[A-Z][\w'\u2019-]*\s+)?")
+_TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?(?:\s*/\s*|\s*(?:,|and|,\s*and)\s+(?:the\s+)?"
+                       r"(?:[A-Z][\w'\u2019-]*\s+)?)")
 """Between two actors named together as one subject ("KIA and Kachin", "the AA (Arakan Army),
-")."""
+", "KIA/PDF")."""
 
 _FACILITY_AFTER = re.compile(r"\s+(?:(?i:council|regime|junta|army|government)\s+|[A-Z][\w-]*\s+)?"
                              r"(?i:military\s+)?(?i:base|bases|camp|camps|outpost|outposts|"
@@ -660,7 +674,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
         for row in net_of_sentence(sentence_rows):
             row["_sentence"], row["_headline"] = i, is_headline(ctx, i)
             rows.append(row)
-    rows = dated_over_undated(rows)
+    rows = undone_vague_changes(dated_over_undated(rows))
     drop_denied(ctx, rows)
     apply_report_confidence(ctx, rows)
     return _finish(rows)
@@ -759,7 +773,7 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
             s.NOTES: notes, EVIDENCE_SENTENCE: sentence, EVIDENCE_PLACE: place_note,
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
-            "_dated": bool(phrases) and near.pinned,
+            "_dated": bool(phrases) and near.pinned, "_day": day,
         }
         row[s.EVENT_ID] = draft_id(row)
         out.append(row)
@@ -796,9 +810,17 @@ _DAYS_AFTER = re.compile(r"\b(?:just\s+|only\s+)?(" + "|".join(NUMBER_WORDS) + r
 
 def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) -> bool:
     """"recaptured Musa Qala after it was seized ... last week": the date belongs to the other
-    clause."""
+    clause; so does a date told in what someone said after the verb ("the Military Council,
+    which previously had to relinquish control of ..., disclosed that on 6 March, the army
+    conducted artillery shelling")."""
     lo, hi = sorted((a + phrase.start, t.start))
+    if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
+        return True
     return bool(TIME_CLAUSE.search(ctx.text, lo, hi))
+
+
+_SAID_THAT = re.compile(r"\b(?:said|says|disclosed|announced|reported|stated|added|revealed|"
+                        r"claimed|confirmed)\s+that\b", re.IGNORECASE)
 
 
 def _finish(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -60,9 +60,10 @@ _UNIT_OF_A_NAME = re.compile(r"\bin\s+[A-Z][\w'-]+\s+(?:State|Region|Province|Di
 State", a typo of Chin State)."""
 
 
-_RELATIVE = re.compile(r"^\s*,?\s*which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$",
-                       re.IGNORECASE)
-"""A relative pronoun between a place and its verb ("Kohistan district, which fell to")."""
+_RELATIVE = re.compile(r"^(?:\s+(?:district|locality|township|town|city|county|area))?\s*,?\s*"
+                       r"which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$", re.IGNORECASE)
+"""A relative pronoun between a place and its verb ("Kohistan district, which fell to", "El
+Hasaheisa locality, which fell into the hands of")."""
 
 _UNKNOWN_MEMBER = re.compile(
     r"(?:(?<=,)|(?<=\band)|(?<=\bof)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")

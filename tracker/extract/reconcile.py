@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date, timedelta
 
 from tracker.core import schema as s
 from tracker.extract.context import Context
@@ -23,6 +24,23 @@ def dated_over_undated(rows: list[dict[str, object]]) -> list[dict[str, object]]
     change as a dated draft of its district and controller in the report: the dated one stays."""
     dated = {(r[s.DISTRICT_CODE], r[s.CONTROLLER]) for r in rows if r["_dated"]}
     return [r for r in rows if r["_dated"] or (r[s.DISTRICT_CODE], r[s.CONTROLLER]) not in dated]
+
+
+def undone_vague_changes(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A change dated only to a week or a month that a change of the same district to another
+    side, dated to a day in that period or later, undoes ("have recaptured Tala Wa Barfak ...
+    The Taliban had captured Tala Wa Barfak early this week") gives no draft: dated to its
+    period it could not be told apart from the change that undid it (as the corpus labels it)."""
+    def period_start(r: dict[str, object]) -> date:
+        day = r["_day"]
+        if r[s.DATE_PRECISION] == s.WEEK:
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1) if r[s.DATE_PRECISION] == s.MONTH else day
+
+    later = [r for r in rows if r[s.DATE_PRECISION] == s.DAY]
+    return [r for r in rows if r[s.DATE_PRECISION] == s.DAY or not any(
+        o[s.DISTRICT_CODE] == r[s.DISTRICT_CODE] and o[s.CONTROLLER] != r[s.CONTROLLER]
+        and o["_day"] >= period_start(r) for o in later)]
 
 
 def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:

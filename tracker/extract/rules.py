@@ -31,7 +31,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(FALL_OF, r"\b(?:fall|loss)\s+of\b"),
-    Rule(TO, r"\b(?:fell|falls?|fallen|falling)\s+(?:back\s+)?(?:in)?to\s+"
+    Rule(TO, r"\b(?:fell|falls?|fallen|falling|collaps(?:e|es|ed|ing))\s+(?:back\s+)?(?:in)?to\s+"
          r"(?:the\s+hands\s+of\s+)?(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+hands)?"),
     Rule(TO, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|firm\s+)?"
          r"(?:control\s+of\s+(?:the\s+)?" + ACTOR_SLOT
@@ -46,8 +46,8 @@ RULES: tuple[Rule, ...] = (
     Rule(OUTSIDE, r"\bfree\s+of\s+(?:the\s+)?" + ACTOR_SLOT + r"(?:\s+control)?"),
     Rule(OUTSIDE, r"\b(?:been\s+|was\s+|were\s+)(?:\w+ly\s+)?(?:cleared|cleansed|freed|rid)\s+of\s+"
          r"(?:the\s+)?" + ACTOR_SLOT),
-    Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|regained|regain|seized|"
-         r"wrest(?:ed|s|ing)?|claimed|declared|established|extended|"
+    Rule(TAKE, r"\b(?:took|taken|take|takes|taking|gained|gain|gains|gaining|regained|regain|"
+         r"seized|wrest(?:ed|s|ing)?|claimed|declared|established|extended|"
          r"assumed)\s+(?:back\s+)?(?:(?:their|its)\s+)?"
          r"(?:full\s+|complete\s+|total\s+|temporary\s+|effective\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
@@ -67,7 +67,8 @@ RULES: tuple[Rule, ...] = (
          r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
     Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
          r"(?:fled|flee|flees|fleeing))[\"'\u201d]?\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
-    Rule(LEAVE, r"\b(?:lost|lose|loses|losing)\s+(?:full\s+)?control\s+(?:of|over)\b"),
+    Rule(LEAVE, r"\b(?:lost|lose|loses|losing|relinquish(?:ed|es|ing)?)\s+(?:full\s+)?control\s+"
+         r"(?:of|over)\b"),
     Rule(LEAVE, r"\b(?:abandon(?:ed|s|ing)?|evacuat(?:e|ed|es|ing)|vacat(?:e|ed|es|ing)|lost|"
          r"hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:e|ed|es|ing)|gave\s+up)\b"),
 )
@@ -99,7 +100,7 @@ NEGATIONS = re.compile(
     r"could|would|will|(?-i:may)|might|should|cannot|unable\s+to|struggl(?:e|es|ed|ing)\s+to|"
     r"(?:offensive|operation|campaign|push|drive|assault|bid|effort|attempt)s?\s+to|"
     r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|danger\s+of|"
-    r"half\s*way\s+to|"
+    r"half\s*way\s+to|(?:nearing|neared|approaching|approached)(?=\s+(?:(?:full|complete|total)\s+)?$)|"
     r"yet\s+to|if|briefly|"
     r"(?:some|a\s+few|small\s+(?:groups?|numbers?)\s+of)\s+(?:[A-Z][\w'-]*\s+)?(?:fighters|troops|"
     r"soldiers|militants|insurgents|members|units)(?=\s+(?:had\s+|have\s+|has\s+)?$)|"
