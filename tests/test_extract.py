@@ -807,3 +807,35 @@ def test_a_change_of_a_week_that_the_report_s_own_change_undoes_gives_no_draft(k
     text = ("Government forces have recaptured Nerkh district from the Taliban on Thursday. The "
             "Taliban had captured Nerkh on Monday.")
     assert pairs(drafts(kit, text)) == {("AF0402", "Afghan government"), ("AF0402", "Taliban")}
+
+
+# --- phrasings met in the fourteenth batch of real reports ------------------------------------------
+@pytest.mark.parametrize("text", [
+    "The Taliban said it intends to capture the entirety of Maidan Wardak province.",
+    "Reports said the Taliban were closer than ever to taking full control of Nerkh.",
+    "The Taliban had controlled Nerkh for almost two years.",  # how long, not when
+])
+def test_intentions_approaches_and_past_holdings_give_nothing(kit, text):
+    assert drafts(kit, text).empty
+
+
+@pytest.mark.parametrize("text", [
+    "Nerkh, the largest base in southern Maidan Wardak province, has been completely captured by "
+    "the Taliban.",
+    "Nerkh in southern Maidan Wardak province has been completely captured by the Taliban.",
+])
+def test_a_province_that_locates_a_town_taken_completely_is_not_taken(kit, text):
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+
+
+def test_a_retake_after_the_fall_it_undoes_stands(kit):
+    text = ("Government forces have retaken control of Nerkh district after it was overrun by the "
+            "Taliban several days ago.")
+    assert pairs(drafts(kit, text)) == {("AF0402", "Afghan government")}
+
+
+def test_the_district_is_not_a_provincial_capital_named_before_it(kit):
+    text = ("The Chak district of Maidan Wardak province has been under siege. Government forces "
+            "withdrew to the provincial capital of Nerkh. The Taliban said the government "
+            "abandoned the district after a firefight.")
+    assert pairs(drafts(kit, text)) == {("AF0404", "Taliban")}

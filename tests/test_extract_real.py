@@ -383,16 +383,17 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """286 reports since 1 December 2026. Twelve batches were each first read with the rules as
+    """304 reports since 1 December 2026. Thirteen batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
     tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
-    thirteenth, 269-286: 0.67, 0.59; see the corpus README), then the rules were mended on them.
+    thirteenth, 269-286: 0.67, 0.59; fourteenth, 287-304: 0.23, 0.60; see the corpus README),
+    then the rules were mended on them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 286 0.74-0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 304 0.73-0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -886,6 +887,39 @@ def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284(
             "\n\nThe Taliban had captured Tala Wa Barfak early this week. There was no immediate "
             "comment from the Taliban.")
     assert pairs(drafts("afg", text, "2017-03-03")) == {("AF0911", "Afghan government")}
+
+
+@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # the fourteenth batch (287-304), read once as the held-out batch, then mended
+    # an intention: 17 drafts before, every township of Rakhine
+    ("mmr", "297", "The group said it intends to capture the entirety of Rakhine state.",
+     "2024-03-28", set()),
+    # a state that only locates the town: 8 more townships of Chin State before
+    ("mmr", "294", "Chin Brotherhood Alliance announced that the town of Matupi, the largest "
+     "Military strategic base in southern Chin State, has been completely captured and controlled "
+     "today, June 29, 2024.", "2024-06-29", {("MMR004007", "Chin Brotherhood")}),
+    # how long it was held; how close it came
+    ("sdn", "289", "The group had controlled the city of Khartoum for almost two years during the "
+     "civil war.", "2025-03-30", set()),
+    ("sdn", "290", "Al-Jazeera reported in December that the RSF were closer than ever to taking "
+     "full control of el-Fasher.", "2025-01-05", set()),
+    # the retake stands over the fall in its "after" clause
+    ("afg", "299", "Afghan security forces have retaken control of the Ghormach district after it "
+     "was overrun by the Taliban several days ago.", "2015-10-24",
+     {("AF3107", "Afghan government")}),
+    # "the district" is Shebkoh, not the provincial capital of Farah named last
+    ("afg", "300", "The Shebkoh district of Farah province, bordering Iran, has been under Taliban "
+     "siege for months. Mosa Nazari, deputy governor of Farah, said Afghanistan's military "
+     "leadership faced difficulty reinforcing the troops. The forces withdrew all ammunition and "
+     "vehicles to the provincial capital of Farah, he said. The Taliban said in a statement the "
+     "government abandoned the district after a heavy firefight overnight, and the group seized "
+     "an amount of ammunition.", "2018-12-12", {("AF3305", "Taliban")}),
+], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
+def test_the_fourteenth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batch's gold file (300's spelling from
+    ``places_afg.csv``; 289's "the city" named, as the report names it sentences before)."""
+    df = drafts(layer, text, day)
+    assert pairs(df) == expected
 
 
 def test_the_held_out_reports_stay_apart_and_are_whole():

@@ -386,6 +386,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
             chain = [hit] if hit else []
     if not chain:
         return []
+    if t.rule.kind == HOLD and _FOR_A_TIME.match(ctx.text, max(chain[-1].end, t.end)):
+        return []  # "The group had controlled the city for almost two years": how long, not when
     lead = chain[-1].end if not forward and chain[-1].end <= t.start else None
     window = ctx.text[lead:t.start] if lead is not None else \
         ctx.text[max(a, t.start - 40):t.start]
@@ -425,6 +427,10 @@ def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
                 or _WHOLE_ADVERB.search(ctx.text[a:b]))
 
 
+_FOR_A_TIME = re.compile(
+    r"\s+for\s+(?:(?:about|almost|nearly|more\s+than|over|some|around|at\s+least)\s+)?(?:\d+|a|an|"
+    + "|".join(NUMBER_WORDS) + r"|several|many)\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+"""After a place held: for how long ("for almost two years"), a past holding, not a change."""
 _WHOLE_WORD = re.compile(r"\b(?:whole|entire|full|complete|total)\b", re.IGNORECASE)
 _WHOLE_BEFORE = re.compile(r"\b(?:all|all\s+of|the\s+rest\s+of|whole|whole\s+of|entire|"
                            r"entirety\s+of)\s+"
@@ -727,6 +733,8 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
                       f"{who.actor}{via(who)}")
     before = _days_before(ctx, a, d.trigger, phrases)
+    clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
+    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if before is not None:
@@ -773,7 +781,7 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
             s.NOTES: notes, EVIDENCE_SENTENCE: sentence, EVIDENCE_PLACE: place_note,
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
-            "_dated": bool(phrases) and near.pinned, "_day": day,
+            "_dated": bool(phrases) and near.pinned, "_day": day, "_earlier": earlier,
         }
         row[s.EVENT_ID] = draft_id(row)
         out.append(row)

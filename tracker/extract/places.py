@@ -81,6 +81,10 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
         if gap_start > gap_end:
             continue
+        if not forward and m.kind == PROVINCE and _ASIDE_END.match(ctx.text, m.end, pos) \
+                and _ASIDE_LOCATING.search(ctx.text, max(0, m.start - 90), m.start):
+            continue  # "the town of Matupi, the largest ... base in southern Chin State, has
+            # been completely captured": the province ends an aside that locates the town
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
@@ -99,6 +103,13 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         pos = m.end if forward else m.start
     return out if forward else list(reversed(out))
 
+
+_ASIDE_LOCATING = re.compile(r",[^,]{0,80}\bin\s+(?:the\s+)?(?:(?:north|south|east|west)"
+                             r"(?:-?(?:east|west))?(?:ern)?\s+|central\s+)?$", re.IGNORECASE)
+"""Before a province: an aside opened by a comma that says where a place lies (", the largest
+... base in southern")."""
+
+_ASIDE_END = re.compile(r"\s*(?:state|province|region)?\s*,", re.IGNORECASE)
 
 _UNIT_WORD_OF = re.compile(r"\b(?:state|region|province|governorate)\s+of\s+$", re.IGNORECASE)
 """Before a province's name: "the entire state of Khartoum", "the province of Helmand"."""
@@ -375,6 +386,7 @@ def antecedent(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Menti
 
 def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Mention | None:
     province = bool(re.search(r"province|state|region", ref, re.IGNORECASE))
+    district = bool(re.search(r"district|township|locality", ref, re.IGNORECASE))
     before = [m for m in places if m.end <= pos] or []
     unknown = [] if province else _unknown_towns(ctx.text, tuple(
         (m.start, m.end) for m in ctx.doc_places))
@@ -389,6 +401,9 @@ def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Me
             continue
         if _only_locates(ctx, m):  # "Al-Dinder, west of Singa, ...": Singa is not "it"
             continue
+        if district and _NAMED_OTHERWISE.search(ctx.text, max(0, m.start - 30), m.start):
+            continue  # "withdrew ... to the provincial capital of Farah ... abandoned the
+            # district": a city or a governor's province named as such is not "the district"
         if not province:
             return m
         code = m.match.province_code
@@ -397,6 +412,8 @@ def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Me
     return None
 
 
+_NAMED_OTHERWISE = re.compile(r"\b(?:capital|city|town|governor|governorate)\s+of\s+$",
+                              re.IGNORECASE)
 _TOWN_WORD = re.compile(r"\b(?P<a>[A-Z][\w'-]+)\s+(?:town|city|village)\b|"
                         r"\b(?:town|city|village)\s+of\s+(?P<b>[A-Z][\w'-]+)")
 

@@ -66,8 +66,12 @@ def is_headline(ctx: Context, i: int) -> bool:
 
 def net_of_sentence(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """"captured Nawzad but lost it in two days": of one district's changes on one day in one
-    sentence, the last one stands."""
-    last = {(r[s.DISTRICT_CODE], r[s.DATE]): k for k, r in enumerate(rows)}
+    sentence, the last one stands; one told in a clause of "after", "since" or "following"
+    came before the others ("have retaken control of the Ghormach district after it was overrun
+    by the Taliban several days ago": the retake stands)."""
+    last: dict[tuple[object, object], int] = {}
+    for k, r in sorted(enumerate(rows), key=lambda kr: (not kr[1]["_earlier"], kr[0])):
+        last[(r[s.DISTRICT_CODE], r[s.DATE])] = k
     return [r for k, r in enumerate(rows) if last[(r[s.DISTRICT_CODE], r[s.DATE])] == k]
 
 
