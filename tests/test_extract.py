@@ -839,3 +839,33 @@ def test_the_district_is_not_a_provincial_capital_named_before_it(kit):
             "withdrew to the provincial capital of Nerkh. The Taliban said the government "
             "abandoned the district after a firefight.")
     assert pairs(drafts(kit, text)) == {("AF0404", "Taliban")}
+
+
+# --- phrasings met in the fifteenth batch of real reports -------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # "return control of X (gloss) Town in a province to Y": Y gets it
+    ("The Resistance has been forced to return control of Nerkh (Nirkh) Town in Maidan Wardak "
+     "province to the Taliban in exchange for a ceasefire.", {("AF0402", "Taliban")}),
+    # a relative clause closed by a comma: its town is not the place taken
+    ("Nerkh, which also stands on the highway leading to the town of Chak, was completely "
+     "captured by the Taliban on Wednesday.", {("AF0402", "Taliban")}),
+    # a body of an actor's own ("the Taliban's Ministry of Defense") is that actor
+    ("The Taliban's Ministry of Defense said in a statement that they had recaptured Nerkh "
+     "district on Saturday morning.", {("AF0402", "Taliban")}),
+])
+def test_returned_control_closed_relative_clauses_and_an_actor_s_own_bodies(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+def test_a_report_rejected_gives_no_draft(kit):
+    text = ("However the ministry of defense rejected reports about fall of Nerkh and Chak "
+            "districts of Maidan Wardak to Taliban on Monday.")
+    assert drafts(kit, text).empty
+
+
+def test_a_holding_since_a_month_undone_by_the_report_s_change_gives_no_draft(kit):
+    """"since July last year" dates the holding it follows (to a month), so the dated capture
+    that ends it undoes it; read as another clause's date it was a holding on the article day."""
+    text = ("Nerkh had been under the control of the Resistance since July last year. Nerkh was "
+            "completely captured by the Taliban on Wednesday.")
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}

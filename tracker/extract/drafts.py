@@ -146,6 +146,11 @@ def _find_actors(text: str, table: ActorTable, spans: list[tuple[int, int]]) -> 
     """The actors named in ``text``, with "the group" and a capturing "they" standing for the
     last one named before them."""
     found = [Actor(m.start, m.end, m.text, m.actor) for m in table.find(text)]
+    for k in range(1, len(found)):  # "The Taliban's Ministry of Defense": the Taliban's own
+        owner, act = found[k - 1], found[k]
+        if owner.actor != act.actor and _OWNED.fullmatch(text, owner.end, act.start):
+            found[k] = Actor(act.start, act.end, act.text, owner.actor,
+                             via=f"{act.text!r} of {owner.text!r}")
     starts = [a for a, _ in spans]
     for m in [*COREF.finditer(text), *_THEY_TOOK.finditer(text)]:
         before = [a for a in found if a.end <= m.start() and not a.via]
@@ -172,6 +177,9 @@ def _find_actors(text: str, table: ActorTable, spans: list[tuple[int, int]]) -> 
                            via=f"{word!r} = {ref.text!r}, {where}"))
     return sorted(found, key=lambda a: a.start)
 
+
+_OWNED = re.compile(r"(?:'s|\u2019s)\s+")
+"""Between an actor and a body of its own ("the Taliban's Ministry of Defense")."""
 
 _OPENING_PHRASE = re.compile(r"\s*(?:following|after|since|with|despite|before|upon)\s+$",
                              re.IGNORECASE)
@@ -298,8 +306,11 @@ def _region(ctx: Context, a: int, b: int, triggers: list[Trigger], i: int,
         return t.end, brk.start() if brk else end  # January 19; ...": one dated list
     start = triggers[i - 1].end if i > 0 else a
     breaks = list(BREAKS.finditer(ctx.text, start, t.start))
-    if breaks and _RELATIVE_VERB.fullmatch(ctx.text, breaks[-1].start(), t.start):
-        breaks.pop()  # "Kohistan district, which fell to": the place before the pronoun
+    if breaks and (_RELATIVE_VERB.fullmatch(ctx.text, breaks[-1].start(), t.start)
+                   or _RELATIVE_CLOSED.match(ctx.text, breaks[-1].start(), t.start)):
+        breaks.pop()  # "Kohistan district, which fell to": the place before the pronoun;
+        # "Nawnghkio, which also stands on the highway ..., was completely captured": the
+        # clause is closed, the verb's place is the one before it
     return (breaks[-1].end() if breaks else start), t.start
 
 
@@ -308,6 +319,7 @@ _DATED_ITEM = re.compile(
     r"February|March|April|May|June|July|August|September|October|November|December)\b")
 """The next member of a dated list after a semicolon ("; Pauktaw on January 19")."""
 
+_RELATIVE_CLOSED = re.compile(r"which\s[^,]{0,120},", re.IGNORECASE)
 _RELATIVE_VERB = re.compile(r"which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?",
                             re.IGNORECASE)
 
@@ -824,7 +836,11 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
     lo, hi = sorted((a + phrase.start, t.start))
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
-    return bool(TIME_CLAUSE.search(ctx.text, lo, hi))
+    # "had been under the control of the TNLA since July last year": a "since" or "until" right
+    # before the date phrase dates the state it follows, it opens no other clause
+    return any(m.group().casefold() not in ("since", "until")
+               or not ctx.text[m.end():a + phrase.start].isspace()
+               for m in TIME_CLAUSE.finditer(ctx.text, lo, hi))
 
 
 _SAID_THAT = re.compile(r"\b(?:said|says|disclosed|announced|reported|stated|added|revealed|"

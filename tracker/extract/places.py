@@ -81,13 +81,17 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
         if gap_start > gap_end:
             continue
-        if not forward and m.kind == PROVINCE and _ASIDE_END.match(ctx.text, m.end, pos) \
-                and _ASIDE_LOCATING.search(ctx.text, max(0, m.start - 90), m.start):
+        if not forward and _ASIDE_END.match(ctx.text, m.end, pos) and (
+                (m.kind == PROVINCE and _ASIDE_LOCATING.search(ctx.text, max(0, m.start - 90),
+                                                               m.start))
+                or _RELATIVE_ASIDE.search(ctx.text, max(0, m.start - 130), m.start)):
             continue  # "the town of Matupi, the largest ... base in southern Chin State, has
-            # been completely captured": the province ends an aside that locates the town
+            # been completely captured", "Nawnghkio, which also stands on the highway leading
+            # to ... the garrison town of Pyin Oo Lwin, was completely captured": the place
+            # ends an aside about the place before it
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
-            gap = re.sub(r"^\s*,[^,]{0,80},", lambda g: " " * len(g.group()), gap)
+            gap = _ASIDE.sub(lambda g: " " * len(g.group()), gap)
             if pos == anchor:  # "Kohistan district, which fell to the militants on Thursday"
                 gap = _RELATIVE.sub(lambda g: " " * len(g.group()), gap)
             if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
@@ -109,6 +113,11 @@ _ASIDE_LOCATING = re.compile(r",[^,]{0,80}\bin\s+(?:the\s+)?(?:(?:north|south|ea
 """Before a province: an aside opened by a comma that says where a place lies (", the largest
 ... base in southern")."""
 
+_ASIDE = re.compile(r"^\s*,(?:[^,]{0,80}|\s*which\s[^,]{0,120}),")
+"""An aside between commas after a place ("Panjshir, the resistance stronghold, remains")."""
+_RELATIVE_ASIDE = re.compile(r",\s*which\s[^,]{0,120}$", re.IGNORECASE)
+"""Before a place: a relative clause opened after the place before it (", which also stands on
+the highway leading to ...")."""
 _ASIDE_END = re.compile(r"\s*(?:state|province|region)?\s*,", re.IGNORECASE)
 
 _UNIT_WORD_OF = re.compile(r"\b(?:state|region|province|governorate)\s+of\s+$", re.IGNORECASE)

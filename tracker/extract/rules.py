@@ -67,8 +67,8 @@ RULES: tuple[Rule, ...] = (
          r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
     Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
          r"(?:fled|flee|flees|fleeing))[\"'\u201d]?\s+(?:(?:their|its|all)\s+(?:\w+\s+)?)?(?:from|of)\b"),
-    Rule(LEAVE, r"\b(?:lost|lose|loses|losing|relinquish(?:ed|es|ing)?)\s+(?:full\s+)?control\s+"
-         r"(?:of|over)\b"),
+    Rule(LEAVE, r"\b(?:lost|lose|loses|losing|relinquish(?:ed|es|ing)?|return(?:ed|s|ing)?|"
+         r"hand(?:ed|s|ing)?\s+back)\s+(?:full\s+)?control\s+(?:of|over)\b"),
     Rule(LEAVE, r"\b(?:abandon(?:ed|s|ing)?|evacuat(?:e|ed|es|ing)|vacat(?:e|ed|es|ing)|lost|"
          r"hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:e|ed|es|ing)|gave\s+up)\b"),
 )
@@ -221,8 +221,8 @@ ANAPHOR_BEFORE = re.compile(
 """A place named again by a pronoun ("lost it", "the town was retaken", "the whole province
 fell"): the last place named before it; "the state capital" is a city, not the state."""
 
-DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|rejected\s+claims?)\b",
-                    re.IGNORECASE)
+DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|"
+                    r"reject(?:s|ed|ing)?\s+(?:the\s+)?(?:claims?|reports?))\b", re.IGNORECASE)
 """A claim the report says is denied gives no draft."""
 
 BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+past|years\s+ago)\b",
