@@ -869,3 +869,42 @@ def test_a_holding_since_a_month_undone_by_the_report_s_change_gives_no_draft(ki
     text = ("Nerkh had been under the control of the Resistance since July last year. Nerkh was "
             "completely captured by the Taliban on Wednesday.")
     assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+
+
+# --- phrasings met in the sixteenth batch of real reports -------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # "the compound X district": a district compound taken is the district (076/078)
+    ("The insurgents early today attacked and captured the compound Nerkh district.",
+     {("AF0402", "Taliban")}),
+    # "X town, where Y took control on <day>": the place of the relative clause
+    ("Government forces had yet to reach Nerkh town, where Taliban forces took control on "
+     "August 3.", {("AF0402", "Taliban")}),
+    # "that district, called X"
+    ("Police pulled back from posts in a district of Maidan Wardak province. The Taliban also "
+     "claimed to have taken over that district, called Nerkh.", {("AF0402", "Taliban")}),
+])
+def test_compounds_where_clauses_and_a_district_called_x(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a verb with an object of its own in the "where" clause: checkpoints, not the district
+    "The Taliban were pushed back in Nerkh district, where they had taken a number of checkpoints.",
+    # resisting "to prevent losing control of" a town
+    "Nerkh is pivotal, prompting government forces to resist the Taliban fiercely to prevent "
+    "losing control of the town.",
+    # "we" acting after "but", whose side the text does not say: not the actor before "but"
+    "\u201cThe Taliban launched airstrikes but now we can say we have taken control of the whole "
+    "of Nerkh district.\u201d",
+])
+def test_objects_prevented_losses_and_an_unknown_we_give_nothing(kit, text):
+    assert drafts(kit, text).empty
+
+
+def test_a_dateline_in_capitals_with_its_day_is_not_the_district(kit):
+    """"KABUL, Aug 15: ... pulled out of the remote district": the dateline only says where the
+    report was filed; "the remote district" is Nerkh, named before."""
+    text = ("KABUL, Aug 15: Afghan security forces withdrew from Nerkh district on Friday after "
+            "days of fighting with the Taliban.\n\nInterior ministry spokesman Zemarai Bashary "
+            "confirmed police had pulled out of the remote district but did not give details.")
+    assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}

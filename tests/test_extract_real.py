@@ -383,17 +383,18 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """322 reports since 1 December 2026. Fourteen batches were each first read with the rules as
+    """340 reports since 1 December 2026. Fifteen batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
     tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
     thirteenth, 269-286: 0.67, 0.59; fourteenth, 287-304: 0.23, 0.60; fifteenth, 305-322: 0.71,
-    0.67; see the corpus README), then the rules were mended on them.
+    0.67; sixteenth, 323-340: 0.79, 0.58; see the corpus README), then the rules were mended on
+    them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 322 0.72-0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 340 0.72-0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -944,6 +945,45 @@ def test_the_fourteenth_batchs_sentences(layer, report, text, day, expected):
 def test_the_fifteenth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batch's gold file (311's Momeik from
     ``places_mmr.csv``)."""
+    df = drafts(layer, text, day)
+    assert pairs(df) == expected
+
+
+@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
+    # the sixteenth batch (323-340), read once as the held-out batch, then mended
+    ("afg", "335", "Provincial police chief Ekramuddin Sarih says the insurgents early today "
+     "attacked and captured the compound Tala wa Barfak district.", "2018-05-08",
+     {("AF0911", "Taliban")}),
+    ("mmr", "330", "KIA spokesperson Naw Bu confirmed to DVB on April 25 that a counteroffensive "
+     "was underway but that regime forces had yet to reach Hpakant town, where KIA forces took "
+     "control on April 23, 2024 after it seized the LIB 116 in Selzin village.", "2025-04-25",
+     {("MMR001009", "KIA")}),
+    ("afg", "337", "Police on Thursday pulled back from posts in a district of Helmand province "
+     "after two weeks of clashes with militants. The Taliban also claimed to have taken over that "
+     "district, called Nad Ali.\u2014AFP", "2008-08-15", {("AF3002", "Taliban")}),
+    ("mmr", "334", "Since March 7, intense clashes have been going on between the Karen National "
+     "Liberation Army (KNLA)-led joint resistance forces and Junta troops, in both "
+     "Myawaddy and the adjacent Thinganyinaung area. During the Battle of "
+     "Thinganyinaung, resistance forces led by the KNLA seized control of the "
+     "headquarters of the Junta's 355th Light Infantry Battalion and the local police "
+     "station."
+     "\n\nMyawaddy, located on the Thailand-Myanmar border, is pivotal for border "
+     "trade, prompting the Junta to fiercely resist using airstrikes and multiple launch rocket "
+     "systems (MLRS) to prevent losing control of the town.", "2024-03-12", set()),
+    ("mmr", "329", "\u201cThe military council launched airstrikes but now we can say we have "
+     "taken control of the whole of Momauk township.\u201d", "2024-08-06", set()),
+    # the dateline "KABUL, Aug 15:" is not "the remote district"
+    ("afg", "337", "KABUL, Aug 15: Afghan security forces withdrew on Friday morning from an "
+     "eastern district after days of fighting with Taliban, allowing the militants to move in and "
+     "capture the area, officials said.\n\nA spokesman for the Taliban, Zabihullah Mujahed, "
+     "claimed the government troops had withdrawn from Nawa district in Ghazni province under "
+     "pressure after more than two weeks of attacks.\n\nInterior ministry spokesman Zemarai "
+     "Bashary confirmed police had pulled out of the remote district near the Pakistan border but "
+     "did not give details.", "2008-08-15", {("AF1119", "Taliban")}),
+], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
+def test_the_sixteenth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batch's gold file (329: the KIA's words with
+    "we", whose side the sentence does not name: no draft rather than the military's)."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
 

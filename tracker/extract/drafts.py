@@ -199,6 +199,10 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     the first actor of the sentence ("the SAF engaged the paramilitary group for several hours
     before withdrawing from the city": the SAF withdrew)."""
     named = [x for x in ctx.actors if a <= x.start and x.end <= before]
+    clause = max((m.end() for m in BREAKS.finditer(ctx.text, a, before)), default=a)
+    if _WE_SUBJECT.search(ctx.text, clause, before) and not any(x.start >= clause for x in named):
+        return None  # "The military council launched airstrikes but now we can say we have
+        # taken control": "we", whose side the text does not say, acts, not the council
     participle = bool(_PARTICIPLE_CLAUSE.match(ctx.text, before)) and bool(
         _PARTICIPLE_OPENER.search(ctx.text, max(a, before - 12), before))
     for k in (range(len(named)) if participle else range(len(named) - 1, -1, -1)):
@@ -216,6 +220,7 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     return None
 
 
+_WE_SUBJECT = re.compile(r"\bwe\b", re.IGNORECASE)
 _PARTICIPLE_OPENER = re.compile(r"\b(?:before|after|while|upon)\s+$", re.IGNORECASE)
 _PARTICIPLE_CLAUSE = re.compile(r"[a-z]+ing\b")
 _COUNT_OF = re.compile(r"\b(?:hundreds|thousands|dozens|scores|a\s+(?:large\s+)?(?:number|group|"
@@ -319,6 +324,13 @@ _DATED_ITEM = re.compile(
     r"February|March|April|May|June|July|August|September|October|November|December)\b")
 """The next member of a dated list after a semicolon ("; Pauktaw on January 19")."""
 
+_WHERE = re.compile(r"(?:\s+(?:town|city|district|township|locality))?\s*(?P<comma>,)\s*where\s+"
+                    r"(?:[\w'-]+\s+){1,4}$", re.IGNORECASE)
+"""A place's relative clause of "where" ending at a verb ("Hpakant town, where KIA forces ")."""
+_NO_OBJECT = re.compile(r"\s*(?:(?:full\s+|complete\s+)?control\b\s*)?(?:on|in|at|after|since|"
+                        r"last|this|earlier|[,.;]|$)", re.IGNORECASE)
+"""After a verb: no object of its own ("took control on April 23"; not "had taken a number of
+checkpoints")."""
 _RELATIVE_CLOSED = re.compile(r"which\s[^,]{0,120},", re.IGNORECASE)
 _RELATIVE_VERB = re.compile(r"which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?",
                             re.IGNORECASE)
@@ -391,6 +403,10 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if DENIAL.search(ctx.text[a:b]) or background or _ENTERED.match(t.words):
             chain = [m for m in chain if m.kind != PROVINCE]  # "entered Kunduz province": into
         chain = [m for m in chain if m.kind != PROVINCE or _whole_province(ctx, m, t, a, b)]
+    where = (_WHERE.search(ctx.text, a, t.start)
+             if not chain and forward and _NO_OBJECT.match(ctx.text, t.end, b) else None)
+    if where:  # "Hpakant town, where KIA forces took control on April 23, 2024"
+        chain = [m for m in places if where.start() <= m.end <= where.start("comma")]
     if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
         if ref:
@@ -400,7 +416,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         return []
     if t.rule.kind == HOLD and _FOR_A_TIME.match(ctx.text, max(chain[-1].end, t.end)):
         return []  # "The group had controlled the city for almost two years": how long, not when
-    lead = chain[-1].end if not forward and chain[-1].end <= t.start else None
+    lead = chain[-1].end if (where or not forward) and chain[-1].end <= t.start else None
     window = ctx.text[lead:t.start] if lead is not None else \
         ctx.text[max(a, t.start - 40):t.start]
     if NEGATIONS.search(window):

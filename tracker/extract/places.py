@@ -470,10 +470,12 @@ def _datelines(text: str) -> tuple[tuple[int, int], ...]:
 _DATELINE = re.compile(
     r"(?m)^[ \t]*(?:[A-Z][a-z]+\.?[ \t]+\d{1,2},?[ \t]+\d{4}[ \t]*\([^)\n]{1,40}\)|"
     r"[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*){0,2}(?:,[ \t]*[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*)?"
-    r"(?:[ \t]*\([^)\n]{1,30}\))?|[ \t]*\([^)\n]{1,30}\)))[ \t]*[-\u2013\u2014]+[ \t]")
+    r"(?:[ \t]*\([^)\n]{1,30}\))?|[ \t]*\([^)\n]{1,30}\)))[ \t]*[-\u2013\u2014]+[ \t]|"
+    r"^[ \t]*[A-Z][A-Z'.-]+(?:[ \t]+[A-Z][A-Z'.-]+)?,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}"
+    r"[ \t]*:[ \t]")
 """A wire report's dateline at the start of a paragraph: a place with its country or agency
-("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -", "July 5, 2024 (AL-DINDER) -"); a bare
-"Kunduz - ..." headline is not one."""
+("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -", "July 5, 2024 (AL-DINDER) -"), or a place
+in capitals with the day ("KABUL, Aug 15: "); a bare "Kunduz - ..." headline is not one."""
 
 
 def is_province_name(ctx: Context, name: str) -> bool:

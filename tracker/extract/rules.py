@@ -97,7 +97,7 @@ NEGATIONS = re.compile(
     r"tr(?:y|ies|ied|ying)\s+to|bid\s+to|plan(?:s|ned|ning)?\s+to|threat(?:en|ened|ens|ening)\s+to|"
     r"aim(?:s|ed|ing)?\s+to|intend(?:s|ed|ing)?\s+to|"
     r"seek(?:s|ing)?\s+to|sought\s+to|vow(?:s|ed)?\s+to|efforts?\s+to|"
-    r"in\s+order\s+to|about\s+to|poised\s+to|set\s+to|ready\s+to|deni(?:ed|es)|deny|"
+    r"in\s+order\s+to|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|about\s+to|poised\s+to|set\s+to|ready\s+to|deni(?:ed|es)|deny|"
     r"could|would|will|(?-i:may)|might|should|cannot|unable\s+to|struggl(?:e|es|ed|ing)\s+to|"
     r"(?:offensive|operation|campaign|push|drive|assault|bid|effort|attempt)s?\s+to|"
     r"almost|nearly|partial(?:ly)?|partly|verge\s+of|brink\s+of|close\s+to|"
@@ -132,7 +132,7 @@ GLUE_WORDS = frozenset({
     "completely", "entirely", "officially", "formally", "already", "recently", "has", "have",
     "had", "was", "were", "is", "are", "be", "been", "being", "still", "remains", "remain",
     "remained", "stays", "stay", "came", "come", "comes", "fell", "falls", "fallen", "only",
-    "last", "respectively",
+    "last", "respectively", "compound",
     "valley", "area", "areas", "township", "townships", "locality", "localities", "state",
     "region", "including", "such", "state's", "region's", "province's", "northern", "southern",
     "eastern", "western", "central", "north", "south", "east", "west", "main", "major",
@@ -198,7 +198,7 @@ Police Station")."""
 DESCRIPTOR_GAP = re.compile(
     r"^[\s,]*(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}?(?:city|cities|town|towns|township|district|"
     r"locality|hub|port|village|capital|centre|center|stronghold|crossing)(?:\s+of)?[\s,]*"
-    r"(?:the\s+)?(?:and\s+)?$",
+    r"(?:(?:called|named|known\s+as)\s+)?(?:the\s+)?(?:and\s+)?$",
     re.IGNORECASE)
 """An appositive description between a verb and its place: "the gem-mining town of", "ruby hub",
 "the Sudanese city of"."""
