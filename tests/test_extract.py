@@ -908,3 +908,28 @@ def test_a_dateline_in_capitals_with_its_day_is_not_the_district(kit):
             "days of fighting with the Taliban.\n\nInterior ministry spokesman Zemarai Bashary "
             "confirmed police had pulled out of the remote district but did not give details.")
     assert pairs(drafts(kit, text)) == {("AF0402", "Taliban")}
+
+
+# --- phrasings met in the seventeenth batch of real reports -----------------------------------------
+@pytest.mark.parametrize("text", [
+    # a province claim denied in the sentence before it (9 drafts of Central Darfur before)
+    "Government forces denied that the Taliban took control of Maidan Wardak province. The "
+    "Taliban announced on Friday that they had fully taken control of Maidan Wardak province.",
+    # an infinitive of purpose
+    "Government forces attempted to send many soldiers by ground and air to retake Nerkh but "
+    "ultimately failed.",
+    # a change dated only to the war's first days
+    "The Taliban had seized control of Nerkh in the early days of the war.",
+])
+def test_denied_claims_purposes_and_the_war_s_first_days_give_nothing(kit, text):
+    assert drafts(kit, text).empty
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Government forces were able to retake Nerkh on Monday.", {("AF0402", "Afghan government")}),
+    # "driven all <actor> (<short name>) fighters from"
+    ("The Resistance has driven all Taliban (IEA) fighters from Nerkh district.",
+     {("AF0402", "Resistance")}),
+])
+def test_achieved_infinitives_and_driving_all_of_an_actor_out(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected

@@ -220,6 +220,15 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     return None
 
 
+def _purpose(ctx: Context, a: int, t: Trigger) -> bool:
+    """A verb of capture as an infinitive of purpose ("attempted to send many soldiers ... to
+    retake it but ultimately failed"), not after "able to" or "managed to"."""
+    m = _TO_BEFORE.search(ctx.text, max(a, t.start - 40), t.start)
+    return m is not None and m.group(1).casefold() not in _ACHIEVED
+
+
+_TO_BEFORE = re.compile(r"\b([\w'-]+)\s+to\s+$")
+_ACHIEVED = frozenset({"able", "managed", "on"})  # "were able to", "went on to" capture
 _WE_SUBJECT = re.compile(r"\bwe\b", re.IGNORECASE)
 _PARTICIPLE_OPENER = re.compile(r"\b(?:before|after|while|upon)\s+$", re.IGNORECASE)
 _PARTICIPLE_CLAUSE = re.compile(r"[a-z]+ing\b")
@@ -419,7 +428,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
     lead = chain[-1].end if (where or not forward) and chain[-1].end <= t.start else None
     window = ctx.text[lead:t.start] if lead is not None else \
         ctx.text[max(a, t.start - 40):t.start]
-    if NEGATIONS.search(window):
+    if NEGATIONS.search(window) or (t.rule.kind == TAKE and _purpose(ctx, a, t)):
         return []
     decided = _controller(ctx, t, a, b, passive=passive, by_actor=by_actor, chain=chain)
     if decided is None and ctx.speakers[i] is not None and t.rule.kind in (TAKE, HOLD) and \
@@ -520,13 +529,16 @@ _SUBORDINATE = re.compile(r"\b(?:after|since|following|when)\b", re.IGNORECASE)
 
 _YEAR_ONLY = re.compile(
     r"\bin\s+(?:(?:early|mid|late)[-\s]+)?(?:19|20)\d\d\b|\blast\s+year\b|"
-    r"\b(?:a|one|two|three|four|five|several|\d+)\s+years?\s+ago\b", re.IGNORECASE)
+    r"\b(?:a|one|two|three|four|five|several|\d+)\s+years?\s+ago\b|"
+    r"\b(?:in|during)\s+the\s+(?:early|first)\s+(?:days|weeks|months)\s+of\s+the\s+war\b|"
+    r"\bat\s+the\s+(?:start|beginning|outbreak)\s+of\s+the\s+war\b", re.IGNORECASE)
 
 
 def _year_only(ctx: Context, start: int, end: int) -> bool:
     """True when the clause ``text[start:end]`` dates its change only to a year ("captured
     Yamgan district in 2015 but lost it to government forces in mid-2019", "captured by Taliban
-    last year"): an earlier episode no day of which the report gives."""
+    last year") or to the war's first days ("had seized control of East Nile in the early days
+    of the war"): an earlier episode no day of which the report gives."""
     clause = ctx.text[start:end]  # "in December last year" pins a month (a date phrase)
     return bool(_YEAR_ONLY.search(clause)) and not any(
         p.pinned for p in date_phrases(clause, ctx.article))
@@ -810,6 +822,7 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
             "_dated": bool(phrases) and near.pinned, "_day": day, "_earlier": earlier,
+            "_province": m.code if d.place.kind == PROVINCE else None,
         }
         row[s.EVENT_ID] = draft_id(row)
         out.append(row)

@@ -44,17 +44,23 @@ def undone_vague_changes(rows: list[dict[str, object]]) -> list[dict[str, object
 
 
 def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
-    """A party's claim the report later says is denied ("... denied that El Fasher had fallen to
-    the RSF") gives no draft; a reported change that is denied becomes ``unconfirmed``."""
+    """A party's claim the report says elsewhere is denied ("... denied that El Fasher had fallen
+    to the RSF"; "Sudan's Armed Forces denied that the RSF took control of Central Darfur State
+    ... The RSF announced ... they had 'fully taken control of Central Darfur State'") gives no
+    draft; a reported change that is denied becomes ``unconfirmed``. A denied province denies
+    the drafts it was expanded to."""
     for i, (a, b) in enumerate(ctx.spans):
         if not DENIAL.search(ctx.text, a, b):
             continue
-        named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
-        hit = [r for r in rows if r["_sentence"] < i and r[s.DISTRICT_CODE] in named]
+        mentions = place_mentions(ctx, a, b)
+        named = {m.match.code for m in mentions if m.kind != PROVINCE}
+        provinces = {m.match.code for m in mentions if m.kind == PROVINCE}
+        hit = [r for r in rows if r["_sentence"] != i and (
+            r[s.DISTRICT_CODE] in named or r["_province"] in provinces)]
         rows[:] = [r for r in rows if not (r in hit and r[s.CONFIDENCE] == s.UNCONFIRMED)]
         for r in hit:
             if r[s.CONFIDENCE] == s.REPORTED:
-                set_confidence(r, s.UNCONFIRMED, "a denial later in the report")
+                set_confidence(r, s.UNCONFIRMED, "a denial in the report")
 
 
 def is_headline(ctx: Context, i: int) -> bool:

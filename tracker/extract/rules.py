@@ -52,8 +52,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:full\s+|complete\s+|total\s+|temporary\s+|effective\s+)?control\s+(?:of|over)\b"),
     Rule(TAKE, r"\b(?:took|taken|take|takes|taking|won|win|wins)\s+(?:back|over)\b"),
     Rule(TAKE, r"\b(?:drove|driven|drive|pushed|push|forced|expelled|ousted|ejected|evicted)\s+"
-         r"(?:the\s+)?"
-         + ACTOR_SLOT + r"\s+(?:out\s+of|from)\b"),
+         r"(?:all\s+)?(?:the\s+)?"
+         + ACTOR_SLOT + r"(?:\s*\([^()]{1,12}\))?"
+         r"(?:\s+(?:troops|forces|soldiers|fighters|militants))?\s+(?:out\s+of|from)\b"),
     Rule(TAKE, r"\b(?:re)?captur(?:e|ed|es|ing)\b|\bretak(?:e|es|en|ing)\b|\bretook\b|"
          r"\b(?:re)?seiz(?:e|ed|es|ing)\b|\bliberat(?:e|ed|es|ing)\b|\boverr[au]n(?:s|ning)?\b|"
          r"\b(?:re)?conquer(?:ed|s|ing)?\b|\breclaim(?:ed|s|ing)?\b|\bregain(?:ed|s|ing)?\b|"
