@@ -862,35 +862,6 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
      "district", "2015-07-29", {("AF2203", "Taliban")}),
     ("afg", "283", "Khamab District of Jawzjan Collapses to Taliban", "2017-08-21",
      {("AF2806", "Taliban")}),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_thirteenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file (283's place spelling from
-    ``places_afg.csv``)."""
-    df = drafts(layer, text, day)
-    assert pairs(df) == expected
-
-
-def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284():
-    """277: "gaining full control of the town on 4 March" dates the capture, not the "on 6
-    March" of what the military disclosed after "had to relinquish control"; 284: "The
-    Taliban had captured Tala Wa Barfak early this week", undone by the report's retake, gives
-    no draft."""
-    text = ("Ponnagyun came under offensive AA attacks starting from 21 February. Subsequently, "
-            "the AA persisted with their offensive operations, aiming to capture the last "
-            "remaining camp of LIB-550, ultimately gaining full control of the town on 4 March."
-            "\n\nCurrently, the Military Council, which previously had to relinquish control of "
-            "the town of Ponnagyun, disclosed that on 6 March, the army conducted artillery "
-            "shelling twice in the morning.")
-    df = drafts("mmr", text, "2024-03-11")
-    assert rows(df) == {("MMR012002", "AA", "reported", "2024-03-04")}
-    text = ("KABUL, Afghanistan (AP) \u2014 Afghan government forces have recaptured the Tala Wa "
-            "Barfak district from the Taliban after heavy fighting in northern Baghlan province."
-            "\n\nThe Taliban had captured Tala Wa Barfak early this week. There was no immediate "
-            "comment from the Taliban.")
-    assert pairs(drafts("afg", text, "2017-03-03")) == {("AF0911", "Afghan government")}
-
-
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # the fourteenth batch (287-304), read once as the held-out batch, then mended
     # an intention: 17 drafts before, every township of Rakhine
     ("mmr", "297", "The group said it intends to capture the entirety of Rakhine state.",
@@ -915,15 +886,6 @@ def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284(
      "vehicles to the provincial capital of Farah, he said. The Taliban said in a statement the "
      "government abandoned the district after a heavy firefight overnight, and the group seized "
      "an amount of ammunition.", "2018-12-12", {("AF3305", "Taliban")}),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_fourteenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file (300's spelling from
-    ``places_afg.csv``; 289's "the city" named, as the report names it sentences before)."""
-    df = drafts(layer, text, day)
-    assert pairs(df) == expected
-
-
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # the fifteenth batch (305-322), read once as the held-out batch, then mended
     ("mmr", "311", "The Ta'ang National Liberation Army (TNLA) has been forced to return control "
      "of Mogok Town in Mandalay Region and Momeik (Mongmit) Town in northern Shan State to the "
@@ -941,15 +903,6 @@ def test_the_fourteenth_batchs_sentences(layer, report, text, day, expected):
     # the corpus' report 123: "rejected reports about fall of ... to Taliban"
     ("afg", "123", "*However Afghan ministry of defense rejected reports about fall of Baharak and "
      "Khawaja Ghar districts of Takhar to Taliban on Monday.*", "2019-09-30", set()),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_fifteenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file (311's Momeik from
-    ``places_mmr.csv``)."""
-    df = drafts(layer, text, day)
-    assert pairs(df) == expected
-
-
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # the sixteenth batch (323-340), read once as the held-out batch, then mended
     ("afg", "335", "Provincial police chief Ekramuddin Sarih says the insurgents early today "
      "attacked and captured the compound Tala wa Barfak district.", "2018-05-08",
@@ -980,15 +933,6 @@ def test_the_fifteenth_batchs_sentences(layer, report, text, day, expected):
      "pressure after more than two weeks of attacks.\n\nInterior ministry spokesman Zemarai "
      "Bashary confirmed police had pulled out of the remote district near the Pakistan border but "
      "did not give details.", "2008-08-15", {("AF1119", "Taliban")}),
-], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_sixteenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file (329: the KIA's words with
-    "we", whose side the sentence does not name: no draft rather than the military's)."""
-    df = drafts(layer, text, day)
-    assert pairs(df) == expected
-
-
-@pytest.mark.parametrize(("layer", "report", "text", "day", "expected"), [
     # the seventeenth batch (341-358), read once as the held-out batch, then mended
     ("sdn", "345", "Sudan's Armed Forces denied that the Rapid Support Forces RSF took control of "
      "Central Darfur State located in the western part of the country.\n\nThe RSF announced on "
@@ -1002,10 +946,33 @@ def test_the_sixteenth_batchs_sentences(layer, report, text, day, expected):
     ("mmr", "348", "The Karenni resistance has driven all State Administration Council (SAC) troops "
      "from Mese Township.", "2023-11-25", {("MMR002007", "Karenni resistance")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_seventeenth_batchs_sentences(layer, report, text, day, expected):
-    """Expected (district, controller) from the batch's gold file."""
+def test_the_thirteenth_to_seventeenth_batchs_sentences(layer, report, text, day, expected):
+    """Expected (district, controller) from the batches' gold files (283's, 300's and 311's
+    spellings from the corpus' ``places_*.csv``; 289's "the city" named, as the report names it
+    sentences before; 329: the KIA's words with "we", whose side the sentence does not name: no
+    draft rather than the military's)."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
+
+
+def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284():
+    """277: "gaining full control of the town on 4 March" dates the capture, not the "on 6
+    March" of what the military disclosed after "had to relinquish control"; 284: "The
+    Taliban had captured Tala Wa Barfak early this week", undone by the report's retake, gives
+    no draft."""
+    text = ("Ponnagyun came under offensive AA attacks starting from 21 February. Subsequently, "
+            "the AA persisted with their offensive operations, aiming to capture the last "
+            "remaining camp of LIB-550, ultimately gaining full control of the town on 4 March."
+            "\n\nCurrently, the Military Council, which previously had to relinquish control of "
+            "the town of Ponnagyun, disclosed that on 6 March, the army conducted artillery "
+            "shelling twice in the morning.")
+    df = drafts("mmr", text, "2024-03-11")
+    assert rows(df) == {("MMR012002", "AA", "reported", "2024-03-04")}
+    text = ("KABUL, Afghanistan (AP) \u2014 Afghan government forces have recaptured the Tala Wa "
+            "Barfak district from the Taliban after heavy fighting in northern Baghlan province."
+            "\n\nThe Taliban had captured Tala Wa Barfak early this week. There was no immediate "
+            "comment from the Taliban.")
+    assert pairs(drafts("afg", text, "2017-03-03")) == {("AF0911", "Afghan government")}
 
 
 def test_the_held_out_reports_stay_apart_and_are_whole():

@@ -119,6 +119,7 @@ _RELATIVE_ASIDE = re.compile(r",\s*which\s[^,]{0,120}$", re.IGNORECASE)
 """Before a place: a relative clause opened after the place before it (", which also stands on
 the highway leading to ...")."""
 _ASIDE_END = re.compile(r"\s*(?:state|province|region)?\s*,", re.IGNORECASE)
+"""After a place: the comma that closes an aside ("Chin State, has been")."""
 
 _UNIT_WORD_OF = re.compile(r"\b(?:state|region|province|governorate)\s+of\s+$", re.IGNORECASE)
 """Before a province's name: "the entire state of Khartoum", "the province of Helmand"."""
