@@ -394,7 +394,7 @@ def test_the_development_corpus_meets_its_targets():
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 356 0.71-0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 356 0.70-0.75."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
