@@ -383,18 +383,19 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """356 reports since 1 December 2026. Sixteen batches were each first read with the rules as
+    """374 reports since 1 December 2026. Seventeen batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
     tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
     thirteenth, 269-286: 0.67, 0.59; fourteenth, 287-304: 0.23, 0.60; fifteenth, 305-322: 0.71,
-    0.67; sixteenth, 323-340: 0.79, 0.58; seventeenth, 341-357: 0.59, 0.80; see the corpus
-    README), then the rules were mended on them.
+    0.67; sixteenth, 323-340: 0.79, 0.58; seventeenth, 341-357: 0.59, 0.80; eighteenth,
+    359-376: 0.71, 0.60; see the corpus README), then the rules were mended on them.
     Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
     member admitting a loss: confirmed; a state newspaper or an ally's press release:
     unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 356 0.70-0.75."""
+    58 reports gave 0.91, 124 gave 0.83, 232 to 374 0.70-0.75 (374 reports: 0.71 once a side
+    other than the holder telling a change makes it confirmed, as the corpus README settles)."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -497,13 +498,13 @@ def test_pushing_a_named_side_out_of_the_city_is_no_retake_012():
     # a district's own name spelled otherwise before a village of that spelling elsewhere
     ("afg", "075", "On Saturday, Dasht-e Archi in Kunduz fell to the Taliban after days of fighting "
      "in the district, according to provincial council member Ghulam Rabbani Rabbani.",
-     "2019-09-10", {("AF1906", "Taliban", s.REPORTED, "2019-09-07")}),
+     "2019-09-10", {("AF1906", "Taliban", s.CONFIRMED, "2019-09-07")}),  # the side that lost it
     # the place before ", which fell to"
     ("afg", "077", "Afghan forces backed by air strikes have retaken a district in the northern "
      "province of Badakhshan that was seized last week by Taliban militants, officials said. "
      "Provincial police spokesman Sanaullah Rohani said Kohistan district, which fell to the "
      "militants on Thursday, was retaken by army and police forces backed by air support on "
-     "Saturday.", "2018-05-06", {("AF1708", "Taliban", s.REPORTED, "2018-05-03")}),
+     "Saturday.", "2018-05-06", {("AF1708", "Taliban", s.CONFIRMED, "2018-05-03")}),
     # "it" is the place the sentence is about, not the one that locates it ("west of Singa");
     # "the army and its allies ... announced": the party's own words
     ("sdn", "062", "Both the army and its allies from the armed movements announced on July 4 "
@@ -945,14 +946,60 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
      "2023-11-25", set()),
     ("mmr", "348", "The Karenni resistance has driven all State Administration Council (SAC) troops "
      "from Mese Township.", "2023-11-25", {("MMR002007", "Karenni resistance")}),
+    # the eighteenth batch (359-376, the holdout read once on 2 December, then mended on)
+    ("sdn", "359", "On April 14, 2024, the Rapid Support Forces (RSF), engaged in conflict with the "
+     "Sudanese Armed Forces (SAF) since April 15, 2023, seized control of Mellit, a town situated "
+     "approximately 60 km from El Fasher, the capital of North Darfur.", "2024-05-10",
+     {("SD02129", "RSF")}),
+    ("sdn", "361", "Sudan\u2019s paramilitary Rapid Support Forces (RSF) claims to have seized "
+     "another town and a military base in Gezira state.\n\nIn a post on X (formerly Twitter), "
+     "the group said it \u201cliberated the second "
+     "infantry division\u201d of Sudanese armed forces in al-Hasaheisa town.\n\nIt came two days "
+     "after the group seized the state\u2019s capital Wad Madani, following days of fierce "
+     "fighting with rival Sudan\u2019s regular army.", "2023-12-21", {("SD15030", "RSF")}),
+    ("sdn", "362", "North Darfur \u2014 The paramilitary Rapid Support Forces (RSF) and the Sudan "
+     "Founding Alliance (Tasees) Alliance claim to have taken control of Abu Gamra (Karnoi "
+     "locality) and Um Baru areas in North Darfur, following military operations against the "
+     "Sudanese Armed Forces (SAF) and the Joint Force.", "2025-12-25", {("SD02120", "RSF")}),
+    ("mmr", "367", "The joint forces of KIA and the Kachin Region People\u2019s Defence Force (KPDF) "
+     "were able to capture Chipwi Town, control area of Mr. Zahkung Ting Ying led Kachin Special "
+     "Region (1), at the end of September, and also seized Tsawlaw Town on October 2.",
+     "2024-10-03", {("MMR001005", "KIA"), ("MMR001006", "KIA")}),
+    ("mmr", "368", "Karenni resistance forces dismissed the junta\u2019s claim of having taken full "
+     "control of the strategically important Demoso Town in Karenni State as false propaganda."
+     "\n\nThe junta announced that it launched an offensive on Demoso on August 4 as part of "
+     "Operation Yan Naing Min and claimed to have taken full control of the town by August 19.",
+     "2025-08-21", set()),
+    ("afg", "375", "Fighting continues in Khwaja Ghar district, which borders the volatile "
+     "Chah-e-Aab district that fell to the Taliban last week.", "2019-09-10",
+     {("AF1816", "Taliban")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_thirteenth_to_seventeenth_batchs_sentences(layer, report, text, day, expected):
+def test_the_thirteenth_to_eighteenth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files (283's, 300's and 311's
     spellings from the corpus' ``places_*.csv``; 289's "the city" named, as the report names it
     sentences before; 329: the KIA's words with "we", whose side the sentence does not name: no
     draft rather than the military's)."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
+
+
+def test_a_claim_confirmed_by_the_other_side_and_a_loss_told_by_the_side_that_lost_375_077():
+    """375: "His claim was also confirmed by local authorities" confirms the Taliban's claim of
+    Darqad; 077: the provincial police spokesman telling Kohistan's fall to the militants is the
+    side that lost it admitting it (both ``confirmed`` in the gold file)."""
+    darqad = drafts("afg", "Meanwhile Zabihullah Mujahid, the Taliban spokesman, claimed Taliban "
+                           "fighters captured Darqad, another district in the province Tuesday "
+                           "morning. His claim was also confirmed by local authorities.",
+                    "2019-09-10")
+    assert rows(darqad) == {("AF1815", "Taliban", s.CONFIRMED, "2019-09-10")}
+    kohistan = drafts("afg", "Afghan forces backed by air strikes have retaken a district in "
+                             "the northern province of Badakhshan that was seized last week by "
+                             "Taliban militants, officials said. "
+                             "Provincial police spokesman Sanaullah Rohani said Kohistan "
+                             "district, which fell to the militants on Thursday, was retaken by "
+                             "army and police forces backed by air support on Saturday.",
+                      "2018-05-06")
+    assert ("AF1708", "Taliban", s.CONFIRMED, "2018-05-03") in rows(kohistan)
 
 
 def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284():

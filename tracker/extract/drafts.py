@@ -152,11 +152,15 @@ def _find_actors(text: str, table: ActorTable, spans: list[tuple[int, int]]) -> 
             found[k] = Actor(act.start, act.end, act.text, owner.actor,
                              via=f"{act.text!r} of {owner.text!r}")
     starts = [a for a, _ in spans]
+    told: dict[str, Actor] = {}  # "the group" -> the actor it stood for last
     for m in [*COREF.finditer(text), *_THEY_TOOK.finditer(text)]:
         before = [a for a in found if a.end <= m.start() and not a.via]
         if not before or any(a.start <= m.start() < a.end for a in found):
             continue
         ref, where = before[-1], "named before"
+        same = " ".join(m.group().split()).casefold()
+        if same in told:  # "the group said it liberated the division of the army ... after the
+            ref, where = told[same], f"as {same!r} before"  # group seized": the same group
         k = bisect.bisect_right(starts, m.start()) - 1
         start = starts[k]
         if m.group().strip().casefold() in ("they", "it") and k > 0 and not any(
@@ -172,6 +176,8 @@ def _find_actors(text: str, table: ActorTable, spans: list[tuple[int, int]]) -> 
                                       <= subject.end() + 4), None)  # after "the "
             if after is not None:
                 ref, where = after, "the subject after it"
+        if COREF.fullmatch(m.group()):
+            told[same] = ref
         word = m.group().strip()
         found.append(Actor(m.start(), m.start() + len(word), word, ref.actor,
                            via=f"{word!r} = {ref.text!r}, {where}"))
@@ -199,6 +205,9 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     the first actor of the sentence ("the SAF engaged the paramilitary group for several hours
     before withdrawing from the city": the SAF withdrew)."""
     named = [x for x in ctx.actors if a <= x.start and x.end <= before]
+    aside = aside_before(ctx, a, before)
+    if aside is not None and any(x.end <= aside[0] for x in named):  # "the RSF, engaged in
+        named = [x for x in named if x.end <= aside[0]]  # conflict with the SAF since ..., seized"
     clause = max((m.end() for m in BREAKS.finditer(ctx.text, a, before)), default=a)
     if _WE_SUBJECT.search(ctx.text, clause, before) and not any(x.start >= clause for x in named):
         return None  # "The military council launched airstrikes but now we can say we have
@@ -227,6 +236,20 @@ def _purpose(ctx: Context, a: int, t: Trigger) -> bool:
     return m is not None and m.group(1).casefold() not in _ACHIEVED
 
 
+def aside_before(ctx: Context, a: int, before: int) -> tuple[int, int] | None:
+    """The span of an aside set off by commas between an actor and position ``before`` (its
+    verb), opened by a participle or "who"/"which" ("the RSF, engaged in conflict with the SAF
+    since April 15, 2023, seized control of Mellit"), in the sentence starting at ``a``."""
+    for x in ctx.actors:
+        if a <= x.start and x.end < before:
+            start = _CLOSING_BRACKET.match(ctx.text, x.end).end()
+            if _ASIDE.fullmatch(ctx.text, start, before):
+                return start, before
+    return None
+
+
+_CLOSING_BRACKET = re.compile(r"\)?")
+_ASIDE = re.compile(r",\s*(?:(?:who|which)\b|[a-z]+(?:ed|ing)\b)[^.;:]*,\s*")
 _TO_BEFORE = re.compile(r"\b([\w'-]+)\s+to\s+$")
 _ACHIEVED = frozenset({"able", "managed", "on"})  # "were able to", "went on to" capture
 _WE_SUBJECT = re.compile(r"\bwe\b", re.IGNORECASE)
@@ -258,9 +281,9 @@ _MADE_OF = re.compile(r"\b(?:comprising|made\s+up\s+of|consisting\s+of|composed\
 
 
 _TOGETHER = re.compile(r"(?:\s*\([^()]{1,12}\))?(?:\s*/\s*|\s*(?:,|and|,\s*and)\s+(?:the\s+)?"
-                       r"(?:[A-Z][\w'\u2019-]*\s+)?)")
+                       r"(?:[A-Z][\w'\u2019-]*\s+){0,2})")
 """Between two actors named together as one subject ("KIA and Kachin", "the AA (Arakan Army),
-", "KIA/PDF")."""
+", "KIA/PDF", "KIA and the Kachin Region People's Defence Force")."""
 
 _FACILITY_AFTER = re.compile(r"\s+(?:(?i:council|regime|junta|army|government)\s+|[A-Z][\w-]*\s+)?"
                              r"(?i:military\s+)?(?i:base|bases|camp|camps|outpost|outposts|"
@@ -525,6 +548,7 @@ def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
 
 
 _SUBORDINATE = re.compile(r"\b(?:after|since|following|when)\b", re.IGNORECASE)
+_SUBORDINATE_OPENER = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
 
 
 _YEAR_ONLY = re.compile(
@@ -761,6 +785,8 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
                   "reported: no hedge in the sentence")
     who = ctx.speakers[ctx.spans.index(d.sentence)]
+    clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
+    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
     denied = DENIAL.search(ctx.text, d.trigger.end, d.sentence[1])
     if denied:  # "The Taliban captured Nerkh district, but the government denies it."
         confidence = s.UNCONFIRMED
@@ -768,13 +794,16 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
         hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
-    elif who is not None and d.trigger.rule.kind == LEAVE:
-        confidence = s.CONFIRMED
-        hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
+    elif who is not None and (d.trigger.rule.kind == LEAVE or not (
+            earlier or _SUBORDINATE_OPENER.search(ctx.text, max(
+                (m.start() for m in BREAKS.finditer(ctx.text, a, d.trigger.start)), default=a),
+                d.trigger.start))):
+        confidence = s.CONFIRMED  # "Kohistan district, which fell to the militants on Thursday,
+        # ...", said the provincial police spokesman; not the other side's capture told in a
+        # clause of "after" ("announced their control over Al-Dinder, days after the RSF took it")
+        hedge_note = (f"confirmed: the side that lost it says so, {who.text!r} -> "
                       f"{who.actor}{via(who)}")
     before = _days_before(ctx, a, d.trigger, phrases)
-    clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
-    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if before is not None:
@@ -863,13 +892,17 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
     which previously had to relinquish control of ..., disclosed that on 6 March, the army
     conducted artillery shelling")."""
     lo, hi = sorted((a + phrase.start, t.start))
+    aside = aside_before(ctx, a, t.start)
+    if aside is not None and aside[0] <= a + phrase.start < aside[1]:
+        return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
     # "had been under the control of the TNLA since July last year": a "since" or "until" right
     # before the date phrase dates the state it follows, it opens no other clause
     return any(m.group().casefold() not in ("since", "until")
                or not ctx.text[m.end():a + phrase.start].isspace()
-               for m in TIME_CLAUSE.finditer(ctx.text, lo, hi))
+               for m in TIME_CLAUSE.finditer(ctx.text, lo, hi)
+               if aside is None or not aside[0] <= m.start() < aside[1])
 
 
 _SAID_THAT = re.compile(r"\b(?:said|says|disclosed|announced|reported|stated|added|revealed|"

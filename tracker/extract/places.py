@@ -60,15 +60,21 @@ _UNIT_OF_A_NAME = re.compile(r"\bin\s+[A-Z][\w'-]+\s+(?:State|Region|Province|Di
 State", a typo of Chin State)."""
 
 
-_RELATIVE = re.compile(r"^(?:\s+(?:district|locality|township|town|city|county|area))?\s*,?\s*"
-                       r"which\s+(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$", re.IGNORECASE)
+_UNIT = r"\s+(?:district|locality|township|town|city|county|area)"
+_RELATIVE = re.compile(r"^(?:(?:" + _UNIT + r")?\s*,?\s*which|(?:" + _UNIT + r")?\s+that)\s+"
+                       r"(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$", re.IGNORECASE)
+_ENDS_WITH_UNIT = re.compile(_UNIT + r"$", re.IGNORECASE)
 """A relative pronoun between a place and its verb ("Kohistan district, which fell to", "El
-Hasaheisa locality, which fell into the hands of")."""
+Hasaheisa locality, which fell into the hands of", "Chah-e-Aab district that fell to"; "that"
+after a unit word only: "a district close to the city of Kunduz that fell" is not Kunduz)."""
 
 _UNKNOWN_MEMBER = re.compile(
-    r"(?:(?<=,)|(?<=\band)|(?<=\bof)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}\s*(?=,|\band\b)")
+    r"(?:(?<=,)|(?<=\band)|(?<=\bof)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"
+    r"(?:\s*\([^()]{1,40}\))?\s*(?=,|\band\b)")
 """A list member the gazetteer does not know ("seized Dand and Daman", "the towns of Abu Qumrah
-and Umm Baru"): skipped, the list goes on."""
+and Umm Baru", "Abu Gamra (Karnoi locality) and Um Baru"): skipped, the list goes on."""
+_IN_BRACKETS = re.compile(r"[^()]{0,20}\)")
+"""After a place: the rest of the brackets it stands in."""
 
 
 def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
@@ -81,6 +87,9 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         gap_start, gap_end = (pos, m.start) if forward else (m.end, pos)
         if gap_start > gap_end:
             continue
+        if forward and ctx.text[gap_start:m.start].rstrip().endswith("(") and \
+                _IN_BRACKETS.match(ctx.text, m.end):
+            continue  # "Abu Gamra (Karnoi locality) and Um Baru": where the member before lies
         if not forward and _ASIDE_END.match(ctx.text, m.end, pos) and (
                 (m.kind == PROVINCE and _ASIDE_LOCATING.search(ctx.text, max(0, m.start - 90),
                                                                m.start))
@@ -92,8 +101,10 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = _ASIDE.sub(lambda g: " " * len(g.group()), gap)
-            if pos == anchor:  # "Kohistan district, which fell to the militants on Thursday"
-                gap = _RELATIVE.sub(lambda g: " " * len(g.group()), gap)
+            relative = _RELATIVE.match(gap) if pos == anchor else None
+            if relative and (not relative.group().strip().casefold().startswith("that")
+                             or _ENDS_WITH_UNIT.search(ctx.text, m.start, m.end)):
+                gap = " " * len(gap)  # "Kohistan district, which fell to the militants"
             if m.kind == PROVINCE:  # "Helmand province of Afghanistan fell to"
                 gap = re.sub(r"^\s*(?:of|in)\s+[A-Z][\w']+(?=[\s,])",
                              lambda g: " " * len(g.group()), gap)

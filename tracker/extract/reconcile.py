@@ -11,6 +11,7 @@ from tracker.core import schema as s
 from tracker.extract.context import Context
 from tracker.extract.places import place_mentions
 from tracker.extract.rules import (
+    CLAIM_CONFIRMED,
     CONFIRMATION,
     DENIAL,
     NOT_CONFIRMED,
@@ -103,7 +104,8 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
                     set_confidence(r, s.UNCONFIRMED, f"{VERIFY_DISCLAIMER.search(body).group()!r} "
                                                       f"in the report")
         hit = CONFIRMATION.search(body)
-        if not hit or NOT_CONFIRMED.search(body):
+        passive = None if hit else CLAIM_CONFIRMED.search(body)
+        if not (hit or passive) or NOT_CONFIRMED.search(body):
             continue
         earlier = [r for r in rows if r["_sentence"] <= i]
         if not earlier:
@@ -111,8 +113,9 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
         named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
         places = named & {r[s.DISTRICT_CODE] for r in earlier} or {
             r[s.DISTRICT_CODE] for r in earlier if r["_sentence"] == earlier[-1]["_sentence"]}
-        confirmer = next((x for x in reversed(ctx.actors) if a <= x.start and x.end <= a
-                          + hit.start()), None)
+        confirmer = (next((x for x in ctx.actors if x.start == a + passive.end()), None)
+                     if passive else next((x for x in reversed(ctx.actors) if a <= x.start
+                                           and x.end <= a + hit.start()), None))
         for place in places:
             target = [r for r in earlier if r[s.DISTRICT_CODE] == place]
             newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))

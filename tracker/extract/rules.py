@@ -223,7 +223,8 @@ ANAPHOR_BEFORE = re.compile(
 fell"): the last place named before it; "the state capital" is a city, not the state."""
 
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|"
-                    r"reject(?:s|ed|ing)?\s+(?:the\s+)?(?:claims?|reports?))\b", re.IGNORECASE)
+                    r"(?:reject|dismiss)(?:s|es|ed|ing)?\s+(?:the\s+)?(?:[\w'\u2019]+\s+){0,2}?"
+                    r"(?:claims?|reports?))\b", re.IGNORECASE)
 """A claim the report says is denied gives no draft."""
 
 BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+past|years\s+ago)\b",
@@ -247,6 +248,11 @@ CONFIRMATION = re.compile(
     r"seizure|reclaim\w*|retak\w*|retook)\b)", re.IGNORECASE)
 NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNORECASE)
 """A sentence in which a side admits a loss or someone confirms a change makes it ``confirmed``."""
+CLAIM_CONFIRMED = re.compile(
+    r"\bclaims?\s+(?:was|were|ha(?:s|ve)\s+been)\s+(?:also\s+|later\s+|independently\s+)?"
+    r"(?:confirmed|corroborated)\b(?:\s+by\s+)?", re.IGNORECASE)
+"""A claim told before, confirmed by someone ("His claim was also confirmed by local
+authorities"); the confirming side, if named, stands after "by"."""
 
 VERIFY_DISCLAIMER = re.compile(
     r"\b(?:(?:could|can)\s*not|unable\s+to|did\s+not|has\s+not\s+been\s+able\s+to)\s+"
