@@ -205,7 +205,7 @@ def _agent(ctx: Context, a: int, before: int) -> Actor | None:
     the first actor of the sentence ("the SAF engaged the paramilitary group for several hours
     before withdrawing from the city": the SAF withdrew)."""
     named = [x for x in ctx.actors if a <= x.start and x.end <= before]
-    aside = aside_before(ctx, a, before)
+    aside = _aside_before(ctx, a, before)
     if aside is not None and any(x.end <= aside[0] for x in named):  # "the RSF, engaged in
         named = [x for x in named if x.end <= aside[0]]  # conflict with the SAF since ..., seized"
     clause = max((m.end() for m in BREAKS.finditer(ctx.text, a, before)), default=a)
@@ -236,20 +236,20 @@ def _purpose(ctx: Context, a: int, t: Trigger) -> bool:
     return m is not None and m.group(1).casefold() not in _ACHIEVED
 
 
-def aside_before(ctx: Context, a: int, before: int) -> tuple[int, int] | None:
+def _aside_before(ctx: Context, a: int, before: int) -> tuple[int, int] | None:
     """The span of an aside set off by commas between an actor and position ``before`` (its
     verb), opened by a participle or "who"/"which" ("the RSF, engaged in conflict with the SAF
     since April 15, 2023, seized control of Mellit"), in the sentence starting at ``a``."""
     for x in ctx.actors:
         if a <= x.start and x.end < before:
             start = _CLOSING_BRACKET.match(ctx.text, x.end).end()
-            if _ASIDE.fullmatch(ctx.text, start, before):
+            if _SUBJECT_ASIDE.fullmatch(ctx.text, start, before):
                 return start, before
     return None
 
 
 _CLOSING_BRACKET = re.compile(r"\)?")
-_ASIDE = re.compile(r",\s*(?:(?:who|which)\b|[a-z]+(?:ed|ing)\b)[^.;:]*,\s*")
+_SUBJECT_ASIDE = re.compile(r",\s*(?:(?:who|which)\b|[a-z]+(?:ed|ing)\b)[^.;:]*,\s*")
 _TO_BEFORE = re.compile(r"\b([\w'-]+)\s+to\s+$")
 _ACHIEVED = frozenset({"able", "managed", "on"})  # "were able to", "went on to" capture
 _WE_SUBJECT = re.compile(r"\bwe\b", re.IGNORECASE)
@@ -551,6 +551,13 @@ _SUBORDINATE = re.compile(r"\b(?:after|since|following|when)\b", re.IGNORECASE)
 _SUBORDINATE_OPENER = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
 
 
+def _in_after_clause(ctx: Context, a: int, t: Trigger) -> bool:
+    """Whether ``t`` stands in a clause opened by "after", "since" or "following" (the last
+    clause break before it, in the sentence starting at ``a``, is one of these words)."""
+    start = max((m.start() for m in BREAKS.finditer(ctx.text, a, t.start)), default=a)
+    return _SUBORDINATE_OPENER.search(ctx.text, start, t.start) is not None
+
+
 _YEAR_ONLY = re.compile(
     r"\bin\s+(?:(?:early|mid|late)[-\s]+)?(?:19|20)\d\d\b|\blast\s+year\b|"
     r"\b(?:a|one|two|three|four|five|several|\d+)\s+years?\s+ago\b|"
@@ -794,10 +801,8 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
         hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
-    elif who is not None and (d.trigger.rule.kind == LEAVE or not (
-            earlier or _SUBORDINATE_OPENER.search(ctx.text, max(
-                (m.start() for m in BREAKS.finditer(ctx.text, a, d.trigger.start)), default=a),
-                d.trigger.start))):
+    elif who is not None and (d.trigger.rule.kind == LEAVE
+                              or not (earlier or _in_after_clause(ctx, a, d.trigger))):
         confidence = s.CONFIRMED  # "Kohistan district, which fell to the militants on Thursday,
         # ...", said the provincial police spokesman; not the other side's capture told in a
         # clause of "after" ("announced their control over Al-Dinder, days after the RSF took it")
@@ -892,7 +897,7 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
     which previously had to relinquish control of ..., disclosed that on 6 March, the army
     conducted artillery shelling")."""
     lo, hi = sorted((a + phrase.start, t.start))
-    aside = aside_before(ctx, a, t.start)
+    aside = _aside_before(ctx, a, t.start)
     if aside is not None and aside[0] <= a + phrase.start < aside[1]:
         return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
