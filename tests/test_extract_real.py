@@ -383,19 +383,20 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """374 reports since 1 December 2026. Seventeen batches were each first read with the rules as
+    """392 reports since 1 December 2026. Eighteen batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
     tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
     thirteenth, 269-286: 0.67, 0.59; fourteenth, 287-304: 0.23, 0.60; fifteenth, 305-322: 0.71,
     0.67; sixteenth, 323-340: 0.79, 0.58; seventeenth, 341-357: 0.59, 0.80; eighteenth,
-    359-376: 0.71, 0.60; see the corpus README), then the rules were mended on them.
-    Their confidence labels lean on who speaks (a governor's spokesman or a provincial council
-    member admitting a loss: confirmed; a state newspaper or an ally's press release:
-    unconfirmed), which the actor tables do not say, hence 0.7 for confidence where the first
-    58 reports gave 0.91, 124 gave 0.83, 232 to 374 0.70-0.75 (374 reports: 0.71 once a side
-    other than the holder telling a change makes it confirmed, as the corpus README settles)."""
+    359-376: 0.71, 0.60; nineteenth, 377-394: 0.89, 0.57; see the corpus README), then the rules
+    were mended on them.
+    Their confidence labels lean on who speaks (the losing side admitting a loss: confirmed; a
+    state newspaper or an ally's press release: unconfirmed), which the actor tables do not
+    say, hence 0.7 for confidence where the first 58 reports gave 0.91, 124 gave 0.83, 232 to
+    392 0.70-0.75 (eight rows that called a losing side's official merely stating a loss
+    confirmed were relabelled reported on 2 December 2026, by the labelling rule)."""
     result = _bench().run(SHARED)
     if result.skipped:
         pytest.skip(f"layers absent, the targets are set on all three: {result.skipped}")
@@ -498,13 +499,13 @@ def test_pushing_a_named_side_out_of_the_city_is_no_retake_012():
     # a district's own name spelled otherwise before a village of that spelling elsewhere
     ("afg", "075", "On Saturday, Dasht-e Archi in Kunduz fell to the Taliban after days of fighting "
      "in the district, according to provincial council member Ghulam Rabbani Rabbani.",
-     "2019-09-10", {("AF1906", "Taliban", s.CONFIRMED, "2019-09-07")}),  # the side that lost it
+     "2019-09-10", {("AF1906", "Taliban", s.REPORTED, "2019-09-07")}),
     # the place before ", which fell to"
     ("afg", "077", "Afghan forces backed by air strikes have retaken a district in the northern "
      "province of Badakhshan that was seized last week by Taliban militants, officials said. "
      "Provincial police spokesman Sanaullah Rohani said Kohistan district, which fell to the "
      "militants on Thursday, was retaken by army and police forces backed by air support on "
-     "Saturday.", "2018-05-06", {("AF1708", "Taliban", s.CONFIRMED, "2018-05-03")}),
+     "Saturday.", "2018-05-06", {("AF1708", "Taliban", s.REPORTED, "2018-05-03")}),
     # "it" is the place the sentence is about, not the one that locates it ("west of Singa");
     # "the army and its allies ... announced": the party's own words
     ("sdn", "062", "Both the army and its allies from the armed movements announced on July 4 "
@@ -973,8 +974,20 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
     ("afg", "375", "Fighting continues in Khwaja Ghar district, which borders the volatile "
      "Chah-e-Aab district that fell to the Taliban last week.", "2019-09-10",
      {("AF1816", "Taliban")}),
+    # the nineteenth batch (377-394, the holdout read once on 2 December, then mended on)
+    ("afg", "389", "Taliban insurgents seized control Monday of a district in southwestern "
+     "Afghanistan as the Afghan police fled their post, officials said.\n\nThe district is the "
+     "second to fall into Taliban hands this month, and its capture underscores the precarious "
+     "hold of the government and NATO troops in the remote districts of southern Afghanistan."
+     "\n\nThe midmorning attack occurred in the Baqwa district of Farah province, where few NATO "
+     "or Afghan troops are deployed.", "2007-02-20", {("AF3308", "Taliban")}),
+    ("afg", "392", "An Afghan official says Taliban fighters overran a district headquarters in "
+     "northern Afghanistan after a ferocious fight that left 2 police dead in northern Faryab "
+     "province.\n\nAbdul Karim Yourish, provincial police chief spokesman, said Sunday the "
+     "assault on the Lawlash District government headquarters was launched under the cover of "
+     "darkness late Saturday.", "2017-07-22", {("AF2910", "Taliban")}),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_thirteenth_to_eighteenth_batchs_sentences(layer, report, text, day, expected):
+def test_the_thirteenth_to_nineteenth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files (283's, 300's and 311's
     spellings from the corpus' ``places_*.csv``; 289's "the city" named, as the report names it
     sentences before; 329: the KIA's words with "we", whose side the sentence does not name: no
@@ -983,23 +996,14 @@ def test_the_thirteenth_to_eighteenth_batchs_sentences(layer, report, text, day,
     assert pairs(df) == expected
 
 
-def test_a_claim_confirmed_by_the_other_side_and_a_loss_told_by_the_side_that_lost_375_077():
+def test_a_claim_the_other_side_confirms_375():
     """375: "His claim was also confirmed by local authorities" confirms the Taliban's claim of
-    Darqad; 077: the provincial police spokesman telling Kohistan's fall to the militants is the
-    side that lost it admitting it (both ``confirmed`` in the gold file)."""
+    Darqad (``confirmed`` in the gold file: both sides)."""
     darqad = drafts("afg", "Meanwhile Zabihullah Mujahid, the Taliban spokesman, claimed Taliban "
                            "fighters captured Darqad, another district in the province Tuesday "
                            "morning. His claim was also confirmed by local authorities.",
                     "2019-09-10")
     assert rows(darqad) == {("AF1815", "Taliban", s.CONFIRMED, "2019-09-10")}
-    kohistan = drafts("afg", "Afghan forces backed by air strikes have retaken a district in "
-                             "the northern province of Badakhshan that was seized last week by "
-                             "Taliban militants, officials said. "
-                             "Provincial police spokesman Sanaullah Rohani said Kohistan "
-                             "district, which fell to the militants on Thursday, was retaken by "
-                             "army and police forces backed by air support on Saturday.",
-                      "2018-05-06")
-    assert ("AF1708", "Taliban", s.CONFIRMED, "2018-05-03") in rows(kohistan)
 
 
 def test_a_date_said_after_the_change_and_a_change_undone_in_the_report_277_284():

@@ -58,6 +58,7 @@ from tracker.extract.context import Actor, Context, Draft, Trigger, via
 from tracker.extract.places import (
     antecedent,
     drop_locators,
+    only_locates,
     place_by_locators,
     place_chain,
     place_mentions,
@@ -382,6 +383,32 @@ def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
     return out
 
 
+_A_DISTRICT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:of\s+)?(?P<ref>an?\s+(?:[\w-]+\s+){0,2}?"
+                         r"district)\b(?:\s+(?:headquarters|cent(?:re|er)|compound))?",
+                         re.IGNORECASE)
+"""An unnamed district as the object of a verb of capture ("seized control Monday of a
+district", "overran a district headquarters"), named later in the report."""
+_NAMED_AFTER = 2  # sentences after the verb's in which the district it stands for is looked for
+
+
+def _district_named_after(ctx: Context, i: int, pos: int) -> Mention | None:
+    """The district "a district" after ``pos`` in sentence ``i`` stands for: the first district
+    named in the next :data:`_NAMED_AFTER` sentences, in the province sentence ``i`` names if it
+    names one ("overran a district headquarters ... in northern Faryab province. ... the
+    assault on the Lawlash District government headquarters")."""
+    a, b = ctx.spans[i]
+    provinces = {m.match.code for m in place_mentions(ctx, a, b) if m.kind == PROVINCE}
+    for k in range(i + 1, min(len(ctx.spans), i + 1 + _NAMED_AFTER)):  # in its own sentence a
+        # name after it mostly locates it ("a key district near the northern city of Kunduz")
+        for m in place_mentions(ctx, *ctx.spans[k]):
+            if m.kind == PROVINCE or m.start < pos or only_locates(ctx, m):
+                continue
+            if provinces and m.match.province_code not in provinces:
+                return None
+            return m
+    return None
+
+
 def _background(ctx: Context, a: int, b: int) -> bool:
     """"Before that the militants overran Kunduz": an earlier episode without its own day."""
     return bool(BACKGROUND_OPENERS.match(ctx.text[a:b])) and not any(
@@ -444,6 +471,14 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         if ref:
             hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit else []
+    if not chain and forward:
+        ahead = _A_DISTRICT.match(ctx.text, t.end, b)
+        # "overran a district headquarters in northern Afghanistan ... the assault on the
+        # Lawlash District government headquarters"; not "overrun large swaths of a district"
+        if ahead and not PARTIAL.search(ctx.text, t.end, ahead.start("ref")):
+            hit = _district_named_after(ctx, i, ahead.end())
+            chain = [Mention(ahead.start("ref"), ahead.end(), f"{ahead.group('ref')} = "
+                             f"{hit.text}", hit.kind, hit.match)] if hit else []
     if not chain:
         return []
     if t.rule.kind == HOLD and _FOR_A_TIME.match(ctx.text, max(chain[-1].end, t.end)):
@@ -548,14 +583,6 @@ def _subordinate_clause(ctx: Context, a: int, b: int, t: Trigger) -> str | None:
 
 
 _SUBORDINATE = re.compile(r"\b(?:after|since|following|when)\b", re.IGNORECASE)
-_SUBORDINATE_OPENER = re.compile(r"\b(?:after|since|following)\b", re.IGNORECASE)
-
-
-def _in_after_clause(ctx: Context, a: int, t: Trigger) -> bool:
-    """Whether ``t`` stands in a clause opened by "after", "since" or "following" (the last
-    clause break before it, in the sentence starting at ``a``, is one of these words)."""
-    start = max((m.start() for m in BREAKS.finditer(ctx.text, a, t.start)), default=a)
-    return _SUBORDINATE_OPENER.search(ctx.text, start, t.start) is not None
 
 
 _YEAR_ONLY = re.compile(
@@ -792,8 +819,6 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     hedge_note = (f"unconfirmed: {', '.join(repr(h) for h in hedges)}" if hedges else
                   "reported: no hedge in the sentence")
     who = ctx.speakers[ctx.spans.index(d.sentence)]
-    clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
-    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
     denied = DENIAL.search(ctx.text, d.trigger.end, d.sentence[1])
     if denied:  # "The Taliban captured Nerkh district, but the government denies it."
         confidence = s.UNCONFIRMED
@@ -801,14 +826,13 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
         hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
-    elif who is not None and (d.trigger.rule.kind == LEAVE
-                              or not (earlier or _in_after_clause(ctx, a, d.trigger))):
-        confidence = s.CONFIRMED  # "Kohistan district, which fell to the militants on Thursday,
-        # ...", said the provincial police spokesman; not the other side's capture told in a
-        # clause of "after" ("announced their control over Al-Dinder, days after the RSF took it")
-        hedge_note = (f"confirmed: the side that lost it says so, {who.text!r} -> "
+    elif who is not None and d.trigger.rule.kind == LEAVE:
+        confidence = s.CONFIRMED
+        hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
                       f"{who.actor}{via(who)}")
     before = _days_before(ctx, a, d.trigger, phrases)
+    clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
+    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if before is not None:

@@ -64,6 +64,9 @@ _UNIT = r"\s+(?:district|locality|township|town|city|county|area)"
 _RELATIVE = re.compile(r"^(?:(?:" + _UNIT + r")?\s*,?\s*which|(?:" + _UNIT + r")?\s+that)\s+"
                        r"(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$", re.IGNORECASE)
 _ENDS_WITH_UNIT = re.compile(_UNIT + r"$", re.IGNORECASE)
+_SEAT_AFTER = re.compile(r"\s+(?:government\s+)?(?:headquarters|hq|compound)\b", re.IGNORECASE)
+"""After "X district": its seat, which stands for the district ("the Nerkh district
+headquarters")."""
 """A relative pronoun between a place and its verb ("Kohistan district, which fell to", "El
 Hasaheisa locality, which fell into the hands of", "Chah-e-Aab district that fell to"; "that"
 after a unit word only: "a district close to the city of Kunduz that fell" is not Kunduz)."""
@@ -179,8 +182,10 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
                 or m.text.casefold() in STOP_NAMES:
             continue
         after = ctx.text[m.end:min(b, m.end + 60)]
-        if FACILITY.match(after) or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
-            continue
+        if (FACILITY.match(after) and not (_ENDS_WITH_UNIT.search(m.text)
+                                           and _SEAT_AFTER.match(after))) \
+                or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
+            continue  # "Tarinkot base"; but "the Nerkh district headquarters" is the district
         if m.kind != PROVINCE and SIDE_OF.search(ctx.text[max(a, m.start - 40):m.start]):
             continue
         if (m.kind == PROVINCE and re.match(r"\s+[A-Z]", after)
@@ -420,7 +425,7 @@ def _named_before(ctx: Context, ref: str, pos: int, places: list[Mention]) -> Me
             if province:
                 return m
             continue
-        if _only_locates(ctx, m):  # "Al-Dinder, west of Singa, ...": Singa is not "it"
+        if only_locates(ctx, m):  # "Al-Dinder, west of Singa, ...": Singa is not "it"
             continue
         if district and _NAMED_OTHERWISE.search(ctx.text, max(0, m.start - 30), m.start):
             continue  # "withdrew ... to the provincial capital of Farah ... abandoned the
@@ -459,7 +464,7 @@ def _unknown_towns(text: str, known: tuple[tuple[int, int], ...]) -> tuple[int, 
                         if unknown(m.start(), m.end())))
 
 
-def _only_locates(ctx: Context, m: Mention) -> bool:
+def only_locates(ctx: Context, m: Mention) -> bool:
     """True when ``m`` only says where another place lies ("west of Singa", "near Kunduz") or
     is the dateline of a wire report ("KABUL, Afghanistan (AP) -", "Port-Sudan, Soudan -"); a
     later member of a locating list too ("between Kale and Tamu")."""

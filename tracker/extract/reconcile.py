@@ -13,6 +13,7 @@ from tracker.extract.places import place_mentions
 from tracker.extract.rules import (
     CLAIM_CONFIRMED,
     CONFIRMATION,
+    CONFIRMED_AFTER,
     DENIAL,
     NOT_CONFIRMED,
     VERIFY_DISCLAIMER,
@@ -105,7 +106,8 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
                                                       f"in the report")
         hit = CONFIRMATION.search(body)
         passive = None if hit else CLAIM_CONFIRMED.search(body)
-        if not (hit or passive) or NOT_CONFIRMED.search(body):
+        after = None if hit or passive else CONFIRMED_AFTER.search(body)
+        if not (hit or passive or after) or NOT_CONFIRMED.search(body):
             continue
         earlier = [r for r in rows if r["_sentence"] <= i]
         if not earlier:
@@ -113,9 +115,14 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
         named = {m.match.code for m in place_mentions(ctx, a, b) if m.kind != PROVINCE}
         places = named & {r[s.DISTRICT_CODE] for r in earlier} or {
             r[s.DISTRICT_CODE] for r in earlier if r["_sentence"] == earlier[-1]["_sentence"]}
-        confirmer = (next((x for x in ctx.actors if x.start == a + passive.end()), None)
-                     if passive else next((x for x in reversed(ctx.actors) if a <= x.start
-                                           and x.end <= a + hit.start()), None))
+        if passive:  # "confirmed by <actor>"
+            confirmer = next((x for x in ctx.actors if x.start == a + passive.end()), None)
+        elif after:  # ", <actor> confirmed"
+            confirmer = next((x for x in ctx.actors if a + after.start("who") <= x.start
+                              and x.end <= a + after.end("who")), None)
+        else:
+            confirmer = next((x for x in reversed(ctx.actors) if a <= x.start
+                              and x.end <= a + hit.start()), None)
         for place in places:
             target = [r for r in earlier if r[s.DISTRICT_CODE] == place]
             newest = max(target, key=lambda r: (str(r[s.DATE]), r["_sentence"]))

@@ -162,7 +162,8 @@ LOCATIVE = re.compile(
     r"(?:capital(?:\s+(?:city\s+)?of)?\s+|city\s+of\s+|town\s+of\s+)?$", re.IGNORECASE)
 """Words before a place that only say where something else is ("near", "next to the provincial
 capital of", "150 kilometers south of the capital")."""
-PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|some|several|many|villages?|districts?|"
+PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|swathe?s?|some|several|many|villages?|"
+                     r"districts?|"
                       r"three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:of|in)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
 COREF = re.compile(r"\b(?:the|that)\s+(?:group|outfit|movement|militia|militant\s+group)\b",
@@ -248,6 +249,12 @@ CONFIRMATION = re.compile(
     r"seizure|reclaim\w*|retak\w*|retook)\b)", re.IGNORECASE)
 NOT_CONFIRMED = re.compile(r"\b(?:not|no|yet\s+to|without|never|n't)\b", re.IGNORECASE)
 """A sentence in which a side admits a loss or someone confirms a change makes it ``confirmed``."""
+CONFIRMED_AFTER = re.compile(
+    r"\b(?:los[te]|fell|fallen|captured|seized|overr[au]n|retook|retaken|recaptured|"
+    r"took\s+(?:over|control)|taken\s+(?:over|control))\b[^.;]*,\s*(?P<who>(?:[\w'\u2019-]+\s+)"
+    r"{0,4}?)(?:confirmed|admitted|acknowledged|conceded)\b", re.IGNORECASE)
+"""A change told first and confirmed at the end of the sentence ("Khawja Omari district fell to
+the Taliban after ..., provincial official confirmed"); ``who`` confirms."""
 CLAIM_CONFIRMED = re.compile(
     r"\bclaims?\s+(?:was|were|ha(?:s|ve)\s+been)\s+(?:also\s+|later\s+|independently\s+)?"
     r"(?:confirmed|corroborated)\b(?:\s+by\s+)?", re.IGNORECASE)
