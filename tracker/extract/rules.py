@@ -163,9 +163,8 @@ LOCATIVE = re.compile(
 """Words before a place that only say where something else is ("near", "next to the provincial
 capital of", "150 kilometers south of the capital")."""
 PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|swathe?s?|some|several|many|villages?|"
-                     r"districts?|"
-                      r"three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(?:of|in)\s+"
-                      r"(?:the\s+)?$", re.IGNORECASE)
+                     r"districts?|three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?"
+                     r"(?:of|in)\s+(?:the\s+)?$", re.IGNORECASE)
 COREF = re.compile(r"\b(?:the|that)\s+(?:group|outfit|movement|militia|militant\s+group)\b",
                     re.IGNORECASE)
 STOP_NAMES = frozenset({"said", "says", "the", "and", "now", "new", "city", "centre", "center",
