@@ -997,3 +997,40 @@ def test_a_change_someone_else_confirms_is_confirmed(kit, text, expected):
 ])
 def test_a_district_named_in_a_later_sentence(kit, text, expected):
     assert pairs(drafts(kit, text)) == expected
+
+
+# --- phrasings met in the twentieth batch of real reports ---------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # a side said to hold provinces, not their whole: no district of them
+    ("While government forces tighten control over Maidan Wardak and Logar, the Taliban remain "
+     "active in some areas.", set()),
+    # ... nor "the province" some other forces control
+    ("On Friday the Taliban raised their flag over the Nerkh district centre, ending a truce with "
+     "the foreign forces that control the province.", set()),
+    # the earlier state a retake ends is not a change of the same day
+    ("On Saturday, government forces announced the recapture of Nerkh, which had been under "
+     "Taliban control since June.", {("AF0402", "Afghan government")}),
+])
+def test_provinces_held_and_the_state_before_a_retake(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+def test_a_province_held_as_a_whole_is_every_district(kit):
+    df = drafts(kit, "The Taliban hold the whole of Maidan Wardak province, officials said.")
+    assert set(df[s.DISTRICT_CODE]) == {f"AF04{k:02d}" for k in range(1, 10)}
+    assert set(df[s.CONTROLLER]) == {"Taliban"} and df["province_level"].all()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the gaining side's own claim and another speaker's words: both sides
+    ("The Taliban attacked Nerkh district on Monday and took full control of it, a provincial "
+     "council member said. The Taliban said in a statement that they seized Nerkh district on "
+     "Monday.", {("AF0402", "Taliban", s.CONFIRMED)}),
+    # ... not the report's own narration next to the claim
+    ("The Taliban attacked Nerkh district on Monday and took full control of it. The Taliban "
+     "said in a statement that they seized Nerkh district on Monday.",
+     {("AF0402", "Taliban", s.UNCONFIRMED)}),
+])
+def test_a_partys_claim_and_someone_elses_words_are_both_sides(kit, text, expected):
+    assert triples(drafts(kit, text)) == expected
+

@@ -383,19 +383,19 @@ def _bench():
 
 
 def test_the_development_corpus_meets_its_targets():
-    """392 reports since 1 December 2026. Eighteen batches were each first read with the rules as
+    """410 reports since 1 December 2026. Nineteen batches were each first read with the rules as
     they stood (second batch, 059-082: precision 0.32, recall 0.35; third, 083-106: 0.44, 0.63;
     fourth, 107-124: 0.62, 0.75; fifth, 125-142: 0.89, 0.47; sixth, 143-160: 0.54, 0.72;
     seventh, 161-178: 0.52, 0.71; eighth, 179-196: 0.12, 0.53; ninth, 197-214: 0.38, 0.50;
     tenth, 215-232: 0.92, 0.65; eleventh, 233-250: 0.28, 0.43; twelfth, 251-268: 0.91, 0.59;
     thirteenth, 269-286: 0.67, 0.59; fourteenth, 287-304: 0.23, 0.60; fifteenth, 305-322: 0.71,
     0.67; sixteenth, 323-340: 0.79, 0.58; seventeenth, 341-357: 0.59, 0.80; eighteenth,
-    359-376: 0.71, 0.60; nineteenth, 377-394: 0.89, 0.57; see the corpus README), then the rules
-    were mended on them.
+    359-376: 0.71, 0.60; nineteenth, 377-394: 0.89, 0.57; twentieth, 395-412: 0.32, 0.71; see
+    the corpus README), then the rules were mended on them.
     Their confidence labels lean on who speaks (the losing side admitting a loss: confirmed; a
     state newspaper or an ally's press release: unconfirmed), which the actor tables do not
     say, hence 0.7 for confidence where the first 58 reports gave 0.91, 124 gave 0.83, 232 to
-    392 0.70-0.75 (eight rows that called a losing side's official merely stating a loss
+    410 0.70-0.75 (eight rows that called a losing side's official merely stating a loss
     confirmed were relabelled reported on 2 December 2026, by the labelling rule)."""
     result = _bench().run(SHARED)
     if result.skipped:
@@ -986,14 +986,38 @@ def test_the_entire_state_of_khartoum_cleared_is_the_state_089():
      "province.\n\nAbdul Karim Yourish, provincial police chief spokesman, said Sunday the "
      "assault on the Lawlash District government headquarters was launched under the cover of "
      "darkness late Saturday.", "2017-07-22", {("AF2910", "Taliban")}),
+    # the twentieth batch (395-412, the holdout read once on 2 December, then mended on)
+    ("sdn", "397", "On Saturday, the army announced the successful recapture of Sinjah, which had "
+     "been under RSF control since June.", "2024-11-24", {("SD14043", "SAF")}),
+    # the army holding the town of Sennar (a hold, which the labels, counting changes only,
+    # leave out), not every locality of the Blue Nile state
+    ("sdn", "397", "While the army tightens control over Sennar and the Blue Nile, RSF fighters "
+     "remain active in some areas, including Al Dali and Abu Hajar, near the South Sudanese "
+     "border.", "2024-11-24", {("SD14038", "SAF")}),
+    ("afg", "409", "On February 1, the Taleban raised their white banner over the Musa Qala "
+     "district centre, putting an end to a tenuous and controversial ceasefire agreement, "
+     "brokered by village elders last October, between the Taleban and the mainly British NATO "
+     "forces that control the province.", "2007-02-12", set()),
 ], ids=lambda v: v if isinstance(v, str) and len(v) <= 4 else "")
-def test_the_thirteenth_to_nineteenth_batchs_sentences(layer, report, text, day, expected):
+def test_the_thirteenth_to_twentieth_batchs_sentences(layer, report, text, day, expected):
     """Expected (district, controller) from the batches' gold files (283's, 300's and 311's
     spellings from the corpus' ``places_*.csv``; 289's "the city" named, as the report names it
     sentences before; 329: the KIA's words with "we", whose side the sentence does not name: no
     draft rather than the military's)."""
     df = drafts(layer, text, day)
     assert pairs(df) == expected
+
+
+def test_the_gainers_claim_and_a_council_members_words_are_both_sides_390():
+    """390: the provincial council's head tells the fall, the Taliban's statement claims it:
+    ``confirmed`` in the gold file (both sides)."""
+    df = drafts("afg", "The militants attacked the district of Dasht-i-Arche from four sides and "
+                       "took full control of it following intense fighting, Nasiruddin Saidi, "
+                       "governor of the provincial council, said adding that around 150,000 "
+                       "residents of the district cannot leave it now.\n\nThe militant group in "
+                       "a statement said they seized the district as well as ammunition and four "
+                       "tanks.", "2015-06-22")
+    assert {(r[0], r[1], r[2]) for r in rows(df)} == {("AF1906", "Taliban", s.CONFIRMED)}
 
 
 def test_a_claim_the_other_side_confirms_375():

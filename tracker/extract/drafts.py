@@ -65,8 +65,10 @@ from tracker.extract.places import (
     relative_to,
 )
 from tracker.extract.reconcile import (
+    PARTY_WORDS,
     RANK,
     apply_report_confidence,
+    both_sides,
     dated_over_undated,
     draft_id,
     drop_denied,
@@ -470,7 +472,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
         if ref:
             hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
-            chain = [hit] if hit else []
+            chain = [hit] if hit and (hit.kind != PROVINCE or _whole_province(
+                ctx, hit, t, a, b, named=ref.group("ref"))) else []  # "forces that control the
+            # province": not a change of the whole province
     if not chain and forward:
         ahead = _A_DISTRICT.match(ctx.text, t.end, b)
         # "overran a district headquarters in northern Afghanistan ... the assault on the
@@ -508,13 +512,15 @@ def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
                     named: str = "") -> bool:
     """True when a province a change verb governs is said to change as a whole ("the whole
     province fell", "took full control of the entire state of Khartoum", "completely
-    captured"; ``named``: the words that named it again, "the whole province"); a statement
-    that a side holds or keeps it ("Panjshir remains outside Taliban control") is of the whole.
+    captured"; ``named``: the words that named it again, "the whole province"), also when a side
+    is said to hold it ("the army tightens control over Sennar and the Blue Nile" is not the
+    whole state); a statement that it stays outside a side's control ("Panjshir remains outside
+    Taliban control") is of the whole.
     Unseen reports named a province next to a verb of capture mostly to locate or list ("12
     districts in Ghazni, Badakhshan and Kunduz provinces have been cleared") and said one was
     "under Taliban control" to describe it ("The province is reportedly under Taliban
     control"): every district of it would be a wrong draft."""
-    if t.rule.kind in (HOLD, OUTSIDE):
+    if t.rule.kind == OUTSIDE:
         return True
     return bool(_WHOLE_WORD.search(m.text) or _WHOLE_WORD.search(t.words)
                 or _WHOLE_WORD.search(named)
@@ -781,6 +787,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
     rows = undone_vague_changes(dated_over_undated(rows))
     drop_denied(ctx, rows)
     apply_report_confidence(ctx, rows)
+    both_sides(ctx, rows)
     return _finish(rows)
 
 
@@ -825,14 +832,16 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
         hedge_note = f"unconfirmed: denied in the sentence ({denied.group()!r})"
     elif who is not None and who.actor == d.controller:
         confidence = s.UNCONFIRMED
-        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
+        hedge_note = f"unconfirmed: {PARTY_WORDS}, {who.text!r} -> {who.actor}{via(who)}"
     elif who is not None and d.trigger.rule.kind == LEAVE:
         confidence = s.CONFIRMED
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
                       f"{who.actor}{via(who)}")
     before = _days_before(ctx, a, d.trigger, phrases)
     clause = _subordinate_clause(ctx, a, d.sentence[1], d.trigger)
-    earlier = clause is not None and clause[:4].casefold() != "when"  # "after it was overrun"
+    earlier = ((clause is not None and clause[:4].casefold() != "when")  # "after it was overrun"
+               or _PLUPERFECT.search(ctx.text, max(a, d.trigger.start - 30), d.trigger.start)
+               is not None)  # "recaptured Sinjah, which had been under RSF control since June"
     phrases = [p for p in phrases if not _across_time_clause(ctx, a, p, d.trigger)]
     pinned = [p for p in phrases if p.pinned] or phrases
     if before is not None:
@@ -887,6 +896,8 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
     return out
 
 
+_PLUPERFECT = re.compile(r"\bhad\s+(?:already\s+|previously\s+)?(?:been\s+)?$", re.IGNORECASE)
+"""Before a verb: the pluperfect of a state or change that came before the sentence's others."""
 _SPEECH_DAY = re.compile(r"(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)",
                          re.IGNORECASE)
 

@@ -16,6 +16,7 @@ from tracker.extract.rules import (
     CONFIRMED_AFTER,
     DENIAL,
     NOT_CONFIRMED,
+    SPEECH,
     VERIFY_DISCLAIMER,
 )
 from tracker.names.keys import PROVINCE
@@ -130,6 +131,33 @@ def apply_report_confidence(ctx: Context, rows: list[dict[str, object]]) -> None
                 if r[s.CONTROLLER] == newest[s.CONTROLLER] and (
                         confirmer is None or confirmer.actor != r[s.CONTROLLER]):
                     set_confidence(r, s.CONFIRMED, f"confirmed: {' '.join(body.split())!r}")
+
+
+def both_sides(ctx: Context, rows: list[dict[str, object]]) -> None:
+    """A change the side that gained it claims in its own words and someone else tells in
+    another sentence ("The district's police chief said the Taliban overran Sangin centre ...
+    a Taliban spokesman claimed the capture") is ``confirmed``: both sides say so. Someone else
+    is a speaker other than the gaining side, named or not ("officials said"); the report's own
+    narration is no side."""
+    def key(r: dict[str, object]) -> tuple[object, object, object]:
+        return r[s.DISTRICT_CODE], r[s.CONTROLLER], r[s.DATE]  # one change, not a second one
+
+    claimed = {key(r) for r in rows if r[s.CONFIDENCE] == s.UNCONFIRMED
+               and PARTY_WORDS in str(r[s.NOTES])}
+    for r in rows:
+        if key(r) not in claimed or r[s.CONFIDENCE] != s.REPORTED:
+            continue
+        a, b = ctx.spans[r["_sentence"]]
+        who = ctx.speakers[r["_sentence"]]
+        if SPEECH.search(ctx.text, a, b) and (who is None or who.actor != r[s.CONTROLLER]):
+            for o in rows:
+                if key(o) == key(r):
+                    set_confidence(o, s.CONFIRMED, "both sides: the party's claim and another's "
+                                                   "words in the report")
+
+
+PARTY_WORDS = "the words of a party"
+"""How a draft's note says it is ``unconfirmed`` as the gaining side's own words."""
 
 
 def set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
