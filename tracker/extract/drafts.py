@@ -65,7 +65,6 @@ from tracker.extract.places import (
     relative_to,
 )
 from tracker.extract.reconcile import (
-    PARTY_WORDS,
     RANK,
     apply_report_confidence,
     both_sides,
@@ -245,13 +244,12 @@ def _aside_before(ctx: Context, a: int, before: int) -> tuple[int, int] | None:
     since April 15, 2023, seized control of Mellit"), in the sentence starting at ``a``."""
     for x in ctx.actors:
         if a <= x.start and x.end < before:
-            start = _CLOSING_BRACKET.match(ctx.text, x.end).end()
+            start = x.end + ctx.text.startswith(")", x.end)  # "the Rapid Support Forces (RSF),"
             if _SUBJECT_ASIDE.fullmatch(ctx.text, start, before):
                 return start, before
     return None
 
 
-_CLOSING_BRACKET = re.compile(r"\)?")
 _SUBJECT_ASIDE = re.compile(r",\s*(?:(?:who|which)\b|[a-z]+(?:ed|ing)\b)[^.;:]*,\s*")
 _TO_BEFORE = re.compile(r"\b([\w'-]+)\s+to\s+$")
 _ACHIEVED = frozenset({"able", "managed", "on"})  # "were able to", "went on to" capture
@@ -827,12 +825,13 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
                   "reported: no hedge in the sentence")
     who = ctx.speakers[ctx.spans.index(d.sentence)]
     denied = DENIAL.search(ctx.text, d.trigger.end, d.sentence[1])
+    party = not denied and who is not None and who.actor == d.controller
     if denied:  # "The Taliban captured Nerkh district, but the government denies it."
         confidence = s.UNCONFIRMED
         hedge_note = f"unconfirmed: denied in the sentence ({denied.group()!r})"
-    elif who is not None and who.actor == d.controller:
+    elif party:
         confidence = s.UNCONFIRMED
-        hedge_note = f"unconfirmed: {PARTY_WORDS}, {who.text!r} -> {who.actor}{via(who)}"
+        hedge_note = f"unconfirmed: the words of a party, {who.text!r} -> {who.actor}{via(who)}"
     elif who is not None and d.trigger.rule.kind == LEAVE:
         confidence = s.CONFIRMED
         hedge_note = (f"confirmed: the side that left says so, {who.text!r} -> "
@@ -889,6 +888,7 @@ def _rows(d: Draft, ctx: Context, sentence: str, hedges: list[str], phrases: lis
             EVIDENCE_ACTOR: d.actor_note, EVIDENCE_VERB: verb_note,
             PROVINCE_LEVEL: d.place.kind == PROVINCE,
             "_dated": bool(phrases) and near.pinned, "_day": day, "_earlier": earlier,
+            "_party": party,
             "_province": m.code if d.place.kind == PROVINCE else None,
         }
         row[s.EVENT_ID] = draft_id(row)

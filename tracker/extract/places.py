@@ -63,13 +63,13 @@ State", a typo of Chin State)."""
 _UNIT = r"\s+(?:district|locality|township|town|city|county|area)"
 _RELATIVE = re.compile(r"^(?:(?:" + _UNIT + r")?\s*,?\s*which|(?:" + _UNIT + r")?\s+that)\s+"
                        r"(?:had\s+|has\s+|was\s+|were\s+)?(?:been\s+)?$", re.IGNORECASE)
+"""A relative pronoun between a place and its verb ("Kohistan district, which fell to", "El
+Hasaheisa locality, which fell into the hands of", "Chah-e-Aab district that fell to"; "that"
+after a unit word only: "a district close to the city of Kunduz that fell" is not Kunduz)."""
 _ENDS_WITH_UNIT = re.compile(_UNIT + r"$", re.IGNORECASE)
 _SEAT_AFTER = re.compile(r"\s+(?:government\s+)?(?:headquarters|hq|compound)\b", re.IGNORECASE)
 """After "X district": its seat, which stands for the district ("the Nerkh district
 headquarters")."""
-"""A relative pronoun between a place and its verb ("Kohistan district, which fell to", "El
-Hasaheisa locality, which fell into the hands of", "Chah-e-Aab district that fell to"; "that"
-after a unit word only: "a district close to the city of Kunduz that fell" is not Kunduz)."""
 
 _UNKNOWN_MEMBER = re.compile(
     r"(?:(?<=,)|(?<=\band)|(?<=\bof)|^)\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"

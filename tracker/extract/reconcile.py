@@ -142,8 +142,7 @@ def both_sides(ctx: Context, rows: list[dict[str, object]]) -> None:
     def key(r: dict[str, object]) -> tuple[object, object, object]:
         return r[s.DISTRICT_CODE], r[s.CONTROLLER], r[s.DATE]  # one change, not a second one
 
-    claimed = {key(r) for r in rows if r[s.CONFIDENCE] == s.UNCONFIRMED
-               and PARTY_WORDS in str(r[s.NOTES])}
+    claimed = {key(r) for r in rows if r[s.CONFIDENCE] == s.UNCONFIRMED and r["_party"]}
     for r in rows:
         if key(r) not in claimed or r[s.CONFIDENCE] != s.REPORTED:
             continue
@@ -154,10 +153,6 @@ def both_sides(ctx: Context, rows: list[dict[str, object]]) -> None:
                 if key(o) == key(r):
                     set_confidence(o, s.CONFIRMED, "both sides: the party's claim and another's "
                                                    "words in the report")
-
-
-PARTY_WORDS = "the words of a party"
-"""How a draft's note says it is ``unconfirmed`` as the gaining side's own words."""
 
 
 def set_confidence(row: dict[str, object], confidence: str, why: str) -> None:
