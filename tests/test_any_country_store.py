@@ -346,6 +346,44 @@ def test_contested_with_one_actor_on_the_five_level_scale(toy, tmp_path):
     assert (row[s.CONTROLLER], row[s.STATUS]) == ("Myanmar military;TNLA", "contested")
 
 
+def test_suggest_offers_provinces_for_an_unknown_province_whose_district_fails_too(toy,
+                                                                                  tmp_path):
+    # A news form of both names ("Gezira" for Aj Jazirah, "Wad Madani" for its locality): the
+    # province is neither a hint to pass over nor a group, so the user gets its candidates too.
+    events = tmp_path / "events.csv"
+    events.write_text("date,district,province,controller,status\n"
+                      "2024-01-03,Bamaw Town,Kachin Hills,KIA,controlled\n"
+                      "2024-01-04,Mogoke,Kachin Hills,TNLA,controlled\n", encoding="utf-8")
+    sugg = tmp_path / "suggest.csv"
+    out = run("import", events, "--suggest", sugg, "--db", toy.url)
+    assert out.exit_code == 1 and "candidates for 2 name(s) written to" in out.output
+    rows = list(csv.DictReader(sugg.open(encoding="utf-8")))
+    hills = [r for r in rows if r["name"] == "Kachin Hills" and r["rule"] == "fuzzy"]
+    assert [r["level"] for r in hills] == ["province"] * 3
+    # Mogoke resolved on its own: the province it lies in is offered as well
+    assert [(r["province"], r["lines"]) for r in rows if r["name"] == "Kachin Hills"
+            and r["rule"] == "province of the district"] == [("TY003", "3")]
+    assert hills[0]["province"] == "TY001" and hills[0]["province_name"] == "Kachin"
+    assert hills[0]["lines"] == "2" and hills[0]["district"] == ""
+    assert float(hills[0]["score"]) > float(hills[1]["score"])
+    keep = [r for r in rows if (r["name"], r["province"]) == ("Kachin Hills", "TY001")
+            or (r["name"], r["district"]) == ("Bamaw Town", "TY001002")]
+    assert len(keep) == 2
+    with (tmp_path / "kept.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(keep)
+    assert run("alias", "import", tmp_path / "kept.csv", "--db", toy.url).exit_code == 0
+    # Mogoke lies in Mandalay, not in the province the user's alias names: still refused
+    refused = run("import", events, "--db", toy.url)
+    assert refused.exit_code == 1 and "'Mogoke'" in refused.output
+    events.write_text("date,district,province,controller,status\n"
+                      "2024-01-03,Bamaw Town,Kachin Hills,KIA,controlled\n", encoding="utf-8")
+    done = run("import", events, "--db", toy.url)
+    assert done.exit_code == 0 and "added 1 event(s)" in done.output, done.output
+    assert toy.events()[s.DISTRICT_CODE].tolist() == ["TY001002"]
+
+
 def test_suggest_is_for_events_files(toy, tmp_path):
     acled = tmp_path / "acled.csv"
     acled.write_text("event_id_cnty,event_date,timestamp\nX1,2024-01-01,1\n", encoding="utf-8")

@@ -140,6 +140,35 @@ def test_malformed_files_give_one_line_errors(fresh, tmp_path, content, expected
     assert fresh.events().empty
 
 
+@pytest.mark.parametrize(("header", "said"), [
+    ("date,district,controller,Confidence\n", "'Confidence' would not be read: rename it "
+                                               "'confidence'"),
+    ("date,district,controller,Source URL\n", "'Source URL' would not be read: rename it "
+                                               "'source_url'"),
+    ("date,district,controller,url\n", "'url' would not be read: rename it 'source_url'"),
+    ("date,district,controller,date-precision\n", "rename it 'date_precision'"),
+])
+def test_a_column_named_otherwise_than_the_format_is_refused(fresh, tmp_path, header, said):
+    # imported without it, the events would lose their confidence or links, and the fixed file
+    # would add them again under other ids (the link is part of a row's stable id)
+    path = write(tmp_path, "2021-08-06,Zaranj,Taliban,x\n", header=header)
+    with pytest.raises(InputError) as err:
+        fresh.import_csv(path)
+    assert said in str(err.value) and "nothing imported" in str(err.value)
+    assert "\n" not in str(err.value)
+    assert fresh.events().empty
+
+
+def test_columns_the_format_does_not_read_are_named_in_a_warning(fresh, tmp_path):
+    path = write(tmp_path, "2021-08-06,Zaranj,Taliban,me,https://example.org/z,x\n",
+                 header="date,district,controller,analyst,source_url,url\n")
+    report = fresh.import_csv(path)  # 'url' beside 'source_url' stands for nothing else
+    assert report.added == 1
+    assert report.warnings[0].startswith("column(s) 'analyst', 'url' not read")
+    assert fresh.events()[s.SOURCE_URL].tolist() == ["https://example.org/z"]
+    assert fresh.import_csv(write(tmp_path, GOOD, name="good.csv")).warnings == []
+
+
 def test_bom_and_utf16_files_are_read(fresh, tmp_path):
     text = "date,district,controller\n2021-08-06,AF3401,Taliban\n"
     (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

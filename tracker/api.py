@@ -303,8 +303,10 @@ class Tracker:
         table = events_csv.read_events_table(path, problems)
         parsed = events_csv.parse_events(table.frame, self.gazetteer, scale=self.status_scale,
                                          lines=table.lines.start, problems=problems)
+        unread = events_csv.unread_columns(table.header)
         report = EventsImportReport(str(path), variants=parsed.variants,
-                                    warnings=parsed.warnings)
+                                    warnings=[unread, *parsed.warnings] if unread
+                                    else parsed.warnings)
         if suggest is not None:
             rows = table.frame.fillna("").astype(str).to_dict("records")
             found = suggestions.suggestion_rows(rows, list(table.lines.start), self.gazetteer)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tracker._errors import InputError
 from tracker.core import schema as s
 from tracker.ingest import csvfile
 from tracker.ingest.column_checks import empty_cells
@@ -28,7 +29,7 @@ from tracker.ingest.text_fields import check_text, store_limit
 from tracker.store.models import ActorAlias, Alias, ControlEvent, Source
 
 __all__ = ["ParsedEvents", "Problem", "RowProblem", "parse_events", "raise_problems",
-           "read_events_table", "read_rows", "read_text"]
+           "read_events_table", "read_rows", "read_text", "unread_columns"]
 
 REQUIRED = ("date", "district", "controller")
 OPTIONAL = ("province", "status", "confidence", "source", "source_url", "reported_on", "notes",
@@ -49,6 +50,15 @@ MAX_LENGTH = {
     "province": store_limit(Alias.name),
 }
 MAX_ACTOR = store_limit(ActorAlias.actor)  # each actor named in ``controller``
+# Header names users write for a column the format names otherwise (after casefolding, with
+# spaces and hyphens read as underscores).
+COLUMN_SYNONYMS = {
+    "url": "source_url", "link": "source_url", "source_link": "source_url",
+    "sources": "source", "publisher": "source", "note": "notes", "comment": "notes",
+    "comments": "notes", "id": "event_id", "actor": "controller", "controlled_by": "controller",
+    "admin2": "district", "admin1": "province", "precision": "date_precision",
+    "reported": "reported_on", "status_confidence": "confidence",
+}
 MULTILINE = ("notes",)
 EARLIEST = date(1900, 1, 1)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -76,8 +86,35 @@ def read_text(path: str | Path) -> str:
 
 
 def read_events_table(path: str | Path, problems: Problems) -> csvfile.CsvTable:
-    """The events CSV's columns as text, with their lines (header problems raise)."""
-    return csvfile.read_table(path, required=REQUIRED, kind="an events CSV", problems=problems)
+    """The events CSV's columns as text, with their lines (header problems raise, among them a
+    column named so that it would not be read although it stands for one the format reads:
+    "Confidence", "url")."""
+    table = csvfile.read_table(path, required=REQUIRED, kind="an events CSV", problems=problems)
+    misnamed = [(h, m) for h in dict.fromkeys(table.header) if h not in COLUMNS
+                and (m := _meant(h, table.header))]
+    if misnamed:
+        said = "; ".join(f"{h!r} would not be read: rename it {m!r}" for h, m in misnamed)
+        msg = (f"{path}: {said} (or give it a name the events format does not use, to leave "
+               f"it out); nothing imported")
+        raise InputError(msg)
+    return table
+
+
+def _meant(name: str, header: list[str]) -> str:
+    """The format's column a header name not read stands for ('' when none, or when the
+    header names that column too)."""
+    key = re.sub(r"[\s\-]+", "_", name.casefold())
+    meant = key if key in COLUMNS else COLUMN_SYNONYMS.get(key, "")
+    return meant if meant not in header else ""
+
+
+def unread_columns(header: list[str]) -> str:
+    """A warning naming the header's columns the events format does not read, or ''."""
+    unread = [h for h in dict.fromkeys(header) if h and h not in COLUMNS]
+    if not unread:
+        return ""
+    return (f"column(s) {', '.join(map(repr, unread))} not read: an events CSV reads "
+            f"{', '.join(COLUMNS)}")
 
 
 def read_rows(path: str | Path, *, required: tuple[str, ...] = REQUIRED,

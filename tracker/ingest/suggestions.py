@@ -5,7 +5,8 @@ Columns: ``name``, ``district`` (candidate code), ``province`` (its province cod
 then for the reader: ``district_name``, ``province_name``, ``rule``, ``score``, ``lines`` (the
 file lines the name is on). Three candidates per unresolved district name, best first; a
 province that was only a hint gets one ``level=province`` row: the province its district
-resolved to.
+resolved to; an unknown province whose district did not resolve either gets its three closest
+provinces as ``level=province`` rows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def suggestion_rows(rows: list[dict[str, str]], lines: list[int], gazetteer) -> 
     resolve cleanly."""
     where: dict[tuple[str, str], list[int]] = {}
     hinted: dict[str, tuple[list[int], str]] = {}
+    unknown: dict[str, list[int]] = {}
     for row, line in zip(rows, lines, strict=True):
         name, province = row.get("district", "").strip(), row.get("province", "").strip()
         if not name:
@@ -33,6 +35,8 @@ def suggestion_rows(rows: list[dict[str, str]], lines: list[int], gazetteer) -> 
             m = gazetteer.resolve_district(name, province=province or None)
         except ResolveError:
             where.setdefault((name, province), []).append(int(line))
+            if province and not _province_known(gazetteer, province):
+                unknown.setdefault(province, []).append(int(line))
             continue
         if m.warning and province:
             hinted.setdefault(province, ([], m.province_code))[0].append(int(line))
@@ -49,7 +53,22 @@ def suggestion_rows(rows: list[dict[str, str]], lines: list[int], gazetteer) -> 
                     "district_name": "", "province_name": pm.name,
                     "rule": "province of the district", "score": "",
                     "lines": " ".join(map(str, at))})
+    for province, at in unknown.items():
+        for m in gazetteer.province_candidates(province, limit=CANDIDATES):
+            out.append({"name": province, "district": "", "province": m.code,
+                        "level": "province", "district_name": "", "province_name": m.name,
+                        "rule": m.rule, "score": round(m.score, 1),
+                        "lines": " ".join(map(str, at))})
     return out
+
+
+def _province_known(gazetteer, province: str) -> bool:
+    """Whether ``province`` names a province, or a group of them ("Shan State")."""
+    try:
+        gazetteer.resolve_province(province)
+    except ResolveError:
+        return bool(gazetteer.province_group(province))
+    return True
 
 
 def write_suggestions(path: str | Path, suggestions: list[dict]) -> Path:

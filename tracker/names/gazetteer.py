@@ -545,6 +545,12 @@ class Gazetteer:
             out.setdefault(code, self.district_match(code, "fuzzy", spelling, score))
         return list(out.values())[:limit]
 
+    def province_candidates(self, name: str, *, limit: int = 3) -> list[Match]:
+        """Provinces ``name`` may mean when it does not resolve, best fuzzy score first."""
+        return [self.province_match(code, "fuzzy", spelling, score) for score, code, spelling
+                in self._ranked(str(name).strip(), self._prov_fz, None, district=False,
+                                limit=limit)]
+
     def resolve_table(self, names: pd.Series,
                       provinces: pd.Series | None = None) -> pd.DataFrame:
         """Resolve a column of names (and optionally provinces); never raises per row.
