@@ -69,6 +69,50 @@ def test_import_prints_counts_and_variants(cli_db):
     assert "added 0 event(s), skipped 2" in second.output
 
 
+def test_import_reads_standard_input(cli_db):
+    runner, url, _ = cli_db
+    bad = EVENTS + "a3,2021-08-21,Nowhereistan,,Taliban,controlled,reported,AP,,2021-08-21\n"
+    refused = runner.invoke(main, ["import", "-", "--db", url], input=bad)
+    assert refused.exit_code == 1
+    assert "error: standard input: 1 bad value(s), nothing imported: line 4" in refused.output
+    assert "tracker-input-" not in refused.output  # the temporary copy is not named
+    no_rejects = runner.invoke(main, ["import", "-", "--skip-bad", "--db", url], input=bad)
+    assert no_rejects.exit_code == 1 and "give --rejects PATH" in no_rejects.output
+    done = runner.invoke(main, ["import", "-", "--db", url], input=EVENTS)
+    assert done.exit_code == 0, done.output
+    assert "added 2 event(s), skipped 0" in done.output
+
+
+def test_importers_read_a_pipe_by_its_path(cli_db, tmp_path):
+    """/dev/stdin, `<(...)` and named pipes are no regular files: read once, named as given."""
+    import os
+    import threading
+
+    runner, url, _ = cli_db
+    fifo = tmp_path / "pipe"
+
+    def invoke(args, text):
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda: fifo.write_text(text, encoding="utf-8"),
+                                  daemon=True)
+        writer.start()
+        try:
+            return runner.invoke(main, [*args, str(fifo), "--db", url])
+        finally:
+            if writer.is_alive():  # the command did not read the pipe: release the writer
+                fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+                writer.join(timeout=10)
+                os.close(fd)
+            fifo.unlink()
+
+    refused = invoke(["import"], "date,district,controller\n2021-08-15,Nowhereistan,Taliban\n")
+    assert refused.exit_code == 1 and f"error: {fifo}: 1 bad value(s)" in refused.output
+    aliases = invoke(["alias", "import"], "name,district\nPuli Khumri Town,AF0901\n")
+    assert aliases.exit_code == 0 and "stored 1 district alias(es)" in aliases.output
+    done = invoke(["import"], "date,district,controller\n2021-08-15,Puli Khumri Town,Taliban\n")
+    assert done.exit_code == 0 and "added 1 event(s)" in done.output, done.output
+
+
 def test_status_formats(cli_db):
     runner, url, path = cli_db
     runner.invoke(main, ["import", str(path), "--db", url])

@@ -17,6 +17,7 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from tracker import input_files
 from tracker._errors import InputError, TrackerError
 from tracker.api import Tracker, connect
 from tracker.core import acled_columns as acled
@@ -266,7 +267,7 @@ def init(districts, provinces, columns, country, crs, scale, variants, credit, d
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--skip-bad", is_flag=True,
               help="Import good rows; write bad rows to a rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
@@ -283,11 +284,17 @@ def init(districts, provinces, columns, country, crs, scale, variants, credit, d
 @handle_errors
 def import_(file, skip_bad, rejects, fmt, suggest, db_url):
     """Import an events CSV, an ACLED export or ACLED's deletions (all or nothing unless
-    --skip-bad)."""
+    --skip-bad). FILE may be - (standard input): `tracker extract report.txt | tracker import -`.
+    """
     from tracker.progress import terminal_progress
 
-    with terminal_progress() as progress:
-        report = open_tracker(db_url).import_file(file, format=fmt, skip_bad=skip_bad,
+    if skip_bad and rejects is None and input_files.is_stream(file):
+        shown = input_files.STDIN_NAME if file == input_files.STDIN else file
+        msg = (f"--skip-bad on {shown}: the rejected rows cannot be written next to it; give "
+               f"--rejects PATH")
+        raise InputError(msg)
+    with input_files.regular_file(file) as path, terminal_progress() as progress:
+        report = open_tracker(db_url).import_file(path, format=fmt, skip_bad=skip_bad,
                                                   rejects=rejects, progress=progress,
                                                   suggest=suggest)
     if isinstance(report, DeletionsImportReport):
@@ -470,7 +477,7 @@ def alias_add(name, district, province, db_url):
 
 
 @alias.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @db_option
 @handle_errors
 def alias_import(file, db_url):
@@ -481,7 +488,8 @@ def alias_import(file, db_url):
     this shape: keep one row per name. Every bad line is listed (control characters, fields
     over 64 KiB, names over 300 characters, unknown districts) and nothing is stored.
     """
-    n_districts, n_provinces = open_tracker(db_url).import_aliases(file)
+    with input_files.regular_file(file) as path:
+        n_districts, n_provinces = open_tracker(db_url).import_aliases(path)
     click.echo(f"stored {n_districts} district alias(es) and {n_provinces} province alias(es)")
 
 
@@ -510,7 +518,7 @@ def places() -> None:
 
 
 @places.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @db_option
 @handle_errors
 def places_import(file, db_url):
@@ -521,7 +529,8 @@ def places_import(file, db_url):
     is listed (coordinates not numbers or out of range, empty names, control characters, lines
     of the wrong width) and nothing is stored.
     """
-    r = open_tracker(db_url).import_places(file)
+    with input_files.regular_file(file) as path:
+        r = open_tracker(db_url).import_places(path)
     click.echo(f"added {r.added} place(s) from the {r.format} file, {r.already} already "
                f"stored, {r.outside} outside every district (left out)")
 
@@ -583,7 +592,7 @@ def actor_add(alias, actor_name, db_url):
 
 
 @actor.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @db_option
 @handle_errors
 def actor_import(file, db_url):
@@ -593,7 +602,8 @@ def actor_import(file, db_url):
     stored before. Every bad line is listed (empty cells, control characters, a word given to
     two actors) and nothing is stored.
     """
-    n = open_tracker(db_url).import_actor_aliases(file)
+    with input_files.regular_file(file) as path:
+        n = open_tracker(db_url).import_actor_aliases(path)
     click.echo(f"stored {n} actor word(s)")
 
 
