@@ -65,6 +65,10 @@ def triples(df: pd.DataFrame) -> set[tuple[str, str, str]]:
     return {(r.district_code, r.controller, r.confidence) for r in df.itertuples()}
 
 
+def rows_of(df: pd.DataFrame) -> set[tuple[str, str, str]]:
+    return {(r.district_code, r.controller, r.date) for r in df.itertuples()}
+
+
 # --- places
 def test_variant_spellings_and_a_town_resolve_to_their_districts(kit):
     df = drafts(kit, "Resistance forces have retaken Pol-e-Hesar and Banu from the Taliban.")
@@ -1034,3 +1038,61 @@ def test_a_province_held_as_a_whole_is_every_district(kit):
 def test_a_partys_claim_and_someone_elses_words_are_both_sides(kit, text, expected):
     assert triples(drafts(kit, text)) == expected
 
+
+
+# --- phrasings met in the twenty-first batch of real reports -----------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list headed by a part is meant in part, member by member, known or not
+    ("Much of the area of Marjah, Nerkh, Jalrez and Chak districts have fallen to the Taliban.",
+     set()),
+    ("Much of Nerkh, Jalrez and Chak have fallen to the Taliban.", set()),
+    # ... a list that only follows a part is not
+    ("The Taliban captured parts of Nerkh on Monday and seized Jalrez and Chak on Tuesday.",
+     {("AF0403", "Taliban"), ("AF0404", "Taliban")}),
+    # a place that ends an aside about the place before it only says where that one lies
+    ("Nerkh, a district located some 30km west of Maidan Shar, fell to the Taliban on "
+     "Wednesday.", {("AF0402", "Taliban")}),
+    # "the city center" is a part of the city
+    ("Pul-e-Khumri is the capital of Baghlan. Taliban fighters entered the city center on "
+     "Tuesday.", set()),
+    # "the district center" is its seat, the district
+    ("Nerkh is a district of Maidan Wardak. Taliban fighters overran the district center on "
+     "Tuesday.", {("AF0402", "Taliban")}),
+    # every base of the other side in a place takes the place
+    ("The Taliban seized all bases of the Afghan army in Nerkh on Monday.",
+     {("AF0402", "Taliban")}),
+    ("The Taliban seized two bases of the Afghan army in Nerkh on Monday.", set()),
+    # a holding a relative clause tells in the pluperfect ended before the news
+    ("The Taliban, who had controlled Nerkh for months, told reporters on Monday that fighting "
+     "went on.", set()),
+])
+def test_parts_asides_bases_and_past_holdings(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+def test_the_act_that_made_the_fall_dates_it(kit):
+    df = drafts(kit, "Nerkh fell to the Taliban after the group overran its police station at "
+                     "around 10pm on Wednesday.")
+    assert set(zip(df[s.DISTRICT_CODE], df[s.DATE], strict=True)) == {("AF0402", "2021-08-18")}
+    other = drafts(kit, "Nerkh fell to the Taliban after the group seized Jalrez on Wednesday.")
+    assert "2021-08-18" not in set(other.loc[other[s.DISTRICT_CODE] == "AF0402", s.DATE])
+
+
+def test_an_agent_told_after_the_day_and_by_its_place(kit):
+    df = drafts(kit, "Nerkh had been seized on August 15 by the Wardak Taliban.")
+    assert rows_of(df) == {("AF0402", "Taliban", "2021-08-15")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a party's own media: the party's words
+    ("Local media run by the Taliban reported the group captured Nerkh on Monday.",
+     {("AF0402", "Taliban", s.UNCONFIRMED)}),
+    # "the claim" denied in the next sentence: no draft of the claim
+    ("Local media run by the Taliban reported the group captured Nerkh on Monday. But the "
+     "defence ministry spokesman Fawad Aman told reporters the claim was \"not true\".", set()),
+    # a person's name after a title is no place ("spokesman Zaw Min Tun")
+    ("The Taliban said they captured Nerkh on Monday. But army spokesman Jalrez Khan told "
+     "reporters the claim was false.", set()),
+])
+def test_a_partys_media_and_the_claim_denied_after_it(kit, text, expected):
+    assert triples(drafts(kit, text)) == expected

@@ -195,9 +195,13 @@ _OPENING_PHRASE = re.compile(r"\s*(?:following|after|since|with|despite|before|u
 
 
 def _actor_at(ctx: Context, pos: int) -> Actor | None:
-    """The actor named at ``pos`` (after an optional "the")."""
+    """The actor named at ``pos`` (after an optional "the", and a place the actor is of: "the
+    Mandalay People's Defense Force")."""
     skip = 4 if ctx.text[pos:pos + 4].casefold() == "the " else 0
-    return next((x for x in ctx.actors if x.start in (pos, pos + skip)), None)
+    starts = {pos, pos + skip}
+    starts |= {m.end + 1 for m in ctx.doc_places
+               if m.start == pos + skip and ctx.text[m.end:m.end + 1] == " "}
+    return next((x for x in ctx.actors if x.start in starts), None)
 
 
 def _agent(ctx: Context, a: int, before: int) -> Actor | None:
@@ -427,7 +431,8 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         t.rule.kind in (TAKE, LEAVE, HOLD)
     by_actor = None
     if t.rule.kind in (TAKE, LEAVE, HOLD):
-        follow = re.match(r"\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
+        follow = re.match(r"(?:\s+(?:on|in)\s+(?:\w+\s+\d{1,2}|\d{1,2}\s+\w+)(?:,?\s+\d{4})?"
+                          r"(?:\s+last\s+year)?)?\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
         if follow:
             by_actor = _actor_at(ctx, t.end + follow.end())
             passive = passive or by_actor is not None
@@ -485,6 +490,9 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         return []
     if t.rule.kind == HOLD and _FOR_A_TIME.match(ctx.text, max(chain[-1].end, t.end)):
         return []  # "The group had controlled the city for almost two years": how long, not when
+    if t.rule.kind == HOLD and _HAD_HELD.search(ctx.text, max(a, t.start - 40), t.start):
+        return []  # "the MDY PDF, which had controlled the town along with their allies, told":
+        # a holding before the news, ended by it
     lead = chain[-1].end if (where or not forward) and chain[-1].end <= t.start else None
     window = ctx.text[lead:t.start] if lead is not None else \
         ctx.text[max(a, t.start - 40):t.start]
@@ -526,6 +534,8 @@ def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
                 or _WHOLE_ADVERB.search(ctx.text[a:b]))
 
 
+_HAD_HELD = re.compile(r"\b(?:which|who|that)\s+had\s+(?:previously\s+|long\s+)?$", re.IGNORECASE)
+"""Before a verb of holding: a relative clause in the pluperfect, a holding the news ended."""
 _FOR_A_TIME = re.compile(
     r"\s+for\s+(?:(?:about|almost|nearly|more\s+than|over|some|around|at\s+least)\s+)?(?:\d+|a|an|"
     + "|".join(NUMBER_WORDS) + r"|several|many)\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
@@ -937,6 +947,10 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
         return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
+    if t.end <= a + phrase.start and _ITS_OWN_PART.match(ctx.text, t.end, a + phrase.start) \
+            and not any(t.end <= m.start < a + phrase.start for m in ctx.doc_places):
+        return False  # "fell to the AA after the group overran its police station at around
+        # 10pm Wednesday": the act that made the fall, with its day
     # "had been under the control of the TNLA since July last year": a "since" or "until" right
     # before the date phrase dates the state it follows, it opens no other clause
     return any(m.group().casefold() not in ("since", "until")
@@ -945,6 +959,11 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
                if aside is None or not aside[0] <= m.start() < aside[1])
 
 
+_ITS_OWN_PART = re.compile(
+    r"[^.;]{0,40}?\b(?:shortly\s+|soon\s+|just\s+)?after\s+[^.;,]{0,60}?\b(?:its|the\s+(?:town|city|"
+    r"district|township)(?:'s|\u2019s))\s+[^.;,]{0,60}$", re.IGNORECASE)
+"""Between a verb and a date: an "after" clause telling an act on the place's own part ("after
+the group overran its police station at around")."""
 _SAID_THAT = re.compile(r"\b(?:said|says|disclosed|announced|reported|stated|added|revealed|"
                         r"claimed|confirmed)\s+that\b", re.IGNORECASE)
 

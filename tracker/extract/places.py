@@ -9,6 +9,7 @@ import re
 from tracker.core import schema as s
 from tracker.extract.context import Context
 from tracker.extract.rules import (
+    ALL_BASES_GAP,
     CAPITAL_AFTER,
     CAPITAL_OF,
     DESCRIPTOR_GAP,
@@ -96,11 +97,13 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
         if not forward and _ASIDE_END.match(ctx.text, m.end, pos) and (
                 (m.kind == PROVINCE and _ASIDE_LOCATING.search(ctx.text, max(0, m.start - 90),
                                                                m.start))
-                or _RELATIVE_ASIDE.search(ctx.text, max(0, m.start - 130), m.start)):
+                or _RELATIVE_ASIDE.search(ctx.text, max(0, m.start - 130), m.start)
+                or (_opens_aside_after_place(ctx, m, places) and only_locates(ctx, m))):
             continue  # "the town of Matupi, the largest ... base in southern Chin State, has
             # been completely captured", "Nawnghkio, which also stands on the highway leading
-            # to ... the garrison town of Pyin Oo Lwin, was completely captured": the place
-            # ends an aside about the place before it
+            # to ... the garrison town of Pyin Oo Lwin, was completely captured", "Pauktaw, a
+            # coastal town located some 30km east of Sittwe, fell to": the place ends an aside
+            # about the place before it
         gap = ctx.text[gap_start:gap_end]
         if not forward:  # an aside between commas: "Panjshir, the resistance stronghold, remains"
             gap = _ASIDE.sub(lambda g: " " * len(g.group()), gap)
@@ -113,6 +116,8 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
                              lambda g: " " * len(g.group()), gap)
         gap = _UNKNOWN_MEMBER.sub(lambda g: " " * len(g.group()), gap)
         first = pos == anchor
+        if first and forward and ALL_BASES_GAP.match(gap):
+            gap = " " * len(gap)
         if first and forward and FIRST_GAP_LOCATIVE.search(gap):
             break
         if not (_gap_ok(gap, ctx, gap_start) or (first and forward and DESCRIPTOR_GAP.match(gap))):
@@ -132,6 +137,17 @@ _ASIDE = re.compile(r"^\s*,(?:[^,]{0,80}|\s*which\s[^,]{0,120}),")
 _RELATIVE_ASIDE = re.compile(r",\s*which\s[^,]{0,120}$", re.IGNORECASE)
 """Before a place: a relative clause opened after the place before it (", which also stands on
 the highway leading to ...")."""
+_ASIDE_OPEN = re.compile(r",[^,.;]{0,80}$")
+"""Before a place: the comma that opens an aside about the place before it."""
+
+
+def _opens_aside_after_place(ctx: Context, m: Mention, places: list[Mention]) -> bool:
+    """True when ``m`` stands in an aside opened by a comma right after another place
+    ("Pauktaw, a coastal town located some 30km east of Sittwe,")."""
+    opened = _ASIDE_OPEN.search(ctx.text, max(0, m.start - 90), m.start)
+    return opened is not None and any(
+        re.fullmatch(r"(?:" + _UNIT + r")?\s*", ctx.text[p.end:opened.start()], re.IGNORECASE)
+        for p in places if p.end <= opened.start())
 _ASIDE_END = re.compile(r"\s*(?:state|province|region)?\s*,", re.IGNORECASE)
 """After a place: the comma that closes an aside ("Chin State, has been")."""
 
@@ -177,14 +193,21 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
                 f.start < m.end and m.start < f.end for f in found.values()):
             found[m.start] = m
     out = []
+    part_end = -1  # end of the last place meant in part: the list it heads is meant so too
     for m in sorted(found.values(), key=lambda m: m.start):
         if not (m.text[:1].isupper() or m.text[:1].isdigit() or ARTICLE_PREFIX.match(m.text)) \
                 or m.text.casefold() in STOP_NAMES:
             continue
         after = ctx.text[m.end:min(b, m.end + 60)]
-        if (FACILITY.match(after) and not (_ENDS_WITH_UNIT.search(m.text)
-                                           and _SEAT_AFTER.match(after))) \
-                or PART_OF.search(ctx.text[max(a, m.start - 60):m.start]):
+        before = ctx.text[max(a, m.start - 90):m.start]
+        if PART_OF.search(before) or PART_OF.search(_UNKNOWN_LEAD.sub("", before)) or (
+                part_end >= 0 and _LIST_NEXT.fullmatch(ctx.text, part_end, m.start)):
+            part_end = m.end  # "much of the area of Marjah, Sangin, Garmser and Dishu"
+            continue
+        if _PERSON_TITLE.search(before):
+            continue  # "junta spokesman Zaw Min Tun told": a person's name
+        if FACILITY.match(after) and not (_ENDS_WITH_UNIT.search(m.text)
+                                          and _SEAT_AFTER.match(after)):
             continue  # "Tarinkot base"; but "the Nerkh district headquarters" is the district
         if m.kind != PROVINCE and SIDE_OF.search(ctx.text[max(a, m.start - 40):m.start]):
             continue
@@ -202,6 +225,18 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
             out.append(placed)
     return out
 
+
+_PERSON_TITLE = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|(?i:general|gen\.|major|colonel|col\.|commander|minister|"
+    r"leader|chief|mr\.?|mrs\.?|ms\.?|dr\.?)|U|Daw)\s+(?:[A-Z][\w'-]+\s+){0,2}$")
+"""Before a name: a title, and the first parts of a person's name ("spokesman Zaw ")."""
+_LIST_NEXT = re.compile(r"(?:\s+(?:district|township|locality|town|city)s?)?\s*(?:,\s*(?:and\s+)?"
+                        r"|and\s+)(?:the\s+)?", re.IGNORECASE)
+"""Between two members of a list ("Marjah, Sangin and", "Marjah district, and the")."""
+_UNKNOWN_LEAD = re.compile(r"(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}(?:\s+(?:district|town)s?)?"
+                           r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))+$")
+"""List members before a place that the gazetteer does not know ("Marjah, " in "much of the
+area of Marjah, Sangin")."""
 
 _LOCATOR_WORDS = (r"(?:\s*,\s*|\s+(?:in|of)\s+(?:the\s+)?"
                   r"(?:(?:north|south|east|west|central)\w*\s+)?"

@@ -46,12 +46,16 @@ def undone_vague_changes(rows: list[dict[str, object]]) -> list[dict[str, object
         and o["_day"] >= period_start(r) for o in later)]
 
 
+_THE_CLAIM = re.compile(r"\b(?:the|this|that|these|those)\s+(?:claims?|reports?)\b", re.IGNORECASE)
+"""A denial's object told by a pronoun: what the sentence before claimed."""
+
+
 def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
     """A party's claim the report says elsewhere is denied ("... denied that El Fasher had fallen
     to the RSF"; "Sudan's Armed Forces denied that the RSF took control of Central Darfur State
     ... The RSF announced ... they had 'fully taken control of Central Darfur State'") gives no
     draft; a reported change that is denied becomes ``unconfirmed``. A denied province denies
-    the drafts it was expanded to."""
+    the drafts it was expanded to; "the claim" denied without a place is the sentence before's."""
     for i, (a, b) in enumerate(ctx.spans):
         if not DENIAL.search(ctx.text, a, b):
             continue
@@ -60,6 +64,9 @@ def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
         provinces = {m.match.code for m in mentions if m.kind == PROVINCE}
         hit = [r for r in rows if r["_sentence"] != i and (
             r[s.DISTRICT_CODE] in named or r["_province"] in provinces)]
+        if not named and not provinces and _THE_CLAIM.search(ctx.text, a, b):
+            hit = [r for r in rows if r["_sentence"] == i - 1]  # "... also captured Lashio
+            # town. But junta spokesman Zaw Min Tun told reporters the claim was 'not true'."
         rows[:] = [r for r in rows if not (r in hit and r[s.CONFIDENCE] == s.UNCONFIRMED)]
         for r in hit:
             if r[s.CONFIDENCE] == s.REPORTED:

@@ -159,9 +159,10 @@ LOCATIVE = re.compile(
     r"(?:km|kilomet(?:re|er)s?|miles?)\s+(?:\w+\s+)?(?:of|from)|road\s+to|residents\s+of|"
     r"people\s+of|natives?\s+of|born\s+in|fled\s+to|(?:officials|sources|authorities|lawmakers?|"
     r"analysts|diplomats)\s+(?:in|from))\s+(?:the\s+)?(?:(?:provincial|state|regional)\s+)?"
+    r"(?:(?-i:[A-Z][\w'-]+)\s+(?:(?:state|province|region)\s+)?(?=capital))?"
     r"(?:capital(?:\s+(?:city\s+)?of)?\s+|city\s+of\s+|town\s+of\s+)?$", re.IGNORECASE)
 """Words before a place that only say where something else is ("near", "next to the provincial
-capital of", "150 kilometers south of the capital")."""
+capital of", "150 kilometers south of the capital", "near the Rakhine State capital")."""
 PARTIAL = re.compile(r"\b(?:most|much|half|parts?|areas?|swathe?s?|some|several|many|villages?|"
                      r"districts?|three|two|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?"
                      r"(?:of|in)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -210,12 +211,19 @@ CAPITAL_AFTER = re.compile(r"^\s*(?:state\s+|province\s+|region\s+)?(?:'s\s+)?ca
 """A name that a capital is "of" ("Sinjah, the capital of Sennar State", "Sennar capital"): the
 name locates the capital, it is not itself the place that changed hands."""
 
+ALL_BASES_GAP = re.compile(
+    r"^\s*(?:(?:full\s+)?control\s+(?:of|over)\s+)?all\s+(?:of\s+)?(?:the\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:bases|positions|camps|outposts|garrisons)\s+(?:of\s+(?:the\s+)?[^,.;]{1,40}?\s+)?"
+    r"(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+"""Between a verb and its place: every base of the other side there, which takes the place (the
+last-stronghold convention): "seized all bases of the Myanmar Army in"."""
 FIRST_GAP_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|across)\b", re.IGNORECASE)
 """Locative words between a verb and its first place: "controlled in X", "seized bases in X"."""
 
 ANAPHOR_AFTER = re.compile(
     r"^\s+(?:back\s+)?(?P<ref>it|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
-    r"province|state|region))\b(?!\s+(?:of|capital)\b|['\u2019]s\b)", re.IGNORECASE)
+    r"province|state|region))\b(?!\s+(?:of|capital)\b|['\u2019]s\b|(?<=town|city)\s+(?:cent(?:er|re)|"
+    r"outskirts)\b)", re.IGNORECASE)
 ANAPHOR_BEFORE = re.compile(
     r"\b(?P<ref>it|the\s+(?:whole\s+|entire\s+)?(?:town|city|township|district|locality|province|"
     r"state|region))(?!\s+capital\b)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
@@ -224,8 +232,11 @@ fell"): the last place named before it; "the state capital" is a city, not the s
 
 DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|denial|refut(?:e|es|ed|ing)|"
                     r"(?:reject|dismiss)(?:s|es|ed|ing)?\s+(?:the\s+)?(?:[\w'\u2019]+\s+){0,2}?"
-                    r"(?:claims?|reports?))\b", re.IGNORECASE)
-"""A claim the report says is denied gives no draft."""
+                    r"(?:claims?|reports?)|(?:claims?|reports?)\s+(?:was|were|is|are)\s+[\"\u201c]?"
+                    r"(?:not\s+true|untrue|false|baseless|groundless|fabricated)[\"\u201d]?)\b",
+                    re.IGNORECASE)
+"""A claim the report says is denied gives no draft ("denied", "rejected the claims", "the claim
+was 'not true'")."""
 
 BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+past|years\s+ago)\b",
                                 re.IGNORECASE)
@@ -234,9 +245,11 @@ BACKGROUND_OPENERS = re.compile(r"^\s*(?:before\s+that|previously|in\s+the\s+pas
 SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|announced|announces|announce|declared|declares|declare|"
     r"claim(?:ed|s)?(?!\s+(?:full\s+|complete\s+|total\s+)?control)|stated|states|added|wrote|"
-    r"quoted|tweeted|posted|statement|spokes(?:man|woman|person)|commander|according\s+to)\b",
+    r"quoted|tweeted|posted|statement|spokes(?:man|woman|person)|commander|according\s+to|"
+    r"(?:media|outlets?|channels?|news\s+agency)\s+(?:run|backed|operated|controlled)\s+by)\b",
     re.IGNORECASE)
-"""Words of attribution: an actor named next to one is the speaker of the sentence."""
+"""Words of attribution: an actor named next to one is the speaker of the sentence ("media run
+by the MNDAA reported": the party's own outlet)."""
 
 FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 THIRD_PERSON = re.compile(r"^\s*(?:he|she|they)\b", re.IGNORECASE)

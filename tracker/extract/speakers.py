@@ -79,8 +79,10 @@ def _subject_gap(gap: str) -> bool:
 
 
 def _names_speaker(word: str) -> bool:
-    """Attribution words followed by their speaker: "according to X", "a spokesman for X"."""
-    return bool(re.match(r"according|spokes|commander|quoted", word, re.IGNORECASE))
+    """Attribution words followed by their speaker: "according to X", "a spokesman for X",
+    "media run by X"."""
+    return bool(re.match(r"according|spokes|commander|quoted|media|outlet|channel|news", word,
+                         re.IGNORECASE))
 
 
 def _ends_clause(text: str, end: int, b: int) -> bool:
