@@ -1096,3 +1096,43 @@ def test_an_agent_told_after_the_day_and_by_its_place(kit):
 ])
 def test_a_partys_media_and_the_claim_denied_after_it(kit, text, expected):
     assert triples(drafts(kit, text)) == expected
+
+
+# --- phrasings met in the twenty-second batch of real reports ----------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # a province's possessive before the district it is of
+    ("The Taliban captured Ghazni's district of Malistan.", {("AF1116", "Taliban")}),
+    ("The Taliban captured Ghazni's Malistan district.", {("AF1116", "Taliban")}),
+    # a garrison is a facility, not the town
+    ("The army said its forces controlled the Nerkh garrison.", set()),
+    # "them": the places named before
+    ("The Taliban launched attacks on Nerkh and Jalrez on Monday, capturing them without "
+     "resistance.", {("AF0402", "Taliban"), ("AF0403", "Taliban")}),
+    # a participle set off after a place that otherwise only locates
+    ("The road runs between Nerkh, recently recaptured by the Taliban, and Jalrez.",
+     {("AF0402", "Taliban")}),
+    # a relative clause with its own subject is about the place before it
+    ("Nerkh, the biggest district of the province, which the Taliban handed back to government "
+     "forces in April, is calm.", {("AF0402", "Afghan government")}),
+    ("Nerkh, which the Taliban retook in April, is calm.", {("AF0402", "Taliban")}),
+    ("Nerkh, which the Taliban attacked in April, is calm.", set()),
+    # the actor table's word order of the Afghan forces' name, both ways
+    ("Afghan National Security and Defense Forces retook Nerkh on Monday.",
+     {("AF0402", "Afghan government")}),
+])
+def test_possessives_them_participles_and_relative_clauses(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The Taliban seized Nerkh on August 12 last year.", "2020-08-12"),
+    ("The Taliban seized Nerkh on 12 August last year.", "2020-08-12"),
+    ("Government forces drove the Taliban out of Jalrez. The Taliban had captured Nerkh two days "
+     "before.", "2021-08-18"),
+    # the day an operation was launched dates the operation, not the change
+    ("During the offensive that was launched on 2 August, the Taliban seized Nerkh.",
+     "2021-08-20"),
+])
+def test_a_year_before_days_before_and_the_day_of_an_operation(kit, text, day):
+    df = drafts(kit, text)
+    assert df.loc[df[s.DISTRICT_CODE] == "AF0402", s.DATE].tolist() == [day]

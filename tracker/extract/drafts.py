@@ -395,6 +395,28 @@ district", "overran a district headquarters"), named later in the report."""
 _NAMED_AFTER = 2  # sentences after the verb's in which the district it stands for is looked for
 
 
+_WHICH_SUBJECT = re.compile(r"(?:\s*,[^,]{0,80}(?=,))?"
+                            r"(?:\s+(?:town|city|district|township|locality))?"
+                            r"\s*,\s*(?:which|that)\s+", re.IGNORECASE)
+_SUBJECT_TO_VERB = re.compile(r"(?:\s*\([^()]{1,12}\))?(?:\s*,[^,]{0,60},)?\s*"
+                              r"(?:had\s+|has\s+|have\s+)?(?:\w+ly\s+)?")
+
+
+def _object_of_which(ctx: Context, places: list[Mention], a: int, t: Trigger) -> Mention | None:
+    """The place a relative clause with its own subject is about ("Lashio, the capital of
+    northern Shan State, which the MNDAA, a TNLA ally, handed back to the junta"; "Kyaukme,
+    which the junta retook in April")."""
+    for m in reversed([m for m in places if a <= m.start and m.end <= t.start]):
+        if m.kind == PROVINCE:
+            continue
+        opened = _WHICH_SUBJECT.match(ctx.text, m.end, t.start)
+        subject = _actor_at(ctx, opened.end()) if opened else None
+        if subject is not None and _SUBJECT_TO_VERB.fullmatch(ctx.text, subject.end, t.start):
+            return m
+        return None
+    return None
+
+
 def _district_named_after(ctx: Context, i: int, pos: int) -> Mention | None:
     """The district "a district" after ``pos`` in sentence ``i`` stands for: the first district
     named in the next :data:`_NAMED_AFTER` sentences, in the province sentence ``i`` names if it
@@ -471,8 +493,16 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
              if not chain and forward and _NO_OBJECT.match(ctx.text, t.end, b) else None)
     if where:  # "Hpakant town, where KIA forces took control on April 23, 2024"
         chain = [m for m in places if where.start() <= m.end <= where.start("comma")]
+    if not chain and t.rule.kind in (TAKE, TO):
+        which = _object_of_which(ctx, places, a, t)
+        chain = [which] if which is not None else []
     if not chain and forward and not t.actor_text:  # "pushed the Taliban out of the city" is
         ref = ANAPHOR_AFTER.match(ctx.text[t.end:rb])  # mostly an attack repelled, not a retake
+        if ref and ref.group("ref").casefold() == "them":  # "launched attacks on the towns of
+            chain = [m for m in place_chain(  # al-Tina and Kernoi, capturing them"
+                [m for m in places if a <= m.start and m.end <= t.start], t.start, ctx,
+                forward=False) if m.kind != PROVINCE]
+            ref = None
         if ref:
             hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit and (hit.kind != PROVINCE or _whole_province(
@@ -947,6 +977,8 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
         return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
+    if _LAUNCHED_ON.search(ctx.text, max(a, a + phrase.start - 40), a + phrase.start):
+        return True  # "during Operation-1027 first part that was launched on 27th October"
     if t.end <= a + phrase.start and _ITS_OWN_PART.match(ctx.text, t.end, a + phrase.start) \
             and not any(t.end <= m.start < a + phrase.start for m in ctx.doc_places):
         return False  # "fell to the AA after the group overran its police station at around
@@ -959,6 +991,11 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
                if aside is None or not aside[0] <= m.start() < aside[1])
 
 
+_LAUNCHED_ON = re.compile(r"\b(?:that|which)\s+(?:was|were|is|are|had\s+been|has\s+been)\s+"
+                          r"(?:launched|started|begun|announced|signed|declared|waging|waged|"
+                          r"going\s+on|under\s*way)\s+(?:on\s+|in\s+|since\s+)?$", re.IGNORECASE)
+"""Before a date: a relative clause dating what a noun names (an operation, a truce: "that has
+been waging since 25th June"), not the change."""
 _ITS_OWN_PART = re.compile(
     r"[^.;]{0,40}?\b(?:shortly\s+|soon\s+|just\s+)?after\s+[^.;,]{0,60}?\b(?:its|the\s+(?:town|city|"
     r"district|township)(?:'s|\u2019s))\s+[^.;,]{0,60}$", re.IGNORECASE)

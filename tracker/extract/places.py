@@ -41,6 +41,8 @@ def _gap_ok(gap: str, ctx: Context, offset: int) -> bool:
             for i in range(max(m.start, offset), min(m.end, offset + len(gap))):
                 masked[i - offset] = " "
     rest = _UNIT_OF_A_NAME.sub(" ", "".join(masked))
+    rest = re.sub(r"^(?:'s|\u2019s)(?=\s+(?:(?:district|township|locality)\s+of\s*)?$)", "  ",
+                  rest)  # "Ghazni's district of Malistan", "Ghazni's Malistan district"
     rest = _COUNTRYS_PROVINCE.sub(" ", rest)
     dated = rest
     for _, pattern in DATE_PATTERNS:
@@ -161,9 +163,18 @@ _AREA_OF_PROVINCE = re.compile(r"\s+(?:state\s+|province\s+|region\s+)?(?:area|s
 
 def relative_to(ctx: Context, m: Mention, pos: int) -> bool:
     """True when the verb at ``pos`` stands in a relative clause about ``m`` ("Wad Madani, the
-    capital of Al-Jazira State, which was captured"): ``m`` is its place wherever it lies."""
-    gap = re.sub(r"^\s*,[^,]{0,80},", " ", ctx.text[m.end:pos])
+    capital of Al-Jazira State, which was captured") or in a participle set off after it
+    ("Kyaukme, recently recaptured by the junta,"): ``m`` is its place wherever it lies."""
+    gap = ctx.text[m.end:pos]
+    if _PARTICIPLE_ASIDE.fullmatch(gap):
+        return True
+    gap = re.sub(r"^\s*,[^,]{0,80},", " ", gap)
     return bool(_RELATIVE.match(gap))
+
+
+_PARTICIPLE_ASIDE = re.compile(r"(?:" + _UNIT + r")?\s*,\s*(?:(?:recently|newly|just|only|since|"
+                               r"later|once|briefly)\s+)?", re.IGNORECASE)
+"""Between a place and a participle set off after it ("Kyaukme, recently recaptured by")."""
 
 
 def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
@@ -215,7 +226,8 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
                 and not begins_with_admin_word(after)):  # "Kachin Independence Army"
             continue
         if m.kind != PROVINCE and (re.match(r"\s*(?:state|region|province|governorate)\b", after,
-                                            re.IGNORECASE) or _UNIT_WORD_OF.search(
+                                            re.IGNORECASE) or _POSSESSIVE_UNIT.match(after)
+                                   or _UNIT_WORD_OF.search(
                 ctx.text, max(a, m.start - 20), m.start)) and is_province_name(ctx, m.text):
             m = Mention(m.start, m.end, m.text, PROVINCE, ctx.gazetteer.resolve_province(m.text))
         if m.kind == PROVINCE and _AREA_OF_PROVINCE.match(after):
@@ -226,6 +238,10 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
     return out
 
 
+_POSSESSIVE_UNIT = re.compile(r"(?:'s|\u2019s)\s+(?:[\w-]+\s+)?(?:district|township|locality)s?\b",
+                              re.IGNORECASE)
+"""After a province's name that is also a district's: the province a district is of ("Ghazni's
+district of Malistan")."""
 _PERSON_TITLE = re.compile(
     r"\b(?:spokes(?:man|woman|person)|(?i:general|gen\.|major|colonel|col\.|commander|minister|"
     r"leader|chief|mr\.?|mrs\.?|ms\.?|dr\.?)|U|Daw)\s+(?:[A-Z][\w'-]+\s+){0,2}$")

@@ -189,8 +189,9 @@ def compile_rules(actor_pattern: re.Pattern | None) -> list[tuple[Rule, re.Patte
 FACILITY = re.compile(
     r"^(?:[-\s](?:based|\s*(?:military\s+|army\s+|naval\s+|air\s+)?(?:base|bases|airport|air\s*base|"
     r"prison|bridge|river|road|highway|outpost|checkpoint|camp|barracks|compound|hill|dam|"
-    r"market|hospital|university|regional|operation|command|division|battalion|garrison\s+"
-    r"headquarters|headquarters|hq|police(?:\s+station)?|station|jail|palace|airfield|"
+    r"market|hospital|university|regional|operation|command|division|battalion|garrison"
+    r"(?:\s+headquarters)?(?!\s+(?:town|city))|headquarters|hq|police(?:\s+station)?|station|"
+    r"jail|palace|airfield|"
     r"sugar|factory|plant|refinery|mines?|oil\s*field|gas\s*field|"
     r"airstrip|neighbou?rhoods?|quarter|suburb))\b|-[A-Z])", re.IGNORECASE)
 """What follows a name that makes it the place of a facility, not the place itself ("Tarinkot
@@ -221,7 +222,7 @@ FIRST_GAP_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|across)\
 """Locative words between a verb and its first place: "controlled in X", "seized bases in X"."""
 
 ANAPHOR_AFTER = re.compile(
-    r"^\s+(?:back\s+)?(?P<ref>it|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
+    r"^\s+(?:back\s+)?(?P<ref>it|them|the\s+(?:[\w'-]+\s+)?(?:town|city|township|district|locality|"
     r"province|state|region))\b(?!\s+(?:of|capital)\b|['\u2019]s\b|(?<=town|city)\s+(?:cent(?:er|re)|"
     r"outskirts)\b)", re.IGNORECASE)
 ANAPHOR_BEFORE = re.compile(

@@ -29,9 +29,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     ("iso", r"\b(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b"),
     ("day_month", r"\b(?:on\s+)?(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+"
      r"(?:of\s+)?("
-     + _DATE_WORD + r")\.?(?:,?\s+(\d{4}))?\b"),
+     + _DATE_WORD + r")\.?(?:,?\s+(\d{4})|\s+(last\s+year))?\b"),
     ("month_day", r"\b(?:on\s+)?(?:" + _WEEKDAY + r",?\s+)?(" + _DATE_WORD
-     + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"),
+     + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})|\s+(last\s+year)\b)?"),
     ("month_year", r"\b(?:in\s+)?(?:(?:early|mid|late)[-\s]+)?(" + _DATE_WORD
      + r")\.?,?\s+((?:19|20)\d\d)\b"),
     ("month_last_year", r"\b(?:in\s+)?(" + _DATE_WORD + r")\s+(?:of\s+)?last\s+year\b"),
@@ -39,7 +39,8 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     ("yesterday", r"\byesterday(?:\s+(?:morning|afternoon|evening))?\b"),
     ("last_night", r"\blast\s+night\b"),
     ("today", r"\b(?:earlier\s+)?today\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b"),
-    ("days_ago", r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+ago\b"),
+    ("days_ago", r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+"
+                 r"(?:ago|earlier|before(?!\s+(?:the|it|its|they|he|she|\w+ing)\b))\b"),
     ("last_week_day", r"\blast\s+week\s+on\s+(" + _WEEKDAY + r")\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
     ("last_week", r"\blast\s+week\b"),
@@ -215,12 +216,13 @@ def _resolve(name: str, m: re.Match, today: date) -> tuple[date, str, bool] | No
         return date(int(m[1]), int(m[2]), int(m[3])), s.DAY, True
     if name in {"day_month", "month_day"}:
         day_s, month_s, year_s = (m[1], m[2], m[3]) if name == "day_month" else (m[2], m[1], m[3])
-        year = int(year_s) if year_s else today.year
+        last_year = bool(m[4])  # "August 12 last year"
+        year = int(year_s) if year_s else today.year - last_year
         try:
             day = date(year, _month_number(month_s), int(day_s))
         except ValueError:
             return None
-        if not year_s and day > today:
+        if not year_s and not last_year and day > today:
             day = day.replace(year=year - 1)
         return day, s.DAY, True
     if name in {"month_year", "month_last_year"}:  # "in November 2023": that month
