@@ -129,6 +129,10 @@ def test_province_rollup_and_clear_errors(filled, tmp_path):
         filled.export(tmp_path / "p.csv", provinces=True)
     with pytest.raises(InputError, match="suffix"):
         filled.export(tmp_path / "x.txt", intervals=True)
+    # asked for nothing: the error names the options of the command line and of Python
+    with pytest.raises(InputError, match=r"--intervals.*intervals=True"):
+        filled.export(tmp_path / "none.csv")
+    assert not (tmp_path / "none.csv").exists()
 
 
 def test_bitemporal_intervals_keep_each_revision_with_the_days_it_was_believed(filled, tmp_path):

@@ -135,7 +135,8 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path, *, fmt: s
     fmt = format_for(path, fmt)
     if not tables:
         msg = ("nothing to export: ask for --date D, --intervals, --events, --points or "
-               "--provinces --date D")
+               "--provinces --date D (from Python: date=, intervals=True, events=True, "
+               "points=True or provinces=True with date=)")
         raise InputError(msg)
     if len(tables) > 1 and fmt != GPKG:
         msg = (f"--format {fmt} holds one table but {len(tables)} were asked "
