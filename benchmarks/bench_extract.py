@@ -1,6 +1,6 @@
 """Extraction on real reporting: precision, recall, dates and confidence on the development corpus.
 
-The corpus is ``tests/data/extract_dev`` (445 real, cited reports about Afghanistan, Myanmar and
+The corpus is ``tests/data/extract_dev`` (463 real, cited reports about Afghanistan, Myanmar and
 Sudan, hand-labelled in ``gold.csv``; see its README). Each layer gets its own SQLite data set:
 Afghanistan the shipped boundaries and actors; Myanmar and Sudan their layers from the folder
 given with ``--layers`` (``mmr/`` and ``sdn/`` inside it; loaded as ``tracker init --districts ...

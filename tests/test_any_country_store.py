@@ -50,6 +50,14 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def write_csv(path, rows: list[dict]) -> None:
+    """Rows (dicts of one shape) as a CSV file, as a user saves the ones they keep."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
 # --- 8. boundary files without flags -----------------------------------------------------------
 @pytest.mark.parametrize(("columns", "convention"), [
     (("TS_PCODE", "TS", "ST_PCODE", "ST"), "MIMU"),
@@ -295,10 +303,7 @@ def test_suggest_then_alias_import_then_import(toy, tmp_path):
     keep = {"Lasho Myo": "TY002001", "Hsipau Myo": "TY002002"}
     kept = [r for r in rows if r["level"] == "province" or keep.get(r["name"]) == r["district"]]
     assert len(kept) == 3
-    with (tmp_path / "kept.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(kept)
+    write_csv(tmp_path / "kept.csv", kept)
     assert run("alias", "import", tmp_path / "kept.csv", "--db", toy.url).exit_code == 0
     done = run("import", events, "--db", toy.url)
     assert done.exit_code == 0, done.output
@@ -369,10 +374,7 @@ def test_suggest_offers_provinces_for_an_unknown_province_whose_district_fails_t
     keep = [r for r in rows if (r["name"], r["province"]) == ("Kachin Hills", "TY001")
             or (r["name"], r["district"]) == ("Bamaw Town", "TY001002")]
     assert len(keep) == 2
-    with (tmp_path / "kept.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(keep)
+    write_csv(tmp_path / "kept.csv", keep)
     assert run("alias", "import", tmp_path / "kept.csv", "--db", toy.url).exit_code == 0
     # Mogoke lies in Mandalay, not in the province the user's alias names: still refused
     refused = run("import", events, "--db", toy.url)

@@ -1136,3 +1136,63 @@ def test_possessives_them_participles_and_relative_clauses(kit, text, expected):
 def test_a_year_before_days_before_and_the_day_of_an_operation(kit, text, day):
     df = drafts(kit, text)
     assert df.loc[df[s.DISTRICT_CODE] == "AF0402", s.DATE].tolist() == [day]
+
+
+# --- phrasings met in the twenty-third batch of real reports -----------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    # a province cleared of the other side changes hands as a whole
+    ("Government forces have cleared Maidan Wardak province of the Taliban.",
+     {(f"AF04{k:02d}", "Afghan government") for k in range(1, 10)}),
+    ("Government forces have cleared a road in Maidan Wardak province of mines.", set()),
+    # an aside locating the place in its province; an agent after a weekday
+    ("The key district of Nerkh, in the Afghan province of Maidan Wardak, was seized on Friday "
+     "by the Taliban.", {("AF0402", "Taliban")}),
+    # "the town" after "the Nerkh operation" is Nerkh
+    ("The Taliban hold Jalrez. Officials did not say why they launched the Nerkh operation. "
+     "Government forces retook the town on Monday.",
+     {("AF0403", "Taliban"), ("AF0402", "Afghan government")}),
+    # "lost its hold on" is no holding
+    ("The Taliban has lost its hold on Nerkh.", set()),
+    # a claim the report says was denied, of "a district" of the province
+    ("Earlier today, reports said that Nerkh district had fallen to the Taliban. A government "
+     "official denied reports over the fall of a district in Maidan Wardak province to Taliban "
+     "fighters.", set()),
+    # a holding for a few hours
+    ("The insurgents stormed Nerkh last week and held the town for a few hours before being "
+     "driven back.", set()),
+])
+def test_provinces_cleared_asides_operations_holds_and_denials(kit, text, expected):
+    assert pairs(drafts(kit, text)) == expected
+
+
+def test_a_report_a_party_publishes_is_its_words(kit):
+    gazetteer, table, districts = kit
+    text = "Our fighters captured Nerkh on Monday."
+    own = extract_drafts(text, gazetteer, table, districts=districts, date=ARTICLE,
+                         source="Taliban (statement on its website)")
+    assert triples(own) == {("AF0402", "Taliban", s.UNCONFIRMED)}
+    assert "the report's publisher" in own.iloc[0][s.NOTES]
+    assert extract_drafts(text, gazetteer, table, districts=districts, date=ARTICLE,
+                          source="Reuters").empty  # "our" of nobody named
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    # a day without its year after one with it
+    ("On October 27, 2019, the Taliban launched an offensive, capturing Nerkh on November 11.",
+     "2019-11-11"),
+    # the start of an offensive is not the day of the capture
+    ("The Taliban says it began its offensive on 4 August, and captured Nerkh in two weeks.",
+     "2021-08-20"),
+])
+def test_the_year_of_the_sentence_and_the_start_of_an_offensive(kit, text, day):
+    df = drafts(kit, text)
+    assert df.loc[df[s.DISTRICT_CODE] == "AF0402", s.DATE].tolist() == [day]
+
+
+def test_a_day_without_its_year_takes_the_sentences_year_if_it_exists_then():
+    found = date_phrases("On October 27, 2023, the offensive began; on February 29 the town fell.",
+                         date(2024, 3, 5))
+    assert [p.day for p in found] == [date(2023, 10, 27), date(2024, 2, 29)]  # no 29 Feb 2023
+    found = date_phrases("On October 27, 2023, the offensive began; on November 11 the town fell.",
+                         date(2025, 8, 20))
+    assert [p.day for p in found] == [date(2023, 10, 27), date(2023, 11, 11)]

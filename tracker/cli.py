@@ -539,7 +539,9 @@ def places_import(file, db_url):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--date", "day", default=None,
               help="Article date YYYY-MM-DD (default: a date line at the top of the text).")
-@click.option("--source", default=None, help="Publisher, for the source column.")
+@click.option("--source", default=None,
+              help="Publisher, for the source column (one that starts with an actor's name, "
+                   "'Taliban statement', makes the report that party's words).")
 @click.option("--url", default=None, help="Address of the report, for the source_url column.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "table"]), default="csv",
               show_default=True, help="csv: an events CSV for `tracker import`; json and table "

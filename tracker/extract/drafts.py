@@ -383,8 +383,14 @@ def _sentence_drafts(ctx: Context, i: int) -> list[Draft]:
     if triggers and not _background(ctx, a, b):
         for j in range(len(triggers)):
             out.extend(_trigger_drafts(ctx, i, triggers, j, places))
-    ctx.seen.extend(places)
+    targets = [m for m in ctx.doc_places if a <= m.start and m.end <= b and m.kind != PROVINCE
+               and _OPERATION_AFTER.match(ctx.text, m.end)]  # "the Demoso operation": its
+    ctx.seen.extend(sorted([*places, *targets], key=lambda m: m.start))  # town, for "the town"
     return out
+
+
+_OPERATION_AFTER = re.compile(r"\s+(?:operation|offensive|campaign)\b", re.IGNORECASE)
+"""After a place: an operation aimed at it, which makes it the place a later "the town" means."""
 
 
 _A_DISTRICT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:of\s+)?(?P<ref>an?\s+(?:[\w-]+\s+){0,2}?"
@@ -453,7 +459,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
         t.rule.kind in (TAKE, LEAVE, HOLD)
     by_actor = None
     if t.rule.kind in (TAKE, LEAVE, HOLD):
-        follow = re.match(r"(?:\s+(?:on|in)\s+(?:\w+\s+\d{1,2}|\d{1,2}\s+\w+)(?:,?\s+\d{4})?"
+        follow = re.match(r"(?:\s+(?:on|in)\s+(?:\w+\s+\d{1,2}|\d{1,2}\s+\w+|\w+day)(?:,?\s+\d{4})?"
                           r"(?:\s+last\s+year)?)?\s+(?:\w+\s+){0,2}?by\s+", ctx.text[t.end:b])
         if follow:
             by_actor = _actor_at(ctx, t.end + follow.end())
@@ -556,7 +562,7 @@ def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
     districts in Ghazni, Badakhshan and Kunduz provinces have been cleared") and said one was
     "under Taliban control" to describe it ("The province is reportedly under Taliban
     control"): every district of it would be a wrong draft."""
-    if t.rule.kind == OUTSIDE:
+    if t.rule.kind == OUTSIDE or _cleared_of_actor(ctx, m, t):
         return True
     return bool(_WHOLE_WORD.search(m.text) or _WHOLE_WORD.search(t.words)
                 or _WHOLE_WORD.search(named)
@@ -564,12 +570,27 @@ def _whole_province(ctx: Context, m: Mention, t: Trigger, a: int, b: int, *,
                 or _WHOLE_ADVERB.search(ctx.text[a:b]))
 
 
+_OF_AFTER_PROVINCE = re.compile(r"\s*(?:state|province|region)?\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?",
+                                re.IGNORECASE)
+
+
+def _cleared_of_actor(ctx: Context, m: Mention, t: Trigger) -> bool:
+    """"cleared Khartoum State of the paramilitary Rapid Support Forces": rid of the other side,
+    the province as a whole."""
+    of = _OF_AFTER_PROVINCE.match(ctx.text, m.end)
+    return (t.words.casefold() in ("cleared", "cleansed") and t.end <= m.start
+            and of is not None and any(of.end() - 16 <= x.start <= of.end()
+                                       for x in ctx.actors))
+
+
 _HAD_HELD = re.compile(r"\b(?:which|who|that)\s+had\s+(?:previously\s+|long\s+)?$", re.IGNORECASE)
 """Before a verb of holding: a relative clause in the pluperfect, a holding the news ended."""
 _FOR_A_TIME = re.compile(
     r"\s+for\s+(?:(?:about|almost|nearly|more\s+than|over|some|around|at\s+least)\s+)?(?:\d+|a|an|"
-    + "|".join(NUMBER_WORDS) + r"|several|many)\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
-"""After a place held: for how long ("for almost two years"), a past holding, not a change."""
+    + "|".join(NUMBER_WORDS) + r"|several|many|a\s+few)\s+(?:hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE)
+"""After a place held: for how long ("for almost two years", "for a few hours"), a past holding,
+not a change."""
 _WHOLE_WORD = re.compile(r"\b(?:whole|entire|full|complete|total)\b", re.IGNORECASE)
 _WHOLE_BEFORE = re.compile(r"\b(?:all|all\s+of|the\s+rest\s+of|whole|whole\s+of|entire|"
                            r"entirety\s+of)\s+"
@@ -803,7 +824,7 @@ def extract_drafts(text: str, gazetteer: Gazetteer, actors: ActorTable, *,
                    spans=spans, article=article)
     for act in ctx.actors:
         ctx.alias_of.setdefault(act.text.casefold(), act.actor)
-    _add_speakers(ctx)
+    _add_speakers(ctx, _publisher(source, actors))
     place_by_locators(ctx)  # "Nawa district of southern Helmand province": so in the headline too
     rows: list[dict[str, object]] = []
     for i, (a, b) in enumerate(spans):
@@ -842,10 +863,20 @@ def _with_first_person(pattern: re.Pattern | None) -> re.Pattern:
     return re.compile(f"(?:{pattern.pattern})|{first}" if pattern else first)
 
 
-def _add_speakers(ctx: Context) -> None:
-    """The speaker of each sentence, and "we" / "our" as actors of the speaker's side."""
+def _publisher(source: str | None, actors: ActorTable) -> Actor | None:
+    """The party that published the report, when its source line starts with an actor's name
+    ("Rapid Support Forces (rapidsupportforce.com, media statement)"): a party's own words."""
+    named = actors.find(re.sub(r"^\s*the\s+", "", source or "", flags=re.IGNORECASE))
+    if not named or named[0].start != 0:
+        return None
+    return Actor(-1, -1, named[0].text, named[0].actor, via="the report's publisher")
+
+
+def _add_speakers(ctx: Context, publisher: Actor | None = None) -> None:
+    """The speaker of each sentence (the publisher, if a party, where no other is named), and
+    "we" / "our" as actors of the speaker's side."""
     for i in range(len(ctx.spans)):
-        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, ctx.actors))
+        ctx.speakers.append(speaker(ctx.text, ctx.spans, i, ctx.actors) or publisher)
     for i, (a, b) in enumerate(ctx.spans):
         who = ctx.speakers[i]
         if who is None:
@@ -977,8 +1008,10 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
         return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
-    if _LAUNCHED_ON.search(ctx.text, max(a, a + phrase.start - 40), a + phrase.start):
-        return True  # "during Operation-1027 first part that was launched on 27th October"
+    if _LAUNCHED_ON.search(ctx.text, max(a, a + phrase.start - 40), a + phrase.start) or \
+            _BEGAN_ON.search(ctx.text, max(a, a + phrase.start - 60), a + phrase.start):
+        return True  # "during Operation-1027 first part that was launched on 27th October",
+        # "began its offensive on August 4, and recaptured the town in just over two weeks"
     if t.end <= a + phrase.start and _ITS_OWN_PART.match(ctx.text, t.end, a + phrase.start) \
             and not any(t.end <= m.start < a + phrase.start for m in ctx.doc_places):
         return False  # "fell to the AA after the group overran its police station at around
@@ -996,6 +1029,10 @@ _LAUNCHED_ON = re.compile(r"\b(?:that|which)\s+(?:was|were|is|are|had\s+been|has
                           r"going\s+on|under\s*way)\s+(?:on\s+|in\s+|since\s+)?$", re.IGNORECASE)
 """Before a date: a relative clause dating what a noun names (an operation, a truce: "that has
 been waging since 25th June"), not the change."""
+_BEGAN_ON = re.compile(r"\b(?:began|begun|launched|started|opened)\s+(?:its|their|the|an?)\s+"
+                       r"(?:[\w-]+\s+)?(?:offensive|counter-?offensive|operation|campaign|assault|"
+                       r"attack|push)s?\s+(?:(?:on|in)\s+)?$", re.IGNORECASE)
+"""Before a date: the start of an offensive, not the day of the change it led to."""
 _ITS_OWN_PART = re.compile(
     r"[^.;]{0,40}?\b(?:shortly\s+|soon\s+|just\s+)?after\s+[^.;,]{0,60}?\b(?:its|the\s+(?:town|city|"
     r"district|township)(?:'s|\u2019s))\s+[^.;,]{0,60}$", re.IGNORECASE)

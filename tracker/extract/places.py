@@ -129,10 +129,11 @@ def place_chain(places: list[Mention], anchor: int, ctx: Context, *,
     return out if forward else list(reversed(out))
 
 
-_ASIDE_LOCATING = re.compile(r",[^,]{0,80}\bin\s+(?:the\s+)?(?:(?:north|south|east|west)"
-                             r"(?:-?(?:east|west))?(?:ern)?\s+|central\s+)?$", re.IGNORECASE)
+_ASIDE_LOCATING = re.compile(r",[^,]{0,80}\bin\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'-]+\s+)?"
+                             r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+|"
+                             r"central\s+)?(?:(?:province|state|region)\s+of\s+)?$", re.IGNORECASE)
 """Before a province: an aside opened by a comma that says where a place lies (", the largest
-... base in southern")."""
+... base in southern", ", in the Afghan province of")."""
 
 _ASIDE = re.compile(r"^\s*,(?:[^,]{0,80}|\s*which\s[^,]{0,120}),")
 """An aside between commas after a place ("Panjshir, the resistance stronghold, remains")."""
@@ -211,7 +212,7 @@ def place_mentions(ctx: Context, a: int, b: int) -> list[Mention]:
             continue
         after = ctx.text[m.end:min(b, m.end + 60)]
         before = ctx.text[max(a, m.start - 90):m.start]
-        if PART_OF.search(before) or PART_OF.search(_UNKNOWN_LEAD.sub("", before)) or (
+        if PART_OF.search(before) or PART_OF.search(_LIST_BEFORE.sub("", before)) or (
                 part_end >= 0 and _LIST_NEXT.fullmatch(ctx.text, part_end, m.start)):
             part_end = m.end  # "much of the area of Marjah, Sangin, Garmser and Dishu"
             continue
@@ -249,10 +250,6 @@ _PERSON_TITLE = re.compile(
 _LIST_NEXT = re.compile(r"(?:\s+(?:district|township|locality|town|city)s?)?\s*(?:,\s*(?:and\s+)?"
                         r"|and\s+)(?:the\s+)?", re.IGNORECASE)
 """Between two members of a list ("Marjah, Sangin and", "Marjah district, and the")."""
-_UNKNOWN_LEAD = re.compile(r"(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}(?:\s+(?:district|town)s?)?"
-                           r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))+$")
-"""List members before a place that the gazetteer does not know ("Marjah, " in "much of the
-area of Marjah, Sangin")."""
 
 _LOCATOR_WORDS = (r"(?:\s*,\s*|\s+(?:in|of)\s+(?:the\s+)?"
                   r"(?:(?:north|south|east|west|central)\w*\s+)?"

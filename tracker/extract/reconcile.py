@@ -46,6 +46,9 @@ def undone_vague_changes(rows: list[dict[str, object]]) -> list[dict[str, object
         and o["_day"] >= period_start(r) for o in later)]
 
 
+_A_DISTRICT_IN = re.compile(r"\ban?\s+(?:district|township|locality|town)\s+(?:in|of)\s+"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+"""Before a province in a denial: a district of it, not named ("the fall of a district in")."""
 _THE_CLAIM = re.compile(r"\b(?:the|this|that|these|those)\s+(?:claims?|reports?)\b", re.IGNORECASE)
 """A denial's object told by a pronoun: what the sentence before claimed."""
 
@@ -62,8 +65,12 @@ def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
         mentions = place_mentions(ctx, a, b)
         named = {m.match.code for m in mentions if m.kind != PROVINCE}
         provinces = {m.match.code for m in mentions if m.kind == PROVINCE}
+        unnamed = {m.match.code for m in mentions if m.kind == PROVINCE  # "the fall of a
+                   and _A_DISTRICT_IN.search(ctx.text, max(a, m.start - 40), m.start)}  # district
+        in_unnamed = set(ctx.districts.loc[ctx.districts[s.PROVINCE_CODE].isin(unnamed),  # in
+                                           s.DISTRICT_CODE])  # Ghazni province to Taliban"
         hit = [r for r in rows if r["_sentence"] != i and (
-            r[s.DISTRICT_CODE] in named or r["_province"] in provinces)]
+            r[s.DISTRICT_CODE] in named | in_unnamed or r["_province"] in provinces)]
         if not named and not provinces and _THE_CLAIM.search(ctx.text, a, b):
             hit = [r for r in rows if r["_sentence"] == i - 1]  # "... also captured Lashio
             # town. But junta spokesman Zaw Min Tun told reporters the claim was 'not true'."

@@ -63,7 +63,8 @@ RULES: tuple[Rule, ...] = (
          r"\brecover(?:y|ed|s|ing)\b|\bclearing\s+of\b|\bseizure\s+of\b|\btakeover\s+of\b"),
     Rule(HOLD, r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?|(?:is|are|was|were))\s+in\s+"
          r"(?:full\s+)?control\s+of\b"),
-    Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
+    Rule(HOLD, r"\b(?:still\s+)?(?:control(?:s|led)?|(?<!its\s)(?<!their\s)(?<!the\s)(?<!a\s)"
+               r"hold(?:s|ing)?|held|retain(?:s|ed)?|kept|"
          r"keeps?|"
          r"maintain(?:s|ed)?)(?:\s+on\s*to)?(?:\s+(?:full\s+)?control\s+(?:of|over))?\b"),
     Rule(LEAVE, r"\b(?:withdr(?:ew|awn|aw|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|"
@@ -86,6 +87,7 @@ HEDGES = re.compile(
     r"sources?(?:\s+\w+){0,2}\s+(?:said|say|says|told|confirmed)|(?:a\s+)?sources?\s+close\s+to|"
     r"according\s+to\s+(?:[\w']+\s+){0,3}(?:reports?|sources?|statements?|posts?|media)|"
     r"media\s+report(?:s|ed)?|(?:in\s+a\s+)?statements?|the\s+reported\s+\w+|"
+    r"reports\s+(?:said|say|says|suggest(?:ed|s)?)|"
     r"if\s+(?:independently\s+)?(?:verified|confirmed|successful|true)|"
     r"on\s+social\s+media|posted\s+(?:on|online)|(?:posted|shared|circulated)(?:\s+\w+){0,3}\s+"
     r"online|"

@@ -8,8 +8,9 @@ Used by :mod:`tracker.extract.drafts`. Dates are resolved against the article da
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from html import unescape
 from html.parser import HTMLParser
@@ -255,9 +256,13 @@ def _resolve(name: str, m: re.Match, today: date) -> tuple[date, str, bool] | No
 
 
 def date_phrases(sentence: str, today: date) -> list[DatePhrase]:
-    """Every date phrase of ``sentence``, resolved against the article date ``today``."""
+    """Every date phrase of ``sentence``, resolved against the article date ``today``; a day
+    written without its year after one written with it takes that year ("on October 27, 2023,
+    ... starting November 11": 2023)."""
     taken: list[tuple[int, int]] = []
     out = []
+    yearless: set[int] = set()
+    dated: dict[int, int] = {}  # start -> the year a phrase wrote
     for name, pattern in DATE_PATTERNS:
         for m in pattern.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -267,7 +272,19 @@ def date_phrases(sentence: str, today: date) -> list[DatePhrase]:
                 continue
             taken.append((m.start(), m.end()))
             out.append(DatePhrase(m.start(), m.end(), m.group(), *hit))
-    return sorted(out, key=lambda d: d.start)
+            if name in {"day_month", "month_day"} and not (m[3] or m[4]):
+                yearless.add(m.start())
+            elif name in {"iso", "day_month", "month_day", "month_year"}:
+                dated[m.start()] = hit[0].year
+    out.sort(key=lambda d: d.start)
+    for k, p in enumerate(out):
+        before = [dated[q.start] for q in out[:k] if q.start in dated]
+        if p.start in yearless and before:
+            with contextlib.suppress(ValueError):  # 29 February in another year
+                day = p.day.replace(year=before[-1])
+                if day <= today:
+                    out[k] = replace(p, day=day)
+    return out
 
 
 def date_value(day: date, precision: str) -> str:
