@@ -412,14 +412,12 @@ def _object_of_which(ctx: Context, places: list[Mention], a: int, t: Trigger) ->
     """The place a relative clause with its own subject is about ("Lashio, the capital of
     northern Shan State, which the MNDAA, a TNLA ally, handed back to the junta"; "Kyaukme,
     which the junta retook in April")."""
-    for m in reversed([m for m in places if a <= m.start and m.end <= t.start]):
-        if m.kind == PROVINCE:
-            continue
-        opened = _WHICH_SUBJECT.match(ctx.text, m.end, t.start)
-        subject = _actor_at(ctx, opened.end()) if opened else None
-        if subject is not None and _SUBJECT_TO_VERB.fullmatch(ctx.text, subject.end, t.start):
-            return m
-        return None
+    m = next((m for m in reversed(places) if a <= m.start and m.end <= t.start
+              and m.kind != PROVINCE), None)  # the last place named before the verb
+    opened = _WHICH_SUBJECT.match(ctx.text, m.end, t.start) if m is not None else None
+    subject = _actor_at(ctx, opened.end()) if opened else None
+    if subject is not None and _SUBJECT_TO_VERB.fullmatch(ctx.text, subject.end, t.start):
+        return m
     return None
 
 
@@ -508,8 +506,7 @@ def _trigger_drafts(ctx: Context, i: int, triggers: list[Trigger], j: int,
             chain = [m for m in place_chain(  # al-Tina and Kernoi, capturing them"
                 [m for m in places if a <= m.start and m.end <= t.start], t.start, ctx,
                 forward=False) if m.kind != PROVINCE]
-            ref = None
-        if ref:
+        elif ref:
             hit = antecedent(ctx, ref.group("ref"), t.end + ref.start("ref"), places)
             chain = [hit] if hit and (hit.kind != PROVINCE or _whole_province(
                 ctx, hit, t, a, b, named=ref.group("ref"))) else []  # "forces that control the
@@ -1008,8 +1005,7 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
         return True  # "the RSF, engaged in conflict with the SAF since April 15, 2023, seized"
     if t.end <= a + phrase.start and _SAID_THAT.search(ctx.text, t.end, a + phrase.start):
         return True
-    if _LAUNCHED_ON.search(ctx.text, max(a, a + phrase.start - 40), a + phrase.start) or \
-            _BEGAN_ON.search(ctx.text, max(a, a + phrase.start - 60), a + phrase.start):
+    if _OPERATION_BEGAN.search(ctx.text, max(a, a + phrase.start - 60), a + phrase.start):
         return True  # "during Operation-1027 first part that was launched on 27th October",
         # "began its offensive on August 4, and recaptured the town in just over two weeks"
     if t.end <= a + phrase.start and _ITS_OWN_PART.match(ctx.text, t.end, a + phrase.start) \
@@ -1024,15 +1020,13 @@ def _across_time_clause(ctx: Context, a: int, phrase: DatePhrase, t: Trigger) ->
                if aside is None or not aside[0] <= m.start() < aside[1])
 
 
-_LAUNCHED_ON = re.compile(r"\b(?:that|which)\s+(?:was|were|is|are|had\s+been|has\s+been)\s+"
-                          r"(?:launched|started|begun|announced|signed|declared|waging|waged|"
-                          r"going\s+on|under\s*way)\s+(?:on\s+|in\s+|since\s+)?$", re.IGNORECASE)
-"""Before a date: a relative clause dating what a noun names (an operation, a truce: "that has
-been waging since 25th June"), not the change."""
-_BEGAN_ON = re.compile(r"\b(?:began|begun|launched|started|opened)\s+(?:its|their|the|an?)\s+"
-                       r"(?:[\w-]+\s+)?(?:offensive|counter-?offensive|operation|campaign|assault|"
-                       r"attack|push)s?\s+(?:(?:on|in)\s+)?$", re.IGNORECASE)
-"""Before a date: the start of an offensive, not the day of the change it led to."""
+_OPERATION_BEGAN = re.compile(
+    r"(?:\b(?:that|which)\s+(?:was|were|is|are|had\s+been|has\s+been)\s+(?:launched|started|begun|"
+    r"announced|signed|declared|waging|waged|going\s+on|under\s*way)|\b(?:began|begun|launched|"
+    r"started|opened)\s+(?:its|their|the|an?)\s+(?:[\w-]+\s+)?(?:offensive|counter-?offensive|"
+    r"operation|campaign|assault|attack|push)s?)\s+(?:(?:on|in|since)\s+)?$", re.IGNORECASE)
+"""Before a date: when an operation, an offensive or a truce began ("that was launched on", "that
+has been waging since", "began its offensive on"), not the day of the change told with it."""
 _ITS_OWN_PART = re.compile(
     r"[^.;]{0,40}?\b(?:shortly\s+|soon\s+|just\s+)?after\s+[^.;,]{0,60}?\b(?:its|the\s+(?:town|city|"
     r"district|township)(?:'s|\u2019s))\s+[^.;,]{0,60}$", re.IGNORECASE)

@@ -67,10 +67,11 @@ def drop_denied(ctx: Context, rows: list[dict[str, object]]) -> None:
         provinces = {m.match.code for m in mentions if m.kind == PROVINCE}
         unnamed = {m.match.code for m in mentions if m.kind == PROVINCE  # "the fall of a
                    and _A_DISTRICT_IN.search(ctx.text, max(a, m.start - 40), m.start)}  # district
-        in_unnamed = set(ctx.districts.loc[ctx.districts[s.PROVINCE_CODE].isin(unnamed),  # in
-                                           s.DISTRICT_CODE])  # Ghazni province to Taliban"
+        if unnamed:  # in Ghazni province to Taliban": any district of it
+            named |= set(ctx.districts.loc[ctx.districts[s.PROVINCE_CODE].isin(unnamed),
+                                           s.DISTRICT_CODE])
         hit = [r for r in rows if r["_sentence"] != i and (
-            r[s.DISTRICT_CODE] in named | in_unnamed or r["_province"] in provinces)]
+            r[s.DISTRICT_CODE] in named or r["_province"] in provinces)]
         if not named and not provinces and _THE_CLAIM.search(ctx.text, a, b):
             hit = [r for r in rows if r["_sentence"] == i - 1]  # "... also captured Lashio
             # town. But junta spokesman Zaw Min Tun told reporters the claim was 'not true'."

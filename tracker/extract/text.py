@@ -277,11 +277,13 @@ def date_phrases(sentence: str, today: date) -> list[DatePhrase]:
             elif name in {"iso", "day_month", "month_day", "month_year"}:
                 dated[m.start()] = hit[0].year
     out.sort(key=lambda d: d.start)
+    year = None  # the year the last phrase so far wrote
     for k, p in enumerate(out):
-        before = [dated[q.start] for q in out[:k] if q.start in dated]
-        if p.start in yearless and before:
+        if p.start in dated:
+            year = dated[p.start]
+        elif p.start in yearless and year is not None:
             with contextlib.suppress(ValueError):  # 29 February in another year
-                day = p.day.replace(year=before[-1])
+                day = p.day.replace(year=year)
                 if day <= today:
                     out[k] = replace(p, day=day)
     return out
